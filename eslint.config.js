@@ -1,0 +1,39 @@
+// Lint: typescript-eslint's recommended rules, plus the dependency direction of the design:
+// native/ (the engine) imports nothing from electron/ or renderer/; renderer/ only the contract.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'dist-electron/**', 'release/**', 'node_modules/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', performance: 'readonly', TextDecoder: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['native/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/electron/**', '**/renderer/**', 'electron', 'react', 'react-dom'], message: 'native/ is the engine: it must not depend on electron/ or renderer/ (see docs/architecture.md).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['native/contract.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', './*', '../*'], message: 'The contract is shared with the renderer: zod and types only.' }] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,257 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { HindsightError, toContractError } from '../common/errors.js';
+import { formatBytes, formatDuration } from '../common/time.js';
+import { DOCUMENT_KINDS, type DocumentKind, type SearchResult, type Stats } from '../contract.js';
+import { inspectModelDir, locateModel, modelSearchFromEnv, HOW_TO_INSTALL } from '../embed/model-locator.js';
+import { DEFAULT_MODEL, MODELS, modelSpec } from '../embed/model-registry.js';
+import { fetchModel, importModelDir } from '../embed/model-install.js';
+import { Engine } from '../engine.js';
+import { defaultDatabasePath, userModelsDir } from '../store/paths.js';
+import { printJson, ProgressLine, renderSnippet, style } from './output.js';
+
+const USAGE = `Hindsight — offline incident knowledge.
+
+Usage: hindsight [--db <file>] <command> [options]
+
+Commands:
+  import <path...>         Import postmortems (files or folders: Markdown, text, HTML, DOCX, PDF)
+  search "<query>"         Hybrid search (keywords + meaning)
+      --limit N  --since DATE  --until DATE  --kind ${DOCUMENT_KINDS.join('|')}  --source PATH
+  stats                    What the database holds, model and index state
+  reindex                  Embed passages that have no vector yet (after installing a model)
+  model status             Which embedding model is used, and why
+  model fetch [name]       Download and verify a model (${MODELS.map((m) => m.name).join(', ')}; default ${DEFAULT_MODEL})
+  model import <folder>    Install a model from a folder (air-gapped machines)
+
+Options:
+  --db <file>   Database (default: $HINDSIGHT_DB or ${defaultDatabasePath()})
+  --json        One JSON object on stdout
+  --quiet       No progress or notices on stderr
+  --help        This help
+
+Exit codes: 0 ok; 2 some files failed to import (the rest was imported); 1 error.`;
+
+/** Exit codes of the CLI contract. */
+export const EXIT = { ok: 0, fatal: 1, partial: 2 } as const;
+
+interface Globals {
+  db: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      db: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', default: false },
+      limit: { type: 'string', short: 'n' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      kind: { type: 'string', multiple: true },
+      source: { type: 'string' },
+      'allow-unverified': { type: 'boolean', default: false },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? EXIT.ok : EXIT.fatal;
+  }
+  const g: Globals = { db: resolve(values.db ?? defaultDatabasePath()), json: values.json, quiet: values.quiet };
+  switch (command) {
+    case 'import':
+      return cmdImport(g, args);
+    case 'search':
+      return cmdSearch(g, args.join(' '), {
+        limit: values.limit === undefined ? 10 : parseLimit(values.limit),
+        since: values.since,
+        until: values.until,
+        kinds: values.kind?.flatMap((k) => k.split(',')).map(parseKind),
+        sourcePrefix: values.source ? resolve(values.source) : undefined,
+      });
+    case 'stats':
+      return cmdStats(g);
+    case 'reindex':
+      return cmdReindex(g);
+    case 'model':
+      return cmdModel(g, args, values['allow-unverified']);
+    default:
+      throw new HindsightError('usage', `Unknown command "${command}". Run \`hindsight --help\` for the list.`);
+  }
+}
+
+function parseLimit(s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1 || n > 200) throw new HindsightError('usage', `--limit must be a whole number from 1 to 200 (got "${s}").`);
+  return n;
+}
+
+function parseKind(s: string): DocumentKind {
+  if ((DOCUMENT_KINDS as readonly string[]).includes(s)) return s as DocumentKind;
+  throw new HindsightError('usage', `--kind must be one of ${DOCUMENT_KINDS.join(', ')} (got "${s}").`);
+}
+
+async function withEngine<T>(g: Globals, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await Engine.open({ dbPath: g.db });
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Said once per command, on stderr, when there is no model: plainly what it means and what to do. */
+function lexicalNotice(g: Globals, engine: Engine): void {
+  if (g.quiet || engine.semantic) return;
+  const s = engine.modelStatus;
+  const why = s.state === 'error' ? s.message : 'No embedding model is installed.';
+  process.stderr.write(`${style.dim(`Note: ${why} Semantic search is off; keyword search works. ${HOW_TO_INSTALL}`)}\n`);
+}
+
+async function cmdImport(g: Globals, paths: string[]): Promise<number> {
+  if (!paths.length) throw new HindsightError('usage', 'Name at least one file or folder: hindsight import <path...>');
+  return withEngine(g, async (engine) => {
+    lexicalNotice(g, engine);
+    const progress = new ProgressLine(!g.quiet);
+    const summary = await engine.import({ paths: paths.map((p) => resolve(p)) }, { onProgress: (p) => progress.importing(p) });
+    progress.end();
+    if (g.json) printJson(summary);
+    else {
+      const docs = summary.documentsAdded + summary.documentsUpdated;
+      process.stdout.write(
+        `Imported ${summary.filesSeen - summary.filesFailed}/${summary.filesSeen} files in ${formatDuration(summary.durationMs / 1000)}: ` +
+          `${summary.documentsAdded} new, ${summary.documentsUpdated} updated, ${summary.documentsUnchanged} unchanged documents; ` +
+          `${summary.chunksWritten} passages${summary.semantic ? `, ${summary.chunksEmbedded} embedded` : ' (not embedded: no model)'}.\n`,
+      );
+      if (!docs && !summary.documentsUnchanged && !summary.errors.length) process.stdout.write('Nothing importable was found.\n');
+      for (const e of summary.errors) process.stdout.write(`${style.red('✗')} ${e.message}\n`);
+    }
+    return summary.errors.length ? EXIT.partial : EXIT.ok;
+  });
+}
+
+async function cmdSearch(g: Globals, query: string, filters: Omit<Parameters<Engine['search']>[0], 'query'>): Promise<number> {
+  if (!query.trim()) throw new HindsightError('usage', 'Give a query: hindsight search "what you are looking for"');
+  return withEngine(g, async (engine) => {
+    lexicalNotice(g, engine);
+    const result = await engine.search({ query, ...filters });
+    if (g.json) printJson(result);
+    else printSearch(result);
+    return EXIT.ok;
+  });
+}
+
+function printSearch(r: SearchResult): void {
+  if (!r.hits.length) {
+    process.stdout.write(`No documents match "${r.query}".\n`);
+    return;
+  }
+  r.hits.forEach((h, i) => {
+    const date = h.occurredAt ? h.occurredAt.slice(0, 10) : 'undated';
+    process.stdout.write(`\n${style.bold(`${i + 1}. ${h.title}`)}  ${style.dim(`#${h.documentId} · ${h.kind} · ${date} · score ${h.score}`)}\n`);
+    process.stdout.write(`   ${style.dim(h.source)}\n`);
+    for (const s of h.snippets.slice(0, 1)) process.stdout.write(`   ${s.heading ? style.dim(`${s.heading}: `) : ''}${renderSnippet(s)}\n`);
+  });
+  process.stdout.write(`\n${style.dim(`${r.hits.length} of ${r.total} documents · ${r.mode} · ${r.tookMs} ms`)}\n`);
+}
+
+async function cmdStats(g: Globals): Promise<number> {
+  return withEngine(g, async (engine) => {
+    const s = engine.stats();
+    if (g.json) printJson(s);
+    else printStats(s);
+    return EXIT.ok;
+  });
+}
+
+function printStats(s: Stats): void {
+  const kinds = Object.entries(s.byKind).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+  const formats = Object.entries(s.byFormat).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+  const model =
+    s.model.state === 'ready'
+      ? `${s.model.name} (${s.model.verified ? 'verified' : 'UNVERIFIED weights'}) at ${s.model.path}`
+      : s.model.state === 'error'
+        ? `unusable: ${s.model.message}`
+        : `none: search is lexical only. ${s.model.howToInstall}`;
+  process.stdout.write(
+    [
+      `Database   ${s.databasePath} (${formatBytes(s.databaseBytes)})`,
+      `Documents  ${s.documents} (${kinds}; ${formats})`,
+      `Passages   ${s.chunks}`,
+      `Model      ${model}`,
+      `Vectors    ${s.index.embedded} embedded, ${s.index.pending} waiting${s.index.pending && s.model.state === 'ready' ? ' (run `hindsight reindex`)' : ''}; index ${s.index.health}`,
+      `Last import ${s.lastImport ? `#${s.lastImport.id} ${s.lastImport.finishedAt ?? 'unfinished'}${s.lastImport.filesFailed ? `, ${s.lastImport.filesFailed} files failed` : ''}` : 'never'}`,
+    ].join('\n') + '\n',
+  );
+}
+
+async function cmdReindex(g: Globals): Promise<number> {
+  return withEngine(g, async (engine) => {
+    const progress = new ProgressLine(!g.quiet);
+    const r = await engine.reindex({ onProgress: (p) => progress.indexing(p) });
+    progress.end();
+    if (g.json) printJson(r);
+    else process.stdout.write(`Embedded ${r.embedded} passages in ${formatDuration(r.durationMs / 1000)}.\n`);
+    return EXIT.ok;
+  });
+}
+
+async function cmdModel(g: Globals, args: string[], allowUnverified: boolean): Promise<number> {
+  const [sub, arg] = args;
+  const search = modelSearchFromEnv();
+  if (allowUnverified) search.allowUnverified = true;
+  if (sub === 'status' || !sub) {
+    const { state } = await locateModel(search);
+    if (g.json) printJson({ ...state, searched: search.roots });
+    else if (state.state === 'ready') process.stdout.write(`${state.name} ready (${state.verified ? 'weights verified' : 'UNVERIFIED weights'}) at ${state.path}\nModel id: ${state.modelId}\n`);
+    else process.stdout.write(`${state.message}\n${state.state === 'absent' ? state.howToInstall : ''}\nSearched: ${search.roots.join(', ')}\n`);
+    return state.state === 'ready' ? EXIT.ok : EXIT.fatal;
+  }
+  if (sub === 'fetch') {
+    const spec = modelSpec(arg ?? DEFAULT_MODEL);
+    if (!spec) throw new HindsightError('usage', `Unknown model "${arg}". Known: ${MODELS.map((m) => m.name).join(', ')}.`);
+    const progress = new ProgressLine(!g.quiet);
+    const path = await fetchModel(spec, userModelsDir(), {
+      host: process.env.HINDSIGHT_MODEL_HOST,
+      onProgress: (p) => progress.downloading(p.file, p.received, p.total),
+    });
+    progress.end();
+    const { state } = await inspectModelDir(spec, userModelsDir(), false);
+    if (g.json) printJson({ installed: path, state });
+    else process.stdout.write(`Installed ${spec.name} at ${path} (weights verified). Run \`hindsight reindex\` to embed what is already imported.\n`);
+    return EXIT.ok;
+  }
+  if (sub === 'import') {
+    if (!arg) throw new HindsightError('usage', 'Name the model folder: hindsight model import <folder>');
+    const r = await importModelDir(resolve(arg), userModelsDir(), allowUnverified);
+    if (g.json) printJson({ installed: r.path, name: r.spec.name, verified: r.verified });
+    else process.stdout.write(`Installed ${r.spec.name} at ${r.path} (${r.verified ? 'weights verified' : 'UNVERIFIED weights'}). Run \`hindsight reindex\` to embed what is already imported.\n`);
+    return EXIT.ok;
+  }
+  throw new HindsightError('usage', `Unknown model command "${sub}": use status, fetch or import.`);
+}
+
+/** Runs the CLI and exits; errors become one readable line (or a JSON error object with --json). */
+export async function run(argv: string[]): Promise<void> {
+  let code: number;
+  try {
+    code = await main(argv);
+  } catch (err) {
+    const e = err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')
+      ? { code: 'usage', message: `${err.message}. Run \`hindsight --help\`.` }
+      : toContractError(err);
+    if (argv.includes('--json')) printJson({ error: e });
+    process.stderr.write(`hindsight: ${e.message}\n`);
+    if (e.code === 'internal' && process.env.HINDSIGHT_DEBUG) console.error(err);
+    code = EXIT.fatal;
+  }
+  process.exitCode = code;
+}

@@ -1,0 +1,185 @@
+/**
+ * The one contract between the engine and everything that talks to it (CLI, Electron main,
+ * preload, HTTP bridge, renderer). Pure TypeScript + zod: no Node or DOM imports, so the renderer
+ * may import it for types and schemas.
+ *
+ * Every method has an input schema (parsed at every boundary) and a result type; every pushed
+ * event has a payload type. Nothing here is written twice elsewhere.
+ */
+import { z } from 'zod';
+
+/** What a document is. */
+export const DOCUMENT_KINDS = ['postmortem', 'slack-thread', 'ticket'] as const;
+export const DocumentKindSchema = z.enum(DOCUMENT_KINDS);
+export type DocumentKind = z.infer<typeof DocumentKindSchema>;
+
+/** Section roles recognised in postmortems (and assigned to ticket / chat parts). */
+export const SECTION_ROLES = [
+  'summary',
+  'impact',
+  'timeline',
+  'root_cause',
+  'trigger',
+  'contributing_factors',
+  'detection',
+  'resolution',
+  'action_items',
+  'lessons',
+  'other',
+] as const;
+export const SectionRoleSchema = z.enum(SECTION_ROLES);
+export type SectionRole = z.infer<typeof SectionRoleSchema>;
+
+const isoDate = z
+  .string()
+  .max(40)
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO 8601 date' });
+
+/** Filters shared by search-like methods. */
+export const SearchFiltersSchema = z.object({
+  /** Only these kinds of documents. */
+  kinds: z.array(DocumentKindSchema).max(DOCUMENT_KINDS.length).optional(),
+  /** Only documents that occurred at or after this date (ISO 8601). */
+  since: isoDate.optional(),
+  /** Only documents that occurred before or at this date (ISO 8601). */
+  until: isoDate.optional(),
+  /** Only documents imported from under this folder (absolute path prefix) or archive. */
+  sourcePrefix: z.string().min(1).max(4096).optional(),
+});
+export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
+
+/** Input of `search`. */
+export const SearchInputSchema = SearchFiltersSchema.extend({
+  /** Free text typed by the user; never interpreted as query syntax. */
+  query: z.string().max(10_000),
+  /** Maximum number of documents returned. */
+  limit: z.number().int().min(1).max(200).default(20),
+});
+export type SearchInput = z.input<typeof SearchInputSchema>;
+export type SearchRequest = z.output<typeof SearchInputSchema>;
+
+/** A highlighted passage: text plus [start, end) character ranges to emphasise. */
+export interface Snippet {
+  text: string;
+  highlights: Array<[number, number]>;
+  /** Heading path of the passage (e.g. "Root Cause > Database"). */
+  heading: string;
+  role: SectionRole;
+}
+
+/** One document in a result list. */
+export interface SearchHit {
+  documentId: number;
+  title: string;
+  kind: DocumentKind;
+  /** Where it came from: the absolute path as imported, an archive member, or a URL. */
+  source: string;
+  occurredAt: string | null;
+  /** Fused relevance score, higher is better (comparable within one result list only). */
+  score: number;
+  /** Which retrievers found it. */
+  matchedBy: Array<'lexical' | 'semantic'>;
+  snippets: Snippet[];
+}
+
+export interface SearchResult {
+  query: string;
+  mode: 'hybrid' | 'lexical';
+  /** Total documents that matched before the limit. */
+  total: number;
+  hits: SearchHit[];
+  tookMs: number;
+}
+
+export const ImportInputSchema = z.object({
+  /** Files or folders (absolute paths). */
+  paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+});
+export type ImportInput = z.infer<typeof ImportInputSchema>;
+
+/** A file that could not be imported, and why, in words a user can act on. */
+export interface ImportFileError {
+  source: string;
+  code: string;
+  message: string;
+}
+
+export interface ImportSummary {
+  importId: number;
+  filesSeen: number;
+  filesFailed: number;
+  documentsAdded: number;
+  documentsUpdated: number;
+  documentsUnchanged: number;
+  chunksWritten: number;
+  chunksEmbedded: number;
+  /** Whether passages were embedded (false when no model is installed). */
+  semantic: boolean;
+  errors: ImportFileError[];
+  durationMs: number;
+}
+
+/** Pushed while an import runs. */
+export interface ImportProgress {
+  importId: number;
+  phase: 'scanning' | 'importing' | 'done';
+  filesTotal: number;
+  filesDone: number;
+  filesFailed: number;
+  documents: number;
+  chunksEmbedded: number;
+  currentFile: string | null;
+  /** Files per second so far. */
+  rate: number;
+  /** Estimated seconds left, null while unknown. */
+  etaSeconds: number | null;
+}
+
+/** Pushed while embeddings are (re)computed. */
+export interface IndexProgress {
+  phase: 'embedding' | 'indexing' | 'done';
+  done: number;
+  total: number;
+  rate: number;
+  etaSeconds: number | null;
+}
+
+export type ModelState =
+  | { state: 'absent'; message: string; howToInstall: string }
+  | {
+      state: 'ready';
+      name: string;
+      modelId: string;
+      dims: number;
+      verified: boolean;
+      path: string;
+    }
+  | { state: 'error'; message: string; path: string };
+
+export interface IndexState {
+  /** Passages with an embedding of the current model. */
+  embedded: number;
+  /** Passages still waiting for one (no model, or model changed). */
+  pending: number;
+  /** What the vector index cache looked like on open. */
+  health: 'ok' | 'repaired' | 'rebuilt' | 'absent';
+}
+
+export interface Stats {
+  documents: number;
+  chunks: number;
+  byKind: Record<string, number>;
+  /** Documents per source format (markdown, html, pdf, slack, jira, ...). */
+  byFormat: Record<string, number>;
+  model: ModelState;
+  index: IndexState;
+  databasePath: string;
+  databaseBytes: number;
+  lastImport: { id: number; finishedAt: string | null; filesFailed: number } | null;
+}
+
+/** Errors cross every boundary as this shape, never as stacks. */
+export interface ContractError {
+  code: string;
+  message: string;
+}

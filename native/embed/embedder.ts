@@ -1,0 +1,122 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { HindsightError } from '../common/errors.js';
+import type { EmbedReady, EmbedResponse, EmbedWorkerInit } from './embed-protocol.js';
+import type { LocatedModel } from './model-locator.js';
+
+/** Batches kept small: padding makes one long passage slow down its whole batch. */
+export const EMBED_BATCH = 16;
+
+/**
+ * Turns passages and queries into unit vectors with the located model, in a worker thread.
+ * Requests are queued and answered in order; `close()` ends the worker.
+ */
+export class Embedder {
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void; count: number }>();
+  private dimsSeen = 0;
+  /** Milliseconds spent inside the model (for the benchmark's overhead figure). */
+  inferenceMs = 0;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly model: LocatedModel,
+  ) {
+    worker.on('message', (msg: EmbedResponse) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (!msg.ok) return p.reject(new HindsightError('embed-failed', `The embedding model failed: ${msg.message}`));
+      this.dimsSeen = msg.dims;
+      const out: Float32Array[] = [];
+      for (let i = 0; i < p.count; i++) out.push(msg.vectors.subarray(i * msg.dims, (i + 1) * msg.dims));
+      p.resolve(out);
+    });
+    const failAll = (err: Error) => {
+      for (const p of this.pending.values()) p.reject(new HindsightError('embed-failed', `The embedding worker stopped: ${err.message}`));
+      this.pending.clear();
+    };
+    worker.on('error', failAll);
+    worker.on('exit', (code) => failAll(new Error(`exit code ${code}`)));
+  }
+
+  /** Starts the worker and waits for the model to load. */
+  static async start(model: LocatedModel, threads = Math.max(1, availableParallelism() - 1)): Promise<Embedder> {
+    const init: EmbedWorkerInit = {
+      root: model.root,
+      name: model.spec.name,
+      dtype: model.weights.dtype,
+      pooling: model.spec.pooling,
+      normalize: model.spec.normalize,
+      threads,
+    };
+    const worker = spawnWorker(new URL('./embed-worker.js', import.meta.url), init);
+    const ready = await new Promise<EmbedReady>((resolve) => {
+      worker.once('message', (m: EmbedReady) => resolve(m));
+      worker.once('error', (err) => resolve({ ready: false, message: err.message }));
+    });
+    if (!ready.ready) {
+      await worker.terminate();
+      throw new HindsightError('model-load', `The embedding model in ${model.dir} could not be loaded: ${ready.message}`);
+    }
+    return new Embedder(worker, model);
+  }
+
+  /** Vector width, known after the first batch (a test model may differ from the spec). */
+  get dims(): number {
+    return this.dimsSeen || this.model.spec.dims;
+  }
+
+  async embedPassages(texts: string[]): Promise<Float32Array[]> {
+    const prefix = this.model.spec.passagePrefix;
+    const out: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += EMBED_BATCH) {
+      out.push(...(await this.run(texts.slice(i, i + EMBED_BATCH).map((t) => prefix + t))));
+    }
+    return out;
+  }
+
+  async embedQuery(text: string): Promise<Float32Array> {
+    const [v] = await this.run([this.model.spec.queryPrefix + text]);
+    return v!;
+  }
+
+  private run(texts: string[]): Promise<Float32Array[]> {
+    if (!texts.length) return Promise.resolve([]);
+    const id = this.nextId++;
+    const started = performance.now();
+    return new Promise<Float32Array[]>((resolve, reject) => {
+      this.pending.set(id, {
+        resolve: (v) => {
+          this.inferenceMs += performance.now() - started;
+          resolve(v);
+        },
+        reject,
+        count: texts.length,
+      });
+      this.worker.postMessage({ id, texts });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * Starts a worker from a module next to this one. Under the test runner and tsx the sources are
+ * TypeScript: the worker then gets tsx's loader; built code runs the compiled .js directly.
+ */
+function spawnWorker(jsUrl: URL, workerData: unknown): Worker {
+  if (import.meta.url.endsWith('.ts')) {
+    const tsUrl = new URL(jsUrl.href.replace(/\.js$/, '.ts'));
+    // The ESM entry of tsx's API (require.resolve would give its CommonJS twin).
+    const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(tsUrl.href)}); })`;
+    return new Worker(boot, { eval: true, workerData });
+  }
+  return new Worker(jsUrl, { workerData });
+}

@@ -1,0 +1,152 @@
+import { chunkMarkdown, type Chunk } from '../chunk/chunker.js';
+import { HindsightError, toContractError } from '../common/errors.js';
+import { sha256 } from '../common/hash.js';
+import type { ImportFileError, ImportProgress, ImportSummary } from '../contract.js';
+import type { Db } from '../store/database.js';
+import { deleteDocuments, findDocumentByUid, writeDocument, type WriteResult } from '../store/documents.js';
+import type { ParsedDocument } from './parsed-document.js';
+import { parseFile } from './parse-file.js';
+import { walkPaths } from './walk.js';
+
+/** Bump when parsing or chunking changes, so that a re-import rewrites what it produces. */
+export const PIPELINE_VERSION = 1;
+
+export interface ImportContext {
+  db: Db;
+  /** Embeds passages; null when no model is installed (lexical only). */
+  embedPassages: ((texts: string[]) => Promise<Float32Array[]>) | null;
+  /** Called after each document write (the engine keeps the vector index in step). */
+  onWritten?: (result: WriteResult, vectors: Float32Array[] | null) => void;
+  /** Called after each document is removed (its passages are gone). */
+  onRemoved?: (chunkIds: number[]) => void;
+  onProgress?: (p: ImportProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** The text a passage is embedded as: its document title gives it context. */
+export function passageText(title: string, chunk: Pick<Chunk, 'text'>): string {
+  return `${title}\n\n${chunk.text}`;
+}
+
+/**
+ * Imports files and folders. Each file is parsed on its own; a file that fails is recorded with a
+ * readable error and the import goes on. Each document is written in one transaction, and an
+ * unchanged document (same content hash) is left alone.
+ */
+export async function importPaths(ctx: ImportContext, paths: string[]): Promise<ImportSummary> {
+  const started = performance.now();
+  const { db } = ctx;
+  const importId = Number(
+    db.prepare(`INSERT INTO imports (started_at, status, paths) VALUES (?, 'running', ?)`).run(new Date().toISOString(), JSON.stringify(paths)).lastInsertRowid,
+  );
+  const summary: ImportSummary = {
+    importId,
+    filesSeen: 0,
+    filesFailed: 0,
+    documentsAdded: 0,
+    documentsUpdated: 0,
+    documentsUnchanged: 0,
+    chunksWritten: 0,
+    chunksEmbedded: 0,
+    semantic: ctx.embedPassages !== null,
+    errors: [],
+    durationMs: 0,
+  };
+  const progress = (phase: ImportProgress['phase'], filesTotal: number, currentFile: string | null) => {
+    const elapsed = (performance.now() - started) / 1000;
+    const done = summary.filesSeen;
+    const rate = elapsed > 0 ? done / elapsed : 0;
+    ctx.onProgress?.({
+      importId,
+      phase,
+      filesTotal,
+      filesDone: done,
+      filesFailed: summary.filesFailed,
+      documents: summary.documentsAdded + summary.documentsUpdated + summary.documentsUnchanged,
+      chunksEmbedded: summary.chunksEmbedded,
+      currentFile,
+      rate,
+      etaSeconds: rate > 0 && filesTotal > done ? (filesTotal - done) / rate : phase === 'done' ? 0 : null,
+    });
+  };
+  const fail = (e: ImportFileError) => {
+    summary.errors.push(e);
+    db.prepare('INSERT INTO import_errors (import_id, source, code, message) VALUES (?, ?, ?, ?)').run(importId, e.source, e.code, e.message);
+  };
+
+  let status: 'done' | 'failed' | 'cancelled' = 'done';
+  try {
+    progress('scanning', 0, null);
+    const walked = await walkPaths(paths);
+    for (const e of walked.errors) fail(e);
+    const total = walked.files.length;
+    for (const file of walked.files) {
+      if (ctx.signal?.aborted) {
+        status = 'cancelled';
+        break;
+      }
+      progress('importing', total, file.path);
+      try {
+        const parsed = await parseFile(file.path);
+        const uids = new Set<string>();
+        for (const doc of parsed.documents) {
+          uids.add(doc.uid);
+          await importDocument(ctx, doc, file.path, importId, summary);
+        }
+        removeVanished(ctx, file.path, uids);
+      } catch (err) {
+        summary.filesFailed++;
+        const { code, message } = toContractError(err);
+        fail({ source: file.path, code, message: err instanceof HindsightError ? message : `${file.path} could not be imported: ${message}` });
+      }
+      summary.filesSeen++;
+    }
+    summary.filesFailed += walked.errors.length;
+    progress('done', total, null);
+  } catch (err) {
+    status = 'failed';
+    throw err;
+  } finally {
+    summary.durationMs = Math.round(performance.now() - started);
+    db.prepare(
+      `UPDATE imports SET finished_at = ?, status = ?, files_seen = ?, files_failed = ?, documents_added = ?,
+         documents_updated = ?, documents_unchanged = ?, chunks_written = ? WHERE id = ?`,
+    ).run(
+      new Date().toISOString(),
+      status,
+      summary.filesSeen,
+      summary.filesFailed,
+      summary.documentsAdded,
+      summary.documentsUpdated,
+      summary.documentsUnchanged,
+      summary.chunksWritten,
+      importId,
+    );
+  }
+  return summary;
+}
+
+async function importDocument(ctx: ImportContext, doc: ParsedDocument, origin: string, importId: number, summary: ImportSummary): Promise<void> {
+  const contentHash = sha256(JSON.stringify([PIPELINE_VERSION, doc]));
+  const existing = findDocumentByUid(ctx.db, doc.uid);
+  if (existing?.contentHash === contentHash) {
+    summary.documentsUnchanged++;
+    return;
+  }
+  const chunks = chunkMarkdown(doc.body);
+  // Embedding happens before the write transaction: the model is slow, the write is not.
+  const vectors = ctx.embedPassages ? await ctx.embedPassages(chunks.map((c) => passageText(doc.title, c))) : null;
+  const result = writeDocument(ctx.db, doc, origin, contentHash, chunks, vectors, importId);
+  ctx.onWritten?.(result, vectors);
+  summary.chunksWritten += chunks.length;
+  if (vectors) summary.chunksEmbedded += vectors.length;
+  if (result.status === 'added') summary.documentsAdded++;
+  else summary.documentsUpdated++;
+}
+
+/** A file that no longer yields a document it yielded before: that document goes. */
+function removeVanished(ctx: ImportContext, origin: string, uids: Set<string>): void {
+  const rows = ctx.db.prepare('SELECT id, uid FROM documents WHERE origin = ?').all(origin) as Array<{ id: number; uid: string }>;
+  const gone = rows.filter((r) => !uids.has(r.uid)).map((r) => r.id);
+  if (gone.length) ctx.onRemoved?.(deleteDocuments(ctx.db, gone));
+}

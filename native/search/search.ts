@@ -1,0 +1,158 @@
+import type { DocumentKind, SearchFilters, SearchHit, SearchRequest, SearchResult, SectionRole } from '../contract.js';
+import type { Db } from '../store/database.js';
+import type { VectorIndex } from '../vector/vector-index.js';
+import { makeSnippet } from './snippet.js';
+import { parseQuery, toFtsQuery } from './terms.js';
+
+export interface SearchDeps {
+  db: Db;
+  /** Null when no model is installed: lexical only. */
+  semantic: { index: VectorIndex; embedQuery: (text: string) => Promise<Float32Array> } | null;
+}
+
+/** Candidates taken from each retriever before fusion. */
+const CANDIDATES = 200;
+/** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very first ranks. */
+const RRF_K = 60;
+/** BM25 column weights: title, heading, text. */
+const BM25_WEIGHTS = '5.0, 2.0, 1.0';
+
+interface ChunkCandidate {
+  chunkId: number;
+  documentId: number;
+}
+
+/** SQL conditions over `documents d` for the filters, with their parameters. */
+export function filterSql(f: SearchFilters): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.kinds?.length) {
+    where.push(`d.kind IN (${f.kinds.map(() => '?').join(', ')})`);
+    params.push(...f.kinds);
+  }
+  if (f.since) {
+    where.push('d.occurred_at >= ?');
+    params.push(new Date(f.since).toISOString());
+  }
+  if (f.until) {
+    where.push('d.occurred_at <= ?');
+    params.push(endOfDayIfDateOnly(f.until));
+  }
+  if (f.sourcePrefix) {
+    // substr comparison, not LIKE: paths may contain % and _.
+    where.push('substr(d.source, 1, length(?)) = ?');
+    params.push(f.sourcePrefix, f.sourcePrefix);
+  }
+  return { sql: where.length ? where.join(' AND ') : '1', params };
+}
+
+function endOfDayIfDateOnly(s: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T23:59:59.999Z` : new Date(s).toISOString();
+}
+
+function hasFilters(f: SearchFilters): boolean {
+  return !!(f.kinds?.length || f.since || f.until || f.sourcePrefix);
+}
+
+/** Best passages by BM25, restricted by the filters. */
+export function lexicalCandidates(db: Db, ftsQuery: string, filters: SearchFilters, limit = CANDIDATES): Array<ChunkCandidate & { bm25: number }> {
+  const f = filterSql(filters);
+  return db
+    .prepare(
+      `SELECT c.id AS chunkId, c.document_id AS documentId, bm25(chunks_fts, ${BM25_WEIGHTS}) AS bm25
+       FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id
+       WHERE chunks_fts MATCH ? AND ${f.sql}
+       ORDER BY bm25 LIMIT ?`,
+    )
+    .all(ftsQuery, ...f.params, limit) as Array<ChunkCandidate & { bm25: number }>;
+}
+
+/** Nearest passages by embedding, restricted by the filters; stale labels are dropped. */
+export function semanticCandidates(
+  db: Db,
+  index: VectorIndex,
+  vector: Float32Array,
+  filters: SearchFilters,
+  limit = CANDIDATES,
+): Array<ChunkCandidate & { similarity: number }> {
+  let allow: ((id: number) => boolean) | undefined;
+  if (hasFilters(filters)) {
+    const f = filterSql(filters);
+    const ids = new Set(
+      db.prepare(`SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE ${f.sql}`).pluck().all(...f.params) as number[],
+    );
+    allow = (id) => ids.has(id);
+  }
+  const hits = index.search(vector, limit, allow);
+  if (!hits.length) return [];
+  // The index is a cache: keep only labels that are live passages in the database.
+  const docOf = db.prepare('SELECT document_id FROM chunks WHERE id = ?').pluck();
+  const out: Array<ChunkCandidate & { similarity: number }> = [];
+  for (const h of hits) {
+    const documentId = docOf.get(h.chunkId) as number | undefined;
+    if (documentId !== undefined) out.push({ chunkId: h.chunkId, documentId, similarity: h.similarity });
+  }
+  return out;
+}
+
+/**
+ * Hybrid search: BM25 and vector candidates, each ranked by document (its best passage), fused
+ * with reciprocal rank fusion, with snippets from the passages that matched best.
+ */
+export async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResult> {
+  const started = performance.now();
+  const { db } = deps;
+  const parsed = parseQuery(req.query);
+  const fts = toFtsQuery(parsed);
+  const lexical = fts ? lexicalCandidates(db, fts, req) : [];
+  const semantic = deps.semantic && req.query.trim()
+    ? semanticCandidates(db, deps.semantic.index, await deps.semantic.embedQuery(req.query), req)
+    : [];
+
+  const docs = new Map<number, { score: number; matchedBy: Set<'lexical' | 'semantic'>; chunks: number[] }>();
+  const fuse = (list: ChunkCandidate[], by: 'lexical' | 'semantic') => {
+    let rank = 0;
+    const seen = new Set<number>();
+    for (const c of list) {
+      let d = docs.get(c.documentId);
+      if (!d) docs.set(c.documentId, (d = { score: 0, matchedBy: new Set(), chunks: [] }));
+      if (d.chunks.length < 3 && !d.chunks.includes(c.chunkId)) d.chunks.push(c.chunkId);
+      if (seen.has(c.documentId)) continue;
+      seen.add(c.documentId);
+      rank++;
+      d.score += 1 / (RRF_K + rank);
+      d.matchedBy.add(by);
+    }
+  };
+  fuse(lexical, 'lexical');
+  fuse(semantic, 'semantic');
+
+  const maxScore = (deps.semantic ? 2 : 1) / (RRF_K + 1);
+  const ranked = [...docs.entries()].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]);
+  const docStmt = db.prepare('SELECT id, title, kind, source, occurred_at AS occurredAt FROM documents WHERE id = ?');
+  const chunkStmt = db.prepare('SELECT text, heading, role FROM chunks WHERE id = ?');
+  const hits: SearchHit[] = ranked.slice(0, req.limit).map(([id, d]) => {
+    const row = docStmt.get(id) as { id: number; title: string; kind: DocumentKind; source: string; occurredAt: string | null };
+    const snippets = d.chunks.slice(0, 2).map((cid) => {
+      const c = chunkStmt.get(cid) as { text: string; heading: string; role: SectionRole };
+      return makeSnippet(c.text, [...parsed.terms, ...parsed.phrases.flatMap((p) => p.split(' '))], c.heading, c.role);
+    });
+    return {
+      documentId: row.id,
+      title: row.title,
+      kind: row.kind,
+      source: row.source,
+      occurredAt: row.occurredAt,
+      score: Math.round((d.score / maxScore) * 1000) / 1000,
+      matchedBy: [...d.matchedBy].sort(),
+      snippets,
+    };
+  });
+  return {
+    query: req.query,
+    mode: deps.semantic ? 'hybrid' : 'lexical',
+    total: docs.size,
+    hits,
+    tookMs: Math.round((performance.now() - started) * 10) / 10,
+  };
+}

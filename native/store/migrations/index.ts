@@ -1,0 +1,12 @@
+import { migration0010 } from './0010-initial.js';
+
+export interface Migration {
+  /** Numbered in steps of 10; becomes `PRAGMA user_version` once applied. */
+  version: number;
+  sql: string;
+}
+
+/** Every migration, oldest first. Append; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [migration0010];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
