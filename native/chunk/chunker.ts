@@ -87,8 +87,9 @@ function splitSections(body: string): Section[] {
     while (stack.length && stack[stack.length - 1]!.level >= level) stack.pop();
     const own = roleOfHeading(title);
     stack.push({ level, title: title.replace(/\*\*/g, '').trim(), role: own });
-    // A top-level title (H1) names the document, not a section: it keeps the preamble's role.
-    const inherited = [...stack].reverse().find((h) => h.role)?.role;
+    // A top-level title (H1) names the document, not a section: its words ("... issue",
+    // "... outage") say nothing about the role of the sections under it.
+    const inherited = [...stack].reverse().find((h) => h.role && h.level > 1)?.role;
     const role: SectionRole = own ?? inherited ?? (level === 1 ? 'summary' : 'other');
     current = { path: stack.filter((h) => h.level > 1 || stack.length === 1).map((h) => h.title), role, start: lineStart, end: 0 };
   }

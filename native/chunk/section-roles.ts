@@ -17,7 +17,7 @@ const RULES: Array<[SectionRole, RegExp]> = [
   ['resolution', /\b(resol(ution|ved|ve)|mitigat(ion|ed|e)|remediat(ion|ed)|recover(y|ed)|repair(ed)?|fix(es|ed)?|workaround|restor(ation|ed)|immediate actions?|response|rollback|rolled back)\b/i],
   ['timeline', /\b(time ?line|chronology|sequence of events|key events|events|timestamps?|log of events)\b/i],
   ['impact', /\b(impact(ed)?|affected|blast radius|customer[- ]facing|severity|user[- ]facing|consequences?|scope|duration)\b/i],
-  ['summary', /\b(summary|overview|tl;?dr|executive|abstract|description|what happened|incident details|background|context|introduction|issue)\b/i],
+  ['summary', /\b(summary|overview|tl;?dr|executive|abstract|description|what happened|incident details|background|context|introduction)\b/i],
 ];
 
 /** The role a heading names, or null when it names none we know. */

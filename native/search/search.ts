@@ -116,7 +116,7 @@ export async function search(deps: SearchDeps, req: SearchRequest): Promise<Sear
     for (const c of list) {
       let d = docs.get(c.documentId);
       if (!d) docs.set(c.documentId, (d = { score: 0, matchedBy: new Set(), chunks: [] }));
-      if (d.chunks.length < 3 && !d.chunks.includes(c.chunkId)) d.chunks.push(c.chunkId);
+      if (d.chunks.length < 6 && !d.chunks.includes(c.chunkId)) d.chunks.push(c.chunkId);
       if (seen.has(c.documentId)) continue;
       seen.add(c.documentId);
       rank++;
@@ -133,10 +133,18 @@ export async function search(deps: SearchDeps, req: SearchRequest): Promise<Sear
   const chunkStmt = db.prepare('SELECT text, heading, role FROM chunks WHERE id = ?');
   const hits: SearchHit[] = ranked.slice(0, req.limit).map(([id, d]) => {
     const row = docStmt.get(id) as { id: number; title: string; kind: DocumentKind; source: string; occurredAt: string | null };
-    const snippets = d.chunks.slice(0, 2).map((cid) => {
-      const c = chunkStmt.get(cid) as { text: string; heading: string; role: SectionRole };
-      return makeSnippet(c.text, [...parsed.terms, ...parsed.phrases.flatMap((p) => p.split(' '))], c.heading, c.role);
-    });
+    const terms = [...parsed.terms, ...parsed.phrases.flatMap((p) => p.split(' '))];
+    // The title is indexed with every passage, so the best-ranked passage may not itself contain
+    // the words: show the candidates whose own text matches most, in rank order on ties.
+    const snippets = d.chunks
+      .map((cid, order) => {
+        const c = chunkStmt.get(cid) as { text: string; heading: string; role: SectionRole };
+        const snippet = makeSnippet(c.text, terms, c.heading, c.role);
+        return { snippet, order, matches: new Set(snippet.highlights.map(([a, b]) => snippet.text.slice(a, b).toLowerCase())).size };
+      })
+      .sort((a, b) => b.matches - a.matches || a.order - b.order)
+      .slice(0, 2)
+      .map((x) => x.snippet);
     return {
       documentId: row.id,
       title: row.title,

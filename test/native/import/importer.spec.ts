@@ -1,0 +1,84 @@
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../../native/engine.js';
+import type { ImportProgress } from '../../../native/contract.js';
+import { CORPUS } from '../../support/generated-models.js';
+import { tempDir } from '../../support/temp.js';
+
+const NO_MODEL = { roots: [], preferred: 'gte-small', allowUnverified: false };
+
+describe('importing postmortems', () => {
+  const dir = tempDir();
+  const folder = join(dir, 'pms');
+  let engine: Engine;
+
+  beforeAll(async () => {
+    mkdirSync(folder);
+    cpSync(join(CORPUS, 'postmortems/dfds'), join(folder, 'dfds'), { recursive: true });
+    engine = await Engine.open({ dbPath: join(dir, 'i.db'), models: NO_MODEL });
+  });
+  afterAll(() => engine.close());
+
+  it('imports a folder recursively with progress', async () => {
+    const events: ImportProgress[] = [];
+    const s = await engine.import({ paths: [folder] }, { onProgress: (p) => events.push(p) });
+    expect(s.filesFailed).toBe(0);
+    expect(s.documentsAdded).toBe(39);
+    expect(s.semantic).toBe(false);
+    expect(s.chunksWritten).toBeGreaterThan(39 * 3);
+    expect(events[0]!.phase).toBe('scanning');
+    expect(events.at(-1)).toMatchObject({ phase: 'done', filesDone: 39, filesTotal: 39, documents: 39 });
+    const mid = events.filter((e) => e.phase === 'importing');
+    expect(mid.length).toBe(39);
+    expect(mid.map((e) => e.filesDone)).toEqual([...Array(39).keys()]);
+  });
+
+  it('is idempotent: re-importing the same content changes nothing', async () => {
+    const chunkIds = () => engine.db.prepare('SELECT id FROM chunks ORDER BY id').pluck().all();
+    const before = chunkIds();
+    const s = await engine.import({ paths: [folder] });
+    expect(s).toMatchObject({ documentsAdded: 0, documentsUpdated: 0, documentsUnchanged: 39, chunksWritten: 0 });
+    expect(chunkIds()).toEqual(before);
+  });
+
+  it('replaces a changed file: old passages leave the index, new ones enter it', async () => {
+    const file = join(folder, 'dfds', 'PM2021-005_-_All_services_returning_503_in_Kubernetes.md');
+    const id = engine.db.prepare('SELECT id FROM documents WHERE source = ?').pluck().get(file);
+    writeFileSync(file, '# All services returning 503 in Kubernetes\n\n## Root cause\n\nA zebracorn misconfigured the flux capacitor.\n');
+    const s = await engine.import({ paths: [file] });
+    expect(s).toMatchObject({ documentsUpdated: 1, documentsAdded: 0 });
+    expect(engine.db.prepare('SELECT id FROM documents WHERE source = ?').pluck().get(file)).toBe(id);
+    expect((await engine.search({ query: 'zebracorn' })).hits.map((h) => h.documentId)).toEqual([id]);
+    // Words only the old version had no longer find it.
+    const old = await engine.search({ query: 'refactoring cleanup EKS add-ons native Terraform' });
+    expect(old.hits.map((h) => h.documentId)).not.toContain(id);
+    expect(engine.stats().documents).toBe(39);
+  });
+
+  it('writes each document atomically: a failure while embedding stores nothing of it', async () => {
+    const file = join(dir, 'atomic.md');
+    writeFileSync(file, '# Atomic\n\n## Summary\n\nShould never be stored.\n');
+    const { importPaths } = await import('../../../native/import/importer.js');
+    const s = await importPaths(
+      { db: engine.db, embedPassages: async () => { throw new Error('model crashed'); } },
+      [file],
+    );
+    expect(s.errors[0]).toMatchObject({ source: file });
+    expect(s.errors[0]!.message).toMatch(/model crashed/);
+    expect(engine.db.prepare('SELECT count(*) FROM documents WHERE source = ?').pluck().get(file)).toBe(0);
+  });
+
+  it('records each import with its counts', () => {
+    const rows = engine.db.prepare('SELECT status, files_seen AS seen, documents_added AS added FROM imports ORDER BY id').all();
+    expect(rows[0]).toEqual({ status: 'done', seen: 39, added: 39 });
+  });
+
+  it('stops between files when cancelled', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const s = await engine.import({ paths: [folder] }, { signal: ac.signal });
+    expect(s.filesSeen).toBe(0);
+    expect(engine.db.prepare('SELECT status FROM imports WHERE id = ?').pluck().get(s.importId)).toBe('cancelled');
+  });
+});
