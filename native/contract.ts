@@ -88,7 +88,9 @@ export interface SearchResult {
   /** Total documents that matched before the limit. */
   total: number;
   hits: SearchHit[];
+  /** Wall time of the whole search, and the part spent embedding the query. */
   tookMs: number;
+  embedMs: number;
 }
 
 export const ImportInputSchema = z.object({

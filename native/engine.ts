@@ -181,6 +181,11 @@ export class Engine {
     return { embedded: done, durationMs: Math.round(performance.now() - started) };
   }
 
+  /** Milliseconds the model has spent embedding so far (benchmarks: import overhead). */
+  get inferenceMs(): number {
+    return this.embedder?.inferenceMs ?? 0;
+  }
+
   pendingCount(): number {
     return this.db.prepare('SELECT count(*) FROM chunks WHERE embedding IS NULL').pluck().get() as number;
   }

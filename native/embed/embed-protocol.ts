@@ -11,7 +11,7 @@ export interface EmbedWorkerInit {
 export type EmbedRequest = { id: number; texts: string[] };
 
 export type EmbedResponse =
-  | { id: number; ok: true; dims: number; vectors: Float32Array }
+  | { id: number; ok: true; dims: number; vectors: Float32Array; /** Time inside the model. */ ms: number }
   | { id: number; ok: false; message: string };
 
 export type EmbedReady = { ready: true } | { ready: false; message: string };

@@ -29,10 +29,11 @@ load().then(
   (extractor) => {
     port.postMessage({ ready: true } satisfies EmbedReady);
     port.on('message', (req: EmbedRequest) => {
+      const started = performance.now();
       extractor(req.texts, { pooling: init.pooling, normalize: init.normalize }).then(
         (out) => {
           const vectors = new Float32Array(out.data);
-          const res: EmbedResponse = { id: req.id, ok: true, dims: out.dims[out.dims.length - 1]!, vectors };
+          const res: EmbedResponse = { id: req.id, ok: true, dims: out.dims[out.dims.length - 1]!, vectors, ms: performance.now() - started };
           port.postMessage(res, [vectors.buffer]);
         },
         (err: unknown) => port.postMessage({ id: req.id, ok: false, message: (err as Error).message ?? String(err) } satisfies EmbedResponse),

@@ -105,9 +105,14 @@ export async function search(deps: SearchDeps, req: SearchRequest): Promise<Sear
   const parsed = parseQuery(req.query);
   const fts = toFtsQuery(parsed);
   const lexical = fts ? lexicalCandidates(db, fts, req) : [];
-  const semantic = deps.semantic && req.query.trim()
-    ? semanticCandidates(db, deps.semantic.index, await deps.semantic.embedQuery(req.query), req)
-    : [];
+  let embedMs = 0;
+  let semantic: Array<ChunkCandidate & { similarity: number }> = [];
+  if (deps.semantic && req.query.trim()) {
+    const t = performance.now();
+    const vector = await deps.semantic.embedQuery(req.query);
+    embedMs = performance.now() - t;
+    semantic = semanticCandidates(db, deps.semantic.index, vector, req);
+  }
 
   const docs = new Map<number, { score: number; matchedBy: Set<'lexical' | 'semantic'>; chunks: number[] }>();
   const fuse = (list: ChunkCandidate[], by: 'lexical' | 'semantic') => {
@@ -161,6 +166,7 @@ export async function search(deps: SearchDeps, req: SearchRequest): Promise<Sear
     mode: deps.semantic ? 'hybrid' : 'lexical',
     total: docs.size,
     hits,
-    tookMs: Math.round((performance.now() - started) * 10) / 10,
+    tookMs: Math.round((performance.now() - started) * 100) / 100,
+    embedMs: Math.round(embedMs * 100) / 100,
   };
 }

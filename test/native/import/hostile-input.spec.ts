@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../native/engine.js';
 import { buildPdf } from '../../support/pdf-writer.js';
-import { buildDocx, buildZip } from '../../support/zip-writer.js';
+import { buildZip } from '../../support/zip-writer.js';
 import { tempDir } from '../../support/temp.js';
 
 const NO_MODEL = { roots: [], preferred: 'gte-small', allowUnverified: false };

@@ -1,0 +1,104 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS, ensureTinyModel } from '../../support/generated-models.js';
+import { runCli } from '../../support/cli.js';
+import { tempDir } from '../../support/temp.js';
+
+const dir = tempDir();
+const db = join(dir, 'cli.db');
+const k8s = join(CORPUS, 'postmortems/kubernetes-test-infra');
+
+describe('hindsight CLI', () => {
+  it('imports with --json: one object on stdout, exit 0, and says once that search is lexical', () => {
+    const r = runCli(['--db', db, 'import', k8s, '--json']);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ filesSeen: 5, filesFailed: 0, documentsAdded: 5, semantic: false, errors: [] });
+    expect(r.stderr.match(/Semantic search is off/g)).toHaveLength(1);
+    expect(r.stderr).toContain('hindsight model fetch');
+  });
+
+  it('exits 2 when some files fail, naming them, and imports the rest', () => {
+    const folder = join(dir, 'mixed');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'ok.md'), '# Fine\n\nDisk full on the build agents.');
+    writeFileSync(join(folder, 'bad.pdf'), 'not a pdf at all');
+    const r = runCli(['--db', db, 'import', folder, '--json', '--quiet']);
+    expect(r.code).toBe(2);
+    const s = JSON.parse(r.stdout);
+    expect(s.documentsAdded).toBe(1);
+    expect(s.errors).toHaveLength(1);
+    expect(s.errors[0].source).toBe(join(folder, 'bad.pdf'));
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 1 on a fatal error with a readable message', () => {
+    const r = runCli(['--db', db, 'search']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Give a query/);
+    const bad = runCli(['--db', db, 'search', 'x', '--limit', 'lots']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--limit must be a whole number/);
+    const unknown = runCli(['--db', db, 'frobnicate']);
+    expect(unknown.stderr).toMatch(/Unknown command "frobnicate"/);
+  });
+
+  it('searches with --json: every hit names id, title, kind, score and source', () => {
+    const r = runCli(['--db', db, 'search', 'prow outage', '--limit', '3', '--json', '-q']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.mode).toBe('lexical');
+    expect(out.hits).toHaveLength(3);
+    for (const h of out.hits) {
+      expect(h).toEqual(expect.objectContaining({ documentId: expect.any(Number), title: expect.any(String), kind: 'postmortem', score: expect.any(Number) }));
+      expect(h.source.startsWith(k8s)).toBe(true);
+    }
+  });
+
+  it('prints readable results with highlighted snippets', () => {
+    const r = runCli(['--db', db, 'search', 'boskos', '-q']);
+    expect(r.stdout).toMatch(/1\. March 26th, 2019 Boskos Outage/);
+    expect(r.stdout).toMatch(/\[Boskos\]/);
+  });
+
+  it('filters by --kind and --since', () => {
+    const none = JSON.parse(runCli(['--db', db, 'search', 'prow', '--kind', 'ticket', '--json', '-q']).stdout);
+    expect(none.hits).toEqual([]);
+    const since = JSON.parse(runCli(['--db', db, 'search', 'prow', '--since', '2019-03-01', '--json', '-q']).stdout);
+    for (const h of since.hits) expect(h.occurredAt >= '2019-03-01').toBe(true);
+    expect(runCli(['--db', db, 'search', 'prow', '--kind', 'tweet']).stderr).toMatch(/--kind must be one of/);
+  });
+
+  it('reports stats, then embeds the backlog once a model appears (reindex)', () => {
+    const stats = JSON.parse(runCli(['--db', db, 'stats', '--json']).stdout);
+    expect(stats).toMatchObject({ documents: 6, byKind: { postmortem: 6 }, model: { state: 'absent' } });
+    expect(stats.index.pending).toBe(stats.chunks);
+    const env = { HINDSIGHT_MODEL_DIR: ensureTinyModel(join(dir, 'models')), HINDSIGHT_ALLOW_UNVERIFIED_MODEL: '1' };
+    const re = runCli(['--db', db, 'reindex', '--json'], env);
+    expect(re.code).toBe(0);
+    expect(JSON.parse(re.stdout).embedded).toBe(stats.chunks);
+    const after = JSON.parse(runCli(['--db', db, 'stats', '--json'], env).stdout);
+    expect(after.index).toMatchObject({ embedded: stats.chunks, pending: 0 });
+    expect(after.model).toMatchObject({ state: 'ready', verified: false });
+    const hybrid = JSON.parse(runCli(['--db', db, 'search', 'prow outage', '--json'], env).stdout);
+    expect(hybrid.mode).toBe('hybrid');
+  });
+
+  it('refuses a database from a newer Hindsight', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const path = join(dir, 'future.db');
+    const raw = new Database(path);
+    raw.pragma('user_version = 9999');
+    raw.close();
+    const r = runCli(['--db', path, 'stats']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/newer version of Hindsight/);
+  });
+
+  it('prints help', () => {
+    const r = runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/hindsight \[--db <file>\] <command>/);
+  });
+});
