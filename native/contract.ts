@@ -35,6 +35,11 @@ const isoDate = z
   .max(40)
   .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO 8601 date' });
 
+/** Kinds of entities extracted from documents. */
+export const ENTITY_TYPES = ['service', 'error', 'technology', 'host', 'person', 'ticket', 'url'] as const;
+export const EntityTypeSchema = z.enum(ENTITY_TYPES);
+export type EntityType = z.infer<typeof EntityTypeSchema>;
+
 /** Filters shared by search-like methods. */
 export const SearchFiltersSchema = z.object({
   /** Only these kinds of documents. */
@@ -45,6 +50,10 @@ export const SearchFiltersSchema = z.object({
   until: isoDate.optional(),
   /** Only documents imported from under this folder (absolute path prefix) or archive. */
   sourcePrefix: z.string().min(1).max(4096).optional(),
+  /** Only documents that name this service / person / error signature (normalised match). */
+  service: z.string().min(1).max(200).optional(),
+  person: z.string().min(1).max(200).optional(),
+  error: z.string().min(1).max(500).optional(),
 });
 export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
 
@@ -93,9 +102,16 @@ export interface SearchResult {
   embedMs: number;
 }
 
+/** Fields a generic CSV column mapping may fill. */
+export const CSV_MAP_FIELDS = ['title', 'body', 'key', 'created', 'resolved', 'status', 'priority', 'assignee', 'reporter', 'labels', 'service', 'url'] as const;
+
 export const ImportInputSchema = z.object({
   /** Files or folders (absolute paths). */
   paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+  /** Slack: only channels matching these names or globs ("incident-*", "ops"). */
+  channels: z.array(z.string().min(1).max(200)).max(500).optional(),
+  /** Generic CSV: which column holds which field (title and body at least). */
+  csvMap: z.partialRecord(z.enum(CSV_MAP_FIELDS), z.string().min(1).max(200)).optional(),
 });
 export type ImportInput = z.infer<typeof ImportInputSchema>;
 
@@ -110,15 +126,75 @@ export interface ImportSummary {
   importId: number;
   filesSeen: number;
   filesFailed: number;
+  /** Files in a folder that are not a format Hindsight knows (an unrelated JSON, say); not errors. */
+  skipped: Array<{ source: string; reason: string }>;
+  /** Documents imported per format (markdown, slack, jira-xml, ...). */
+  byFormat: Record<string, number>;
   documentsAdded: number;
   documentsUpdated: number;
   documentsUnchanged: number;
+  /** Documents met again within the same import (one ticket in two export files): the first one wins. */
+  documentsDuplicate: number;
   chunksWritten: number;
   chunksEmbedded: number;
   /** Whether passages were embedded (false when no model is installed). */
   semantic: boolean;
   errors: ImportFileError[];
   durationMs: number;
+}
+
+/** A Slack channel found in an export, before importing it. */
+export interface SlackChannelInfo {
+  name: string;
+  /** Day files (days with messages) and their size: known without reading them. */
+  days: number;
+  bytes: number;
+  selected: boolean;
+}
+
+/** What an import would read, shown before a long import (Slack channel choice). */
+export interface ImportPreview {
+  sources: Array<{ source: string; format: string; channels?: SlackChannelInfo[] }>;
+}
+
+/** An entity as shown with a document. */
+export interface EntityRef {
+  type: EntityType;
+  key: string;
+  name: string;
+  mentions: number;
+}
+
+/** A link from or to a document; `documentId` is null while the target is not imported. */
+export interface DocumentLink {
+  direction: 'out' | 'in';
+  relation: string;
+  target: string;
+  documentId: number | null;
+  title: string | null;
+  kind: DocumentKind | null;
+}
+
+export const DocumentIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** One document with everything known about it (`hindsight show`). */
+export interface DocumentView {
+  id: number;
+  kind: DocumentKind;
+  format: string;
+  title: string;
+  source: string;
+  url: string | null;
+  externalId: string | null;
+  occurredAt: string | null;
+  resolvedAt: string | null;
+  severity: string | null;
+  status: string | null;
+  metadata: Record<string, unknown>;
+  body: string;
+  sections: Array<{ heading: string; role: SectionRole; start: number; end: number }>;
+  entities: EntityRef[];
+  links: DocumentLink[];
 }
 
 /** Pushed while an import runs. */

@@ -3,7 +3,10 @@ import { HindsightError } from './common/errors.js';
 import {
   ImportInputSchema,
   SearchInputSchema,
+  DocumentIdSchema,
+  type DocumentView,
   type ImportInput,
+  type ImportPreview,
   type ImportProgress,
   type ImportSummary,
   type IndexProgress,
@@ -15,7 +18,8 @@ import {
 } from './contract.js';
 import { Embedder } from './embed/embedder.js';
 import { locateModel, modelSearchFromEnv, type LocatedModel, type ModelSearch } from './embed/model-locator.js';
-import { importPaths, passageText } from './import/importer.js';
+import { importPaths, passageText, previewImport } from './import/importer.js';
+import { showDocument } from './store/document-view.js';
 import { search } from './search/search.js';
 import { getMeta, openDatabase, setMeta, type Db } from './store/database.js';
 import { VectorIndex, vectorToBlob } from './vector/vector-index.js';
@@ -107,7 +111,7 @@ export class Engine {
   }
 
   async import(input: ImportInput, options: { onProgress?: (p: ImportProgress) => void; signal?: AbortSignal } = {}): Promise<ImportSummary> {
-    const { paths } = ImportInputSchema.parse(input);
+    const { paths, channels, csvMap } = ImportInputSchema.parse(input);
     const embedder = this.model ? await this.getEmbedder() : null;
     try {
       return await importPaths(
@@ -122,12 +126,25 @@ export class Engine {
           onRemoved: (chunkIds) => this.getIndex()?.remove(chunkIds),
           onProgress: options.onProgress,
           signal: options.signal,
+          channels,
+          csvMap,
         },
         paths,
       );
     } finally {
       this.index?.save();
     }
+  }
+
+  /** What an import would read (formats, Slack channels), before importing. */
+  async previewImport(input: ImportInput): Promise<ImportPreview> {
+    const { paths, channels } = ImportInputSchema.parse(input);
+    return previewImport(paths, channels);
+  }
+
+  /** One document with its sections, entities and links (null when there is no such id). */
+  show(id: number): DocumentView | null {
+    return showDocument(this.db, DocumentIdSchema.parse(id));
   }
 
   async search(input: SearchInput): Promise<SearchResult> {

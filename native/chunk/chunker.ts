@@ -95,7 +95,22 @@ function splitSections(body: string): Section[] {
   }
   current.end = body.length;
   sections.push(current);
-  return sections.filter((s) => body.slice(s.start, s.end).trim().length > 0);
+  // A heading with nothing under it (a document title right before its first section) joins
+  // the next section instead of becoming a passage of one line.
+  const out: Section[] = [];
+  let carry: number | null = null;
+  for (const s of sections) {
+    const text = body.slice(s.start, s.end);
+    if (!text.trim()) continue;
+    const start: number = carry ?? s.start;
+    carry = null;
+    if (!text.replace(/^[^\n]*\n?/, '').trim() && s !== sections[sections.length - 1]) {
+      carry = start;
+      continue;
+    }
+    out.push({ ...s, start });
+  }
+  return out;
 }
 
 /** Splits [start, end) on blank lines (never inside a code fence), then sentences, to fit maxTokens. */

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { HindsightError, toContractError } from '../common/errors.js';
 import { formatBytes, formatDuration } from '../common/time.js';
-import { DOCUMENT_KINDS, type DocumentKind, type SearchResult, type Stats } from '../contract.js';
+import { CSV_MAP_FIELDS, DOCUMENT_KINDS, type DocumentKind, type SearchResult, type Stats } from '../contract.js';
+import { parseCsvMap, type CsvMap } from '../import/tickets/csv-tickets.js';
 import { inspectModelDir, locateModel, modelSearchFromEnv, HOW_TO_INSTALL } from '../embed/model-locator.js';
 import { DEFAULT_MODEL, MODELS, modelSpec } from '../embed/model-registry.js';
 import { fetchModel, importModelDir } from '../embed/model-install.js';
@@ -15,9 +16,15 @@ const USAGE = `Hindsight — offline incident knowledge.
 Usage: hindsight [--db <file>] <command> [options]
 
 Commands:
-  import <path...>         Import postmortems (files or folders: Markdown, text, HTML, DOCX, PDF)
+  import <path...>         Import files, folders and exports: postmortems (Markdown, text, HTML,
+                           DOCX, PDF), Slack exports (folder or ZIP), Jira (XML, CSV, JSON),
+                           GitHub issues JSON, PagerDuty (JSON, CSV), Linear CSV, ServiceNow CSV
+      --channels incident-*,ops          only these Slack channels (names or globs)
+      --map title=Col,body=Col,...       columns of a CSV no tracker wrote (${CSV_MAP_FIELDS.join(', ')})
   search "<query>"         Hybrid search (keywords + meaning)
       --limit N  --since DATE  --until DATE  --kind ${DOCUMENT_KINDS.join('|')}  --source PATH
+      --service NAME  --person NAME  --error TEXT
+  show <id>                A document with its entities and links
   stats                    What the database holds, model and index state
   reindex                  Embed passages that have no vector yet (after installing a model)
   model status             Which embedding model is used, and why
@@ -57,6 +64,11 @@ export async function main(argv: string[]): Promise<number> {
       until: { type: 'string' },
       kind: { type: 'string', multiple: true },
       source: { type: 'string' },
+      service: { type: 'string' },
+      person: { type: 'string' },
+      error: { type: 'string' },
+      channels: { type: 'string', multiple: true },
+      map: { type: 'string' },
       'allow-unverified': { type: 'boolean', default: false },
     },
   });
@@ -68,7 +80,9 @@ export async function main(argv: string[]): Promise<number> {
   const g: Globals = { db: resolve(values.db ?? defaultDatabasePath()), json: values.json, quiet: values.quiet };
   switch (command) {
     case 'import':
-      return cmdImport(g, args);
+      return cmdImport(g, args, values.channels, values.map ? parseCsvMap(values.map, CSV_MAP_FIELDS) : undefined);
+    case 'show':
+      return cmdShow(g, args[0]);
     case 'search':
       return cmdSearch(g, args.join(' '), {
         limit: values.limit === undefined ? 10 : parseLimit(values.limit),
@@ -76,6 +90,9 @@ export async function main(argv: string[]): Promise<number> {
         until: values.until,
         kinds: values.kind?.flatMap((k) => k.split(',')).map(parseKind),
         sourcePrefix: values.source ? resolve(values.source) : undefined,
+        service: values.service,
+        person: values.person,
+        error: values.error,
       });
     case 'stats':
       return cmdStats(g);
@@ -116,12 +133,21 @@ function lexicalNotice(g: Globals, engine: Engine): void {
   process.stderr.write(`${style.dim(`Note: ${why} Semantic search is off; keyword search works. ${HOW_TO_INSTALL}`)}\n`);
 }
 
-async function cmdImport(g: Globals, paths: string[]): Promise<number> {
+async function cmdImport(g: Globals, paths: string[], channels: string[] | undefined, csvMap: CsvMap | undefined): Promise<number> {
   if (!paths.length) throw new HindsightError('usage', 'Name at least one file or folder: hindsight import <path...>');
+  const input = { paths: paths.map((p) => resolve(p)), channels: channels?.flatMap((c) => c.split(',')), csvMap };
   return withEngine(g, async (engine) => {
     lexicalNotice(g, engine);
+    if (!g.quiet) await showSlackChannels(engine, input);
     const progress = new ProgressLine(!g.quiet);
-    const summary = await engine.import({ paths: paths.map((p) => resolve(p)) }, { onProgress: (p) => progress.importing(p) });
+    const ac = new AbortController();
+    // Ctrl+C stops between documents: what is written stays consistent.
+    const onInt = () => {
+      process.stderr.write('\nStopping after the current document…\n');
+      ac.abort();
+    };
+    process.once('SIGINT', onInt);
+    const summary = await engine.import(input, { onProgress: (p) => progress.importing(p), signal: ac.signal }).finally(() => process.off('SIGINT', onInt));
     progress.end();
     if (g.json) printJson(summary);
     else {
@@ -131,10 +157,56 @@ async function cmdImport(g: Globals, paths: string[]): Promise<number> {
           `${summary.documentsAdded} new, ${summary.documentsUpdated} updated, ${summary.documentsUnchanged} unchanged documents; ` +
           `${summary.chunksWritten} passages${summary.semantic ? `, ${summary.chunksEmbedded} embedded` : ' (not embedded: no model)'}.\n`,
       );
+      const formats = Object.entries(summary.byFormat).map(([f, n]) => `${n} ${f}`).join(', ');
+      if (formats) process.stdout.write(`By format: ${formats}.\n`);
       if (!docs && !summary.documentsUnchanged && !summary.errors.length) process.stdout.write('Nothing importable was found.\n');
+      if (summary.skipped.length) process.stdout.write(`Skipped ${summary.skipped.length} files that are not a known format${summary.skipped.length <= 5 ? `: ${summary.skipped.map((x) => x.source).join(', ')}` : ''}.\n`);
       for (const e of summary.errors) process.stdout.write(`${style.red('✗')} ${e.message}\n`);
     }
     return summary.errors.length ? EXIT.partial : EXIT.ok;
+  });
+}
+
+/** Lists the channels of each Slack export before a long import, and which ones will be read. */
+async function showSlackChannels(engine: Engine, input: { paths: string[]; channels?: string[] }): Promise<void> {
+  const preview = await engine.previewImport(input);
+  for (const s of preview.sources) {
+    if (!s.channels?.length) continue;
+    const chosen = s.channels.filter((c) => c.selected);
+    const bytes = chosen.reduce((n, c) => n + c.bytes, 0);
+    process.stderr.write(`Slack export ${s.source}: importing ${chosen.length} of ${s.channels.length} channels (${formatBytes(bytes)})\n`);
+    const list = s.channels.map((c) => `${c.selected ? '+' : '-'} #${c.name} (${c.days} days)`);
+    process.stderr.write(`  ${list.slice(0, 40).join('  ')}${list.length > 40 ? `  … ${list.length - 40} more` : ''}\n`);
+  }
+}
+
+async function cmdShow(g: Globals, idArg: string | undefined): Promise<number> {
+  const id = Number(idArg);
+  if (!Number.isInteger(id) || id < 1) throw new HindsightError('usage', 'Give a document id (from search results): hindsight show <id>');
+  return withEngine(g, async (engine) => {
+    const doc = engine.show(id);
+    if (!doc) throw new HindsightError('not-found', `There is no document #${id}.`);
+    if (g.json) {
+      printJson(doc);
+      return EXIT.ok;
+    }
+    const when = [doc.occurredAt && `occurred ${doc.occurredAt.slice(0, 16).replace('T', ' ')}`, doc.resolvedAt && `resolved ${doc.resolvedAt.slice(0, 16).replace('T', ' ')}`].filter(Boolean).join(', ');
+    process.stdout.write(`${style.bold(doc.title)}\n${style.dim(`#${doc.id} · ${doc.kind} · ${doc.format}${when ? ` · ${when}` : ''}`)}\n${style.dim(doc.url ?? doc.source)}\n\n${doc.body}\n`);
+    if (doc.entities.length) {
+      process.stdout.write(`\n${style.bold('Entities')}\n`);
+      const byType = new Map<string, string[]>();
+      for (const e of doc.entities) byType.set(e.type, [...(byType.get(e.type) ?? []), e.mentions > 1 ? `${e.name} ×${e.mentions}` : e.name]);
+      for (const [type, names] of byType) process.stdout.write(`  ${type.padEnd(11)} ${names.slice(0, 25).join(', ')}${names.length > 25 ? ', …' : ''}\n`);
+    }
+    if (doc.links.length) {
+      process.stdout.write(`\n${style.bold('Links')}\n`);
+      for (const l of doc.links) {
+        const arrow = l.direction === 'out' ? '→' : '←';
+        const to = l.documentId ? `#${l.documentId} ${l.title}` : `${l.target} ${style.dim('(not imported)')}`;
+        process.stdout.write(`  ${arrow} ${l.relation}: ${to}\n`);
+      }
+    }
+    return EXIT.ok;
   });
 }
 

@@ -1,9 +1,9 @@
 import { extname } from 'node:path';
 
-export type FileFormat = 'markdown' | 'text' | 'html' | 'docx' | 'pdf' | 'zip' | 'unknown';
+export type FileFormat = 'markdown' | 'text' | 'html' | 'docx' | 'pdf' | 'zip' | 'json' | 'csv' | 'xml' | 'unknown';
 
 /** Extensions a folder walk picks up; a file named explicitly is always tried. */
-export const IMPORTABLE_EXTENSIONS = new Set(['.md', '.markdown', '.mdown', '.txt', '.text', '.html', '.htm', '.docx', '.pdf']);
+export const IMPORTABLE_EXTENSIONS = new Set(['.md', '.markdown', '.mdown', '.txt', '.text', '.html', '.htm', '.docx', '.pdf', '.json', '.csv', '.xml', '.zip']);
 
 /**
  * The format of a file, from its first bytes before its name: exports are often renamed or come
@@ -15,9 +15,13 @@ export function detectFormat(name: string, head: Uint8Array): FileFormat {
   if (ascii.startsWith('%PDF-')) return 'pdf';
   if (ascii.startsWith('PK\x03\x04') || ascii.startsWith('PK\x05\x06')) return ext === '.docx' ? 'docx' : 'zip';
   if (ascii.startsWith('\xd0\xcf\x11\xe0')) return ext === '.docx' ? 'docx' : 'unknown';
-  // A .docx that is not a ZIP is still reported as a broken Word file, not as unknown.
+  // A .docx or .pdf that is not one is reported as a broken file of that kind, not as unknown.
   if (ext === '.docx') return 'docx';
-  const text = ascii.replace(/^\xef\xbb\xbf/, '').trimStart().toLowerCase();
+  if (ext === '.pdf') return 'pdf';
+  const text = ascii.replace(/^\xef\xbb\xbf/, '').replace(/^\xff\xfe|^\xfe\xff/, '').replace(/\x00/g, '').trimStart().toLowerCase();
+  if (text.startsWith('<?xml') || text.startsWith('<rss') || (text.startsWith('<!--') && /<rss|jira/.test(text)) || ext === '.xml') return 'xml';
+  if (ext === '.json' || ((text.startsWith('{') || text.startsWith('[')) && ext !== '.md' && ext !== '.txt')) return 'json';
+  if (ext === '.csv') return 'csv';
   if (text.startsWith('<!doctype html') || text.startsWith('<html') || (/<(body|h1|h2|div|p|table)[\s>]/.test(text) && ext !== '.md')) return 'html';
   if (ext === '.html' || ext === '.htm') return 'html';
   if (ext === '.md' || ext === '.markdown' || ext === '.mdown') return 'markdown';

@@ -1,11 +1,18 @@
+import { open } from 'node:fs/promises';
 import { chunkMarkdown, type Chunk } from '../chunk/chunker.js';
 import { HindsightError, toContractError } from '../common/errors.js';
 import { sha256 } from '../common/hash.js';
-import type { ImportFileError, ImportProgress, ImportSummary } from '../contract.js';
+import type { ImportFileError, ImportPreview, ImportProgress, ImportSummary } from '../contract.js';
 import type { Db } from '../store/database.js';
 import { deleteDocuments, findDocumentByUid, writeDocument, type WriteResult } from '../store/documents.js';
+import { extractEntities } from '../entities/extract.js';
+import { ref, refsFromUrl } from '../entities/refs.js';
 import type { ParsedDocument } from './parsed-document.js';
-import { parseFile } from './parse-file.js';
+import { folderTree, zipTree } from './file-tree.js';
+import { detectFormat } from './detect-format.js';
+import { NotImportable, readSource, type SourceOptions } from './read-source.js';
+import { isSlackExport, SlackExport } from './slack/slack-export.js';
+import type { CsvMap } from './tickets/csv-tickets.js';
 import { walkPaths } from './walk.js';
 
 /** Bump when parsing or chunking changes, so that a re-import rewrites what it produces. */
@@ -21,6 +28,9 @@ export interface ImportContext {
   onRemoved?: (chunkIds: number[]) => void;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
+  /** Slack channel names or globs to import. */
+  channels?: string[];
+  csvMap?: CsvMap;
 }
 
 /** The text a passage is embedded as: its document title gives it context. */
@@ -46,9 +56,12 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
     documentsAdded: 0,
     documentsUpdated: 0,
     documentsUnchanged: 0,
+    documentsDuplicate: 0,
     chunksWritten: 0,
     chunksEmbedded: 0,
     semantic: ctx.embedPassages !== null,
+    skipped: [],
+    byFormat: {},
     errors: [],
     durationMs: 0,
   };
@@ -75,6 +88,7 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
   };
 
   let status: 'done' | 'failed' | 'cancelled' = 'done';
+  const written = new Set<string>();
   try {
     progress('scanning', 0, null);
     const walked = await walkPaths(paths);
@@ -86,18 +100,41 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
         break;
       }
       progress('importing', total, file.path);
+      const options: SourceOptions = { channels: ctx.channels, csvMap: ctx.csvMap, report: fail };
+      let source;
       try {
-        const parsed = await parseFile(file.path);
+        source = await readSource(file, options);
         const uids = new Set<string>();
-        for (const doc of parsed.documents) {
-          uids.add(doc.uid);
-          await importDocument(ctx, doc, file.path, importId, summary);
+        let completed = false;
+        try {
+          for await (const doc of source.documents) {
+            if (ctx.signal?.aborted) break;
+            if (written.has(doc.uid)) {
+              // Idempotence: the same record in two files of one import is taken once, from the first.
+              summary.documentsDuplicate++;
+              continue;
+            }
+            written.add(doc.uid);
+            uids.add(doc.uid);
+            await importDocument(ctx, doc, file.path, importId, summary);
+            summary.byFormat[source.format] = (summary.byFormat[source.format] ?? 0) + 1;
+            progress('importing', total, file.path);
+          }
+          completed = !ctx.signal?.aborted;
+        } finally {
+          source.close();
         }
-        removeVanished(ctx, file.path, uids);
+        // Only a source read to the end may retire documents it no longer yields; a
+        // channel selection reads part of an export, so nothing is retired then either.
+        if (completed && !ctx.channels?.length) removeVanished(ctx, file.path, uids);
       } catch (err) {
-        summary.filesFailed++;
-        const { code, message } = toContractError(err);
-        fail({ source: file.path, code, message: err instanceof HindsightError ? message : `${file.path} could not be imported: ${message}` });
+        if (err instanceof NotImportable && file.root !== file.path) {
+          summary.skipped.push({ source: file.path, reason: err.message });
+        } else {
+          summary.filesFailed++;
+          const { code, message } = toContractError(err);
+          fail({ source: file.path, code, message: err instanceof HindsightError ? message : `${file.path} could not be imported: ${message}` });
+        }
       }
       summary.filesSeen++;
     }
@@ -136,7 +173,8 @@ async function importDocument(ctx: ImportContext, doc: ParsedDocument, origin: s
   const chunks = chunkMarkdown(doc.body);
   // Embedding happens before the write transaction: the model is slow, the write is not.
   const vectors = ctx.embedPassages ? await ctx.embedPassages(chunks.map((c) => passageText(doc.title, c))) : null;
-  const result = writeDocument(ctx.db, doc, origin, contentHash, chunks, vectors, importId);
+  const { entities, refs, links } = relations(doc);
+  const result = writeDocument(ctx.db, { doc, origin, contentHash, chunks, vectors, importId, entities, refs, links });
   ctx.onWritten?.(result, vectors);
   summary.chunksWritten += chunks.length;
   if (vectors) summary.chunksEmbedded += vectors.length;
@@ -144,9 +182,67 @@ async function importDocument(ctx: ImportContext, doc: ParsedDocument, origin: s
   else summary.documentsUpdated++;
 }
 
+/** Entities, the references a document answers to, and the links it makes. */
+function relations(doc: ParsedDocument) {
+  const entities = extractEntities(`${doc.title}\n${doc.body}`, doc.fields);
+  const refs = new Set([...doc.refs, ...(doc.url ? refsFromUrl(doc.url) : [])]);
+  const links = new Map<string, { target: string; relation: string }>();
+  for (const l of doc.links) links.set(`${l.target}\u0000${l.relation}`, l);
+  const mention = (target: string) => {
+    if (!refs.has(target) && ![...links.values()].some((l) => l.target === target)) links.set(`${target}\u0000mentions`, { target, relation: 'mentions' });
+  };
+  for (const e of entities) {
+    if (e.type === 'ticket') mention(ref.ticket(e.key));
+    if (e.type === 'url') for (const r of refsFromUrl(e.name)) mention(r);
+  }
+  return { entities, refs: [...refs], links: [...links.values()] };
+}
+
 /** A file that no longer yields a document it yielded before: that document goes. */
 function removeVanished(ctx: ImportContext, origin: string, uids: Set<string>): void {
   const rows = ctx.db.prepare('SELECT id, uid FROM documents WHERE origin = ?').all(origin) as Array<{ id: number; uid: string }>;
   const gone = rows.filter((r) => !uids.has(r.uid)).map((r) => r.id);
   if (gone.length) ctx.onRemoved?.(deleteDocuments(ctx.db, gone));
+}
+
+/**
+ * What an import of these paths would read, without importing: formats, and for Slack exports
+ * their channels (with `selected` following the channel patterns), so a user can choose first.
+ */
+export async function previewImport(paths: string[], channels?: string[]): Promise<ImportPreview> {
+  const walked = await walkPaths(paths);
+  const sources: ImportPreview['sources'] = [];
+  for (const f of walked.files) {
+    try {
+      if (f.slackExport) {
+        const tree = await folderTree(f.path);
+        try {
+          sources.push({ source: f.path, format: 'slack', channels: (await SlackExport.open(tree)).preview(channels) });
+        } finally {
+          tree.close();
+        }
+        continue;
+      }
+      const fh = await open(f.path, 'r');
+      const head = Buffer.alloc(512);
+      await fh.read(head, 0, 512, 0);
+      await fh.close();
+      const format = detectFormat(f.path, head);
+      if (format === 'zip') {
+        const tree = await zipTree(f.path);
+        try {
+          if (isSlackExport(tree)) {
+            sources.push({ source: f.path, format: 'slack', channels: (await SlackExport.open(tree)).preview(channels) });
+            continue;
+          }
+        } finally {
+          tree.close();
+        }
+      }
+      sources.push({ source: f.path, format });
+    } catch (err) {
+      sources.push({ source: f.path, format: `unreadable: ${(err as Error).message}` });
+    }
+  }
+  return { sources };
 }

@@ -9,8 +9,10 @@ export const IMPORT_LIMITS = {
   maxBodyChars: 5_000_000,
   /** Largest front-matter block. */
   maxFrontMatterBytes: 64 * 1024,
-  /** Total uncompressed bytes an archive (DOCX, ZIP) may expand to. */
-  maxArchiveExpandedBytes: 512 * 1024 * 1024,
+  /** Largest JSON, CSV or XML export read whole (Jira, GitHub, PagerDuty, ServiceNow...). */
+  maxExportBytes: 100 * 1024 * 1024,
+  /** Total uncompressed bytes an archive (DOCX, Slack ZIP) may expand to. Read entry by entry, never all at once. */
+  maxArchiveExpandedBytes: 4 * 1024 * 1024 * 1024,
   /** Largest compression ratio of one archive entry before it is treated as a zip bomb. */
   maxCompressionRatio: 200,
   /** Entries in one archive. */

@@ -6,8 +6,10 @@ import { IMPORT_LIMITS } from './limits.js';
 
 export interface FoundFile {
   path: string;
-  /** The folder the user named (for filtering by source), or the file itself. */
+  /** The folder the user named, or the file itself. */
   root: string;
+  /** An unzipped Slack export: the folder is read as one source. */
+  slackExport?: boolean;
 }
 
 export interface WalkResult {
@@ -51,6 +53,12 @@ export async function walkPaths(paths: string[], extensions: ReadonlySet<string>
         entries = await readdir(dir, { withFileTypes: true });
       } catch (err) {
         errors.push({ source: dir, code: 'unreadable', message: `The folder ${dir} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).` });
+        continue;
+      }
+      // A folder with the export's metadata is a Slack export: read as one source, not file by file.
+      if (entries.some((e) => e.isFile() && (e.name === 'channels.json' || e.name === 'users.json'))) {
+        if (!seen.has(dir)) files.push({ path: dir, root: abs, slackExport: true });
+        seen.add(dir);
         continue;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

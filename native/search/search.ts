@@ -1,4 +1,5 @@
 import type { DocumentKind, SearchFilters, SearchHit, SearchRequest, SearchResult, SectionRole } from '../contract.js';
+import { normaliseKey } from '../entities/extract.js';
 import type { Db } from '../store/database.js';
 import type { VectorIndex } from '../vector/vector-index.js';
 import { makeSnippet } from './snippet.js';
@@ -38,6 +39,16 @@ export function filterSql(f: SearchFilters): { sql: string; params: unknown[] } 
     where.push('d.occurred_at <= ?');
     params.push(endOfDayIfDateOnly(f.until));
   }
+  for (const [type, value] of [['service', f.service], ['person', f.person], ['error', f.error]] as const) {
+    if (!value) continue;
+    // Normalised like the entities themselves; a prefix also matches ("payments" → "payments-api").
+    const key = normaliseKey(type, value);
+    where.push(
+      `EXISTS (SELECT 1 FROM document_entities de JOIN entities e ON e.id = de.entity_id
+               WHERE de.document_id = d.id AND e.type = ? AND (e.key = ? OR substr(e.key, 1, length(?) + 1) = ? || '-'))`,
+    );
+    params.push(type, key, key, key);
+  }
   if (f.sourcePrefix) {
     // substr comparison, not LIKE: paths may contain % and _.
     where.push('substr(d.source, 1, length(?)) = ?');
@@ -51,7 +62,7 @@ function endOfDayIfDateOnly(s: string): string {
 }
 
 function hasFilters(f: SearchFilters): boolean {
-  return !!(f.kinds?.length || f.since || f.until || f.sourcePrefix);
+  return !!(f.kinds?.length || f.since || f.until || f.sourcePrefix || f.service || f.person || f.error);
 }
 
 /** Best passages by BM25, restricted by the filters. */

@@ -1,4 +1,5 @@
 import type { Chunk } from '../chunk/chunker.js';
+import type { FoundEntity } from '../entities/extract.js';
 import type { ParsedDocument } from '../import/parsed-document.js';
 import { vectorToBlob } from '../vector/vector-index.js';
 import type { Db } from './database.js';
@@ -24,15 +25,21 @@ export function findDocumentByUid(db: Db, uid: string): StoredDocumentRef | null
  * Writes one document with its passages (and their vectors, when there are any) in a single
  * transaction: a reader sees the old version or the new one, never half of either.
  */
-export function writeDocument(
-  db: Db,
-  doc: ParsedDocument,
-  origin: string,
-  contentHash: string,
-  chunks: Chunk[],
-  vectors: Float32Array[] | null,
-  importId: number | null,
-): WriteResult {
+export interface DocumentWrite {
+  doc: ParsedDocument;
+  origin: string;
+  contentHash: string;
+  chunks: Chunk[];
+  vectors: Float32Array[] | null;
+  importId: number | null;
+  entities: FoundEntity[];
+  /** References the document answers to. */
+  refs: string[];
+  links: Array<{ target: string; relation: string }>;
+}
+
+export function writeDocument(db: Db, w: DocumentWrite): WriteResult {
+  const { doc, origin, contentHash, chunks, vectors, importId } = w;
   return db.transaction((): WriteResult => {
     const existing = db.prepare('SELECT id FROM documents WHERE uid = ?').pluck().get(doc.uid) as number | undefined;
     const removedChunkIds = existing
@@ -87,8 +94,27 @@ export function writeDocument(
       const v = vectors?.[i];
       return Number(insert.run(documentId, c.ord, c.heading, c.role, c.text, c.start, c.end, c.tokens, v ? vectorToBlob(v) : null).lastInsertRowid);
     });
+    writeEntities(db, documentId, w.entities);
+    db.prepare('DELETE FROM document_refs WHERE document_id = ?').run(documentId);
+    const addRef = db.prepare('INSERT OR IGNORE INTO document_refs (ref, document_id) VALUES (?, ?)');
+    for (const r of w.refs) addRef.run(r, documentId);
+    db.prepare('DELETE FROM links WHERE document_id = ?').run(documentId);
+    const addLink = db.prepare('INSERT OR IGNORE INTO links (document_id, target, relation) VALUES (?, ?, ?)');
+    const own = new Set(w.refs);
+    for (const l of w.links) if (!own.has(l.target)) addLink.run(documentId, l.target, l.relation);
     return { documentId, status: existing ? 'updated' : 'added', chunkIds, removedChunkIds };
   })();
+}
+
+function writeEntities(db: Db, documentId: number, entities: FoundEntity[]): void {
+  db.prepare('DELETE FROM document_entities WHERE document_id = ?').run(documentId);
+  const upsert = db.prepare('INSERT INTO entities (type, key, name) VALUES (?, ?, ?) ON CONFLICT(type, key) DO NOTHING');
+  const idOf = db.prepare('SELECT id FROM entities WHERE type = ? AND key = ?').pluck();
+  const link = db.prepare('INSERT INTO document_entities (document_id, entity_id, mentions, from_field) VALUES (?, ?, ?, ?)');
+  for (const e of entities) {
+    upsert.run(e.type, e.key, e.name);
+    link.run(documentId, idOf.get(e.type, e.key) as number, e.mentions, e.fromField ? 1 : 0);
+  }
 }
 
 /** Deletes documents by id (with their passages); returns the ids of the passages removed. */

@@ -41,5 +41,18 @@ export function postmortemDocument(
     status: str(frontMatter.status),
     metadata,
     body,
+    refs: [],
+    links: [],
+    fields: [
+      ...listOf(frontMatter.author ?? frontMatter.authors ?? frontMatter.owner ?? frontMatter.owners).map((name) => ({ type: 'person' as const, name })),
+      ...listOf(frontMatter.service ?? frontMatter.services).map((name) => ({ type: 'service' as const, name })),
+    ],
   };
+}
+
+/** A front-matter value that may be one string, a comma list or a YAML list. */
+function listOf(v: unknown): string[] {
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string' && !!x.trim()).map((s) => s.trim());
+  return [];
 }

@@ -14,7 +14,8 @@ describe('hindsight CLI', () => {
     const r = runCli(['--db', db, 'import', k8s, '--json']);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ filesSeen: 5, filesFailed: 0, documentsAdded: 5, semantic: false, errors: [] });
+    expect(summary).toMatchObject({ filesSeen: 6, filesFailed: 0, documentsAdded: 5, semantic: false, errors: [], byFormat: { markdown: 5 } });
+    expect(summary.skipped).toHaveLength(1);
     expect(r.stderr.match(/Semantic search is off/g)).toHaveLength(1);
     expect(r.stderr).toContain('hindsight model fetch');
   });

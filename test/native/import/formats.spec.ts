@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseFile } from '../../../native/import/parse-file.js';
+import { parseSource } from '../../support/parse.js';
 import { detectFormat } from '../../../native/import/detect-format.js';
 import { CORPUS } from '../../support/generated-models.js';
 import { buildPdf } from '../../support/pdf-writer.js';
@@ -18,7 +18,7 @@ const write = (name: string, data: string | Buffer) => {
 describe('Markdown postmortems (real corpus)', () => {
   it('takes title, date, URL and body from a dfds postmortem', async () => {
     const path = join(CORPUS, 'postmortems/dfds/PM2021-005_-_All_services_returning_503_in_Kubernetes.md');
-    const { format, documents: [doc] } = await parseFile(path);
+    const { format, documents: [doc] } = await parseSource(path);
     expect(format).toBe('markdown');
     expect(doc!.title).toBe('All services returning 503 in Kubernetes');
     expect(doc!.occurredAt?.slice(0, 10)).toBe('2021-06-22');
@@ -30,13 +30,13 @@ describe('Markdown postmortems (real corpus)', () => {
   });
 
   it('reads a setext title and the date in the file name (PostHog)', async () => {
-    const { documents: [doc] } = await parseFile(join(CORPUS, 'postmortems/posthog/2025-11-15-persons-db-migration.md'));
+    const { documents: [doc] } = await parseSource(join(CORPUS, 'postmortems/posthog/2025-11-15-persons-db-migration.md'));
     expect(doc!.title).toBe('PostHog Data Processing Delays - Events & Persons Ingestion (November 2025)');
     expect(doc!.occurredAt?.slice(0, 10)).toBe('2025-11-15');
   });
 
   it('reads the MOJ template: date and resolution time from the key events', async () => {
-    const { documents: [doc] } = await parseFile(join(CORPUS, 'postmortems/moj-cloud-platform/2025-07-23-multiple-secrets-leaked-to-public.md'));
+    const { documents: [doc] } = await parseSource(join(CORPUS, 'postmortems/moj-cloud-platform/2025-07-23-multiple-secrets-leaked-to-public.md'));
     expect(doc!.title).toBe('Incident on 2025-07-23 - Multiple secrets leaked to public');
     expect(doc!.occurredAt?.slice(0, 10)).toBe('2025-07-23');
     expect(doc!.resolvedAt?.slice(0, 16)).toBe('2025-07-24T12:34');
@@ -51,7 +51,7 @@ describe('HTML (Confluence / Google Docs export)', () => {
       <h2>Timeline</h2><table><thead><tr><th>Time</th><th>Event</th></tr></thead><tbody><tr><td>10:02</td><td>Alert fired</td></tr></tbody></table>
       <h2>Action items</h2><ul><li>Add a circuit breaker</li><li>Load test checkout</li></ul>
       </div></body></html>`;
-    const { format, documents: [doc] } = await parseFile(write('confluence.html', html));
+    const { format, documents: [doc] } = await parseSource(write('confluence.html', html));
     expect(format).toBe('html');
     expect(doc!.title).toBe('INC-42 Checkout latency');
     expect(doc!.body).toContain('## Summary');
@@ -73,7 +73,7 @@ describe('DOCX', () => {
       { style: 'Heading2', text: 'Timeline' },
       { table: [['Time', 'Event'], ['09:00', 'Resolution errors']] },
     ]);
-    const { format, documents: [doc] } = await parseFile(write('dns.docx', docx));
+    const { format, documents: [doc] } = await parseSource(write('dns.docx', docx));
     expect(format).toBe('docx');
     expect(doc!.title).toBe('DNS resolution failures in eu-west-1');
     expect(doc!.body).toMatch(/^## Root cause$/m);
@@ -97,7 +97,7 @@ describe('PDF', () => {
         { text: 'Dead-letter queue for poison messages.', size: 10 },
       ],
     ]);
-    const { format, documents: [doc] } = await parseFile(write('queue.pdf', pdf));
+    const { format, documents: [doc] } = await parseSource(write('queue.pdf', pdf));
     expect(format).toBe('pdf');
     expect(doc!.title).toBe('Queue backlog incident');
     expect(doc!.body).toMatch(/^## Root cause$/m);
@@ -110,7 +110,7 @@ describe('PDF', () => {
 describe('plain text', () => {
   it('finds the sections a plain-text postmortem implies', async () => {
     const text = 'Cache stampede on search\n========================\n\nSUMMARY\n\nSearch timed out for 20 minutes.\n\nRoot cause: a cold cache after the deploy.\n\nAction items\n\n- warm the cache before switching traffic\n';
-    const { documents: [doc] } = await parseFile(write('stampede.txt', text));
+    const { documents: [doc] } = await parseSource(write('stampede.txt', text));
     expect(doc!.title).toBe('Cache stampede on search');
     expect(doc!.body).toMatch(/^## SUMMARY$/m);
     expect(doc!.body).toMatch(/^## Root cause$/m);
@@ -119,9 +119,9 @@ describe('plain text', () => {
 
   it('decodes UTF-16 with a BOM and Windows-1252 without one', async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('# Über-outage\n\nCafé déjà vu', 'utf16le')]);
-    expect((await parseFile(write('u16.md', utf16))).documents[0]!.title).toBe('Über-outage');
+    expect((await parseSource(write('u16.md', utf16))).documents[0]!.title).toBe('Über-outage');
     const cp1252 = Buffer.from('# Caf\xe9 outage\n\nThe \x93smart quotes\x94 broke the parser.', 'latin1');
-    const doc = (await parseFile(write('cp1252.md', cp1252))).documents[0]!;
+    const doc = (await parseSource(write('cp1252.md', cp1252))).documents[0]!;
     expect(doc.title).toBe('Café outage');
     expect(doc.body).toContain('\u201csmart quotes\u201d');
   });

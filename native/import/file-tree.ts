@@ -1,0 +1,62 @@
+import { readdir, lstat, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { HindsightError } from '../common/errors.js';
+import { IMPORT_LIMITS } from './limits.js';
+import { ZipArchive } from './zip-archive.js';
+
+/**
+ * A tree of files read the same way whether it is an unzipped folder or a ZIP archive (a Slack
+ * export comes as either). Paths are relative, '/'-separated.
+ */
+export interface FileTree {
+  /** For messages: the folder or archive path. */
+  readonly root: string;
+  readonly files: ReadonlyArray<{ path: string; size: number }>;
+  read(path: string, maxBytes?: number): Promise<Buffer>;
+  /** How a file inside is named in sources and errors ("export.zip!general/2024-01-01.json"). */
+  name(path: string): string;
+  close(): void;
+  /** A bare message file without the export's metadata (users.json, channels.json). */
+  loose?: boolean;
+}
+
+export async function folderTree(root: string): Promise<FileTree> {
+  const files: Array<{ path: string; size: number }> = [];
+  const stack = [root];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isFile()) {
+        files.push({ path: relative(root, p).split(sep).join('/'), size: (await lstat(p)).size });
+        if (files.length > IMPORT_LIMITS.maxArchiveEntries) throw new HindsightError('too-many-files', `${root} has more than ${IMPORT_LIMITS.maxArchiveEntries} files.`);
+      }
+    }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return {
+    root,
+    files,
+    read: async (path, maxBytes = IMPORT_LIMITS.maxDocumentBytes) => {
+      const f = files.find((x) => x.path === path);
+      if (f && f.size > maxBytes) throw new HindsightError('too-large', `${join(root, path)} is ${f.size} bytes; the limit is ${maxBytes}.`);
+      return readFile(join(root, path));
+    },
+    name: (path) => join(root, path),
+    close: () => {},
+  };
+}
+
+export async function zipTree(path: string): Promise<FileTree> {
+  const zip = await ZipArchive.fromPath(path, path);
+  const files = zip.entries.sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => ({ path: e.name, size: e.size }));
+  return {
+    root: path,
+    files,
+    read: (p, maxBytes) => zip.read(p, maxBytes),
+    name: (p) => `${path}!${p}`,
+    close: () => zip.close(),
+  };
+}

@@ -1,0 +1,192 @@
+import { open, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { HindsightError } from '../common/errors.js';
+import type { ImportFileError, SlackChannelInfo } from '../contract.js';
+import { detectFormat } from './detect-format.js';
+import { folderTree, zipTree, type FileTree } from './file-tree.js';
+import { parseDocx } from './formats/docx.js';
+import { parseHtml } from './formats/html.js';
+import { parseMarkdown } from './formats/markdown.js';
+import { parsePdf } from './formats/pdf.js';
+import { parseText } from './formats/plain-text.js';
+import { parseJsonBytes } from './json.js';
+import { IMPORT_LIMITS } from './limits.js';
+import type { ParsedDocument } from './parsed-document.js';
+import { isSlackExport, SlackExport } from './slack/slack-export.js';
+import { csvKind, csvTickets, readCsv, type CsvMap } from './tickets/csv-tickets.js';
+import { githubTickets, isGitHubJson } from './tickets/github-json.js';
+import { isJiraJson, jiraJsonTickets } from './tickets/jira-json.js';
+import { isJiraXml, jiraXmlTickets } from './tickets/jira-xml.js';
+import { isPagerDutyJson, pagerDutyTickets } from './tickets/pagerduty-json.js';
+import { ticketDocument, type Ticket } from './tickets/ticket.js';
+import { decodeText } from './decode-text.js';
+import type { FoundFile } from './walk.js';
+
+export interface SourceOptions {
+  /** Slack channel names or globs to import (all when absent). */
+  channels?: string[];
+  /** Column mapping for a CSV no tracker wrote. */
+  csvMap?: CsvMap;
+  /** Problems inside a multi-document source (one bad day file of a Slack export) that do not stop it. */
+  report: (e: ImportFileError) => void;
+}
+
+export interface SourceDocuments {
+  format: string;
+  documents: AsyncIterable<ParsedDocument> | Iterable<ParsedDocument>;
+  /** Slack exports: the channels found, for the summary and for choosing. */
+  channels?: SlackChannelInfo[];
+  close(): void;
+}
+
+/** A source that is not something Hindsight imports; not an error when a folder walk met it. */
+export class NotImportable extends HindsightError {
+  constructor(message: string) {
+    super('unsupported', message);
+  }
+}
+
+/**
+ * Reads one source (a file, or a Slack export folder) into documents. The format is detected
+ * from the content: a Slack ZIP, a Jira XML, a GitHub JSON or a ServiceNow CSV may have any name.
+ */
+export async function readSource(found: FoundFile, options: SourceOptions): Promise<SourceDocuments> {
+  if (found.slackExport) return slackFrom(await folderTree(found.path), options);
+  const path = found.path;
+  const st = await stat(path).catch(() => null);
+  if (!st?.isFile()) throw new HindsightError('not-found', `${path} does not exist or is not a file.`);
+  if (st.size === 0) throw new HindsightError('empty', `${path} is empty.`);
+  const head = await readHead(path);
+  const format = detectFormat(path, head);
+  if (format === 'zip') return zipSource(path, options);
+  const limit = format === 'json' || format === 'csv' || format === 'xml' ? IMPORT_LIMITS.maxExportBytes : IMPORT_LIMITS.maxDocumentBytes;
+  if (st.size > limit) {
+    throw new HindsightError('too-large', `${path} is ${(st.size / 1048576).toFixed(0)} MB; files of this kind over ${limit / 1048576} MB are not imported.`);
+  }
+  const bytes = await readAll(path, st.size);
+  const docs = (documents: ParsedDocument[], name: string = format): SourceDocuments => ({ format: name, documents, close: () => {} });
+  const tickets = (list: Ticket[], name: string) => docs(list.map(ticketDocument), name);
+  switch (format) {
+    case 'markdown':
+      return docs(parseMarkdown(path, bytes));
+    case 'text':
+      return docs(parseText(path, bytes));
+    case 'html':
+      return docs(parseHtml(path, bytes));
+    case 'docx':
+      return docs(await parseDocx(path, bytes));
+    case 'pdf':
+      return docs(await parsePdf(path, bytes));
+    case 'xml': {
+      const xml = decodeText(bytes, path);
+      if (!isJiraXml(xml.slice(0, 4000))) throw new NotImportable(`${path} is XML but not a Jira export (an <rss> with <item>s).`);
+      return tickets(jiraXmlTickets(xml, path), 'jira-xml');
+    }
+    case 'csv': {
+      const table = readCsv(bytes, path);
+      const kind = csvKind(table) ?? (options.csvMap ? 'csv' : null);
+      if (!kind) {
+        throw new NotImportable(`${path}: these CSV columns are not a Jira, Linear, ServiceNow or PagerDuty export (${table.header.slice(0, 8).join(', ')}…). Import it with --map title=<column>,body=<column>.`);
+      }
+      return tickets(csvTickets(table, kind, path, options.csvMap), kind);
+    }
+    case 'json':
+      return jsonSource(path, bytes, options);
+    default:
+      throw new NotImportable(`${path} is not a format Hindsight imports (Markdown, text, HTML, DOCX, PDF, Slack export, Jira/GitHub/PagerDuty JSON, tracker CSV).`);
+  }
+}
+
+function jsonSource(path: string, bytes: Buffer, options: SourceOptions): SourceDocuments | Promise<SourceDocuments> {
+  const data = parseJsonBytes(bytes, path);
+  const tickets = (list: Ticket[], format: string): SourceDocuments => ({ format, documents: list.map(ticketDocument), close: () => {} });
+  if (isJiraJson(data)) return tickets(jiraJsonTickets(data, path), 'jira-json');
+  if (isPagerDutyJson(data)) return tickets(pagerDutyTickets(data, path), 'pagerduty-json');
+  if (isGitHubJson(data)) return tickets(githubTickets(data, path), 'github-json');
+  if (isSlackMessages(data)) {
+    // A single day file (or message dump): its folder names the channel.
+    return slackFrom(singleFileTree(path, bytes), options);
+  }
+  const name = basename(path);
+  if (['channels.json', 'users.json', 'groups.json', 'dms.json', 'mpims.json', 'integration_logs.json'].includes(name)) {
+    throw new NotImportable(`${path} is part of a Slack export: import the whole export folder or ZIP.`);
+  }
+  throw new NotImportable(`${path} is JSON but not a known export (Slack, Jira, GitHub issues, PagerDuty incidents).`);
+}
+
+function isSlackMessages(data: unknown): boolean {
+  if (data && typeof data === 'object' && !Array.isArray(data)) return typeof (data as { ts?: unknown }).ts === 'string' && 'text' in data;
+  return Array.isArray(data) && data.length > 0 && data.every((m) => m && typeof m === 'object' && typeof (m as { ts?: unknown }).ts === 'string' && ('text' in m || 'type' in m || 'subtype' in m));
+}
+
+async function zipSource(path: string, options: SourceOptions): Promise<SourceDocuments> {
+  const tree = await zipTree(path);
+  try {
+    if (isSlackExport(tree)) return await slackFrom(tree, options);
+    if (tree.files.some((f) => f.path === 'word/document.xml')) {
+      tree.close();
+      const st = await stat(path);
+      if (st.size > IMPORT_LIMITS.maxDocumentBytes) throw new HindsightError('too-large', `${path} is ${(st.size / 1048576).toFixed(0)} MB; documents over ${IMPORT_LIMITS.maxDocumentBytes / 1048576} MB are not imported.`);
+      return { format: 'docx', documents: await parseDocx(path, await readAll(path, st.size)), close: () => {} };
+    }
+  } catch (err) {
+    tree.close();
+    throw err;
+  }
+  tree.close();
+  throw new NotImportable(`${path} is a ZIP archive but neither a Slack export (channels.json, users.json) nor a Word document.`);
+}
+
+async function slackFrom(tree: FileTree, options: SourceOptions): Promise<SourceDocuments> {
+  try {
+    const ex = await SlackExport.open(tree);
+    return { format: 'slack', channels: ex.preview(options.channels), documents: ex.conversations(options.channels, options.report), close: () => tree.close() };
+  } catch (err) {
+    tree.close();
+    throw err;
+  }
+}
+
+/** One message file as a tree whose only channel is the file's folder. */
+function singleFileTree(path: string, bytes: Buffer): FileTree {
+  const channel = basename(dirname(path));
+  const rel = `${channel}/${basename(path)}`;
+  return {
+    root: dirname(dirname(path)),
+    files: [{ path: rel, size: bytes.length }],
+    read: async () => bytes,
+    name: () => path,
+    close: () => {},
+    loose: true,
+  };
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(512);
+    const { bytesRead } = await fh.read(buf, 0, 512, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Reads no more than was stat'ed (and allowed), even if the file grows meanwhile. */
+async function readAll(path: string, size: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(size);
+    let off = 0;
+    while (off < size) {
+      const { bytesRead } = await fh.read(buf, off, size - off, off);
+      if (!bytesRead) break;
+      off += bytesRead;
+    }
+    return buf.subarray(0, off);
+  } catch (err) {
+    throw new HindsightError('unreadable', `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+  } finally {
+    await fh.close();
+  }
+}
