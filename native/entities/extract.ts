@@ -102,7 +102,7 @@ const HTTP_NAMES: Record<string, string> = {
   '502': 'Bad Gateway', '503': 'Service Unavailable', '504': 'Gateway Timeout',
 };
 const EXIT_RE = /\bexit(?:ed)?(?: with)?(?: status| code)\s*(-?\d{1,3})\b/gi;
-const QUOTED_ERROR_RE = /["'“`]([^"'”`\n]{6,120}?(?:error|failed|failure|refused|timed? ?out|denied|unavailable|not found|exceeded|invalid|unable|cannot|can't|could not|panic|fatal)[^"'”`\n]{0,80}?)["'”`]/gi;
+const QUOTED_ERROR_RE = /["'“`]([^"'”`\n]{3,120}?(?:error|failed|failure|refused|timed? ?out|denied|unavailable|not found|exceeded|invalid|unable|cannot|can't|could not|panic|fatal)[^"'”`\n]{0,80}?)["'”`]/gi;
 const CVE_RE = /\bCVE-\d{4}-\d{4,7}\b/g;
 const SERVICE_RE = /\b([a-z][a-z0-9]*(?:[-_][a-z0-9]+)*[-_](?:service|svc|api|worker|gateway|proxy|server|daemon|controller|operator|scheduler|consumer|producer|ingester|ingestion))\b/g;
 const SERVICE_LABEL_RE = /\bservices?\s*[:=]\s*[`"']?([A-Za-z][\w.-]{1,60})/g;
@@ -185,7 +185,7 @@ export function extractEntities(text: string, fields: Array<{ type: EntityType; 
     if (name) c.add('technology', name);
   }
   for (const m of plain.matchAll(SERVICE_RE)) c.add('service', m[1]!);
-  for (const m of plain.matchAll(SERVICE_LABEL_RE)) c.add('service', m[1]!);
+  for (const m of plain.matchAll(SERVICE_LABEL_RE)) c.add('service', m[1]!.replace(/[.-]+$/, ''));
   for (const m of plain.matchAll(HOST_RE)) if (!/\.(md|txt|json|yaml|yml|js|ts|py|go|html|png|jpg)$/i.test(m[1]!)) c.add('host', m[1]!);
   for (const m of plain.matchAll(IPV4_RE)) if (!m[1]!.startsWith('0.') && !/^\d+\.\d+\.\d+\.\d+\.\d/.test(plain.slice(m.index))) c.add('host', m[1]!);
   return c.all;

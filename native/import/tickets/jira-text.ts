@@ -104,9 +104,10 @@ export function wikiToMarkdown(text: string): string {
       out.push(line);
       continue;
     }
+    // Lists first: wiki '#' is a numbered list, Markdown '#' a heading.
     line = line
-      .replace(/^h([1-6])\.\s+/, (_m, n: string) => `${'#'.repeat(Math.max(2, Number(n)))} `)
       .replace(/^(\*+|#+)\s+/, (m) => `${'  '.repeat(m.trim().length - 1)}${m.startsWith('#') ? '1.' : '-'} `)
+      .replace(/^h([1-6])\.\s+/, (_m, n: string) => `${'#'.repeat(Math.max(2, Number(n)))} `)
       .replace(/^bq\.\s+/, '> ')
       .replace(/\{quote\}/g, '')
       .replace(/\[~([^\]]+)\]/g, '@$1')
