@@ -21,6 +21,7 @@ import { locateModel, modelSearchFromEnv, type LocatedModel, type ModelSearch } 
 import { importPaths, passageText, previewImport } from './import/importer.js';
 import { showDocument } from './store/document-view.js';
 import { search } from './search/search.js';
+import { TermStats } from './search/term-stats.js';
 import { getMeta, openDatabase, setMeta, type Db } from './store/database.js';
 import { VectorIndex, vectorToBlob } from './vector/vector-index.js';
 
@@ -43,13 +44,16 @@ export class Engine {
   private embedderStarting: Promise<Embedder> | null = null;
   private index: VectorIndex | null = null;
   private indexHealth: IndexState['health'] = 'absent';
+  private readonly terms: TermStats;
 
   private constructor(
     readonly db: Db,
     readonly dbPath: string,
     readonly model: LocatedModel | null,
     private modelState: ModelState,
-  ) {}
+  ) {
+    this.terms = new TermStats(db);
+  }
 
   static async open(options: EngineOptions): Promise<Engine> {
     const db = openDatabase(options.dbPath);
@@ -133,6 +137,7 @@ export class Engine {
       );
     } finally {
       this.index?.save();
+      this.terms.invalidate();
     }
   }
 
@@ -153,7 +158,7 @@ export class Engine {
     const semantic = index && index.size > 0
       ? { index, embedQuery: async (q: string) => (await this.getEmbedder()).embedQuery(q) }
       : null;
-    return search({ db: this.db, semantic }, req);
+    return search({ db: this.db, terms: this.terms, semantic }, req);
   }
 
   /** Embeds every passage that has no vector yet (no model at import time, or a model change). */

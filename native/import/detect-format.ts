@@ -18,7 +18,7 @@ export function detectFormat(name: string, head: Uint8Array): FileFormat {
   // A .docx or .pdf that is not one is reported as a broken file of that kind, not as unknown.
   if (ext === '.docx') return 'docx';
   if (ext === '.pdf') return 'pdf';
-  const text = ascii.replace(/^\xef\xbb\xbf/, '').replace(/^\xff\xfe|^\xfe\xff/, '').replace(/\x00/g, '').trimStart().toLowerCase();
+  const text = ascii.replace(/^\xef\xbb\xbf/, '').replace(/^\xff\xfe|^\xfe\xff/, '').replaceAll('\x00', '').trimStart().toLowerCase();
   if (text.startsWith('<?xml') || text.startsWith('<rss') || (text.startsWith('<!--') && /<rss|jira/.test(text)) || ext === '.xml') return 'xml';
   if (ext === '.json' || ((text.startsWith('{') || text.startsWith('[')) && ext !== '.md' && ext !== '.txt')) return 'json';
   if (ext === '.csv') return 'csv';

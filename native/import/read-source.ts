@@ -16,7 +16,7 @@ import { isSlackExport, SlackExport } from './slack/slack-export.js';
 import { csvKind, csvTickets, readCsv, type CsvMap } from './tickets/csv-tickets.js';
 import { githubTickets, isGitHubJson } from './tickets/github-json.js';
 import { isJiraJson, jiraJsonTickets } from './tickets/jira-json.js';
-import { isJiraXml, jiraXmlTickets } from './tickets/jira-xml.js';
+import { assertNoEntityDeclarations, isJiraXml, jiraXmlTickets } from './tickets/jira-xml.js';
 import { isPagerDutyJson, pagerDutyTickets } from './tickets/pagerduty-json.js';
 import { ticketDocument, type Ticket } from './tickets/ticket.js';
 import { decodeText } from './decode-text.js';
@@ -79,6 +79,7 @@ export async function readSource(found: FoundFile, options: SourceOptions): Prom
       return docs(await parsePdf(path, bytes));
     case 'xml': {
       const xml = decodeText(bytes, path);
+      assertNoEntityDeclarations(xml, path);
       if (!isJiraXml(xml.slice(0, 4000))) throw new NotImportable(`${path} is XML but not a Jira export (an <rss> with <item>s).`);
       return tickets(jiraXmlTickets(xml, path), 'jira-xml');
     }

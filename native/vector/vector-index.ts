@@ -29,7 +29,8 @@ export interface VectorHit {
 }
 
 const M = 16;
-const EF_CONSTRUCTION = 200;
+// 100 keeps recall@10 high at M=16 for sentence embeddings, at half the insert cost of 200.
+const EF_CONSTRUCTION = 100;
 const EF_SEARCH = 96;
 
 /**
