@@ -261,3 +261,126 @@ export interface ContractError {
   code: string;
   message: string;
 }
+
+/** Input of `similar`: exactly one of text, file or document id. */
+export const SimilarInputSchema = z
+  .object({
+    /** What the on-call engineer sees: a symptom, chat lines, an alert, a draft postmortem. */
+    text: z.string().min(1).max(200_000).optional(),
+    /** A file to read as the new incident (any importable format). */
+    file: z.string().min(1).max(4096).optional(),
+    /** An imported document to find the predecessors of. */
+    id: DocumentIdSchema.optional(),
+    limit: z.number().int().min(1).max(100).default(10),
+    kinds: z.array(DocumentKindSchema).max(DOCUMENT_KINDS.length).optional(),
+  })
+  .refine((v) => [v.text, v.file, v.id].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of text, file or id' });
+export type SimilarInput = z.input<typeof SimilarInputSchema>;
+export type SimilarRequest = z.output<typeof SimilarInputSchema>;
+
+/** How much each signal contributed, each in [0, 1] before weighting. */
+export interface ScoreBreakdown {
+  semantic: number | null;
+  lexical: number;
+  entities: number;
+  /** The weighted sum that ranks results. */
+  total: number;
+}
+
+/** An input passage and the document passage most like it. */
+export interface PassagePair {
+  input: { text: string; role: SectionRole };
+  match: { text: string; heading: string; role: SectionRole; chunkId: number };
+  similarity: number;
+  /** Words both passages share (salient ones). */
+  sharedTerms: string[];
+}
+
+export interface RelatedRecord {
+  documentId: number;
+  title: string;
+  kind: DocumentKind;
+  relation: string;
+}
+
+/** One past incident like the input, and why. */
+export interface SimilarIncident {
+  documentId: number;
+  title: string;
+  kind: DocumentKind;
+  source: string;
+  url: string | null;
+  occurredAt: string | null;
+  score: ScoreBreakdown;
+  shared: { services: string[]; errors: string[]; technologies: string[]; other: string[] };
+  passages: PassagePair[];
+  /** What resolved it: the resolution / action-items excerpt, or a ticket's resolution. */
+  resolution: { text: string; heading: string } | null;
+  /** Minutes from occurrence to resolution, when both are known. */
+  timeToResolveMinutes: number | null;
+  /** Records merged into this incident (its ticket, its Slack thread) and other links. */
+  related: RelatedRecord[];
+}
+
+export interface SimilarResult {
+  mode: 'hybrid' | 'lexical';
+  verdict: { label: 'recurring' | 'related' | 'novel'; reason: string };
+  /** What was understood of the input. */
+  input: { passages: number; terms: string[]; entities: Array<{ type: EntityType; name: string }> };
+  incidents: SimilarIncident[];
+  tookMs: number;
+}
+
+export const PatternsInputSchema = z.object({
+  since: isoDate.optional(),
+  until: isoDate.optional(),
+  kinds: z.array(DocumentKindSchema).max(DOCUMENT_KINDS.length).optional(),
+  /** Smallest theme reported. */
+  minSize: z.number().int().min(2).max(1000).default(2),
+  limit: z.number().int().min(1).max(500).default(30),
+});
+export type PatternsInput = z.input<typeof PatternsInputSchema>;
+
+export interface Pattern {
+  id: number;
+  /** Readable label: distinctive terms and entities. */
+  label: string;
+  terms: string[];
+  entities: Array<{ type: EntityType; name: string }>;
+  size: number;
+  firstAt: string | null;
+  lastAt: string | null;
+  incidents: Array<{ documentId: number; title: string; kind: DocumentKind; occurredAt: string | null }>;
+  /** Incidents per month ("2024-03" → count). */
+  perMonth: Record<string, number>;
+}
+
+export interface PatternsResult {
+  mode: 'hybrid' | 'lexical';
+  documents: number;
+  patterns: Pattern[];
+  topServices: Array<{ name: string; documents: number }>;
+  topErrors: Array<{ name: string; documents: number }>;
+  tookMs: number;
+}
+
+export const ExpertsInputSchema = z
+  .object({
+    text: z.string().min(1).max(200_000).optional(),
+    id: DocumentIdSchema.optional(),
+    limit: z.number().int().min(1).max(100).default(10),
+  })
+  .refine((v) => (v.text === undefined) !== (v.id === undefined), { message: 'give exactly one of text or id' });
+export type ExpertsInput = z.input<typeof ExpertsInputSchema>;
+
+export interface Expert {
+  name: string;
+  score: number;
+  /** The incidents that justify them, and what they did there. */
+  incidents: Array<{ documentId: number; title: string; role: string }>;
+}
+
+export interface ExpertsResult {
+  experts: Expert[];
+  tookMs: number;
+}

@@ -13,6 +13,11 @@ import {
   type IndexState,
   type ModelState,
   type SearchInput,
+  type SectionRole,
+  SimilarInputSchema,
+  type SimilarInput,
+  type SimilarRequest,
+  type SimilarResult,
   type SearchResult,
   type Stats,
 } from './contract.js';
@@ -23,7 +28,10 @@ import { showDocument } from './store/document-view.js';
 import { search } from './search/search.js';
 import { TermStats } from './search/term-stats.js';
 import { getMeta, openDatabase, setMeta, type Db } from './store/database.js';
-import { VectorIndex, vectorToBlob } from './vector/vector-index.js';
+import { blobToVector, VectorIndex, vectorToBlob } from './vector/vector-index.js';
+import { findSimilar, type IncidentInput, type SimilarDeps } from './similar/similar.js';
+import { readSource } from './import/read-source.js';
+import { resolve } from 'node:path';
 
 export interface EngineOptions {
   dbPath: string;
@@ -159,6 +167,47 @@ export class Engine {
       ? { index, embedQuery: async (q: string) => (await this.getEmbedder()).embedQuery(q) }
       : null;
     return search({ db: this.db, terms: this.terms, semantic }, req);
+  }
+
+  /** Past incidents like the input (text, file or imported document), with explanations. */
+  async similar(input: SimilarInput, tuning: Pick<IncidentInput, 'weights'> = {}): Promise<SimilarResult> {
+    const req = SimilarInputSchema.parse(input);
+    const incident = await this.incidentInput(req);
+    return findSimilar({ db: this.db, terms: this.terms, semantic: await this.semanticDeps() }, { ...incident, ...tuning });
+  }
+
+  /** The semantic side of similarity, when a model and vectors exist. */
+  private async semanticDeps(): Promise<SimilarDeps['semantic']> {
+    const index = this.getIndex();
+    if (!index || index.size === 0) return null;
+    const embedder = await this.getEmbedder();
+    return { index, embed: (texts) => embedder.embedPassages(texts) };
+  }
+
+  private async incidentInput(req: SimilarRequest): Promise<IncidentInput> {
+    const base = { kinds: req.kinds, limit: req.limit, exclude: [] as number[] };
+    if (req.text !== undefined) return { ...base, text: req.text };
+    if (req.file !== undefined) {
+      const source = await readSource({ path: resolve(req.file), root: resolve(req.file) }, { report: () => {} });
+      const bodies: string[] = [];
+      try {
+        for await (const d of source.documents) bodies.push(d.body);
+      } finally {
+        source.close();
+      }
+      if (!bodies.length) throw new HindsightError('empty', `${req.file} has no text to compare.`);
+      return { ...base, text: bodies.join('\n\n') };
+    }
+    const id = req.id!;
+    const doc = this.db.prepare('SELECT body FROM documents WHERE id = ?').pluck().get(id) as string | undefined;
+    if (doc === undefined) throw new HindsightError('not-found', `There is no document #${id}.`);
+    const rows = this.db.prepare('SELECT text, role, embedding FROM chunks WHERE document_id = ? ORDER BY ord').all(id) as Array<{ text: string; role: SectionRole; embedding: Buffer | null }>;
+    return {
+      ...base,
+      text: doc,
+      exclude: [id],
+      passages: rows.map((r) => ({ text: r.text, role: r.role, vector: r.embedding && this.model ? blobToVector(r.embedding) : undefined })),
+    };
   }
 
   /** Embeds every passage that has no vector yet (no model at import time, or a model change). */

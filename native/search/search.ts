@@ -73,7 +73,8 @@ function hasFilters(f: SearchFilters): boolean {
  */
 export function informativeTerms(stats: TermStats, q: ParsedQuery): ParsedQuery {
   const half = stats.total() / 2;
-  const terms = q.terms.filter((t) => stats.frequency(t) <= half);
+  const df = stats.frequencies(q.terms);
+  const terms = q.terms.filter((t) => (df.get(t) ?? 0) <= half);
   return terms.length || q.phrases.length ? { terms, phrases: q.phrases } : q;
 }
 

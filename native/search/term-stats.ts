@@ -21,7 +21,7 @@ export class TermStats {
     this.db.exec(`
       CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_fts_terms USING fts5vocab(main, chunks_fts, row);
       CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_tokens USING fts5(t, tokenize = 'porter unicode61 remove_diacritics 2');
-      CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_tokens_terms USING fts5vocab(temp, query_tokens, row);
+      CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_tokens_at USING fts5vocab(temp, query_tokens, instance);
     `);
     this.ready = true;
   }
@@ -39,24 +39,38 @@ export class TermStats {
 
   /** How many passages contain the (stemmed) token a word becomes, 0 when none. */
   frequency(word: string): number {
-    this.setup();
-    const stem = this.stem(word);
-    if (stem === null) return 0;
-    let n = this.df.get(stem);
-    if (n === undefined) {
-      n = (this.db.prepare('SELECT doc FROM temp.chunks_fts_terms WHERE term = ?').pluck().get(stem) as number | undefined) ?? 0;
-      this.df.set(stem, n);
-    }
-    return n;
+    return this.frequencies([word]).get(word) ?? 0;
   }
 
-  /** The token FTS5 indexes for a word, using FTS5's own tokenizer. */
-  private stem(word: string): string | null {
-    const tx = this.db.transaction(() => {
+  /** Passage frequencies of many words at once (one trip through the tokenizer). */
+  frequencies(words: string[]): Map<string, number> {
+    this.setup();
+    const stems = this.stems(words);
+    const lookup = this.db.prepare('SELECT doc FROM temp.chunks_fts_terms WHERE term = ?').pluck();
+    const out = new Map<string, number>();
+    for (const [word, stem] of stems) {
+      let n = this.df.get(stem);
+      if (n === undefined) {
+        n = (lookup.get(stem) as number | undefined) ?? 0;
+        this.df.set(stem, n);
+      }
+      out.set(word, n);
+    }
+    return out;
+  }
+
+  /** The tokens FTS5 indexes for words, from FTS5's own tokenizer (row i holds word i). */
+  private stems(words: string[]): Map<string, string> {
+    return this.db.transaction(() => {
       this.db.prepare('DELETE FROM temp.query_tokens').run();
-      this.db.prepare('INSERT INTO temp.query_tokens (t) VALUES (?)').run(word);
-      return (this.db.prepare('SELECT term FROM temp.query_tokens_terms LIMIT 1').pluck().get() as string | undefined) ?? null;
-    });
-    return tx();
+      const insert = this.db.prepare('INSERT INTO temp.query_tokens (rowid, t) VALUES (?, ?)');
+      words.forEach((w, i) => insert.run(i + 1, w));
+      const out = new Map<string, string>();
+      for (const r of this.db.prepare('SELECT term, doc FROM temp.query_tokens_at').all() as Array<{ term: string; doc: number }>) {
+        const w = words[r.doc - 1];
+        if (w !== undefined && !out.has(w)) out.set(w, r.term);
+      }
+      return out;
+    })();
   }
 }

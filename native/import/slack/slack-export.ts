@@ -268,10 +268,13 @@ export class SlackExport {
 
   private conversationDocument(channel: ChannelMeta, msgs: SlackMessage[], isThread: boolean): ParsedDocument | null {
     const parts: string[] = [];
-    const people = new Map<string, { messages: number; chars: number; bot: boolean }>();
+    // `resolvingChars`: what each person wrote in the last 40% of the conversation, where fixes
+    // and conclusions usually are (experts are weighted by it).
+    const people = new Map<string, { messages: number; chars: number; resolvingChars: number; bot: boolean }>();
+    const resolvingFrom = Math.floor(msgs.length * 0.6);
     let lastDay = '';
     let firstText = '';
-    for (const m of msgs) {
+    for (const [i, m] of msgs.entries()) {
       const text = this.messageText(m);
       if (!text) continue;
       const who = this.author(m);
@@ -282,9 +285,10 @@ export class SlackExport {
         lastDay = day;
       }
       parts.push(`**${who.name}**${who.bot ? ' [bot]' : ''} ${at.slice(11, 16)}${m.edited ? ' (edited)' : ''}\n${text}`);
-      const p = people.get(who.name) ?? { messages: 0, chars: 0, bot: who.bot };
+      const p = people.get(who.name) ?? { messages: 0, chars: 0, resolvingChars: 0, bot: who.bot };
       p.messages++;
       p.chars += text.length;
+      if (i >= resolvingFrom) p.resolvingChars += text.length;
       people.set(who.name, p);
       firstText ||= text;
     }

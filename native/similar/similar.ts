@@ -1,0 +1,398 @@
+import { chunkMarkdown } from '../chunk/chunker.js';
+import type {
+  DocumentKind,
+  EntityType,
+  PassagePair,
+  RelatedRecord,
+  ScoreBreakdown,
+  SectionRole,
+  SimilarIncident,
+  SimilarResult,
+} from '../contract.js';
+import { extractEntities, type FoundEntity } from '../entities/extract.js';
+import { makeSnippet } from '../search/snippet.js';
+import type { TermStats } from '../search/term-stats.js';
+import { parseQuery, stem, toFtsQuery, tokenize } from '../search/terms.js';
+import type { Db } from '../store/database.js';
+import { blobToVector, type VectorIndex } from '../vector/vector-index.js';
+import { incidentGroups } from './incident-groups.js';
+
+/** What the new incident is, ready to compare. */
+export interface IncidentInput {
+  text: string;
+  /** Passages with roles; vectors when they are already known (an imported document). */
+  passages?: Array<{ text: string; role: SectionRole; vector?: Float32Array }>;
+  /** Documents not to return (the input document itself). */
+  exclude: number[];
+  kinds?: DocumentKind[];
+  limit: number;
+  /** Signal weights (the evaluation measures each signal alone); defaults to WEIGHTS. */
+  weights?: { semantic: number; lexical: number; entities: number };
+}
+
+export interface SimilarDeps {
+  db: Db;
+  terms: TermStats;
+  semantic: { index: VectorIndex; embed: (texts: string[]) => Promise<Float32Array[]> } | null;
+}
+
+/** Signal weights; lexical-only mode spreads the semantic weight over the others. */
+export const WEIGHTS = {
+  hybrid: { semantic: 0.45, lexical: 0.35, entities: 0.2 },
+  lexical: { semantic: 0, lexical: 0.7, entities: 0.3 },
+} as const;
+
+/** Verdict thresholds on the best total score (see docs/architecture.md, "Similar incidents"). */
+export const VERDICT = { recurring: 0.62, related: 0.4 } as const;
+
+type Group = 'symptom' | 'cause' | 'fix';
+const GROUP: Record<SectionRole, Group> = {
+  summary: 'symptom', impact: 'symptom', timeline: 'symptom', detection: 'symptom', other: 'symptom',
+  root_cause: 'cause', trigger: 'cause', contributing_factors: 'cause',
+  resolution: 'fix', action_items: 'fix', lessons: 'fix',
+};
+/** How much a match between two sections counts: symptoms against symptoms, causes against causes. */
+function compat(a: SectionRole, b: SectionRole): number {
+  const ga = GROUP[a];
+  const gb = GROUP[b];
+  if (ga === gb) return ga === 'fix' ? 0.8 : 1;
+  if (ga !== 'fix' && gb !== 'fix') return 0.6;
+  return 0.3;
+}
+
+/** Entity kinds that say two incidents are alike, and how strongly. */
+const ENTITY_WEIGHT: Partial<Record<EntityType, number>> = { error: 1.5, service: 1.3, host: 1.0, technology: 0.6, ticket: 1.2, url: 0.8 };
+
+const MAX_PASSAGES = 10;
+const MAX_TERMS = 32;
+const LEXICAL_CANDIDATES = 400;
+const SEMANTIC_PER_PASSAGE = 80;
+
+interface Passage {
+  text: string;
+  role: SectionRole;
+  tokens: number;
+  terms: Set<string>;
+  vector?: Float32Array;
+}
+
+interface Candidate {
+  id: number;
+  lexical: number;
+  semantic: number | null;
+  entities: number;
+  total: number;
+}
+
+/**
+ * Past incidents like the input, ranked by meaning section by section, salient words and shared
+ * entities, each with the evidence a person needs to trust it.
+ */
+export async function findSimilar(deps: SimilarDeps, input: IncidentInput): Promise<SimilarResult> {
+  const started = performance.now();
+  const { db } = deps;
+  const passages = inputPassages(input);
+  const salient = salientTerms(deps.terms, input.text);
+  const inputEntities = extractEntities(input.text).filter((e) => ENTITY_WEIGHT[e.type]);
+  if (deps.semantic) {
+    const missing = passages.filter((p) => !p.vector);
+    if (missing.length) {
+      const vectors = await deps.semantic.embed(missing.map((p) => p.text));
+      missing.forEach((p, i) => (p.vector = vectors[i]));
+    }
+  }
+  const exclude = new Set(input.exclude);
+  const kindOk = kindFilter(db, input.kinds);
+
+  // Candidates: from words, from meaning, from shared rare entities.
+  const lexical = lexicalScores(db, salient.map((t) => t.term));
+  const semanticHits = new Map<number, true>();
+  if (deps.semantic) {
+    const docOf = db.prepare('SELECT document_id FROM chunks WHERE id = ?').pluck();
+    for (const p of passages) {
+      for (const h of deps.semantic.index.search(p.vector!, SEMANTIC_PER_PASSAGE)) {
+        const d = docOf.get(h.chunkId) as number | undefined;
+        if (d !== undefined) semanticHits.set(d, true);
+      }
+    }
+  }
+  const entityInfo = entityIdf(db, inputEntities);
+  const byEntity = entityCandidates(db, entityInfo);
+  const ids = new Set([...lexical.keys(), ...semanticHits.keys(), ...byEntity]);
+  for (const id of [...ids]) if (exclude.has(id) || !kindOk(id)) ids.delete(id);
+
+  // Scores per candidate.
+  const maxLex = Math.max(1e-9, ...[...ids].map((id) => lexical.get(id) ?? 0));
+  const vectorsOf = db.prepare('SELECT id, role, embedding FROM chunks WHERE document_id = ? AND embedding IS NOT NULL');
+  const semRaw = new Map<number, number>();
+  if (deps.semantic) {
+    for (const id of ids) {
+      const chunks = (vectorsOf.all(id) as Array<{ id: number; role: SectionRole; embedding: Buffer }>).map((c) => ({ role: c.role, v: blobToVector(c.embedding) }));
+      if (!chunks.length) continue;
+      let sum = 0;
+      let weight = 0;
+      for (const p of passages) {
+        let best = 0;
+        for (const c of chunks) best = Math.max(best, compat(p.role, c.role) * dot(p.vector!, c.v));
+        const w = Math.min(p.tokens, 300);
+        sum += best * w;
+        weight += w;
+      }
+      semRaw.set(id, weight ? sum / weight : 0);
+    }
+  }
+  // Cosine similarities of a model sit in a narrow band: spread them over [0, 1] among candidates.
+  const semValues = [...semRaw.values()].sort((a, b) => a - b);
+  const semFloor = semValues.length ? semValues[Math.floor(semValues.length * 0.1)]! : 0;
+  const semMax = semValues.length ? semValues[semValues.length - 1]! : 1;
+  const w = input.weights ?? (deps.semantic ? WEIGHTS.hybrid : WEIGHTS.lexical);
+  const entityScores = entityOverlap(db, entityInfo, [...ids]);
+  const scored: Candidate[] = [...ids].map((id) => {
+    const lex = (lexical.get(id) ?? 0) / maxLex;
+    const sem = deps.semantic ? Math.max(0, ((semRaw.get(id) ?? semFloor) - semFloor) / Math.max(1e-9, semMax - semFloor)) : null;
+    const ent = entityScores.get(id) ?? 0;
+    return { id, lexical: lex, semantic: sem, entities: ent, total: w.lexical * lex + w.entities * ent + w.semantic * (sem ?? 0) };
+  });
+  scored.sort((a, b) => b.total - a.total || a.id - b.id);
+
+  // Records of one event (a postmortem, its ticket, its Slack thread) become one incident.
+  const groups = incidentGroups(db, scored.slice(0, input.limit * 4).map((c) => c.id));
+  const seen = new Set<number>();
+  const picked: Array<{ c: Candidate; members: number[] }> = [];
+  for (const c of scored) {
+    if (picked.length >= input.limit) break;
+    const g = groups.get(c.id);
+    const primary = g?.primary ?? c.id;
+    if (seen.has(primary) || exclude.has(primary)) continue;
+    seen.add(primary);
+    for (const m of g?.members ?? []) seen.add(m);
+    const best = primary === c.id ? c : (scored.find((x) => x.id === primary) ?? { ...c, id: primary });
+    picked.push({ c: { ...best, total: Math.max(best.total, c.total) }, members: (g?.members ?? [c.id]).filter((m) => m !== primary) });
+  }
+
+  const incidents = picked.map(({ c, members }) => explain(deps, c, members, passages, salient.map((t) => t.term), inputEntities));
+  const top = incidents[0]?.score.total ?? 0;
+  const verdict: SimilarResult['verdict'] =
+    top >= VERDICT.recurring
+      ? { label: 'recurring', reason: `“${incidents[0]!.title}” matches closely (score ${top.toFixed(2)}): this looks like it has happened before.` }
+      : top >= VERDICT.related
+        ? { label: 'related', reason: `Past incidents share parts of this one (best score ${top.toFixed(2)}), but none matches closely.` }
+        : { label: 'novel', reason: incidents.length ? `Nothing matches closely (best score ${top.toFixed(2)}): this looks new.` : 'No past incident shares its words or entities: this looks new.' };
+  return {
+    mode: deps.semantic ? 'hybrid' : 'lexical',
+    verdict,
+    input: { passages: passages.length, terms: salient.slice(0, 12).map((t) => t.term), entities: inputEntities.slice(0, 20).map((e) => ({ type: e.type, name: e.name })) },
+    incidents,
+    tookMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Long or structured input is compared section by section; a few chat lines are one passage. */
+function inputPassages(input: IncidentInput): Passage[] {
+  const raw: Array<{ text: string; role: SectionRole; vector?: Float32Array }> = input.passages ?? (input.text.length > 1200 || /^#{1,6}\s/m.test(input.text)
+    ? chunkMarkdown(input.text).map((c) => ({ text: c.text, role: c.role }))
+    : [{ text: input.text, role: 'summary' as SectionRole }]);
+  // Keep the passages that carry the incident: symptoms and causes before long timelines.
+  const priority = (r: SectionRole) => ({ summary: 0, impact: 1, root_cause: 1, trigger: 2, contributing_factors: 3, detection: 4, resolution: 4, timeline: 5, action_items: 6, lessons: 7, other: 5 })[r];
+  return raw
+    .filter((p) => p.text.trim())
+    .map((p, i) => ({ ...p, i }))
+    .sort((a, b) => priority(a.role) - priority(b.role) || a.i - b.i)
+    .slice(0, MAX_PASSAGES)
+    .sort((a, b) => a.i - b.i)
+    .map((p) => ({ text: p.text, role: p.role, vector: p.vector, tokens: tokenize(p.text).length, terms: new Set(tokenize(p.text).map(stem)) }));
+}
+
+/** The input's most telling words: frequent in it, rare in the database (tf·idf). */
+function salientTerms(stats: TermStats, text: string): Array<{ term: string; weight: number }> {
+  const { terms } = parseQuery(text, 2000);
+  const tf = new Map<string, number>();
+  for (const t of tokenize(text)) if (terms.includes(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+  const n = Math.max(1, stats.total());
+  const df = stats.frequencies(terms.filter((t) => t.length > 1 && !/^\d+$/.test(t)));
+  return [...df.entries()]
+    .filter(([, d]) => d > 0 && d <= n / 2)
+    .map(([term, d]) => ({ term, weight: (1 + Math.log(tf.get(term) ?? 1)) * Math.log(n / d) }))
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, MAX_TERMS);
+}
+
+/** BM25 per document: the sum of its two best passages (an incident rarely fits in one). */
+function lexicalScores(db: Db, terms: string[]): Map<number, number> {
+  const out = new Map<number, number>();
+  const fts = toFtsQuery({ terms, phrases: [] });
+  if (!fts) return out;
+  const rows = db
+    .prepare(
+      `SELECT c.document_id AS d, -f.r AS s
+       FROM (SELECT rowid, bm25(chunks_fts, 3.0, 1.0, 1.0) AS r FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY r LIMIT ?) f
+       JOIN chunks c ON c.id = f.rowid`,
+    )
+    .all(fts, LEXICAL_CANDIDATES) as Array<{ d: number; s: number }>;
+  const best = new Map<number, number[]>();
+  for (const r of rows) best.set(r.d, [...(best.get(r.d) ?? []), r.s].sort((a, b) => b - a).slice(0, 2));
+  for (const [d, s] of best) out.set(d, s[0]! + 0.5 * (s[1] ?? 0));
+  return out;
+}
+
+interface EntityInfo {
+  id: number;
+  type: EntityType;
+  name: string;
+  weight: number;
+}
+
+/** The input's entities that exist in the database, weighted by kind and rarity. */
+function entityIdf(db: Db, entities: FoundEntity[]): EntityInfo[] {
+  if (!entities.length) return [];
+  const docs = Math.max(1, db.prepare('SELECT count(*) FROM documents').pluck().get() as number);
+  const find = db.prepare('SELECT e.id, count(de.document_id) AS df FROM entities e LEFT JOIN document_entities de ON de.entity_id = e.id WHERE e.type = ? AND e.key = ? GROUP BY e.id');
+  const out: EntityInfo[] = [];
+  for (const e of entities) {
+    const row = find.get(e.type, e.key) as { id: number; df: number } | undefined;
+    if (!row?.df) continue;
+    out.push({ id: row.id, type: e.type, name: e.name, weight: (ENTITY_WEIGHT[e.type] ?? 0) * Math.log(1 + docs / row.df) });
+  }
+  return out;
+}
+
+/** Documents sharing a rare entity with the input (at most 5% of documents carry it). */
+function entityCandidates(db: Db, info: EntityInfo[]): number[] {
+  const docs = db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
+  const rare = info.filter((e) => e.weight >= (ENTITY_WEIGHT[e.type] ?? 0) * Math.log(1 + 20));
+  if (!rare.length || !docs) return [];
+  return db
+    .prepare(`SELECT DISTINCT document_id FROM document_entities WHERE entity_id IN (${rare.map(() => '?').join(',')}) LIMIT 500`)
+    .pluck()
+    .all(...rare.map((e) => e.id)) as number[];
+}
+
+/** Share of the input's entity weight that a document carries too. */
+function entityOverlap(db: Db, info: EntityInfo[], ids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!info.length || !ids.length) return out;
+  // A small input naming one entity should not get a perfect score for sharing it.
+  const total = Math.max(info.reduce((s, e) => s + e.weight, 0), 6);
+  const weightOf = new Map(info.map((e) => [e.id, e.weight]));
+  const rows = db
+    .prepare(`SELECT document_id AS d, entity_id AS e FROM document_entities WHERE entity_id IN (${info.map(() => '?').join(',')})`)
+    .all(...info.map((e) => e.id)) as Array<{ d: number; e: number }>;
+  const wanted = new Set(ids);
+  for (const r of rows) if (wanted.has(r.d)) out.set(r.d, (out.get(r.d) ?? 0) + weightOf.get(r.e)! / total);
+  for (const [d, v] of out) out.set(d, Math.min(1, v));
+  return out;
+}
+
+function kindFilter(db: Db, kinds?: DocumentKind[]): (id: number) => boolean {
+  if (!kinds?.length) return () => true;
+  const kindOf = db.prepare('SELECT kind FROM documents WHERE id = ?').pluck();
+  return (id) => kinds.includes(kindOf.get(id) as DocumentKind);
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** The evidence for one result: shared entities, best passage pairs, what fixed it, links. */
+function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: Passage[], salient: string[], inputEntities: FoundEntity[]): SimilarIncident {
+  const { db } = deps;
+  const doc = db
+    .prepare('SELECT id, title, kind, source, url, occurred_at AS occurredAt, resolved_at AS resolvedAt, metadata FROM documents WHERE id = ?')
+    .get(c.id) as { id: number; title: string; kind: DocumentKind; source: string; url: string | null; occurredAt: string | null; resolvedAt: string | null; metadata: string };
+  const ids = [c.id, ...members];
+  const entities = db
+    .prepare(`SELECT DISTINCT e.type, e.key, e.name FROM document_entities de JOIN entities e ON e.id = de.entity_id WHERE de.document_id IN (${ids.map(() => '?').join(',')})`)
+    .all(...ids) as Array<{ type: EntityType; key: string; name: string }>;
+  const inputKeys = new Set(inputEntities.map((e) => `${e.type}\u0000${e.key}`));
+  const shared = entities.filter((e) => inputKeys.has(`${e.type}\u0000${e.key}`));
+  const names = (t: EntityType) => shared.filter((e) => e.type === t).map((e) => e.name);
+
+  const chunks = db
+    .prepare(`SELECT id, heading, role, text, embedding FROM chunks WHERE document_id IN (${ids.map(() => '?').join(',')}) ORDER BY document_id = ? DESC, ord`)
+    .all(...ids, c.id) as Array<{ id: number; heading: string; role: SectionRole; text: string; embedding: Buffer | null }>;
+  const salientStems = new Set(salient.map(stem));
+  const pairs: PassagePair[] = [];
+  for (const p of passages) {
+    let best: { chunk: (typeof chunks)[number]; sim: number; shared: string[] } | null = null;
+    for (const ch of chunks) {
+      const chTerms = new Set(tokenize(ch.text).map(stem));
+      const sharedTerms = [...p.terms].filter((t) => chTerms.has(t) && salientStems.has(t));
+      const sim = deps.semantic && p.vector && ch.embedding
+        ? compat(p.role, ch.role) * dot(p.vector, blobToVector(ch.embedding))
+        : compat(p.role, ch.role) * (sharedTerms.length / Math.max(1, Math.min(p.terms.size, chTerms.size, 12)));
+      if (!best || sim > best.sim) best = { chunk: ch, sim, shared: sharedTerms };
+    }
+    if (best && best.sim > 0) {
+      const sharedWords = salient.filter((t) => best!.shared.includes(stem(t)));
+      pairs.push({
+        input: { text: clip(p.text, 300), role: p.role },
+        match: { text: makeSnippet(best.chunk.text, sharedWords, best.chunk.heading, best.chunk.role, 320).text, heading: best.chunk.heading, role: best.chunk.role, chunkId: best.chunk.id },
+        similarity: Math.round(best.sim * 1000) / 1000,
+        sharedTerms: sharedWords.slice(0, 8),
+      });
+    }
+  }
+  pairs.sort((a, b) => b.similarity - a.similarity);
+
+  const fix = chunks.find((ch) => ch.role === 'resolution') ?? chunks.find((ch) => ch.role === 'action_items');
+  const meta = JSON.parse(doc.metadata) as Record<string, unknown>;
+  const resolution = fix
+    ? { text: clip(fix.text.replace(/^#{1,6}\s+[^\n]*\n+/, ''), 500), heading: fix.heading }
+    : typeof meta.resolution === 'string' && meta.resolution
+      ? { text: `Resolved as ${meta.resolution}.`, heading: 'Resolution' }
+      : null;
+  const timeToResolve = timeToResolveMinutes(db, ids);
+  const related: RelatedRecord[] = [
+    ...members.map((m) => ({ ...(db.prepare('SELECT id AS documentId, title, kind FROM documents WHERE id = ?').get(m) as Omit<RelatedRecord, 'relation'>), relation: 'same incident' })),
+    ...(db
+      .prepare(
+        `SELECT DISTINCT d.id AS documentId, d.title, d.kind, l.relation FROM links l JOIN document_refs r ON r.ref = l.target JOIN documents d ON d.id = r.document_id
+         WHERE l.document_id = ? AND d.id != ? LIMIT 10`,
+      )
+      .all(c.id, c.id) as RelatedRecord[]).filter((r) => !members.includes(r.documentId)),
+  ];
+  const score: ScoreBreakdown = {
+    semantic: c.semantic === null ? null : round(c.semantic),
+    lexical: round(c.lexical),
+    entities: round(c.entities),
+    total: round(c.total),
+  };
+  return {
+    documentId: doc.id,
+    title: doc.title,
+    kind: doc.kind,
+    source: doc.source,
+    url: doc.url,
+    occurredAt: doc.occurredAt,
+    score,
+    shared: { services: names('service'), errors: names('error'), technologies: names('technology'), other: shared.filter((e) => !['service', 'error', 'technology'].includes(e.type)).map((e) => e.name) },
+    passages: pairs.slice(0, 3),
+    resolution,
+    timeToResolveMinutes: timeToResolve,
+    related,
+  };
+}
+
+/** From occurrence to resolution, from the first record of the incident that knows both. */
+function timeToResolveMinutes(db: Db, ids: number[]): number | null {
+  for (const id of ids) {
+    const r = db.prepare('SELECT occurred_at AS o, resolved_at AS r FROM documents WHERE id = ?').get(id) as { o: string | null; r: string | null };
+    if (r.o && r.r) {
+      const m = (Date.parse(r.r) - Date.parse(r.o)) / 60000;
+      if (m >= 0 && m < 60 * 24 * 365) return Math.round(m);
+    }
+  }
+  return null;
+}
+
+function clip(s: string, n: number): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
