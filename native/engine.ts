@@ -15,6 +15,12 @@ import {
   type SearchInput,
   type SectionRole,
   SimilarInputSchema,
+  PatternsInputSchema,
+  type PatternsInput,
+  type PatternsResult,
+  ExpertsInputSchema,
+  type ExpertsInput,
+  type ExpertsResult,
   type SimilarInput,
   type SimilarRequest,
   type SimilarResult,
@@ -30,6 +36,8 @@ import { TermStats } from './search/term-stats.js';
 import { getMeta, openDatabase, setMeta, type Db } from './store/database.js';
 import { blobToVector, VectorIndex, vectorToBlob } from './vector/vector-index.js';
 import { findSimilar, type IncidentInput, type SimilarDeps } from './similar/similar.js';
+import { findPatterns } from './patterns/patterns.js';
+import { findExperts } from './experts/experts.js';
 import { readSource } from './import/read-source.js';
 import { resolve } from 'node:path';
 
@@ -174,6 +182,20 @@ export class Engine {
     const req = SimilarInputSchema.parse(input);
     const incident = await this.incidentInput(req);
     return findSimilar({ db: this.db, terms: this.terms, semantic: await this.semanticDeps() }, { ...incident, ...tuning });
+  }
+
+  /** Recurring themes across incidents, and the services and errors that recur most. */
+  async patterns(input: PatternsInput): Promise<PatternsResult> {
+    const req = PatternsInputSchema.parse(input);
+    const semantic = (await this.semanticDeps()) !== null;
+    return findPatterns(this.db, { ...req, semantic });
+  }
+
+  /** The people who handled the incidents most like this one. */
+  async experts(input: ExpertsInput): Promise<ExpertsResult> {
+    const req = ExpertsInputSchema.parse(input);
+    const similar = await this.similar(req.text !== undefined ? { text: req.text, limit: 15 } : { id: req.id!, limit: 15 });
+    return findExperts(this.db, similar, req.limit);
   }
 
   /** The semantic side of similarity, when a model and vectors exist. */

@@ -25,6 +25,12 @@ Commands:
       --limit N  --since DATE  --until DATE  --kind ${DOCUMENT_KINDS.join('|')}  --source PATH
       --service NAME  --person NAME  --error TEXT
   show <id>                A document with its entities and links
+  similar (--text "..." | --file PATH | --id N) [--limit N] [--kind K]
+                           Past incidents like this one, why, and what fixed them
+  patterns [--since DATE] [--until DATE] [--kind K]
+                           Recurring themes, and the services and errors that recur most
+  experts (--text "..." | --id N)
+                           Who handled the most similar incidents
   stats                    What the database holds, model and index state
   reindex                  Embed passages that have no vector yet (after installing a model)
   model status             Which embedding model is used, and why
@@ -69,6 +75,9 @@ export async function main(argv: string[]): Promise<number> {
       error: { type: 'string' },
       channels: { type: 'string', multiple: true },
       map: { type: 'string' },
+      text: { type: 'string' },
+      file: { type: 'string' },
+      id: { type: 'string' },
       'allow-unverified': { type: 'boolean', default: false },
     },
   });
@@ -83,6 +92,12 @@ export async function main(argv: string[]): Promise<number> {
       return cmdImport(g, args, values.channels, values.map ? parseCsvMap(values.map, CSV_MAP_FIELDS) : undefined);
     case 'show':
       return cmdShow(g, args[0]);
+    case 'similar':
+      return cmdSimilar(g, incidentArg(values, true), values.limit === undefined ? 10 : parseLimit(values.limit), values.kind?.flatMap((k) => k.split(',')).map(parseKind));
+    case 'patterns':
+      return cmdPatterns(g, { since: values.since, until: values.until, kinds: values.kind?.flatMap((k) => k.split(',')).map(parseKind), limit: values.limit === undefined ? 20 : parseLimit(values.limit) });
+    case 'experts':
+      return cmdExperts(g, incidentArg(values, false), values.limit === undefined ? 10 : parseLimit(values.limit));
     case 'search':
       return cmdSearch(g, args.join(' '), {
         limit: values.limit === undefined ? 10 : parseLimit(values.limit),
@@ -103,6 +118,20 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new HindsightError('usage', `Unknown command "${command}". Run \`hindsight --help\` for the list.`);
   }
+}
+
+/** The incident to compare: exactly one of --text, --file (similar only) or --id. */
+function incidentArg(v: { text?: string; file?: string; id?: string }, allowFile: boolean): { text?: string; file?: string; id?: number } {
+  const given = [v.text, allowFile ? v.file : undefined, v.id].filter((x) => x !== undefined);
+  if (given.length !== 1) {
+    throw new HindsightError('usage', `Describe the incident with exactly one of --text "what you see"${allowFile ? ', --file <path>' : ''} or --id <document id>.`);
+  }
+  if (v.id !== undefined) {
+    const id = Number(v.id);
+    if (!Number.isInteger(id) || id < 1) throw new HindsightError('usage', `--id takes a document id (got "${v.id}").`);
+    return { id };
+  }
+  return v.text !== undefined ? { text: v.text } : { file: resolve(v.file!) };
 }
 
 function parseLimit(s: string): number {
@@ -206,6 +235,72 @@ async function cmdShow(g: Globals, idArg: string | undefined): Promise<number> {
         process.stdout.write(`  ${arrow} ${l.relation}: ${to}\n`);
       }
     }
+    return EXIT.ok;
+  });
+}
+
+async function cmdSimilar(g: Globals, incident: { text?: string; file?: string; id?: number }, limit: number, kinds?: DocumentKind[]): Promise<number> {
+  return withEngine(g, async (engine) => {
+    lexicalNotice(g, engine);
+    const r = await engine.similar({ ...incident, limit, kinds });
+    if (g.json) {
+      printJson(r);
+      return EXIT.ok;
+    }
+    const mark = { recurring: style.red('RECURRING'), related: style.bold('RELATED'), novel: style.bold('NOVEL') }[r.verdict.label];
+    process.stdout.write(`${mark}  ${r.verdict.reason}\n`);
+    if (r.input.terms.length) process.stdout.write(style.dim(`Read as: ${r.input.terms.slice(0, 10).join(', ')}${r.input.entities.length ? ` · ${r.input.entities.slice(0, 6).map((e) => e.name).join(', ')}` : ''}\n`));
+    r.incidents.forEach((inc, i) => {
+      const date = inc.occurredAt ? inc.occurredAt.slice(0, 10) : 'undated';
+      const s = inc.score;
+      const parts = [s.semantic === null ? null : `meaning ${s.semantic.toFixed(2)}`, `words ${s.lexical.toFixed(2)}`, `entities ${s.entities.toFixed(2)}`].filter(Boolean).join(', ');
+      process.stdout.write(`\n${style.bold(`${i + 1}. ${inc.title}`)}  ${style.dim(`#${inc.documentId} · ${inc.kind} · ${date} · score ${s.total.toFixed(2)} (${parts})`)}\n`);
+      const shared = [...inc.shared.services, ...inc.shared.errors, ...inc.shared.technologies];
+      if (shared.length) process.stdout.write(`   Shared: ${shared.slice(0, 8).join(', ')}\n`);
+      const pair = inc.passages[0];
+      if (pair) process.stdout.write(`   Matches ${pair.match.heading || pair.match.role}: ${style.dim(pair.match.text.slice(0, 220))}\n`);
+      if (inc.resolution) process.stdout.write(`   Fixed by (${inc.resolution.heading || 'resolution'}): ${inc.resolution.text.slice(0, 240)}\n`);
+      if (inc.timeToResolveMinutes !== null) process.stdout.write(`   Time to resolve: ${formatDuration(inc.timeToResolveMinutes * 60)}\n`);
+      if (inc.related.length) process.stdout.write(`   Related: ${inc.related.slice(0, 4).map((x) => `#${x.documentId} ${x.title} (${x.relation})`).join('; ')}\n`);
+    });
+    if (!r.incidents.length) process.stdout.write('No similar incidents found.\n');
+    return EXIT.ok;
+  });
+}
+
+async function cmdPatterns(g: Globals, input: { since?: string; until?: string; kinds?: DocumentKind[]; limit: number }): Promise<number> {
+  return withEngine(g, async (engine) => {
+    const r = await engine.patterns(input);
+    if (g.json) {
+      printJson(r);
+      return EXIT.ok;
+    }
+    process.stdout.write(`${r.patterns.length} recurring themes across ${r.documents} documents (${r.mode}, ${r.tookMs} ms)\n`);
+    for (const p of r.patterns) {
+      const span = p.firstAt && p.lastAt ? `${p.firstAt.slice(0, 7)} → ${p.lastAt.slice(0, 7)}` : 'undated';
+      process.stdout.write(`\n${style.bold(`${p.id}. ${p.label}`)}  ${style.dim(`${p.size} incidents · ${span}`)}\n`);
+      for (const inc of p.incidents.slice(0, 6)) process.stdout.write(`   #${inc.documentId} ${inc.occurredAt?.slice(0, 10) ?? '          '} ${inc.title}\n`);
+      if (p.incidents.length > 6) process.stdout.write(style.dim(`   … ${p.incidents.length - 6} more\n`));
+    }
+    if (r.topServices.length) process.stdout.write(`\nServices that recur: ${r.topServices.map((s) => `${s.name} (${s.documents})`).join(', ')}\n`);
+    if (r.topErrors.length) process.stdout.write(`Errors that recur: ${r.topErrors.map((s) => `${s.name} (${s.documents})`).join(', ')}\n`);
+    return EXIT.ok;
+  });
+}
+
+async function cmdExperts(g: Globals, incident: { text?: string; id?: number }, limit: number): Promise<number> {
+  return withEngine(g, async (engine) => {
+    lexicalNotice(g, engine);
+    const r = await engine.experts({ ...incident, limit });
+    if (g.json) {
+      printJson(r);
+      return EXIT.ok;
+    }
+    if (!r.experts.length) process.stdout.write('Nobody found: the similar incidents name no people (import Slack threads or tickets to know who handled them).\n');
+    r.experts.forEach((e, i) => {
+      process.stdout.write(`${style.bold(`${i + 1}. ${e.name}`)}  ${style.dim(`score ${e.score.toFixed(2)}`)}\n`);
+      for (const inc of e.incidents.slice(0, 4)) process.stdout.write(`   ${inc.role} — #${inc.documentId} ${inc.title}\n`);
+    });
     return EXIT.ok;
   });
 }

@@ -12,6 +12,10 @@ const STOPWORDS = new Set(
     'was we were what when where which while who whom why will with would you your yours also via per').split(' '),
 );
 
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word);
+}
+
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}_.'-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu;
 
 export interface ParsedQuery {

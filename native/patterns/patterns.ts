@@ -1,0 +1,232 @@
+import type { DocumentKind, EntityType, Pattern, PatternsResult } from '../contract.js';
+import { isStopword, stem } from '../search/terms.js';
+import type { Db } from '../store/database.js';
+import { blobToVector } from '../vector/vector-index.js';
+
+export interface PatternsOptions {
+  since?: string;
+  until?: string;
+  kinds?: DocumentKind[];
+  minSize: number;
+  limit: number;
+  /** Use passage embeddings too (when the model's vectors exist). */
+  semantic: boolean;
+}
+
+/** Features kept per document, neighbours kept per document, and the similarity that links two. */
+const FEATURES_PER_DOC = 40;
+const NEIGHBOURS = 6;
+const LINK_THRESHOLD = 0.22;
+/** A theme bigger than this is split by raising the bar rather than grown into a blob. */
+const MAX_CLUSTER = 60;
+const ENTITY_TYPES: EntityType[] = ['service', 'error', 'technology'];
+
+interface Doc {
+  id: number;
+  title: string;
+  kind: DocumentKind;
+  at: string | null;
+  features: Map<string, number>;
+  vector: Float32Array | null;
+}
+
+/**
+ * Recurring themes: documents described by their distinctive words and entities (tf·idf), linked
+ * to their nearest neighbours (blended with embedding similarity when there is a model), merged
+ * strongest link first into bounded clusters, each labelled by what its members share.
+ */
+export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
+  const started = performance.now();
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (o.kinds?.length) {
+    where.push(`kind IN (${o.kinds.map(() => '?').join(',')})`);
+    params.push(...o.kinds);
+  }
+  if (o.since) {
+    where.push('occurred_at >= ?');
+    params.push(new Date(o.since).toISOString());
+  }
+  if (o.until) {
+    where.push('occurred_at <= ?');
+    params.push(new Date(o.until).toISOString());
+  }
+  const rows = db
+    .prepare(`SELECT id, title, kind, occurred_at AS at, body FROM documents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
+    .all(...params) as Array<{ id: number; title: string; kind: DocumentKind; at: string | null; body: string }>;
+
+  // Term and entity counts per document; surface forms to label with.
+  const surface = new Map<string, Map<string, number>>();
+  const counts = rows.map((r) => {
+    const tf = new Map<string, number>();
+    const text = `${r.title} ${r.title} ${r.body.slice(0, 20_000)}`;
+    for (const w of wordsOf(text)) {
+      if (w.length < 3 || /^\d/.test(w)) continue;
+      const s = stem(w);
+      tf.set(s, (tf.get(s) ?? 0) + 1);
+      const forms = surface.get(s) ?? new Map<string, number>();
+      forms.set(w, (forms.get(w) ?? 0) + 1);
+      surface.set(s, forms);
+    }
+    return tf;
+  });
+  const entityRows = db
+    .prepare(
+      `SELECT de.document_id AS d, e.type, e.key, e.name FROM document_entities de JOIN entities e ON e.id = de.entity_id
+       WHERE e.type IN (${ENTITY_TYPES.map(() => '?').join(',')})`,
+    )
+    .all(...ENTITY_TYPES) as Array<{ d: number; type: EntityType; key: string; name: string }>;
+  const index = new Map(rows.map((r, i) => [r.id, i]));
+  const entityNames = new Map<string, { type: EntityType; name: string }>();
+  for (const e of entityRows) {
+    const i = index.get(e.d);
+    if (i === undefined) continue;
+    const f = `@${e.type}:${e.key}`;
+    counts[i]!.set(f, (counts[i]!.get(f) ?? 0) + 3);
+    entityNames.set(f, { type: e.type, name: e.name });
+  }
+
+  const n = rows.length;
+  const df = new Map<string, number>();
+  for (const tf of counts) for (const f of tf.keys()) df.set(f, (df.get(f) ?? 0) + 1);
+  // Linking features: shared by at least two documents, but not by a large part of them.
+  const maxDf = Math.max(4, Math.min(0.1 * n, 50 + 0.01 * n));
+  const docs: Doc[] = rows.map((r, i) => {
+    const weighted = [...counts[i]!.entries()]
+      .filter(([f]) => (df.get(f) ?? 0) >= 2 && (df.get(f) ?? 0) <= maxDf)
+      .map(([f, c]) => [f, (1 + Math.log(c)) * Math.log(n / df.get(f)!)] as [string, number])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, FEATURES_PER_DOC);
+    const norm = Math.hypot(...weighted.map(([, w]) => w)) || 1;
+    return { id: r.id, title: r.title, kind: r.kind, at: r.at, features: new Map(weighted.map(([f, w]) => [f, w / norm])), vector: null };
+  });
+  if (o.semantic) attachDocumentVectors(db, docs);
+
+  // Nearest neighbours through an inverted index of features.
+  const postings = new Map<string, number[]>();
+  docs.forEach((d, i) => {
+    for (const f of d.features.keys()) {
+      let list = postings.get(f);
+      if (!list) postings.set(f, (list = []));
+      list.push(i);
+    }
+  });
+  const edges: Array<[number, number, number]> = [];
+  docs.forEach((d, i) => {
+    const acc = new Map<number, number>();
+    for (const [f, w] of d.features) for (const j of postings.get(f)!) if (j !== i) acc.set(j, (acc.get(j) ?? 0) + w * docs[j]!.features.get(f)!);
+    const scored = [...acc.entries()].map(([j, lex]) => {
+      const other = docs[j]!;
+      const sim = d.vector && other.vector ? 0.5 * lex + 0.5 * Math.max(0, cosine(d.vector, other.vector)) : lex;
+      return [j, sim] as [number, number];
+    });
+    scored.sort((a, b) => b[1] - a[1]);
+    for (const [j, sim] of scored.slice(0, NEIGHBOURS)) if (sim >= LINK_THRESHOLD) edges.push([i, j, sim]);
+  });
+
+  // Strongest links first; clusters stay bounded so that one theme does not swallow the rest.
+  edges.sort((a, b) => b[2] - a[2]);
+  const parent = docs.map((_, i) => i);
+  const size = docs.map(() => 1);
+  const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x]!)));
+  for (const [a, b] of edges) {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra === rb || size[ra]! + size[rb]! > MAX_CLUSTER) continue;
+    parent[rb] = ra;
+    size[ra]! += size[rb]!;
+  }
+  const clusters = new Map<number, number[]>();
+  docs.forEach((_, i) => {
+    const root = find(i);
+    let list = clusters.get(root);
+    if (!list) clusters.set(root, (list = []));
+    list.push(i);
+  });
+
+  const patterns: Pattern[] = [...clusters.values()]
+    .filter((m) => m.length >= o.minSize)
+    .map((members) => describe(members.map((i) => docs[i]!), surface, entityNames))
+    .sort((a, b) => b.size - a.size || (b.lastAt ?? '').localeCompare(a.lastAt ?? ''))
+    .slice(0, o.limit)
+    .map((p, i) => ({ ...p, id: i + 1 }));
+
+  const ids = docs.map((d) => d.id);
+  const top = (type: EntityType) => {
+    const tally = new Map<string, { name: string; docs: Set<number> }>();
+    const wanted = new Set(ids);
+    for (const e of entityRows) {
+      if (e.type !== type || !wanted.has(e.d)) continue;
+      const t = tally.get(e.key) ?? { name: e.name, docs: new Set<number>() };
+      t.docs.add(e.d);
+      tally.set(e.key, t);
+    }
+    return [...tally.values()].filter((t) => t.docs.size >= 2).map((t) => ({ name: t.name, documents: t.docs.size })).sort((a, b) => b.documents - a.documents).slice(0, 15);
+  };
+  return { mode: o.semantic ? 'hybrid' : 'lexical', documents: n, patterns, topServices: top('service'), topErrors: top('error'), tookMs: Math.round(performance.now() - started) };
+}
+
+function wordsOf(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}][\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOP.has(w) && !isStopword(w));
+}
+
+// Words frequent in every incident write-up that would otherwise label every theme.
+const STOP = new Set(
+  ('the and for are was were with this that from have has had not but all any can our out when what which who will would there their they them then than into also been being more most some such only over very just about after before during while where incident incidents issue issues team teams time times date summary impact timeline root cause resolution action actions items lessons learned postmortem post mortem however because could should used using use user users one two three new see need needed make made still able via per due across within without around including both each other same like'
+  ).split(' '),
+);
+
+function attachDocumentVectors(db: Db, docs: Doc[]): void {
+  const stmt = db.prepare('SELECT embedding FROM chunks WHERE document_id = ? AND embedding IS NOT NULL').pluck();
+  for (const d of docs) {
+    const blobs = stmt.all(d.id) as Buffer[];
+    if (!blobs.length) continue;
+    let sum: Float32Array | null = null;
+    for (const b of blobs) {
+      const v = blobToVector(b);
+      sum ??= new Float32Array(v.length);
+      for (let i = 0; i < v.length; i++) sum[i]! += v[i]!;
+    }
+    const norm = Math.hypot(...sum!) || 1;
+    d.vector = sum!.map((x) => x / norm);
+  }
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** Label, span and monthly counts of one cluster. */
+function describe(members: Doc[], surface: Map<string, Map<string, number>>, entityNames: Map<string, { type: EntityType; name: string }>): Omit<Pattern, 'id'> {
+  const weight = new Map<string, number>();
+  const present = new Map<string, number>();
+  for (const d of members) {
+    for (const [f, w] of d.features) {
+      weight.set(f, (weight.get(f) ?? 0) + w);
+      present.set(f, (present.get(f) ?? 0) + 1);
+    }
+  }
+  // What most members share, strongest first.
+  const shared = [...weight.entries()].filter(([f]) => (present.get(f) ?? 0) >= Math.max(2, members.length * 0.4)).sort((a, b) => b[1] - a[1]);
+  const entities = shared.filter(([f]) => f.startsWith('@')).slice(0, 4).map(([f]) => entityNames.get(f)!).filter(Boolean);
+  const terms = shared
+    .filter(([f]) => !f.startsWith('@'))
+    .slice(0, 5)
+    .map(([s]) => [...(surface.get(s)?.entries() ?? [])].sort((a, b) => b[1] - a[1])[0]?.[0] ?? s);
+  const labelParts = [...entities.slice(0, 2).map((e) => e.name), ...terms.filter((t) => !entities.some((e) => e.name.toLowerCase() === t)).slice(0, 3)];
+  const dates = members.map((d) => d.at).filter((x): x is string => !!x).sort();
+  const perMonth: Record<string, number> = {};
+  for (const at of dates) perMonth[at.slice(0, 7)] = (perMonth[at.slice(0, 7)] ?? 0) + 1;
+  return {
+    label: labelParts.join(' · ') || members[0]!.title,
+    terms,
+    entities,
+    size: members.length,
+    firstAt: dates[0] ?? null,
+    lastAt: dates[dates.length - 1] ?? null,
+    incidents: [...members].sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '')).map((d) => ({ documentId: d.id, title: d.title, kind: d.kind, occurredAt: d.at })),
+    perMonth,
+  };
+}
