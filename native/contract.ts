@@ -283,6 +283,8 @@ export interface ScoreBreakdown {
   semantic: number | null;
   lexical: number;
   entities: number;
+  /** Share of the input's telling words (weighted by rarity) that the incident contains: an absolute measure. */
+  coverage: number;
   /** The weighted sum that ranks results. */
   total: number;
 }

@@ -55,18 +55,22 @@ export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
     .prepare(`SELECT id, title, kind, occurred_at AS at, body FROM documents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
     .all(...params) as Array<{ id: number; title: string; kind: DocumentKind; at: string | null; body: string }>;
 
-  // Term and entity counts per document; surface forms to label with.
+  // Term and entity counts per document; surface forms to label with. Words are counted first
+  // and stemmed once per distinct word: stemming every occurrence dominated the cost.
   const surface = new Map<string, Map<string, number>>();
+  const stemOf = new Map<string, string | null>();
   const counts = rows.map((r) => {
+    const words = new Map<string, number>();
+    for (const w of wordsOf(`${r.title} ${r.title} ${r.body.slice(0, 20_000)}`)) words.set(w, (words.get(w) ?? 0) + 1);
     const tf = new Map<string, number>();
-    const text = `${r.title} ${r.title} ${r.body.slice(0, 20_000)}`;
-    for (const w of wordsOf(text)) {
-      if (w.length < 3 || /^\d/.test(w)) continue;
-      const s = stem(w);
-      tf.set(s, (tf.get(s) ?? 0) + 1);
-      const forms = surface.get(s) ?? new Map<string, number>();
-      forms.set(w, (forms.get(w) ?? 0) + 1);
-      surface.set(s, forms);
+    for (const [w, c] of words) {
+      let s = stemOf.get(w);
+      if (s === undefined) stemOf.set(w, (s = w.length < 3 || /^\d/.test(w) || STOP.has(w) || isStopword(w) ? null : stem(w)));
+      if (s === null) continue;
+      tf.set(s, (tf.get(s) ?? 0) + c);
+      let forms = surface.get(s);
+      if (!forms) surface.set(s, (forms = new Map<string, number>()));
+      forms.set(w, (forms.get(w) ?? 0) + c);
     }
     return tf;
   });
@@ -167,7 +171,7 @@ export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
 }
 
 function wordsOf(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}][\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOP.has(w) && !isStopword(w));
+  return text.toLowerCase().match(/[\p{L}][\p{L}\p{N}]+/gu) ?? [];
 }
 
 // Words frequent in every incident write-up that would otherwise label every theme.

@@ -68,13 +68,19 @@ function hasFilters(f: SearchFilters): boolean {
 }
 
 /**
- * The terms worth scoring: those in at most half of the passages, when there are any. The others
- * have an IDF of ~0 in FTS5's BM25 and cannot change the ranking (see TermStats).
+ * The terms worth scoring. Terms in more than half of the passages have an IDF of ~0 in FTS5's
+ * BM25 and cannot change the ranking (see TermStats): they always go. Terms in more than 5%
+ * (then 20%) of the passages weigh a third or less of a rare term, yet scoring their long posting
+ * lists is most of a query's cost: they go too while at least two rarer terms carry the query.
  */
 export function informativeTerms(stats: TermStats, q: ParsedQuery): ParsedQuery {
-  const half = stats.total() / 2;
+  const n = stats.total();
   const df = stats.frequencies(q.terms);
-  const terms = q.terms.filter((t) => (df.get(t) ?? 0) <= half);
+  let terms: string[] = [];
+  for (const share of [0.05, 0.2, 0.5]) {
+    terms = q.terms.filter((t) => (df.get(t) ?? 0) <= n * share);
+    if (terms.length >= 2) break;
+  }
   return terms.length || q.phrases.length ? { terms, phrases: q.phrases } : q;
 }
 

@@ -42,8 +42,11 @@ export const WEIGHTS = {
   lexical: { semantic: 0, lexical: 0.7, entities: 0.3 },
 } as const;
 
-/** Verdict thresholds on the best total score (see docs/architecture.md, "Similar incidents"). */
-export const VERDICT = { recurring: 0.62, related: 0.4 } as const;
+/**
+ * Verdict thresholds on the best incident's coverage of the input's telling words. Ranking scores
+ * are relative to the other candidates; coverage is absolute, so it can say "nothing like this".
+ */
+export const VERDICT = { recurring: 0.55, related: 0.35 } as const;
 
 type Group = 'symptom' | 'cause' | 'fix';
 const GROUP: Record<SectionRole, Group> = {
@@ -170,14 +173,17 @@ export async function findSimilar(deps: SimilarDeps, input: IncidentInput): Prom
     picked.push({ c: { ...best, total: Math.max(best.total, c.total) }, members: (g?.members ?? [c.id]).filter((m) => m !== primary) });
   }
 
-  const incidents = picked.map(({ c, members }) => explain(deps, c, members, passages, salient.map((t) => t.term), inputEntities));
-  const top = incidents[0]?.score.total ?? 0;
+  const incidents = picked.map(({ c, members }) => explain(deps, c, members, passages, salient, inputEntities));
+  // The verdict looks at the first few results only: a tenth result sharing a few words says nothing.
+  const best = incidents.slice(0, 3).reduce<SimilarIncident | null>((b, i) => (!b || i.score.coverage > b.score.coverage ? i : b), null);
+  const cov = best?.score.coverage ?? 0;
+  const pct = `${Math.round(cov * 100)}%`;
   const verdict: SimilarResult['verdict'] =
-    top >= VERDICT.recurring
-      ? { label: 'recurring', reason: `“${incidents[0]!.title}” matches closely (score ${top.toFixed(2)}): this looks like it has happened before.` }
-      : top >= VERDICT.related
-        ? { label: 'related', reason: `Past incidents share parts of this one (best score ${top.toFixed(2)}), but none matches closely.` }
-        : { label: 'novel', reason: incidents.length ? `Nothing matches closely (best score ${top.toFixed(2)}): this looks new.` : 'No past incident shares its words or entities: this looks new.' };
+    best && cov >= VERDICT.recurring
+      ? { label: 'recurring', reason: `“${best.title}” covers ${pct} of what makes this incident distinctive: it looks like it has happened before.` }
+      : best && cov >= VERDICT.related
+        ? { label: 'related', reason: `Past incidents share parts of this one (at most ${pct} of its distinctive words, in “${best.title}”), but none matches closely.` }
+        : { label: 'novel', reason: best ? `No past incident shares more than ${pct} of what makes this one distinctive: it looks new.` : 'No past incident shares its words or entities: it looks new.' };
   return {
     mode: deps.semantic ? 'hybrid' : 'lexical',
     verdict,
@@ -297,8 +303,9 @@ function dot(a: Float32Array, b: Float32Array): number {
 }
 
 /** The evidence for one result: shared entities, best passage pairs, what fixed it, links. */
-function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: Passage[], salient: string[], inputEntities: FoundEntity[]): SimilarIncident {
+function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: Passage[], salientTerms: Array<{ term: string; weight: number }>, inputEntities: FoundEntity[]): SimilarIncident {
   const { db } = deps;
+  const salient = salientTerms.map((t) => t.term);
   const doc = db
     .prepare('SELECT id, title, kind, source, url, occurred_at AS occurredAt, resolved_at AS resolvedAt, metadata FROM documents WHERE id = ?')
     .get(c.id) as { id: number; title: string; kind: DocumentKind; source: string; url: string | null; occurredAt: string | null; resolvedAt: string | null; metadata: string };
@@ -314,6 +321,9 @@ function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: P
     .prepare(`SELECT id, heading, role, text, embedding FROM chunks WHERE document_id IN (${ids.map(() => '?').join(',')}) ORDER BY document_id = ? DESC, ord`)
     .all(...ids, c.id) as Array<{ id: number; heading: string; role: SectionRole; text: string; embedding: Buffer | null }>;
   const salientStems = new Set(salient.map(stem));
+  const docStems = new Set(chunks.flatMap((ch) => tokenize(ch.text).map(stem)));
+  const totalWeight = salientTerms.reduce((sum, t) => sum + t.weight, 0);
+  const coverage = totalWeight ? salientTerms.reduce((sum, t) => sum + (docStems.has(stem(t.term)) ? t.weight : 0), 0) / totalWeight : 0;
   const pairs: PassagePair[] = [];
   for (const p of passages) {
     let best: { chunk: (typeof chunks)[number]; sim: number; shared: string[] } | null = null;
@@ -358,6 +368,7 @@ function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: P
     semantic: c.semantic === null ? null : round(c.semantic),
     lexical: round(c.lexical),
     entities: round(c.entities),
+    coverage: round(coverage),
     total: round(c.total),
   };
   return {
