@@ -118,7 +118,16 @@ export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
   const edges: Array<[number, number, number]> = [];
   docs.forEach((d, i) => {
     const acc = new Map<number, number>();
-    for (const [f, w] of d.features) for (const j of postings.get(f)!) if (j !== i) acc.set(j, (acc.get(j) ?? 0) + w * docs[j]!.features.get(f)!);
+    const sharedCount = new Map<number, number>();
+    for (const [f, w] of d.features) {
+      for (const j of postings.get(f)!) {
+        if (j === i) continue;
+        acc.set(j, (acc.get(j) ?? 0) + w * docs[j]!.features.get(f)!);
+        sharedCount.set(j, (sharedCount.get(j) ?? 0) + 1);
+      }
+    }
+    // One shared word is a coincidence (short documents weigh it heavily); two start a theme.
+    for (const [j, k] of sharedCount) if (k < 2) acc.delete(j);
     const scored = [...acc.entries()].map(([j, lex]) => {
       const other = docs[j]!;
       const sim = d.vector && other.vector ? 0.5 * lex + 0.5 * Math.max(0, cosine(d.vector, other.vector)) : lex;

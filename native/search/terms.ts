@@ -9,7 +9,7 @@ const STOPWORDS = new Set(
     'can could did do does doing down during each few for from further had has have having he her here hers him his how i if ' +
     'in into is it its itself just me more most my no nor not now of off on once only or other our ours out over own same she ' +
     'should so some such than that the their theirs them then there these they this those through to too under until up very ' +
-    'was we were what when where which while who whom why will with would you your yours also via per').split(' '),
+    'was we were what when where which while who whom why will with would you your yours also via per onto upon within without across among toward towards again still yet already even ever i\'m it\'s we\'re they\'re don\'t can\'t won\'t isn\'t aren\'t wasn\'t didn\'t doesn\'t').split(' '),
 );
 
 export function isStopword(word: string): boolean {

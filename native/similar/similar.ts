@@ -108,7 +108,9 @@ export async function findSimilar(deps: SimilarDeps, input: IncidentInput): Prom
   const kindOk = kindFilter(db, input.kinds);
 
   // Candidates: from words, from meaning, from shared rare entities.
-  const lexical = lexicalScores(db, salient.map((t) => t.term));
+  // Words in more than half the passages cannot rank (BM25 idf ~0), and unknown ones match nothing.
+  const n = deps.terms.total();
+  const lexical = lexicalScores(db, salient.filter((t) => t.df > 0 && t.df <= n / 2).map((t) => t.term));
   const semanticHits = new Map<number, true>();
   if (deps.semantic) {
     const docOf = db.prepare('SELECT document_id FROM chunks WHERE id = ?').pluck();
@@ -187,7 +189,7 @@ export async function findSimilar(deps: SimilarDeps, input: IncidentInput): Prom
   return {
     mode: deps.semantic ? 'hybrid' : 'lexical',
     verdict,
-    input: { passages: passages.length, terms: salient.slice(0, 12).map((t) => t.term), entities: inputEntities.slice(0, 20).map((e) => ({ type: e.type, name: e.name })) },
+    input: { passages: passages.length, terms: salient.filter((t) => t.df > 0).slice(0, 12).map((t) => t.term), entities: inputEntities.slice(0, 20).map((e) => ({ type: e.type, name: e.name })) },
     incidents,
     tookMs: Math.round(performance.now() - started),
   };
@@ -209,16 +211,19 @@ function inputPassages(input: IncidentInput): Passage[] {
     .map((p) => ({ text: p.text, role: p.role, vector: p.vector, tokens: tokenize(p.text).length, terms: new Set(tokenize(p.text).map(stem)) }));
 }
 
-/** The input's most telling words: frequent in it, rare in the database (tf·idf). */
-function salientTerms(stats: TermStats, text: string): Array<{ term: string; weight: number }> {
+/**
+ * The input's most telling words: frequent in it, rare in the database (tf·idf with a smoothed
+ * idf, so that words the database has never seen weigh most). Words it has never seen cannot
+ * match, but they are the strongest sign that an incident is new: the verdict's coverage counts them.
+ */
+function salientTerms(stats: TermStats, text: string): Array<{ term: string; weight: number; df: number }> {
   const { terms } = parseQuery(text, 2000);
   const tf = new Map<string, number>();
   for (const t of tokenize(text)) if (terms.includes(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
   const n = Math.max(1, stats.total());
   const df = stats.frequencies(terms.filter((t) => t.length > 1 && !/^\d+$/.test(t)));
   return [...df.entries()]
-    .filter(([, d]) => d > 0 && d <= n / 2)
-    .map(([term, d]) => ({ term, weight: (1 + Math.log(tf.get(term) ?? 1)) * Math.log(n / d) }))
+    .map(([term, d]) => ({ term, df: d, weight: (1 + Math.log(tf.get(term) ?? 1)) * Math.log(1 + n / (d + 0.5)) }))
     .sort((a, b) => b.weight - a.weight)
     .slice(0, MAX_TERMS);
 }
@@ -303,7 +308,7 @@ function dot(a: Float32Array, b: Float32Array): number {
 }
 
 /** The evidence for one result: shared entities, best passage pairs, what fixed it, links. */
-function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: Passage[], salientTerms: Array<{ term: string; weight: number }>, inputEntities: FoundEntity[]): SimilarIncident {
+function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: Passage[], salientTerms: Array<{ term: string; weight: number; df: number }>, inputEntities: FoundEntity[]): SimilarIncident {
   const { db } = deps;
   const salient = salientTerms.map((t) => t.term);
   const doc = db

@@ -103,3 +103,53 @@ describe('hindsight CLI', () => {
     expect(r.stdout).toMatch(/hindsight \[--db <file>\] <command>/);
   });
 });
+
+describe('hindsight CLI: exports, show, similar, patterns, experts', () => {
+  const db2 = join(dir, 'cli2.db');
+  const pms = join(CORPUS, 'postmortems/dfds');
+
+  it('imports the Slack ZIP, shows its channel list first, and filters channels', () => {
+    const zip = join(CORPUS, 'slack/slack-export-viewer-testarchive.zip');
+    const r = runCli(['--db', db2, 'import', zip, '--channels', 'enrique', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/Slack export .*testarchive\.zip: importing 1 of 2 channels/);
+    expect(r.stderr).toMatch(/\+ #enrique .*- #traveling-sailor/);
+    const s = JSON.parse(r.stdout);
+    expect(s.byFormat.slack).toBeGreaterThan(0);
+    const stats = JSON.parse(runCli(['--db', db2, 'stats', '--json']).stdout);
+    expect(stats.byKind['slack-thread']).toBe(s.byFormat.slack);
+  });
+
+  it('shows a document with entities and links', () => {
+    runCli(['--db', db2, 'import', pms, '-q']);
+    const hit = JSON.parse(runCli(['--db', db2, 'search', 'CoreDNS upgrade', '--json', '-q']).stdout).hits[0];
+    const r = runCli(['--db', db2, 'show', String(hit.documentId)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^CoreDNS upgrade issue/);
+    expect(r.stdout).toMatch(/Entities\n[\s\S]*technology +.*CoreDNS/);
+    const json = JSON.parse(runCli(['--db', db2, 'show', String(hit.documentId), '--json']).stdout);
+    expect(json.sections.length).toBeGreaterThan(2);
+    expect(runCli(['--db', db2, 'show', '99999']).stderr).toMatch(/no document #99999/);
+  });
+
+  it('answers similar with a verdict and explanations', () => {
+    const r = runCli(['--db', db2, 'similar', '--text', 'Kafka metrics missing from Prometheus', '-q']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^RECURRING /);
+    expect(r.stdout).toMatch(/1\. Kafka metrics/);
+    expect(r.stdout).toMatch(/Fixed by/);
+    const json = JSON.parse(runCli(['--db', db2, 'similar', '--text', 'Kafka metrics missing from Prometheus', '--json', '-n', '2']).stdout);
+    expect(json.incidents).toHaveLength(2);
+    expect(json.incidents[0].score).toEqual(expect.objectContaining({ lexical: expect.any(Number), entities: expect.any(Number), coverage: expect.any(Number) }));
+    expect(runCli(['--db', db2, 'similar']).stderr).toMatch(/exactly one of --text/);
+  });
+
+  it('prints patterns and experts', () => {
+    const p = JSON.parse(runCli(['--db', db2, 'patterns', '--json']).stdout);
+    expect(p.documents).toBeGreaterThan(39);
+    expect(p.patterns.length).toBeGreaterThan(2);
+    const e = runCli(['--db', db2, 'experts', '--text', 'Kafka metrics missing', '--json']);
+    expect(e.code).toBe(0);
+    expect(Array.isArray(JSON.parse(e.stdout).experts)).toBe(true);
+  });
+});

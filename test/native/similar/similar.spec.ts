@@ -93,7 +93,7 @@ describe('records of one event are one incident', () => {
     const engine = await Engine.open({ dbPath: join(dir, 'm.db'), models: NO_MODEL });
     try {
       await engine.import({ paths: [root] });
-      const r = await engine.similar({ text: 'Checkout fails with read-only errors right after a Postgres failover; pgbouncer seems stuck on the old primary.', limit: 5 });
+      const r = await engine.similar({ text: 'Checkout failed with read-only errors after an RDS failover; pgbouncer kept the old primary.', limit: 5 });
       const titles = r.incidents.map((i) => i.title);
       // The 2024 postmortem stands for its ticket and thread; the 2023 one is a separate incident.
       expect(titles).toContain('Checkout read-only errors after Postgres failover');
