@@ -120,6 +120,19 @@ async function benchSynthetic(chunks: number) {
   const { total, excl } = await measureSearch(engine, queriesFrom(engine, QUERIES, 2));
   line(`search latency, ${excl.length} queries, excl. query embedding`, `p50 ${percentile(excl, 50).toFixed(2)} ms, p95 ${percentile(excl, 95).toFixed(2)} ms (target p95 < 50 ms)`);
   line('search latency incl. query embedding', `p50 ${percentile(total, 50).toFixed(2)} ms, p95 ${percentile(total, 95).toFixed(2)} ms`);
+  // "Similar incidents" for a paragraph: a few sentences of a real section, as someone would paste.
+  const paragraphs = queriesFrom(engine, 40, 3).map((_, i) => (engine.db.prepare('SELECT text FROM chunks WHERE id = ?').pluck().get(1 + ((i * 2531) % 100_000)) as string | undefined) ?? 'database connection pool exhausted');
+  const sim: number[] = [];
+  for (const p of paragraphs) {
+    const t = performance.now();
+    await engine.similar({ text: p.slice(0, 1000), limit: 10 });
+    sim.push(performance.now() - t);
+  }
+  sim.sort((a, b) => a - b);
+  line(`similar for a paragraph, ${sim.length} inputs (model loaded)`, `p50 ${percentile(sim, 50).toFixed(0)} ms, p95 ${percentile(sim, 95).toFixed(0)} ms (target < 300 ms)`);
+  const pt = performance.now();
+  const pr = await engine.patterns({});
+  line(`patterns over ${pr.documents.toLocaleString()} documents`, `${((performance.now() - pt) / 1000).toFixed(1)} s, ${pr.patterns.length} themes (target < 10 s)`);
   await engine.close();
   // Reopen: the HNSW cache loads from disk instead of being rebuilt.
   const reopened = await Engine.open({ dbPath: join(work, 'syn.db'), models: { roots: [models], preferred: 'gte-small', allowUnverified: true } });
