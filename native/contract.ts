@@ -386,3 +386,94 @@ export interface ExpertsResult {
   experts: Expert[];
   tookMs: number;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The API: every method the UI may call and every event it may receive. The preload, main's IPC
+// router, the HTTP bridge and the renderer's clients are all derived from these two tables.
+// ---------------------------------------------------------------------------------------------
+
+export const Empty = z.object({}).strict();
+export const ImportIdSchema = z.object({ importId: z.number().int().positive() }).strict();
+export const DocumentRefSchema = z.object({ id: DocumentIdSchema }).strict();
+
+/** How the app was started: what the UI may offer. */
+export interface AppInfo {
+  version: string;
+  /** `desktop` (Electron) or `browser` (hindsight serve). */
+  shell: 'desktop' | 'browser';
+  /** Started with --demo: the sample data may be (re)imported with one click. */
+  demo: boolean;
+  databasePath: string;
+}
+
+/** Result of starting an import: it runs on; progress and the summary arrive as events. */
+export interface ImportStarted {
+  importId: number;
+}
+
+/** Where a document came from, as something the shell can open. */
+export interface SourceLocation {
+  kind: 'url' | 'file' | 'archive-member';
+  /** A URL (http/https), an absolute file path, or "archive!member". */
+  location: string;
+}
+
+/** Method name → input schema. Inputs are parsed with these at every boundary. */
+export const API_INPUTS = {
+  appInfo: Empty,
+  stats: Empty,
+  search: SearchInputSchema,
+  show: DocumentRefSchema,
+  similar: SimilarInputSchema,
+  patterns: PatternsInputSchema,
+  experts: ExpertsInputSchema,
+  previewImport: ImportInputSchema,
+  startImport: ImportInputSchema,
+  cancelImport: ImportIdSchema,
+  importSample: Empty,
+  sourceOf: DocumentRefSchema,
+} as const;
+
+/** Method name → result type. */
+export interface ApiResults {
+  appInfo: AppInfo;
+  stats: Stats;
+  search: SearchResult;
+  show: DocumentView | null;
+  similar: SimilarResult;
+  patterns: PatternsResult;
+  experts: ExpertsResult;
+  previewImport: ImportPreview;
+  startImport: ImportStarted;
+  cancelImport: { cancelled: boolean };
+  importSample: ImportStarted;
+  sourceOf: SourceLocation | null;
+}
+
+export type ApiMethod = keyof typeof API_INPUTS;
+export const API_METHODS = Object.keys(API_INPUTS) as ApiMethod[];
+export type ApiInput<M extends ApiMethod> = z.input<(typeof API_INPUTS)[M]>;
+
+/** Event name → payload. */
+export interface ApiEvents {
+  importProgress: ImportProgress;
+  /** The import ended: its summary, or why it could not run at all. */
+  importDone: { importId: number; summary: ImportSummary | null; failure: ContractError | null };
+  indexProgress: IndexProgress;
+  /** The engine process crashed and was restarted (desktop). */
+  engineRestarted: { reason: string };
+}
+export type ApiEvent = keyof ApiEvents;
+export const API_EVENTS: readonly ApiEvent[] = ['importProgress', 'importDone', 'indexProgress', 'engineRestarted'];
+
+/** What the page gets as `window.hindsight` (desktop) or builds over HTTP (browser mode). */
+export type HindsightApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiResults[M]> } & {
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends ApiEvent>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+};
+
+/** IPC channel of a method or event: the one place channel strings are made. */
+export const channelOf = (name: ApiMethod | ApiEvent): string => `hindsight:${name}`;
+
+/** A call's answer as it crosses a process or network boundary. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ContractError };

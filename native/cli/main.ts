@@ -8,7 +8,13 @@ import { inspectModelDir, locateModel, modelSearchFromEnv, HOW_TO_INSTALL } from
 import { DEFAULT_MODEL, MODELS, modelSpec } from '../embed/model-registry.js';
 import { fetchModel, importModelDir } from '../embed/model-install.js';
 import { Engine } from '../engine.js';
-import { defaultDatabasePath, userModelsDir } from '../store/paths.js';
+import { defaultDatabasePath, userDataDir, userModelsDir } from '../store/paths.js';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot, packageVersion } from '../common/package-root.js';
+import { startBridge, type Bridge } from '../server/http-server.js';
+import { EngineService } from '../service/engine-service.js';
 import { printJson, ProgressLine, renderSnippet, style } from './output.js';
 
 const USAGE = `Hindsight — offline incident knowledge.
@@ -31,6 +37,9 @@ Commands:
                            Recurring themes, and the services and errors that recur most
   experts (--text "..." | --id N)
                            Who handled the most similar incidents
+  serve [--port N] [--demo]
+                           The desktop UI in a browser, on 127.0.0.1 with a per-run token
+                           (--demo: a fresh database with the sample data imported)
   stats                    What the database holds, model and index state
   reindex                  Embed passages that have no vector yet (after installing a model)
   model status             Which embedding model is used, and why
@@ -78,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
       text: { type: 'string' },
       file: { type: 'string' },
       id: { type: 'string' },
+      port: { type: 'string' },
+      demo: { type: 'boolean', default: false },
       'allow-unverified': { type: 'boolean', default: false },
     },
   });
@@ -96,6 +107,8 @@ export async function main(argv: string[]): Promise<number> {
       return cmdSimilar(g, incidentArg(values, true), values.limit === undefined ? 10 : parseLimit(values.limit), values.kind?.flatMap((k) => k.split(',')).map(parseKind));
     case 'patterns':
       return cmdPatterns(g, { since: values.since, until: values.until, kinds: values.kind?.flatMap((k) => k.split(',')).map(parseKind), limit: values.limit === undefined ? 20 : parseLimit(values.limit) });
+    case 'serve':
+      return cmdServe(values.db ? resolve(values.db) : null, values.port ?? '0', values.demo, g.quiet);
     case 'experts':
       return cmdExperts(g, incidentArg(values, false), values.limit === undefined ? 10 : parseLimit(values.limit));
     case 'search':
@@ -303,6 +316,32 @@ async function cmdExperts(g: Globals, incident: { text?: string; id?: number }, 
     });
     return EXIT.ok;
   });
+}
+
+async function cmdServe(db: string | null, portArg: string, demo: boolean, quiet: boolean): Promise<number> {
+  const port = Number(portArg);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HindsightError('usage', `--port takes 0 (any free port) to 65535 (got "${portArg}").`);
+  const root = packageRoot();
+  const staticDir = join(root, 'dist', 'renderer');
+  if (!existsSync(join(staticDir, 'index.html'))) throw new HindsightError('not-built', 'The UI is not built yet: run `npm run build` (npm ci does it).');
+  // A demo never touches the user's own database unless --db says so.
+  const scratch = demo && !db ? mkdtempSync(join(tmpdir(), 'hindsight-demo-')) : null;
+  const dbPath = db ?? (scratch ? join(scratch, 'demo.db') : defaultDatabasePath());
+  const sampleDir = demo ? join(root, 'demo') : undefined;
+  let bridge: Bridge | null = null;
+  const service = await EngineService.open({ dbPath, shell: 'browser', version: packageVersion(), sampleDir }, (event, payload) => bridge?.broadcast(event, payload));
+  bridge = await startBridge({ service, staticDir, uploadDir: join(scratch ?? userDataDir(), 'uploads'), port });
+  process.stdout.write(`${bridge.url}\n`);
+  if (!quiet) process.stderr.write(`Hindsight is serving ${dbPath} at the address above (127.0.0.1 only). Ctrl+C stops it.\n`);
+  if (demo) await service.call('importSample', {});
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await bridge.close();
+  await service.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  return EXIT.ok;
 }
 
 async function cmdSearch(g: Globals, query: string, filters: Omit<Parameters<Engine['search']>[0], 'query'>): Promise<number> {

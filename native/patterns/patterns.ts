@@ -55,6 +55,10 @@ export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
     .prepare(`SELECT id, title, kind, occurred_at AS at, body FROM documents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
     .all(...params) as Array<{ id: number; title: string; kind: DocumentKind; at: string | null; body: string }>;
 
+  // People's names say who was there, not what happened: they are no theme.
+  const nameWords = new Set(
+    (db.prepare(`SELECT name FROM entities WHERE type = 'person'`).pluck().all() as string[]).flatMap((n) => n.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((w) => w.length > 2),
+  );
   // Term and entity counts per document; surface forms to label with. Words are counted first
   // and stemmed once per distinct word: stemming every occurrence dominated the cost.
   const surface = new Map<string, Map<string, number>>();
@@ -65,7 +69,7 @@ export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
     const tf = new Map<string, number>();
     for (const [w, c] of words) {
       let s = stemOf.get(w);
-      if (s === undefined) stemOf.set(w, (s = w.length < 3 || /^\d/.test(w) || STOP.has(w) || isStopword(w) ? null : stem(w)));
+      if (s === undefined) stemOf.set(w, (s = w.length < 3 || /^\d/.test(w) || STOP.has(w) || isStopword(w) || nameWords.has(w) ? null : stem(w)));
       if (s === null) continue;
       tf.set(s, (tf.get(s) ?? 0) + c);
       let forms = surface.get(s);

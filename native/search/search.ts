@@ -185,7 +185,8 @@ export async function search(deps: SearchDeps, req: SearchRequest): Promise<Sear
     const snippets = d.chunks
       .map((cid, order) => {
         const c = chunkStmt.get(cid) as { text: string; heading: string; role: SectionRole };
-        const snippet = makeSnippet(c.text, terms, c.heading, c.role);
+        // A passage under the document's title alone has no section worth naming.
+        const snippet = makeSnippet(c.text, terms, c.heading === row.title ? '' : c.heading, c.role);
         return { snippet, order, matches: new Set(snippet.highlights.map(([a, b]) => snippet.text.slice(a, b).toLowerCase())).size };
       })
       .sort((a, b) => b.matches - a.matches || a.order - b.order)

@@ -8,7 +8,7 @@ const WORDS = /[\p{L}\p{N}]+/gu;
  * passage's opening when no word matches (a purely semantic hit).
  */
 export function makeSnippet(text: string, terms: string[], heading: string, role: SectionRole, width = 260): Snippet {
-  const clean = text.replace(/^#{1,6}\s+[^\n]*\n+/, '').replace(/\s+/g, ' ').trim();
+  const clean = plainText(text.replace(/^#{1,6}\s+[^\n]*\n+/, ''));
   const stems = terms.map(stem).filter((s) => s.length >= 2);
   const hits: Array<[number, number]> = [];
   if (stems.length) {
@@ -41,4 +41,23 @@ export function makeSnippet(text: string, terms: string[], heading: string, role
     .filter(([a, b]) => a >= start && b <= end)
     .map(([a, b]) => [a - start + prefix.length, b - start + prefix.length] as [number, number]);
   return { text: prefix + body + suffix, highlights, heading, role };
+}
+
+/**
+ * Markdown to the plain text a snippet shows: no heading marks, emphasis, code ticks, quote
+ * marks or table rules; links keep their label. Whitespace collapses to single spaces.
+ */
+export function plainText(md: string): string {
+  return md
+    .replace(/^\s*#{1,6}\s+/gm, '')
+    .replace(/^\s*>\s?/gm, '')
+    .replace(/^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*$/gm, '')
+    .replace(/\[([^\]]+)\]\((?:[^)\s]+)(?:\s+"[^"]*")?\)/g, '$1')
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/```[a-z]*\n?/g, '')
+    .replace(/\s*\|\s*/g, ' | ')
+    .replace(/\s+/g, ' ')
+    .replace(/^\s*\|\s*|\s*\|\s*$/g, '')
+    .trim();
 }

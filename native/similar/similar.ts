@@ -10,7 +10,7 @@ import type {
   SimilarResult,
 } from '../contract.js';
 import { extractEntities, type FoundEntity } from '../entities/extract.js';
-import { makeSnippet } from '../search/snippet.js';
+import { makeSnippet, plainText } from '../search/snippet.js';
 import type { TermStats } from '../search/term-stats.js';
 import { parseQuery, stem, toFtsQuery, tokenize } from '../search/terms.js';
 import type { Db } from '../store/database.js';
@@ -343,7 +343,7 @@ function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: P
     if (best && best.sim > 0) {
       const sharedWords = salient.filter((t) => best!.shared.includes(stem(t)));
       pairs.push({
-        input: { text: clip(p.text, 300), role: p.role },
+        input: { text: clip(plainText(p.text), 300), role: p.role },
         match: { text: makeSnippet(best.chunk.text, sharedWords, best.chunk.heading, best.chunk.role, 320).text, heading: best.chunk.heading, role: best.chunk.role, chunkId: best.chunk.id },
         similarity: Math.round(best.sim * 1000) / 1000,
         sharedTerms: sharedWords.slice(0, 8),
@@ -355,7 +355,7 @@ function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: P
   const fix = chunks.find((ch) => ch.role === 'resolution') ?? chunks.find((ch) => ch.role === 'action_items');
   const meta = JSON.parse(doc.metadata) as Record<string, unknown>;
   const resolution = fix
-    ? { text: clip(fix.text.replace(/^#{1,6}\s+[^\n]*\n+/, ''), 500), heading: fix.heading }
+    ? { text: clip(plainText(fix.text.replace(/^#{1,6}\s+[^\n]*\n+/, '')), 500), heading: fix.heading }
     : typeof meta.resolution === 'string' && meta.resolution
       ? { text: `Resolved as ${meta.resolution}.`, heading: 'Resolution' }
       : null;
