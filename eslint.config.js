@@ -28,6 +28,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', sessionStorage: 'readonly', EventSource: 'readonly', DataTransfer: 'readonly', File: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', KeyboardEvent: 'readonly', MessageEvent: 'readonly', atob: 'readonly' } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+native/(?!contract$)', message: 'The renderer may only import native/contract (types and schemas).' }, { group: ['electron', 'node:*'], message: 'The renderer runs in a sandboxed page: no Node or Electron.' }] },
+      ],
+    },
+  },
+  {
     files: ['native/contract.ts'],
     rules: {
       'no-restricted-imports': [

@@ -65,7 +65,7 @@ export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
   const stemOf = new Map<string, string | null>();
   const counts = rows.map((r) => {
     const words = new Map<string, number>();
-    for (const w of wordsOf(`${r.title} ${r.title} ${r.body.slice(0, 20_000)}`)) words.set(w, (words.get(w) ?? 0) + 1);
+    for (const w of wordsOf(`${r.title} ${r.title} ${r.body.slice(0, 10_000)}`)) words.set(w, (words.get(w) ?? 0) + 1);
     const tf = new Map<string, number>();
     for (const [w, c] of words) {
       let s = stemOf.get(w);
@@ -110,32 +110,45 @@ export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
   });
   if (o.semantic) attachDocumentVectors(db, docs);
 
-  // Nearest neighbours through an inverted index of features.
-  const postings = new Map<string, number[]>();
+  // Nearest neighbours through an inverted index of features. Typed arrays and postings that
+  // carry their weights keep this loop cheap at 10,000 documents.
+  const postings = new Map<string, { docs: number[]; weights: number[] }>();
   docs.forEach((d, i) => {
-    for (const f of d.features.keys()) {
-      let list = postings.get(f);
-      if (!list) postings.set(f, (list = []));
-      list.push(i);
+    for (const [f, w] of d.features) {
+      let p = postings.get(f);
+      if (!p) postings.set(f, (p = { docs: [], weights: [] }));
+      p.docs.push(i);
+      p.weights.push(w);
     }
   });
   const edges: Array<[number, number, number]> = [];
+  const acc = new Float64Array(docs.length);
+  const shared = new Uint16Array(docs.length);
+  const touched: number[] = [];
   docs.forEach((d, i) => {
-    const acc = new Map<number, number>();
-    const sharedCount = new Map<number, number>();
     for (const [f, w] of d.features) {
-      for (const j of postings.get(f)!) {
+      const p = postings.get(f)!;
+      for (let k = 0; k < p.docs.length; k++) {
+        const j = p.docs[k]!;
         if (j === i) continue;
-        acc.set(j, (acc.get(j) ?? 0) + w * docs[j]!.features.get(f)!);
-        sharedCount.set(j, (sharedCount.get(j) ?? 0) + 1);
+        if (shared[j] === 0) touched.push(j);
+        acc[j] = acc[j]! + w * p.weights[k]!;
+        shared[j] = shared[j]! + 1;
       }
     }
     // One shared word is a coincidence (short documents weigh it heavily); two start a theme.
-    for (const [j, k] of sharedCount) if (k < 2) acc.delete(j);
-    const scored = [...acc.entries()].map(([j, lex]) => {
+    const lexical: Array<[number, number]> = [];
+    for (const j of touched) {
+      if (shared[j]! >= 2) lexical.push([j, acc[j]!]);
+      acc[j] = 0;
+      shared[j] = 0;
+    }
+    touched.length = 0;
+    lexical.sort((a, b) => b[1] - a[1]);
+    // Meaning re-ranks the best lexical neighbours only: a cosine per pair is the costly part.
+    const scored = lexical.slice(0, NEIGHBOURS * 5).map(([j, lex]) => {
       const other = docs[j]!;
-      const sim = d.vector && other.vector ? 0.5 * lex + 0.5 * Math.max(0, cosine(d.vector, other.vector)) : lex;
-      return [j, sim] as [number, number];
+      return [j, d.vector && other.vector ? 0.5 * lex + 0.5 * Math.max(0, cosine(d.vector, other.vector)) : lex] as [number, number];
     });
     scored.sort((a, b) => b[1] - a[1]);
     for (const [j, sim] of scored.slice(0, NEIGHBOURS)) if (sim >= LINK_THRESHOLD) edges.push([i, j, sim]);

@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface Served {
+  url: string;
+  origin: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `hindsight serve --demo` (built CLI) on a free port and waits for the URL it prints. */
+export async function serveDemo(): Promise<Served> {
+  const home = mkdtempSync(join(tmpdir(), 'hindsight-e2e-'));
+  const proc: ChildProcess = spawn(process.execPath, ['bin/hindsight.js', 'serve', '--demo', '--port', '0', '--db', join(home, 'e2e.db')], {
+    cwd: ROOT,
+    env: { ...process.env, HINDSIGHT_HOME: home, HINDSIGHT_MODEL_DIR: join(home, 'no-models') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += String(d)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d) => {
+      out += String(d);
+      const line = out.split('\n').find((l) => l.startsWith('http://127.0.0.1:'));
+      if (line) resolve(line.trim());
+    });
+    proc.once('exit', (code) => reject(new Error(`hindsight serve exited (${code}): ${stderr}`)));
+    setTimeout(() => reject(new Error(`hindsight serve printed no URL: ${stderr}`)), 30_000);
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    stop: async () => {
+      proc.kill('SIGINT');
+      await new Promise((r) => proc.once('exit', r));
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
