@@ -462,9 +462,14 @@ export interface ApiEvents {
   indexProgress: IndexProgress;
   /** The engine process crashed and was restarted (desktop). */
   engineRestarted: { reason: string };
+  /** A menu item or global shortcut of the desktop shell. */
+  menuCommand: { command: MenuCommand };
 }
+
+export const MENU_COMMANDS = ['focus-search', 'import-files', 'view-search', 'view-similar', 'view-patterns'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
 export type ApiEvent = keyof ApiEvents;
-export const API_EVENTS: readonly ApiEvent[] = ['importProgress', 'importDone', 'indexProgress', 'engineRestarted'];
+export const API_EVENTS: readonly ApiEvent[] = ['importProgress', 'importDone', 'indexProgress', 'engineRestarted', 'menuCommand'];
 
 /** What the page gets as `window.hindsight` (desktop) or builds over HTTP (browser mode). */
 export type HindsightApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiResults[M]> } & {

@@ -43,7 +43,8 @@ Commands:
   stats                    What the database holds, model and index state
   reindex                  Embed passages that have no vector yet (after installing a model)
   model status             Which embedding model is used, and why
-  model fetch [name]       Download and verify a model (${MODELS.map((m) => m.name).join(', ')}; default ${DEFAULT_MODEL})
+  model fetch [name] [--dest DIR]
+                           Download and verify a model (${MODELS.map((m) => m.name).join(', ')}; default ${DEFAULT_MODEL})
   model import <folder>    Install a model from a folder (air-gapped machines)
 
 Options:
@@ -89,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       id: { type: 'string' },
       port: { type: 'string' },
       demo: { type: 'boolean', default: false },
+      dest: { type: 'string' },
       'allow-unverified': { type: 'boolean', default: false },
     },
   });
@@ -127,7 +129,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'reindex':
       return cmdReindex(g);
     case 'model':
-      return cmdModel(g, args, values['allow-unverified']);
+      return cmdModel(g, args, values['allow-unverified'], values.dest ? resolve(values.dest) : userModelsDir());
     default:
       throw new HindsightError('usage', `Unknown command "${command}". Run \`hindsight --help\` for the list.`);
   }
@@ -410,7 +412,7 @@ async function cmdReindex(g: Globals): Promise<number> {
   });
 }
 
-async function cmdModel(g: Globals, args: string[], allowUnverified: boolean): Promise<number> {
+async function cmdModel(g: Globals, args: string[], allowUnverified: boolean, dest: string): Promise<number> {
   const [sub, arg] = args;
   const search = modelSearchFromEnv();
   if (allowUnverified) search.allowUnverified = true;
@@ -425,19 +427,19 @@ async function cmdModel(g: Globals, args: string[], allowUnverified: boolean): P
     const spec = modelSpec(arg ?? DEFAULT_MODEL);
     if (!spec) throw new HindsightError('usage', `Unknown model "${arg}". Known: ${MODELS.map((m) => m.name).join(', ')}.`);
     const progress = new ProgressLine(!g.quiet);
-    const path = await fetchModel(spec, userModelsDir(), {
+    const path = await fetchModel(spec, dest, {
       host: process.env.HINDSIGHT_MODEL_HOST,
       onProgress: (p) => progress.downloading(p.file, p.received, p.total),
     });
     progress.end();
-    const { state } = await inspectModelDir(spec, userModelsDir(), false);
+    const { state } = await inspectModelDir(spec, dest, false);
     if (g.json) printJson({ installed: path, state });
     else process.stdout.write(`Installed ${spec.name} at ${path} (weights verified). Run \`hindsight reindex\` to embed what is already imported.\n`);
     return EXIT.ok;
   }
   if (sub === 'import') {
     if (!arg) throw new HindsightError('usage', 'Name the model folder: hindsight model import <folder>');
-    const r = await importModelDir(resolve(arg), userModelsDir(), allowUnverified);
+    const r = await importModelDir(resolve(arg), dest, allowUnverified);
     if (g.json) printJson({ installed: r.path, name: r.spec.name, verified: r.verified });
     else process.stdout.write(`Installed ${r.spec.name} at ${r.path} (${r.verified ? 'weights verified' : 'UNVERIFIED weights'}). Run \`hindsight reindex\` to embed what is already imported.\n`);
     return EXIT.ok;

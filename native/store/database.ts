@@ -20,7 +20,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
   let db: Db;
   try {
-    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    // In the desktop app's development run, better-sqlite3 is built for Electron's ABI beside the
+    // Node build the CLI uses (scripts/electron-native.mjs); packaged apps have only the Electron one.
+    const nativeBinding = process.env.HINDSIGHT_SQLITE_BINDING || undefined;
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, ...(nativeBinding ? { nativeBinding } : {}) });
   } catch (err) {
     throw new HindsightError('db-open', `Cannot open the database ${path}: ${(err as Error).message}`);
   }

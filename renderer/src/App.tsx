@@ -78,6 +78,27 @@ export function App({ transport }: { transport: Transport }) {
     [transport, info, stats, refreshStats, navigate, openSource, openLink, imports.importFiles, toast],
   );
 
+  // The desktop shell's menu and engine notices.
+  useEffect(() => {
+    const offMenu = api.on('menuCommand', ({ command }) => {
+      if (command === 'focus-search') {
+        navigate({ view: 'search' });
+        setTimeout(() => document.getElementById('search-input')?.focus(), 0);
+      } else if (command === 'view-search') navigate({ view: 'search' });
+      else if (command === 'view-similar') navigate({ view: 'similar' });
+      else if (command === 'view-patterns') navigate({ view: 'patterns' });
+      else if (command === 'import-files') fileInput.current?.click();
+    });
+    const offRestart = api.on('engineRestarted', ({ reason }) => {
+      toast(`The engine restarted (${reason}). Your data is safe; repeat what you were doing.`, 'error');
+      refreshStats();
+    });
+    return () => {
+      offMenu();
+      offRestart();
+    };
+  }, [api, navigate, refreshStats, toast]);
+
   // Shortcuts that work from anywhere.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveDemo, type Served } from './serve';
+import { serveDemo, type Served } from './serve.js';
 
 const SHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
@@ -29,10 +29,16 @@ async function open(page: Page, hash = '') {
 async function drop(page: Page, selector: string, files: Array<{ name: string; content: string | Buffer; type?: string }>) {
   const payload = files.map((f) => ({ name: f.name, type: f.type ?? 'application/octet-stream', data: Buffer.from(f.content).toString('base64') }));
   const dt = await page.evaluateHandle((items) => {
-    const t = new DataTransfer();
+    // Runs in the page; typed loosely because the test's own program has no DOM types.
+    const w = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(file: unknown): void } };
+      File: new (parts: Uint8Array[], name: string, options: { type: string }) => unknown;
+      atob(s: string): string;
+    };
+    const t = new w.DataTransfer();
     for (const it of items) {
-      const bytes = Uint8Array.from(atob(it.data), (c) => c.charCodeAt(0));
-      t.items.add(new File([bytes], it.name, { type: it.type }));
+      const bytes = Uint8Array.from(w.atob(it.data), (c) => c.charCodeAt(0));
+      t.items.add(new w.File([bytes], it.name, { type: it.type }));
     }
     return t;
   }, payload);

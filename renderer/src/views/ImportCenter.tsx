@@ -34,7 +34,14 @@ export function useImports(transport: Transport, onChange: () => void, toast: (m
 
   useEffect(() => {
     const offProgress = api.on('importProgress', (p) => {
-      setJobs((js) => js.map((j) => (j.importId === p.importId ? { ...j, progress: p, stage: 'running' } : j)));
+      // Imports started elsewhere (the desktop menu, sample data) get a card too.
+      setJobs((js) =>
+        js.some((j) => j.importId === p.importId)
+          ? js.map((j) => (j.importId === p.importId ? { ...j, progress: p, stage: 'running' } : j))
+          : js.some((j) => j.importId === null && j.stage === 'running')
+            ? js
+            : [...js, { key: `import-${p.importId}`, label: 'Import', importId: p.importId, stage: 'running', progress: p }],
+      );
       if (p.documents % 25 === 0) onChange();
     });
     const offDone = api.on('importDone', (d) => {
@@ -49,6 +56,7 @@ export function useImports(transport: Transport, onChange: () => void, toast: (m
 
   const start = useCallback(
     async (key: string, paths: string[], channels?: string[]) => {
+      update(key, { stage: 'running' });
       try {
         const { importId } = await api.startImport({ paths, channels });
         update(key, { importId, stage: 'running' });

@@ -1,0 +1,161 @@
+/**
+ * The desktop shell: one window, the app menu, the engine in a utilityProcess, and the security
+ * policy. All engine logic lives in native/; this file only wires Electron to it.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, session, shell, utilityProcess, type MenuItemConstructorOptions } from 'electron';
+import { existsSync } from 'node:fs';
+import { join, normalize, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { channelOf, type ApiEvent, type MenuCommand } from '../native/contract.js';
+import { EngineHost, type ChildLike } from './engine-host.js';
+import { APP_ORIGIN, isAppUrl, registerRouter } from './router.js';
+import { applyNavigationPolicy, applySessionPolicy, secureWebPreferences } from './security.js';
+import { loadBounds, saveBounds } from './window-state.js';
+
+app.setName('Hindsight');
+app.enableSandbox();
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+const root = app.getAppPath();
+const rendererDir = join(root, 'dist', 'renderer');
+let win: BrowserWindow | null = null;
+let engine: EngineHost | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.whenReady().then(start, (err: Error) => {
+    dialog.showErrorBox('Hindsight could not start', err.message);
+    app.quit();
+  });
+}
+
+function send(event: ApiEvent, payload: unknown) {
+  win?.webContents.send(channelOf(event), payload);
+}
+
+function start() {
+  // Our page is served from app://hindsight/ — files of the built renderer only.
+  protocol.handle('app', (request) => {
+    const url = new URL(request.url);
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^[\\/]+/, '') || 'index.html';
+    const file = resolve(rendererDir, rel);
+    if (`${url.protocol}//${url.host}` !== APP_ORIGIN || !file.startsWith(resolve(rendererDir) + sep) || !existsSync(file)) {
+      return new Response('Not found', { status: 404 });
+    }
+    return net.fetch(pathToFileURL(file).toString());
+  });
+  applySessionPolicy(session.defaultSession);
+  app.on('web-contents-created', (_e, contents) => applyNavigationPolicy(contents, (url) => void shell.openExternal(url)));
+
+  const userData = app.getPath('userData');
+  const bundledModels = app.isPackaged ? join(process.resourcesPath, 'models') : join(root, 'models');
+  // In development the Electron build of better-sqlite3 sits beside the Node one (npm start builds it).
+  const devBinding = join(root, '.electron-native', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  engine = new EngineHost({
+    fork: () =>
+      utilityProcess.fork(join(root, 'dist', 'native', 'service', 'engine-process.js'), [join(userData, 'hindsight.db'), app.getVersion(), existsSync(bundledModels) ? bundledModels : ''], {
+        serviceName: 'Hindsight engine',
+        env: { ...process.env, ...(!app.isPackaged && existsSync(devBinding) ? { HINDSIGHT_SQLITE_BINDING: devBinding } : {}) },
+      }) as unknown as ChildLike,
+    onEvent: send,
+    onRestart: (reason) => send('engineRestarted', { reason }),
+  });
+  engine.start();
+  registerRouter({
+    ipcMain,
+    isTrusted: (event) => !!win && event.sender.id === win.webContents.id && isAppUrl(event.senderFrame?.url),
+    forward: (method, input) => engine!.call(method, input),
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
+  createWindow(userData);
+  app.on('activate', () => {
+    if (!BrowserWindow.getAllWindows().length) createWindow(userData);
+  });
+}
+
+function createWindow(userData: string) {
+  const stateFile = join(userData, 'window-state.json');
+  const bounds = loadBounds(stateFile, screen.getAllDisplays().map((d) => d.workArea));
+  win = new BrowserWindow({
+    ...bounds,
+    minWidth: 760,
+    minHeight: 520,
+    show: false,
+    title: 'Hindsight',
+    backgroundColor: '#f6f7f9',
+    webPreferences: secureWebPreferences(join(__dirname, 'preload.js')),
+  });
+  if (bounds.maximized) win.maximize();
+  win.once('ready-to-show', () => win?.show());
+  win.on('close', () => {
+    if (win) saveBounds(stateFile, { ...win.getNormalBounds(), maximized: win.isMaximized() });
+  });
+  win.on('closed', () => (win = null));
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+function command(c: MenuCommand) {
+  return () => send('menuCommand', { command: c });
+}
+
+function menuTemplate(): MenuItemConstructorOptions[] {
+  const mac = process.platform === 'darwin';
+  return [
+    ...(mac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        {
+          label: 'Import Files or Folders…',
+          accelerator: 'CmdOrCtrl+O',
+          click: async () => {
+            if (!win) return;
+            const r = await dialog.showOpenDialog(win, { title: 'Import into Hindsight', properties: ['openFile', 'openDirectory', 'multiSelections'] });
+            if (!r.canceled && r.filePaths.length) void engine?.call('startImport', { paths: r.filePaths });
+          },
+        },
+        { type: 'separator' },
+        mac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        { label: 'Search', accelerator: 'CmdOrCtrl+K', click: command('focus-search') },
+        { label: 'Search Results', accelerator: 'CmdOrCtrl+1', click: command('view-search') },
+        { label: 'Similar Incidents', accelerator: 'CmdOrCtrl+2', click: command('view-similar') },
+        { label: 'Patterns', accelerator: 'CmdOrCtrl+3', click: command('view-patterns') },
+        { type: 'separator' },
+        { role: 'reload' },
+        { role: 'toggleDevTools' },
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [
+        {
+          label: 'About Hindsight',
+          click: () => void dialog.showMessageBox({ message: `Hindsight ${app.getVersion()}`, detail: 'Offline incident knowledge. Nothing leaves this machine.' }),
+        },
+      ],
+    },
+  ];
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('before-quit', () => engine?.stop());
