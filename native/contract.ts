@@ -177,21 +177,29 @@ export interface DocumentLink {
 
 export const DocumentIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-/** One document with everything known about it (`hindsight show`). */
-export interface DocumentView {
-  id: number;
+/** What every document has, from the parser to the screen. */
+export interface DocumentFields {
   kind: DocumentKind;
+  /** The format it was read from (markdown, slack, jira-xml, ...). */
   format: string;
   title: string;
+  /** Absolute path as imported, archive member ("zip!member"), or URL. */
   source: string;
   url: string | null;
+  /** Ticket key, Slack timestamp, incident number. */
   externalId: string | null;
   occurredAt: string | null;
   resolvedAt: string | null;
   severity: string | null;
   status: string | null;
   metadata: Record<string, unknown>;
+  /** Normalized Markdown. */
   body: string;
+}
+
+/** One document with everything known about it (`hindsight show`). */
+export interface DocumentView extends DocumentFields {
+  id: number;
   sections: Array<{ heading: string; role: SectionRole; start: number; end: number }>;
   entities: EntityRef[];
   links: DocumentLink[];

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -8,4 +8,13 @@ export function tempDir(prefix = 'hindsight-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** A writer of fixture files into `dir` that returns each file's path. */
+export function fixtureWriter(dir: string): (name: string, data: string | Buffer) => string {
+  return (name, data) => {
+    const p = join(dir, name);
+    writeFileSync(p, data);
+    return p;
+  };
 }

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSource } from '../../support/parse.js';
@@ -6,14 +5,10 @@ import { detectFormat } from '../../../native/import/detect-format.js';
 import { CORPUS } from '../../support/generated-models.js';
 import { buildPdf } from '../../support/pdf-writer.js';
 import { buildDocx } from '../../support/zip-writer.js';
-import { tempDir } from '../../support/temp.js';
+import { fixtureWriter, tempDir } from '../../support/temp.js';
 
 const dir = tempDir();
-const write = (name: string, data: string | Buffer) => {
-  const p = join(dir, name);
-  writeFileSync(p, data);
-  return p;
-};
+const write = fixtureWriter(dir);
 
 describe('Markdown postmortems (real corpus)', () => {
   it('takes title, date, URL and body from a dfds postmortem', async () => {

@@ -1,18 +1,13 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTrackerDate } from '../../../../native/import/tickets/dates.js';
 import { adfToMarkdown, wikiToMarkdown } from '../../../../native/import/tickets/jira-text.js';
 import { CORPUS } from '../../../support/generated-models.js';
 import { parseSource } from '../../../support/parse.js';
-import { tempDir } from '../../../support/temp.js';
+import { fixtureWriter, tempDir } from '../../../support/temp.js';
 
 const dir = tempDir();
-const write = (name: string, data: string | Buffer) => {
-  const p = join(dir, name);
-  writeFileSync(p, data);
-  return p;
-};
+const write = fixtureWriter(dir);
 
 describe('Jira XML (real MongoDB export)', () => {
   it('reads every issue with its fields, comments in order and issue links', async () => {
