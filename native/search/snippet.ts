@@ -8,7 +8,7 @@ const WORDS = /[\p{L}\p{N}]+/gu;
  * passage's opening when no word matches (a purely semantic hit).
  */
 export function makeSnippet(text: string, terms: string[], heading: string, role: SectionRole, width = 260): Snippet {
-  const clean = plainText(text.replace(/^#{1,6}\s+[^\n]*\n+/, ''));
+  const clean = plainText(text.replace(/^(#{1,6}\s+[^\n]*\n+)+/, ''));
   const stems = terms.map(stem).filter((s) => s.length >= 2);
   const hits: Array<[number, number]> = [];
   if (stems.length) {

@@ -355,7 +355,7 @@ function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: P
   const fix = chunks.find((ch) => ch.role === 'resolution') ?? chunks.find((ch) => ch.role === 'action_items');
   const meta = JSON.parse(doc.metadata) as Record<string, unknown>;
   const resolution = fix
-    ? { text: clip(plainText(fix.text.replace(/^#{1,6}\s+[^\n]*\n+/, '')), 500), heading: fix.heading }
+    ? { text: clip(plainText(fix.text.replace(/^(#{1,6}\s+[^\n]*\n+)+/, '')), 500), heading: fix.heading }
     : typeof meta.resolution === 'string' && meta.resolution
       ? { text: `Resolved as ${meta.resolution}.`, heading: 'Resolution' }
       : null;

@@ -173,6 +173,12 @@ export class SlackExport {
    */
   async *conversations(patterns: string[] | undefined, report: (e: ImportFileError) => void): AsyncGenerator<ParsedDocument> {
     const select = channelMatcher(patterns);
+    // Archives inside the export are never opened (each would be another expansion to police).
+    for (const f of this.tree.files) {
+      if (/\.(zip|tar|tgz|gz|7z|rar)$/i.test(f.path)) {
+        report({ source: this.tree.name(f.path), code: 'nested-archive', message: `${this.tree.name(f.path)} is an archive inside the export; it was not opened. Extract it and import it on its own.` });
+      }
+    }
     for (const { meta, files } of this.filesByChannel().values()) {
       if (!files.length || !select(meta.name)) continue;
       const byChannel = new Map<string, SlackMessage[]>();

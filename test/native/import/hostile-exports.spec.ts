@@ -65,6 +65,14 @@ describe('hostile exports', () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it('reports archives nested in an export without opening them, and imports the rest', async () => {
+    const path = join(files, 'nested.zip');
+    writeFileSync(path, buildZip([...slackMeta, { name: 'ops/2024-02-01.json', data: JSON.stringify([{ user: 'U1', text: 'nested test message about pgbouncer', ts: '1706800000.000100' }]) }, { name: 'attachments/inner.zip', data: buildZip([day]) }]));
+    const s = await engine.import({ paths: [path] });
+    expect(s.errors).toEqual([expect.objectContaining({ code: 'nested-archive', source: `${path}!attachments/inner.zip` })]);
+    expect(s.documentsAdded).toBe(1);
+  });
+
   it('never writes anything outside the database (no extraction to disk)', async () => {
     const { existsSync } = await import('node:fs');
     expect(existsSync(join(dir, 'outside'))).toBe(false);
