@@ -1,8 +1,12 @@
 import type { DocumentKind } from '../contract.js';
 import type { Db } from '../store/database.js';
 
-/** How close in time two linked records of different kinds must be to be one event. */
-const SAME_EVENT_DAYS = 7;
+/**
+ * How close in time two linked records of different kinds must be to be one event: the page, the
+ * ticket and the thread of an incident start within hours; a follow-up task filed days later is
+ * related, not the same event.
+ */
+const SAME_EVENT_HOURS = 36;
 const PRIMARY_ORDER: Record<DocumentKind, number> = { postmortem: 0, ticket: 1, 'slack-thread': 2 };
 
 export interface IncidentGroup {
@@ -45,7 +49,7 @@ export function incidentGroups(db: Db, ids: number[]): Map<number, IncidentGroup
       if (other === id) continue;
       const b = get(other);
       if (a.kind === b.kind) continue;
-      if (a.at !== null && b.at !== null && Math.abs(a.at - b.at) > SAME_EVENT_DAYS * 86_400_000) continue;
+      if (a.at !== null && b.at !== null && Math.abs(a.at - b.at) > SAME_EVENT_HOURS * 3_600_000) continue;
       parent.set(find(other), find(id));
     }
   }
