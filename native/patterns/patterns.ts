@@ -86,10 +86,16 @@ export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
     .all(...ENTITY_TYPES) as Array<{ d: number; type: EntityType; key: string; name: string }>;
   const index = new Map(rows.map((r, i) => [r.id, i]));
   const entityNames = new Map<string, { type: EntityType; name: string }>();
+  // Every entity of every document, for labels: an entity too common to link documents
+  // (a busy service) can still be what all members of a theme share.
+  const entitiesOf = new Map<number, Set<string>>();
   for (const e of entityRows) {
     const i = index.get(e.d);
     if (i === undefined) continue;
     const f = `@${e.type}:${e.key}`;
+    let set = entitiesOf.get(e.d);
+    if (!set) entitiesOf.set(e.d, (set = new Set()));
+    set.add(f);
     counts[i]!.set(f, (counts[i]!.get(f) ?? 0) + 3);
     entityNames.set(f, { type: e.type, name: e.name });
   }
@@ -176,7 +182,7 @@ export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
 
   const patterns: Pattern[] = [...clusters.values()]
     .filter((m) => m.length >= o.minSize)
-    .map((members) => describe(members.map((i) => docs[i]!), surface, entityNames))
+    .map((members) => describe(members.map((i) => docs[i]!), surface, entityNames, entitiesOf, df, n))
     .sort((a, b) => b.size - a.size || (b.lastAt ?? '').localeCompare(a.lastAt ?? ''))
     .slice(0, o.limit)
     .map((p, i) => ({ ...p, id: i + 1 }));
@@ -229,7 +235,14 @@ function cosine(a: Float32Array, b: Float32Array): number {
 }
 
 /** Label, span and monthly counts of one cluster. */
-function describe(members: Doc[], surface: Map<string, Map<string, number>>, entityNames: Map<string, { type: EntityType; name: string }>): Omit<Pattern, 'id'> {
+function describe(
+  members: Doc[],
+  surface: Map<string, Map<string, number>>,
+  entityNames: Map<string, { type: EntityType; name: string }>,
+  entitiesOf: Map<number, Set<string>>,
+  df: Map<string, number>,
+  total: number,
+): Omit<Pattern, 'id'> {
   const weight = new Map<string, number>();
   const present = new Map<string, number>();
   for (const d of members) {
@@ -240,7 +253,14 @@ function describe(members: Doc[], surface: Map<string, Map<string, number>>, ent
   }
   // What most members share, strongest first.
   const shared = [...weight.entries()].filter(([f]) => (present.get(f) ?? 0) >= Math.max(2, members.length * 0.4)).sort((a, b) => b[1] - a[1]);
-  const entities = shared.filter(([f]) => f.startsWith('@')).slice(0, 4).map(([f]) => entityNames.get(f)!).filter(Boolean);
+  const common = new Map<string, number>();
+  for (const d of members) for (const f of entitiesOf.get(d.id) ?? []) common.set(f, (common.get(f) ?? 0) + 1);
+  const broad = [...common.entries()]
+    .filter(([f, c]) => c >= Math.max(2, members.length * 0.6) && (df.get(f) ?? 0) < total / 2)
+    .sort((a, b) => b[1] - a[1] || (df.get(a[0]) ?? 0) - (df.get(b[0]) ?? 0))
+    .map(([f]) => f);
+  const entityKeys = [...new Set([...shared.filter(([f]) => f.startsWith('@')).map(([f]) => f), ...broad])];
+  const entities = entityKeys.slice(0, 4).map((f) => entityNames.get(f)!).filter(Boolean);
   const terms = shared
     .filter(([f]) => !f.startsWith('@'))
     .slice(0, 5)
