@@ -1,4 +1,5 @@
 import type { DocumentKind, EntityType, Pattern, PatternsResult } from '../contract.js';
+import { filterSql } from '../search/search.js';
 import { isStopword, stem } from '../search/terms.js';
 import type { Db } from '../store/database.js';
 import { blobToVector } from '../vector/vector-index.js';
@@ -37,23 +38,11 @@ interface Doc {
  */
 export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
   const started = performance.now();
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (o.kinds?.length) {
-    where.push(`kind IN (${o.kinds.map(() => '?').join(',')})`);
-    params.push(...o.kinds);
-  }
-  if (o.since) {
-    where.push('occurred_at >= ?');
-    params.push(new Date(o.since).toISOString());
-  }
-  if (o.until) {
-    where.push('occurred_at <= ?');
-    params.push(new Date(o.until).toISOString());
-  }
+  // The same filters as search, so that "since" means the same everywhere.
+  const f = filterSql({ kinds: o.kinds, since: o.since, until: o.until });
   const rows = db
-    .prepare(`SELECT id, title, kind, occurred_at AS at, body FROM documents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
-    .all(...params) as Array<{ id: number; title: string; kind: DocumentKind; at: string | null; body: string }>;
+    .prepare(`SELECT d.id, d.title, d.kind, d.occurred_at AS at, d.body FROM documents d WHERE ${f.sql} ORDER BY d.id`)
+    .all(...f.params) as Array<{ id: number; title: string; kind: DocumentKind; at: string | null; body: string }>;
 
   // People's names say who was there, not what happened: they are no theme.
   const nameWords = new Set(
