@@ -65,8 +65,13 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
     errors: [],
     durationMs: 0,
   };
-  const progress = (phase: ImportProgress['phase'], filesTotal: number, currentFile: string | null) => {
-    const elapsed = (performance.now() - started) / 1000;
+  let lastProgress = 0;
+  const progress = (phase: ImportProgress['phase'], filesTotal: number, currentFile: string | null, everyDocument = false) => {
+    // Per-document updates of a big export are sent at most ten times a second.
+    const now = performance.now();
+    if (everyDocument && now - lastProgress < 100) return;
+    lastProgress = now;
+    const elapsed = (now - started) / 1000;
     const done = summary.filesSeen;
     const rate = elapsed > 0 ? done / elapsed : 0;
     ctx.onProgress?.({
@@ -118,7 +123,7 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
             uids.add(doc.uid);
             await importDocument(ctx, doc, file.path, importId, summary);
             summary.byFormat[source.format] = (summary.byFormat[source.format] ?? 0) + 1;
-            progress('importing', total, file.path);
+            progress('importing', total, file.path, true);
           }
           completed = !ctx.signal?.aborted;
         } finally {

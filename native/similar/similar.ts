@@ -326,14 +326,16 @@ function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: P
     .prepare(`SELECT id, heading, role, text, embedding FROM chunks WHERE document_id IN (${ids.map(() => '?').join(',')}) ORDER BY document_id = ? DESC, ord`)
     .all(...ids, c.id) as Array<{ id: number; heading: string; role: SectionRole; text: string; embedding: Buffer | null }>;
   const salientStems = new Set(salient.map(stem));
-  const docStems = new Set(chunks.flatMap((ch) => tokenize(ch.text).map(stem)));
+  // Each passage's words once, not once per input passage.
+  const chunkStems = chunks.map((ch) => new Set(tokenize(ch.text).map(stem)));
+  const docStems = new Set(chunkStems.flatMap((set) => [...set]));
   const totalWeight = salientTerms.reduce((sum, t) => sum + t.weight, 0);
   const coverage = totalWeight ? salientTerms.reduce((sum, t) => sum + (docStems.has(stem(t.term)) ? t.weight : 0), 0) / totalWeight : 0;
   const pairs: PassagePair[] = [];
   for (const p of passages) {
     let best: { chunk: (typeof chunks)[number]; sim: number; shared: string[] } | null = null;
-    for (const ch of chunks) {
-      const chTerms = new Set(tokenize(ch.text).map(stem));
+    for (const [ci, ch] of chunks.entries()) {
+      const chTerms = chunkStems[ci]!;
       const sharedTerms = [...p.terms].filter((t) => chTerms.has(t) && salientStems.has(t));
       const sim = deps.semantic && p.vector && ch.embedding
         ? compat(p.role, ch.role) * dot(p.vector, blobToVector(ch.embedding))
