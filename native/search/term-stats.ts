@@ -37,11 +37,6 @@ export class TermStats {
     return this.rows;
   }
 
-  /** How many passages contain the (stemmed) token a word becomes, 0 when none. */
-  frequency(word: string): number {
-    return this.frequencies([word]).get(word) ?? 0;
-  }
-
   /** Passage frequencies of many words at once (one trip through the tokenizer). */
   frequencies(words: string[]): Map<string, number> {
     this.setup();

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HindsightError } from '../common/errors.js';
-import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;
 
@@ -67,7 +67,6 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   return pending[pending.length - 1]!.version;
 }
 
-export { SCHEMA_VERSION };
 
 export function getMeta(db: Db, key: string): string | null {
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;

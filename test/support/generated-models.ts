@@ -180,5 +180,8 @@ export function ensureTinyModel(root: string, dims = 64): string {
   return root;
 }
 
+/** A model search that finds nothing: the engine runs lexically, whatever the machine has installed. */
+export const NO_MODEL = { roots: [] as string[], preferred: 'gte-small', allowUnverified: false };
+
 /** gte-small's real shape: 12 layers, hidden 384, 12 heads, intermediate 1536. */
 export const GTE_SMALL_SHAPE = { layers: 12, hidden: 384, heads: 12, intermediate: 1536 };

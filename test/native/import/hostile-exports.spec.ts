@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../native/engine.js';
 import { buildZip } from '../../support/zip-writer.js';
 import { tempDir } from '../../support/temp.js';
+import { NO_MODEL } from '../../support/generated-models.js';
 
-const NO_MODEL = { roots: [], preferred: 'gte-small', allowUnverified: false };
 const slackMeta = [
   { name: 'channels.json', data: JSON.stringify([{ id: 'C1', name: 'ops' }]) },
   { name: 'users.json', data: JSON.stringify([{ id: 'U1', name: 'ann' }]) },

@@ -5,8 +5,8 @@ import { Engine } from '../../../native/engine.js';
 import { buildPdf } from '../../support/pdf-writer.js';
 import { buildZip } from '../../support/zip-writer.js';
 import { tempDir } from '../../support/temp.js';
+import { NO_MODEL } from '../../support/generated-models.js';
 
-const NO_MODEL = { roots: [], preferred: 'gte-small', allowUnverified: false };
 
 /** Hostile or broken files: each must fail alone, with a readable error naming the file. */
 const CATALOGUE: Array<{ name: string; data: () => Buffer; code: string; message: RegExp }> = [

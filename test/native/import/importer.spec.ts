@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../native/engine.js';
 import type { ImportProgress } from '../../../native/contract.js';
-import { CORPUS } from '../../support/generated-models.js';
+import { CORPUS, NO_MODEL } from '../../support/generated-models.js';
 import { tempDir } from '../../support/temp.js';
 
-const NO_MODEL = { roots: [], preferred: 'gte-small', allowUnverified: false };
 
 describe('importing postmortems', () => {
   const dir = tempDir();

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../native/engine.js';
 import { tempDir } from '../../support/temp.js';
+import { NO_MODEL } from '../../support/generated-models.js';
 
-const NO_MODEL = { roots: [], preferred: 'gte-small', allowUnverified: false };
 const dir = tempDir();
 
 /** Three known themes written in varied words, and unrelated one-offs. */

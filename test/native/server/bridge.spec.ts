@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeRelativePath, startBridge, type Bridge } from '../../../native/server/http-server.js';
 import { EngineService } from '../../../native/service/engine-service.js';
 import { tempDir } from '../../support/temp.js';
+import { NO_MODEL } from '../../support/generated-models.js';
 
 const dir = tempDir();
-const NO_MODEL = { roots: [], preferred: 'gte-small', allowUnverified: false };
 
 describe('upload paths', () => {
   it.each([

@@ -2,10 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../native/engine.js';
-import { CORPUS } from '../../support/generated-models.js';
+import { CORPUS, NO_MODEL } from '../../support/generated-models.js';
 import { tempDir } from '../../support/temp.js';
 
-const NO_MODEL = { roots: [], preferred: 'gte-small', allowUnverified: false };
 const dir = tempDir();
 const pm = (rel: string) => join(CORPUS, 'postmortems', rel);
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate, openDatabase, SCHEMA_VERSION } from '../../../native/store/database.js';
+import { migrate, openDatabase } from '../../../native/store/database.js';
+import { SCHEMA_VERSION } from '../../../native/store/migrations/index.js';
 import { tempDir } from '../../support/temp.js';
 
 describe('database migrations', () => {
