@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { Engine } from '../native/engine.js';
 import { realSentences, rng, writeSlackExport, writeSyntheticCorpus } from './synthetic.js';
 import type { ModelSearch } from '../native/embed/model-locator.js';
@@ -56,10 +57,17 @@ async function measureSearch(engine: Engine, queries: string[]) {
 }
 
 /** Queries a user might type: titles, and word runs taken from passages (seeded). */
+/** A read-only connection of the benchmark's own, to pick queries from what was imported. */
+function rawDb(engine: Engine): Database.Database {
+  return new Database(engine.dbPath, { readonly: true });
+}
+
 function queriesFrom(engine: Engine, n: number, seed: number): string[] {
   const r = rng(seed);
-  const titles = engine.db.prepare('SELECT title FROM documents ORDER BY id').pluck().all() as string[];
-  const texts = engine.db.prepare('SELECT text FROM chunks ORDER BY id').pluck().all() as string[];
+  const db = rawDb(engine);
+  const titles = db.prepare('SELECT title FROM documents ORDER BY id').pluck().all() as string[];
+  const texts = db.prepare('SELECT text FROM chunks ORDER BY id').pluck().all() as string[];
+  db.close();
   const out: string[] = [];
   while (out.length < n) {
     if (r() < 0.3) out.push(titles[Math.floor(r() * titles.length)]!);
@@ -121,7 +129,9 @@ async function benchSynthetic(chunks: number) {
   line(`search latency, ${excl.length} queries, excl. query embedding`, `p50 ${percentile(excl, 50).toFixed(2)} ms, p95 ${percentile(excl, 95).toFixed(2)} ms (target p95 < 50 ms)`);
   line('search latency incl. query embedding', `p50 ${percentile(total, 50).toFixed(2)} ms, p95 ${percentile(total, 95).toFixed(2)} ms`);
   // "Similar incidents" for a paragraph: a few sentences of a real section, as someone would paste.
-  const paragraphs = queriesFrom(engine, 40, 3).map((_, i) => (engine.db.prepare('SELECT text FROM chunks WHERE id = ?').pluck().get(1 + ((i * 2531) % 100_000)) as string | undefined) ?? 'database connection pool exhausted');
+  const db = rawDb(engine);
+  const paragraphs = queriesFrom(engine, 40, 3).map((_, i) => (db.prepare('SELECT text FROM chunks WHERE id = ?').pluck().get(1 + ((i * 2531) % 100_000)) as string | undefined) ?? 'database connection pool exhausted');
+  db.close();
   const sim: number[] = [];
   for (const p of paragraphs) {
     const t = performance.now();
@@ -131,14 +141,14 @@ async function benchSynthetic(chunks: number) {
   sim.sort((a, b) => a - b);
   line(`similar for a paragraph, ${sim.length} inputs (model loaded)`, `p50 ${percentile(sim, 50).toFixed(0)} ms, p95 ${percentile(sim, 95).toFixed(0)} ms (target < 300 ms)`);
   const pt = performance.now();
-  const pr = await engine.patterns({});
+  const pr = await engine.patterns({ minSize: 2, limit: 30 });
   line(`patterns over ${pr.documents.toLocaleString()} documents`, `${((performance.now() - pt) / 1000).toFixed(1)} s, ${pr.patterns.length} themes (target < 10 s)`);
   await engine.close();
   // Reopen: the HNSW cache loads from disk instead of being rebuilt.
   const reopened = await Engine.open({ dbPath: join(work, 'syn.db'), models: { roots: [models], preferred: 'gte-small', allowUnverified: true } });
   const o = performance.now();
   await reopened.search({ query: 'kafka timeout', limit: 10 });
-  line('reopen + first search (index from disk, model load)', `${(performance.now() - o).toFixed(0)} ms; index ${reopened.stats().index.health}`);
+  line('reopen + first search (index from disk, model load)', `${(performance.now() - o).toFixed(0)} ms; index ${(await reopened.stats()).index.health}`);
   await reopened.close();
 }
 

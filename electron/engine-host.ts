@@ -1,4 +1,4 @@
-import type { ApiEvent, ApiMethod, Envelope } from '../native/contract.js';
+import { API_TIMEOUT_MS, type ApiEvent, type ApiEvents, type ApiMethod, type ContractError, type Envelope } from '../native/contract.js';
 import type { EngineMessage } from '../native/service/engine-process.js';
 
 /** The part of Electron's UtilityProcess the host uses. */
@@ -9,79 +9,182 @@ export interface ChildLike {
   kill(): boolean;
 }
 
+export type EngineState = ApiEvents['engineState']['state'] | 'starting';
+
 export interface EngineHostOptions {
   /** Starts the engine process (utilityProcess.fork in the app; a fake in tests). */
   fork(): ChildLike;
   onEvent(event: ApiEvent, payload: unknown): void;
-  /** Told when the engine died and was started again, so the window can say so. */
-  onRestart(reason: string): void;
+  /** Told when the engine is restarting, ready again, or stopped for good (with the reason). */
+  onState(state: ApiEvents['engineState']): void;
+  /** First restart delay; doubled after each failure in a row. */
   restartDelayMs?: number;
+  /** Restarts allowed in a row (without a successful start lasting `stableMs`) before giving up. */
+  maxRestarts?: number;
+  /** A start that has lasted this long resets the count of restarts. */
+  stableMs?: number;
+  /** How long the process may take to become ready. */
+  startTimeoutMs?: number;
+  /** How long a clean shutdown may take before the process is killed. */
+  shutdownTimeoutMs?: number;
+  /** Per-call timeouts (tests); the contract's otherwise, plus a margin for the engine's own. */
+  callTimeoutMs?: (method: ApiMethod) => number;
+}
+
+interface Pending {
+  resolve: (e: Envelope<unknown>) => void;
+  timer: NodeJS.Timeout;
 }
 
 /**
- * Runs the engine in its own process and keeps it running: calls are queued until it is ready;
- * if it crashes, pending calls fail with a clear error, and a new process is started.
+ * Runs the engine in its own process and keeps it running, like VS Code's utility processes:
+ * calls wait while it starts; a start that fails or a crash rejects the calls in flight with a
+ * clear error (never a hang) and restarts it with growing delays, up to a limit — then the engine
+ * is "stopped", every call fails at once with the reason, and the window is told. Every call has
+ * a timeout. `stop()` asks the engine to finish (cancel imports, checkpoint, close) before it is
+ * killed.
  */
 export class EngineHost {
   private child: ChildLike | null = null;
-  private ready: Promise<void> | null = null;
+  private state: EngineState = 'starting';
+  private reason: string | null = null;
+  private ready: Promise<void> = Promise.resolve();
+  private markReady: () => void = () => {};
   private nextId = 1;
-  private pending = new Map<number, (e: Envelope<unknown>) => void>();
+  private readonly pending = new Map<number, Pending>();
   private stopping = false;
+  private failuresInRow = 0;
+  private startedAt = 0;
+  private closed: (() => void) | null = null;
   restarts = 0;
 
   constructor(private readonly o: EngineHostOptions) {}
 
+  get current(): { state: EngineState; reason: string | null } {
+    return { state: this.state, reason: this.reason };
+  }
+
   start(): void {
+    if (this.stopping) return;
+    this.state = this.restarts ? 'restarting' : 'starting';
+    this.ready = new Promise<void>((resolve) => (this.markReady = resolve));
     const child = this.o.fork();
     this.child = child;
-    this.ready = new Promise<void>((resolve) => {
-      child.on('message', (m) => {
-        if ('ready' in m) resolve();
-        else if ('fatal' in m) {
-          this.failAll({ code: 'engine-failed', message: `The engine could not start: ${m.fatal}` });
-          resolve();
-        } else if ('event' in m) this.o.onEvent(m.event, m.payload);
-        else if ('id' in m) {
-          this.pending.get(m.id)?.(m.envelope);
-          this.pending.delete(m.id);
-        }
-      });
+    this.startedAt = Date.now();
+    const startTimer = setTimeout(() => {
+      if (this.child === child && this.state !== 'ready') this.failed(child, `it did not start within ${Math.round((this.o.startTimeoutMs ?? 60_000) / 1000)} s`);
+    }, this.o.startTimeoutMs ?? 60_000);
+    child.on('message', (m) => {
+      if (this.child !== child) return;
+      if ('ready' in m) {
+        clearTimeout(startTimer);
+        this.state = 'ready';
+        this.reason = null;
+        this.markReady();
+        if (this.restarts) this.o.onState({ state: 'ready', reason: null });
+      } else if ('fatal' in m) {
+        clearTimeout(startTimer);
+        this.failed(child, `it could not start: ${m.fatal}`);
+      } else if ('closed' in m) {
+        this.closed?.();
+      } else if ('event' in m) {
+        this.o.onEvent(m.event, m.payload);
+      } else if ('id' in m) {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        clearTimeout(p.timer);
+        this.pending.delete(m.id);
+        p.resolve(m.envelope);
+      }
     });
     child.on('exit', (code) => {
+      clearTimeout(startTimer);
+      this.closed?.();
       if (this.child !== child) return;
-      this.child = null;
-      if (this.stopping) return;
-      const reason = `the engine process stopped unexpectedly (exit code ${code})`;
-      this.failAll({ code: 'engine-restarted', message: `The request was lost because ${reason}; it has been restarted. Try again.` });
-      this.restarts++;
-      setTimeout(() => {
-        if (this.stopping) return;
-        this.start();
-        this.o.onRestart(reason);
-      }, this.o.restartDelayMs ?? 500);
+      if (this.stopping) {
+        this.child = null;
+        return;
+      }
+      this.failed(child, `the engine process stopped unexpectedly (exit code ${code})`);
     });
   }
 
+  /** The engine failed to start or crashed: fail what was in flight, then restart or give up. */
+  private failed(child: ChildLike, reason: string): void {
+    if (this.child !== child) return;
+    this.child = null;
+    try {
+      child.kill();
+    } catch {
+      // already gone
+    }
+    const lived = Date.now() - this.startedAt;
+    this.failuresInRow = this.state === 'ready' && lived >= (this.o.stableMs ?? 60_000) ? 1 : this.failuresInRow + 1;
+    this.reason = reason;
+    this.failAll({ code: 'engine-unavailable', message: `The request was lost because ${reason}.`, hint: 'Hindsight restarts the engine; try again in a moment.' });
+    if (this.failuresInRow > (this.o.maxRestarts ?? 5)) {
+      this.state = 'stopped';
+      this.markReady();
+      this.o.onState({ state: 'stopped', reason: `The engine stopped: ${reason}. It failed ${this.failuresInRow} times in a row and was not restarted again.` });
+      return;
+    }
+    this.state = 'restarting';
+    this.restarts++;
+    this.o.onState({ state: 'restarting', reason });
+    const delay = (this.o.restartDelayMs ?? 500) * 2 ** (this.failuresInRow - 1);
+    setTimeout(() => this.start(), Math.min(delay, 30_000));
+  }
+
   async call(method: ApiMethod, input: unknown): Promise<Envelope<unknown>> {
-    if (!this.child) return { ok: false, error: { code: 'engine-unavailable', message: 'The engine is restarting; try again in a moment.' } };
-    await this.ready;
+    const limit = this.o.callTimeoutMs?.(method) ?? API_TIMEOUT_MS[method] + 5_000;
+    const unavailable = (): Envelope<unknown> => ({ ok: false, error: { code: 'engine-unavailable', message: this.reason ?? 'The engine is not running.', hint: 'Restart Hindsight.' } });
+    if (this.state === 'stopped' || this.stopping) return unavailable();
+    let waited: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.ready.then(() => false),
+      new Promise<boolean>((r) => (waited = setTimeout(() => r(true), limit))),
+    ]);
+    clearTimeout(waited);
     const child = this.child;
-    if (!child) return { ok: false, error: { code: 'engine-unavailable', message: 'The engine is restarting; try again in a moment.' } };
+    if (timedOut) return { ok: false, error: { code: 'timeout', message: `The engine did not become ready within ${Math.round(limit / 1000)} s.` } };
+    if (!child || this.state !== 'ready') return unavailable();
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve({ ok: false, error: { code: 'timeout', message: `${method} took longer than ${Math.round(limit / 1000)} s.`, hint: 'Try again, or with a narrower request.' } });
+      }, limit);
+      this.pending.set(id, { resolve, timer });
       child.postMessage({ id, method, input });
     });
   }
 
-  private failAll(error: { code: string; message: string }): void {
-    for (const resolve of this.pending.values()) resolve({ ok: false, error });
+  private failAll(error: ContractError): void {
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.resolve({ ok: false, error });
+    }
     this.pending.clear();
   }
 
-  stop(): void {
+  /** Asks the engine to shut down cleanly (imports cancelled, database checkpointed), then kills it. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
     this.stopping = true;
-    this.child?.kill();
+    this.markReady();
+    const child = this.child;
+    this.failAll({ code: 'engine-unavailable', message: 'Hindsight is shutting down.' });
+    if (!child) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.o.shutdownTimeoutMs ?? 10_000);
+      this.closed = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      child.postMessage({ shutdown: true });
+    });
+    this.closed = null;
+    this.child = null;
+    child.kill();
   }
 }

@@ -8,7 +8,7 @@ import { join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { channelOf, type ApiEvent, type MenuCommand } from '../native/contract.js';
 import { EngineHost, type ChildLike } from './engine-host.js';
-import { APP_ORIGIN, isAppUrl, registerRouter } from './router.js';
+import { APP_ORIGIN, EventGate, READY_CHANNEL, registerRouter, trustedSender } from './router.js';
 import { applyNavigationPolicy, applySessionPolicy, secureWebPreferences } from './security.js';
 import { loadBounds, saveBounds } from './window-state.js';
 
@@ -20,6 +20,9 @@ const root = app.getAppPath();
 const rendererDir = join(root, 'dist', 'renderer');
 let win: BrowserWindow | null = null;
 let engine: EngineHost | null = null;
+// Events wait for the page to listen (it tells us through the preload), then flow.
+const gate = new EventGate((channel, payload) => win?.webContents.send(channel, payload));
+const isTrusted = trustedSender(() => win);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -36,7 +39,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function send(event: ApiEvent, payload: unknown) {
-  win?.webContents.send(channelOf(event), payload);
+  gate.send(channelOf(event), payload);
 }
 
 function start() {
@@ -64,13 +67,12 @@ function start() {
         env: { ...process.env, ...(!app.isPackaged && existsSync(devBinding) ? { HINDSIGHT_SQLITE_BINDING: devBinding } : {}) },
       }) as unknown as ChildLike,
     onEvent: send,
-    onRestart: (reason) => send('engineRestarted', { reason }),
+    onState: (state) => send('engineState', state),
   });
   engine.start();
-  registerRouter({
-    ipcMain,
-    isTrusted: (event) => !!win && event.sender.id === win.webContents.id && isAppUrl(event.senderFrame?.url),
-    forward: (method, input) => engine!.call(method, input),
+  registerRouter({ ipcMain, isTrusted, forward: (method, input) => engine!.call(method, input) });
+  ipcMain.on(READY_CHANNEL, (event) => {
+    if (isTrusted({ sender: event.sender, senderFrame: event.senderFrame })) gate.ready();
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
   createWindow(userData);
@@ -93,6 +95,10 @@ function createWindow(userData: string) {
   });
   if (bounds.maximized) win.maximize();
   win.once('ready-to-show', () => win?.show());
+  // A reload starts a new page: hold events until it listens again.
+  win.webContents.on('did-start-navigation', (_e, _url, _inPlace, isMainFrame) => {
+    if (isMainFrame) gate.reset();
+  });
   win.on('close', () => {
     if (win) saveBounds(stateFile, { ...win.getNormalBounds(), maximized: win.isMaximized() });
   });
@@ -158,4 +164,11 @@ function menuTemplate(): MenuItemConstructorOptions[] {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('before-quit', () => engine?.stop());
+// Quitting waits (a few seconds at most) for the engine to cancel imports and close the database cleanly.
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !engine) return;
+  quitting = true;
+  event.preventDefault();
+  void engine.stop().finally(() => app.quit());
+});

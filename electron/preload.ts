@@ -5,6 +5,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { API_EVENTS, API_METHODS, channelOf, type ApiEvent, type Envelope } from '../native/contract.js';
+import { READY_CHANNEL } from './router.js';
 
 const api: Record<string, unknown> = {};
 for (const method of API_METHODS) {
@@ -14,10 +15,16 @@ for (const method of API_METHODS) {
     return env.value;
   };
 }
+let toldReady = false;
 api.on = (event: ApiEvent, listener: (payload: unknown) => void) => {
   if (!API_EVENTS.includes(event)) throw new Error(`Unknown event ${String(event)}`);
   const handler = (_e: unknown, payload: unknown) => listener(payload);
   ipcRenderer.on(channelOf(event), handler);
+  // The page subscribes to its events as it mounts; once that turn is over, main may send.
+  if (!toldReady) {
+    toldReady = true;
+    setTimeout(() => ipcRenderer.send(READY_CHANNEL), 0);
+  }
   return () => void ipcRenderer.removeListener(channelOf(event), handler);
 };
 api.pathForFile = (file: File) => webUtils.getPathForFile(file);

@@ -11,7 +11,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import Database from 'better-sqlite3';
 import { Engine } from '../native/engine.js';
+import { parseInput } from '../native/service/validation.js';
 import { parseQuery, toFtsQuery } from '../native/search/terms.js';
 import { modelSearchFromEnv } from '../native/embed/model-locator.js';
 import { CORPUS, SHARED } from '../test/support/generated-models.js';
@@ -43,10 +45,11 @@ const work = mkdtempSync(join(tmpdir(), 'hindsight-eval-'));
 try {
   const models = modelSearchFromEnv();
   const engine = await Engine.open({ dbPath: join(work, 'eval.db'), models: { ...models, roots: process.env.HINDSIGHT_MODEL_DIR ? models.roots : [] } });
-  const s = await engine.import({ paths: [join(CORPUS, 'postmortems')] });
+  const s = await engine.import(parseInput('startImport', { paths: [join(CORPUS, 'postmortems')] }));
   const idByPath = new Map<string, number>();
   const pathById = new Map<number, string>();
-  for (const r of engine.db.prepare('SELECT id, source FROM documents').all() as Array<{ id: number; source: string }>) {
+  const db = new Database(join(work, 'eval.db'), { readonly: true });
+  for (const r of db.prepare('SELECT id, source FROM documents').all() as Array<{ id: number; source: string }>) {
     const rel = relative(CORPUS, r.source);
     idByPath.set(rel, r.id);
     pathById.set(r.id, rel);
@@ -58,14 +61,14 @@ try {
   const queryText = (q: Judged) => q.query ?? readFileSync(join(CORPUS, q.query_doc!), 'utf8');
   const similar = (weights?: { semantic: number; lexical: number; entities: number }): Ranker => async (q) => {
     const input = q.query_doc ? { id: idByPath.get(q.query_doc)! } : { text: q.query! };
-    const r = await engine.similar({ ...input, limit: 50 }, weights ? { weights } : {});
+    const r = await engine.similar(parseInput('similar', { ...input, limit: 50 }), weights ? { weights } : {});
     return r.incidents.map((i) => pathById.get(i.documentId)!);
   };
   // Plain BM25: every distinct word of the query OR-ed, documents ranked by their best passage.
   const bm25: Ranker = async (q) => {
     const fts = toFtsQuery(parseQuery(queryText(q), 400));
     if (!fts) return [];
-    const rows = engine.db
+    const rows = db
       .prepare(
         `SELECT c.document_id AS d, min(f.s) AS s FROM (SELECT rowid, bm25(chunks_fts) AS s FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY s LIMIT 5000) f
          JOIN chunks c ON c.id = f.rowid GROUP BY c.document_id ORDER BY s LIMIT 50`,
@@ -101,6 +104,7 @@ try {
       console.log(`  ${name.padEnd(34)} ${(n / k).toFixed(3).padStart(8)} ${(r / k).toFixed(3).padStart(10)} ${(m / k).toFixed(3).padStart(7)}`);
     }
   }
+  db.close();
   await engine.close();
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -33,7 +33,7 @@ export type SectionRole = z.infer<typeof SectionRoleSchema>;
 const isoDate = z
   .string()
   .max(40)
-  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO 8601 date' });
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'must be a date such as 2024-03-31 or 2024-03-31T14:00Z' });
 
 /** Kinds of entities extracted from documents. */
 export const ENTITY_TYPES = ['service', 'error', 'technology', 'host', 'person', 'ticket', 'url'] as const;
@@ -118,12 +118,20 @@ export type ImportInput = z.infer<typeof ImportInputSchema>;
 /** A file that could not be imported, and why, in words a user can act on. */
 export interface ImportFileError {
   source: string;
-  code: string;
+  code: ErrorCode;
+  /** Finer cause ("zip-bomb", "bad-encoding", "unknown-json"). */
+  reason?: string;
+  /** Position or key of the failing record inside the file, when one record failed. */
+  record?: string;
   message: string;
 }
 
 export interface ImportSummary {
   importId: number;
+  /** How it ended: every file read, stopped by the user, or stopped by a fault. */
+  status: 'done' | 'cancelled' | 'failed';
+  /** Files the paths expanded to; `filesSeen` of them were read before the import ended. */
+  filesTotal: number;
   filesSeen: number;
   filesFailed: number;
   /** Files in a folder that are not a format Hindsight knows (an unrelated JSON, say); not errors. */
@@ -177,6 +185,50 @@ export interface DocumentLink {
 
 export const DocumentIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
+/** Someone in a chat conversation, and how much they wrote (the last 40% of it: the resolving part). */
+export const ParticipantSchema = z.object({
+  name: z.string(),
+  messages: z.number(),
+  chars: z.number(),
+  resolvingChars: z.number().optional(),
+  bot: z.boolean().optional(),
+});
+export type Participant = z.infer<typeof ParticipantSchema>;
+
+const opt = <T extends z.ZodType>(t: T) => t.optional().catch(undefined);
+const optText = opt(z.string().nullable());
+
+/**
+ * The shape of a document's `metadata`: what each kind of source records beyond the common
+ * fields. Parsed when read back from the store; a value of the wrong shape is dropped (never an
+ * exception), and keys not listed here are kept as they are.
+ */
+export const DocumentMetadataSchema = z
+  .object({
+    // Tickets (native/import/tickets/ticket.ts).
+    system: optText,
+    type: optText,
+    priority: optText,
+    resolution: optText,
+    assignee: optText,
+    reporter: optText,
+    labels: opt(z.array(z.string())),
+    components: opt(z.array(z.string())),
+    /** Number of comments. */
+    comments: opt(z.number()),
+    // Chat conversations (native/import/slack/slack-export.ts).
+    channel: opt(z.string()),
+    channelId: opt(z.string()),
+    thread: opt(z.boolean()),
+    startedAt: opt(z.string()),
+    endedAt: opt(z.string()),
+    messageCount: opt(z.number()),
+    participants: opt(z.array(ParticipantSchema)),
+    // Postmortems: front-matter keys kept as written (author, owners, services, tags...).
+  })
+  .catchall(z.unknown());
+export type DocumentMetadata = z.infer<typeof DocumentMetadataSchema>;
+
 /** What every document has, from the parser to the screen. */
 export interface DocumentFields {
   kind: DocumentKind;
@@ -192,7 +244,7 @@ export interface DocumentFields {
   resolvedAt: string | null;
   severity: string | null;
   status: string | null;
-  metadata: Record<string, unknown>;
+  metadata: DocumentMetadata;
   /** Normalized Markdown. */
   body: string;
 }
@@ -208,13 +260,18 @@ export interface DocumentView extends DocumentFields {
 /** Pushed while an import runs. */
 export interface ImportProgress {
   importId: number;
-  phase: 'scanning' | 'importing' | 'done';
+  /** queued: behind another import of this app; waiting: another process is writing the database. */
+  phase: 'queued' | 'waiting' | 'scanning' | 'importing' | 'done';
+  /** While waiting: who holds the database ("an import in process 4242"). */
+  waitingFor?: string | null;
   filesTotal: number;
   filesDone: number;
   filesFailed: number;
   documents: number;
   chunksEmbedded: number;
   currentFile: string | null;
+  /** Records read from the current file so far (a big CSV or Slack export reports inside the file). */
+  currentRecords: number;
   /** Files per second so far. */
   rate: number;
   /** Estimated seconds left, null while unknown. */
@@ -223,7 +280,7 @@ export interface ImportProgress {
 
 /** Pushed while embeddings are (re)computed. */
 export interface IndexProgress {
-  phase: 'embedding' | 'indexing' | 'done';
+  phase: 'waiting' | 'embedding' | 'done' | 'cancelled';
   done: number;
   total: number;
   rate: number;
@@ -261,13 +318,58 @@ export interface Stats {
   index: IndexState;
   databasePath: string;
   databaseBytes: number;
+  /** The database file is not writable: every read works, imports and reindexing are refused. */
+  readOnly: boolean;
   lastImport: { id: number; finishedAt: string | null; filesFailed: number } | null;
 }
 
-/** Errors cross every boundary as this shape, never as stacks. */
+/**
+ * The closed set of error codes, each with the exit code the CLI ends with. Every error that
+ * crosses a boundary (IPC, HTTP, the CLI) has one of these codes; finer detail for diagnostics
+ * (why a file was refused: "zip-bomb", "bad-encoding"...) goes in `reason`.
+ */
+export const ERROR_CODES = {
+  /** A command line that cannot be run as typed. */
+  usage: 64,
+  /** An API input the contract refuses (a limit out of range, a malformed date). */
+  'invalid-input': 64,
+  /** No such document, file, database or sample data. */
+  'not-found': 66,
+  /** A file or record Hindsight will not read: broken, unsafe, too large, badly encoded. */
+  'refused-input': 65,
+  /** Not a format Hindsight imports. */
+  unsupported: 65,
+  /** Another writer holds the database, or a job of that kind is already running. */
+  busy: 75,
+  /** The call took longer than its limit. */
+  timeout: 75,
+  /** Stopped by the user (Ctrl+C, Cancel). */
+  cancelled: 130,
+  /** Semantic work asked for, and no embedding model is installed. */
+  'no-model': 69,
+  /** The model exists but cannot be used (hash mismatch, load failure, wrong dimensions). */
+  'model-failed': 69,
+  /** The database cannot be opened, is newer than this app, or is read-only for a write. */
+  'db-unavailable': 74,
+  /** The engine process is not running (desktop). */
+  'engine-unavailable': 69,
+  /** The caller is not allowed (another window, a foreign origin, a path outside the uploads). */
+  forbidden: 77,
+  /** A fault of Hindsight itself. */
+  internal: 70,
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
+
+/** Errors cross every boundary as this shape, never as stacks or schema dumps. */
 export interface ContractError {
-  code: string;
+  code: ErrorCode;
+  /** One line for people: what happened. */
   message: string;
+  /** What to do about it, when there is something to do. */
+  hint?: string;
+  /** A stable finer cause for diagnostics and tests ("zip-bomb", "bad-encoding"). */
+  reason?: string;
 }
 
 /** Input of `similar`: exactly one of text, file or document id. */
@@ -282,7 +384,7 @@ export const SimilarInputSchema = z
     limit: z.number().int().min(1).max(100).default(10),
     kinds: z.array(DocumentKindSchema).max(DOCUMENT_KINDS.length).optional(),
   })
-  .refine((v) => [v.text, v.file, v.id].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of text, file or id' });
+  .refine((v) => [v.text, v.file, v.id].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of text, file or id', params: { oneOf: ['text', 'file', 'id'] } });
 export type SimilarInput = z.input<typeof SimilarInputSchema>;
 export type SimilarRequest = z.output<typeof SimilarInputSchema>;
 
@@ -380,7 +482,7 @@ export const ExpertsInputSchema = z
     id: DocumentIdSchema.optional(),
     limit: z.number().int().min(1).max(100).default(10),
   })
-  .refine((v) => (v.text === undefined) !== (v.id === undefined), { message: 'give exactly one of text or id' });
+  .refine((v) => (v.text === undefined) !== (v.id === undefined), { message: 'give exactly one of text or id', params: { oneOf: ['text', 'id'] } });
 export type ExpertsInput = z.input<typeof ExpertsInputSchema>;
 
 export interface Expert {
@@ -426,6 +528,44 @@ export interface SourceLocation {
   location: string;
 }
 
+/** Which model to install: a folder the user downloaded, or a download (only when asked). */
+export const InstallModelInputSchema = z
+  .object({
+    /** A model folder in Transformers.js layout (config, tokenizer, onnx/…) on this machine. */
+    folder: z.string().min(1).max(4096).optional(),
+    /** A known model to download from its pinned source ("gte-small"). */
+    download: z.string().min(1).max(100).optional(),
+    /** Accept weights whose hash is not pinned (your own export of a model). */
+    allowUnverified: z.boolean().default(false),
+  })
+  .strict()
+  .refine((v) => (v.folder === undefined) !== (v.download === undefined), { message: 'give exactly one of folder or download', params: { oneOf: ['folder', 'download'] } });
+export type InstallModelInput = z.input<typeof InstallModelInputSchema>;
+
+export interface ModelStatus {
+  state: ModelState;
+  /** The folders searched, in order. */
+  searched: string[];
+  /** Models that can be downloaded (`download`). */
+  known: Array<{ name: string; dims: number; bytes: number }>;
+}
+
+export interface ModelInstalled {
+  name: string;
+  path: string;
+  verified: boolean;
+  /** Passages waiting for an embedding now that the model is there (reindex embeds them). */
+  pending: number;
+}
+
+/** Pushed while a model is downloaded or copied. */
+export interface ModelProgress {
+  phase: 'downloading' | 'copying' | 'verifying' | 'done';
+  file: string;
+  received: number;
+  total: number | null;
+}
+
 /** Method name → input schema. Inputs are parsed with these at every boundary. */
 export const API_INPUTS = {
   appInfo: Empty,
@@ -440,6 +580,10 @@ export const API_INPUTS = {
   cancelImport: ImportIdSchema,
   importSample: Empty,
   sourceOf: DocumentRefSchema,
+  startReindex: Empty,
+  cancelReindex: Empty,
+  modelStatus: Empty,
+  installModel: InstallModelInputSchema,
 } as const;
 
 /** Method name → result type. */
@@ -456,11 +600,64 @@ export interface ApiResults {
   cancelImport: { cancelled: boolean };
   importSample: ImportStarted;
   sourceOf: SourceLocation | null;
+  startReindex: { pending: number };
+  cancelReindex: { cancelled: boolean };
+  modelStatus: ModelStatus;
+  installModel: ModelInstalled;
 }
 
 export type ApiMethod = keyof typeof API_INPUTS;
 export const API_METHODS = Object.keys(API_INPUTS) as ApiMethod[];
 export type ApiInput<M extends ApiMethod> = z.input<(typeof API_INPUTS)[M]>;
+/** A method's input after parsing (defaults applied): what handlers receive. */
+export type ApiRequest<M extends ApiMethod> = z.output<(typeof API_INPUTS)[M]>;
+
+/**
+ * What each method needs of the database. `read` works on a read-only database and refuses one
+ * that does not exist (a typo in --db must not create an empty database); `write` creates it;
+ * `none` does not open it.
+ */
+export const API_ACCESS: { readonly [M in ApiMethod]: 'none' | 'read' | 'write' } = {
+  appInfo: 'none',
+  stats: 'read',
+  search: 'read',
+  show: 'read',
+  similar: 'read',
+  patterns: 'read',
+  experts: 'read',
+  previewImport: 'none',
+  startImport: 'write',
+  cancelImport: 'none',
+  importSample: 'write',
+  sourceOf: 'read',
+  startReindex: 'write',
+  cancelReindex: 'none',
+  modelStatus: 'none',
+  installModel: 'none',
+};
+
+/**
+ * How long a call may take before it fails with `timeout`. Long work (imports, reindexing) runs
+ * as a job: its call returns at once and progress arrives as events.
+ */
+export const API_TIMEOUT_MS: { readonly [M in ApiMethod]: number } = {
+  appInfo: 10_000,
+  stats: 30_000,
+  search: 30_000,
+  show: 30_000,
+  similar: 120_000,
+  patterns: 300_000,
+  experts: 120_000,
+  previewImport: 120_000,
+  startImport: 30_000,
+  cancelImport: 10_000,
+  importSample: 30_000,
+  sourceOf: 10_000,
+  startReindex: 30_000,
+  cancelReindex: 10_000,
+  modelStatus: 60_000,
+  installModel: 3_600_000,
+};
 
 /** Event name → payload. */
 export interface ApiEvents {
@@ -468,8 +665,11 @@ export interface ApiEvents {
   /** The import ended: its summary, or why it could not run at all. */
   importDone: { importId: number; summary: ImportSummary | null; failure: ContractError | null };
   indexProgress: IndexProgress;
-  /** The engine process crashed and was restarted (desktop). */
-  engineRestarted: { reason: string };
+  /** Reindexing ended: how many passages were embedded, or why it stopped. */
+  indexDone: { embedded: number; durationMs: number; status: 'done' | 'cancelled' | 'failed'; failure: ContractError | null };
+  modelProgress: ModelProgress;
+  /** The engine process (desktop) is restarting after a crash, ready again, or stopped for good. */
+  engineState: { state: 'restarting' | 'ready' | 'stopped'; reason: string | null };
   /** A menu item or global shortcut of the desktop shell. */
   menuCommand: { command: MenuCommand };
 }
@@ -477,7 +677,17 @@ export interface ApiEvents {
 export const MENU_COMMANDS = ['focus-search', 'import-files', 'view-search', 'view-similar', 'view-patterns'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 export type ApiEvent = keyof ApiEvents;
-export const API_EVENTS: readonly ApiEvent[] = ['importProgress', 'importDone', 'indexProgress', 'engineRestarted', 'menuCommand'];
+/** Every event, listed once: a record keyed by event name, so that adding one without listing it is a type error. */
+const EVENT_NAMES: { readonly [E in ApiEvent]: true } = {
+  importProgress: true,
+  importDone: true,
+  indexProgress: true,
+  indexDone: true,
+  modelProgress: true,
+  engineState: true,
+  menuCommand: true,
+};
+export const API_EVENTS = Object.keys(EVENT_NAMES) as ApiEvent[];
 
 /** What the page gets as `window.hindsight` (desktop) or builds over HTTP (browser mode). */
 export type HindsightApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiResults[M]> } & {

@@ -1,95 +1,97 @@
-import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { HindsightError } from './common/errors.js';
-import {
-  ImportInputSchema,
-  SearchInputSchema,
-  DocumentIdSchema,
-  type DocumentView,
-  type ImportInput,
-  type ImportPreview,
-  type ImportProgress,
-  type ImportSummary,
-  type IndexProgress,
-  type IndexState,
-  type ModelState,
-  type SearchInput,
-  type SectionRole,
-  SimilarInputSchema,
-  PatternsInputSchema,
-  type PatternsInput,
-  type PatternsResult,
-  ExpertsInputSchema,
-  type ExpertsInput,
-  type ExpertsResult,
-  type SimilarInput,
-  type SimilarRequest,
-  type SimilarResult,
-  type SearchResult,
-  type Stats,
+import type {
+  DocumentView,
+  ExpertsResult,
+  ImportProgress,
+  ImportSummary,
+  IndexProgress,
+  IndexState,
+  ModelState,
+  PatternsResult,
+  SearchResult,
+  SimilarResult,
+  Stats,
+  ApiRequest,
 } from './contract.js';
 import { Embedder } from './embed/embedder.js';
 import { locateModel, modelSearchFromEnv, type LocatedModel, type ModelSearch } from './embed/model-locator.js';
-import { importPaths, passageText, previewImport } from './import/importer.js';
-import { showDocument } from './store/document-view.js';
-import { search } from './search/search.js';
-import { TermStats } from './search/term-stats.js';
-import { getMeta, openDatabase, setMeta, type Db } from './store/database.js';
-import { blobToVector, VectorIndex, vectorToBlob } from './vector/vector-index.js';
-import { findSimilar, type IncidentInput, type SimilarDeps } from './similar/similar.js';
-import { findPatterns } from './patterns/patterns.js';
 import { findExperts } from './experts/experts.js';
+import { importPaths, passageText } from './import/importer.js';
 import { readSource } from './import/read-source.js';
-import { resolve } from 'node:path';
+import { findPatterns } from './patterns/patterns.js';
+import { search } from './search/search.js';
+import { findSimilar, type IncidentInput, type SimilarDeps } from './similar/similar.js';
+import type { OpenMode } from './store/sqlite/database.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+import { describeHolder, processAlive, WriterLock } from './store/writer-lock.js';
+import { VectorIndex } from './vector/vector-index.js';
 
 export interface EngineOptions {
   dbPath: string;
   /** Where to look for models; defaults to the environment (HINDSIGHT_MODEL_DIR, user folder). */
   models?: ModelSearch;
+  /** `read` refuses a missing database and opens an unwritable one read-only (see store). */
+  mode?: OpenMode;
 }
 
 const META_MODEL = 'embedding_model';
 const META_DIMS = 'embedding_dims';
 
+/** Options of a long job (an import, reindexing). */
+export interface JobOptions<P> {
+  onProgress?: (p: P) => void;
+  signal?: AbortSignal;
+}
+
 /**
- * The engine: one database, the model (when there is one), the vector index. Everything the CLI,
- * the HTTP bridge and the desktop app do goes through here; inputs are parsed with the contract's
- * schemas again, whoever the caller.
+ * The engine: one store, the model (when there is one), the vector index. It takes requests the
+ * contract has already parsed (see service/handlers.ts, the one door in); it does not parse again.
  */
 export class Engine {
   private embedder: Embedder | null = null;
   private embedderStarting: Promise<Embedder> | null = null;
   private index: VectorIndex | null = null;
+  private indexOpening: Promise<VectorIndex | null> | null = null;
   private indexHealth: IndexState['health'] = 'absent';
-  private readonly terms: TermStats;
+  private readonly writer: WriterLock;
 
   private constructor(
-    readonly db: Db,
+    readonly store: Store,
     readonly dbPath: string,
     readonly model: LocatedModel | null,
-    private modelState: ModelState,
+    private readonly modelState: ModelState,
   ) {
-    this.terms = new TermStats(db);
+    this.writer = new WriterLock(`${dbPath}.writer.lock`);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
-    const db = openDatabase(options.dbPath);
-    const { model, state } = await locateModel(options.models ?? modelSearchFromEnv());
-    const engine = new Engine(db, options.dbPath, model, state);
-    if (model) engine.adoptModel(model);
-    return engine;
+    const store = SqliteStore.open(options.dbPath, options.mode ?? 'write');
+    try {
+      const { model, state } = await locateModel(options.models ?? modelSearchFromEnv());
+      const engine = new Engine(store, options.dbPath, model, state);
+      if (!store.readOnly) {
+        // Imports whose process died (kill -9, a crash) are not "running" any more.
+        await store.imports.markInterrupted(processAlive);
+        if (model) await engine.adoptModel(model);
+      }
+      return engine;
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
   }
 
   /** Vectors of another model are never mixed with this one's: a change of model clears them. */
-  private adoptModel(model: LocatedModel): void {
-    const previous = getMeta(this.db, META_MODEL);
+  private async adoptModel(model: LocatedModel): Promise<void> {
+    const previous = await this.store.meta.get(META_MODEL);
     if (previous && previous !== model.modelId) {
-      this.db.transaction(() => {
-        this.db.prepare('UPDATE chunks SET embedding = NULL WHERE embedding IS NOT NULL').run();
-        this.db.prepare('DELETE FROM meta WHERE key = ?').run(META_DIMS);
-      })();
+      await this.store.passages.clearVectors();
+      await this.store.meta.delete(META_DIMS);
       VectorIndex.discard(this.indexPath);
     }
-    setMeta(this.db, META_MODEL, model.modelId);
+    await this.store.meta.set(META_MODEL, model.modelId);
   }
 
   get indexPath(): string {
@@ -104,109 +106,150 @@ export class Engine {
     return this.modelState;
   }
 
+  /** The embedding worker, started on first use and again if it died. */
   private async getEmbedder(): Promise<Embedder> {
     if (!this.model) throw new HindsightError('no-model', 'No embedding model is installed.');
-    if (this.embedder) return this.embedder;
-    this.embedderStarting ??= Embedder.start(this.model).then((e) => (this.embedder = e));
+    if (this.embedder?.alive) return this.embedder;
+    if (this.embedder && !this.embedder.alive) {
+      this.embedder = null;
+      this.embedderStarting = null;
+    }
+    this.embedderStarting ??= Embedder.start(this.model).then(
+      (e) => (this.embedder = e),
+      (err: unknown) => {
+        this.embedderStarting = null;
+        throw err;
+      },
+    );
     return this.embedderStarting;
   }
 
   /** The vector index, opened (and repaired) on first use; null until vectors exist. */
-  private getIndex(): VectorIndex | null {
+  private async getIndex(): Promise<VectorIndex | null> {
     if (!this.model) return null;
     if (this.index) return this.index;
-    const dims = Number(getMeta(this.db, META_DIMS) ?? 0);
-    if (!dims) return null;
-    this.index = VectorIndex.open(this.db, this.indexPath, this.model.modelId, dims);
-    this.indexHealth = this.index.health;
-    return this.index;
+    this.indexOpening ??= (async () => {
+      const dims = Number((await this.store.meta.get(META_DIMS)) ?? 0);
+      if (!dims) return null;
+      const index = await VectorIndex.open(this.store.passages, this.indexPath, this.model!.modelId, dims, { readOnly: this.store.readOnly });
+      this.index = index;
+      this.indexHealth = index.health;
+      return index;
+    })().finally(() => (this.indexOpening = null));
+    return this.indexOpening;
   }
 
-  private indexFor(dims: number): VectorIndex {
-    if (!getMeta(this.db, META_DIMS)) setMeta(this.db, META_DIMS, String(dims));
-    const index = this.getIndex();
-    if (!index) throw new Error('vector index unavailable');
+  private async indexFor(dims: number): Promise<VectorIndex> {
+    if (!(await this.store.meta.get(META_DIMS))) await this.store.meta.set(META_DIMS, String(dims));
+    const index = await this.getIndex();
+    if (!index) throw new HindsightError('internal', 'The vector index could not be opened.');
     if (index.dims !== dims) throw new HindsightError('model-dims', `The model produced ${dims}-dimensional vectors, the index holds ${index.dims}.`);
     return index;
   }
 
-  async import(input: ImportInput, options: { onProgress?: (p: ImportProgress) => void; signal?: AbortSignal } = {}): Promise<ImportSummary> {
-    const { paths, channels, csvMap } = ImportInputSchema.parse(input);
-    const embedder = this.model ? await this.getEmbedder() : null;
+  /** Queues an import: its row exists (status queued) before it runs. */
+  async queueImport(paths: string[]): Promise<number> {
+    this.assertWritable();
+    return this.store.imports.create(paths, process.pid);
+  }
+
+  /**
+   * Imports files and folders. Waits (reporting `waiting`) while another process writes the
+   * database; stops between documents when `signal` aborts, marking the import cancelled.
+   */
+  async import(req: ApiRequest<'startImport'>, options: JobOptions<ImportProgress> & { importId?: number; relabel?: (path: string) => string } = {}): Promise<ImportSummary> {
+    this.assertWritable();
+    const importId = options.importId ?? (await this.queueImport(req.paths));
+    await this.holdWriter(`an import`, options.signal, (waitingFor) =>
+      options.onProgress?.({ importId, phase: 'waiting', waitingFor, filesTotal: 0, filesDone: 0, filesFailed: 0, documents: 0, chunksEmbedded: 0, currentFile: null, currentRecords: 0, rate: 0, etaSeconds: null }),
+    ).catch(async (err: unknown) => {
+      await this.store.imports.finish(importId, emptySummary(importId, 'cancelled'));
+      throw err;
+    });
     try {
+      const embedder = this.model ? await this.getEmbedder() : null;
       return await importPaths(
         {
-          db: this.db,
+          store: this.store,
+          importId,
           embedPassages: embedder ? (texts) => embedder.embedPassages(texts) : null,
-          onWritten: (result, vectors) => {
-            const index = this.index ?? (vectors?.[0] ? this.indexFor(vectors[0].length) : null);
-            index?.remove(result.removedChunkIds);
-            if (index && vectors) result.chunkIds.forEach((id, i) => index.add(id, vectors[i]!));
-          },
-          onRemoved: (chunkIds) => this.getIndex()?.remove(chunkIds),
+          onWritten: (result, vectors) => void this.keepIndex(result.removedChunkIds, result.chunkIds, vectors),
+          onRemoved: (chunkIds) => void this.keepIndex(chunkIds, [], null),
           onProgress: options.onProgress,
           signal: options.signal,
-          channels,
-          csvMap,
+          channels: req.channels,
+          csvMap: req.csvMap,
+          relabel: options.relabel,
         },
-        paths,
+        req.paths,
       );
     } finally {
+      await this.indexWrites;
       this.index?.save();
-      this.terms.invalidate();
+      this.writer.release();
     }
   }
 
-  /** What an import would read (formats, Slack channels), before importing. */
-  async previewImport(input: ImportInput): Promise<ImportPreview> {
-    const { paths, channels } = ImportInputSchema.parse(input);
-    return previewImport(paths, channels);
+  /** Index updates are applied in order, after the documents they belong to were written. */
+  private indexWrites: Promise<void> = Promise.resolve();
+  private keepIndex(removed: number[], added: number[], vectors: Float32Array[] | null): Promise<void> {
+    this.indexWrites = this.indexWrites.then(async () => {
+      const index = this.index ?? (vectors?.[0] ? await this.indexFor(vectors[0].length) : await this.getIndex());
+      if (!index) return;
+      index.remove(removed);
+      if (vectors) added.forEach((id, i) => index.add(id, vectors[i]!));
+    });
+    return this.indexWrites;
+  }
+
+  private async holdWriter(what: string, signal: AbortSignal | undefined, onWait: (holder: string) => void): Promise<void> {
+    await this.writer.acquire(what, { signal, onWait: (h) => onWait(describeHolder(h)) });
+  }
+
+  private assertWritable(): void {
+    if (this.store.readOnly) {
+      throw new HindsightError('db-readonly', `The database ${this.dbPath} is read-only: it can be searched, not changed.`, { hint: 'Make the file and its folder writable.' });
+    }
   }
 
   /** One document with its sections, entities and links (null when there is no such id). */
-  show(id: number): DocumentView | null {
-    return showDocument(this.db, DocumentIdSchema.parse(id));
+  async show(id: number): Promise<DocumentView | null> {
+    return this.store.documents.view(id);
   }
 
-  async search(input: SearchInput): Promise<SearchResult> {
-    const req = SearchInputSchema.parse(input);
-    const index = this.getIndex();
-    const semantic = index && index.size > 0
-      ? { index, embedQuery: async (q: string) => (await this.getEmbedder()).embedQuery(q) }
-      : null;
-    return search({ db: this.db, terms: this.terms, semantic }, req);
+  async search(req: ApiRequest<'search'>): Promise<SearchResult> {
+    const index = await this.getIndex();
+    const semantic = index && index.size > 0 ? { index, embedQuery: async (q: string) => (await this.getEmbedder()).embedQuery(q) } : null;
+    return search({ store: this.store, semantic }, req);
   }
 
   /** Past incidents like the input (text, file or imported document), with explanations. */
-  async similar(input: SimilarInput, tuning: Pick<IncidentInput, 'weights'> = {}): Promise<SimilarResult> {
-    const req = SimilarInputSchema.parse(input);
+  async similar(req: ApiRequest<'similar'>, tuning: Pick<IncidentInput, 'weights'> = {}): Promise<SimilarResult> {
     const incident = await this.incidentInput(req);
-    return findSimilar({ db: this.db, terms: this.terms, semantic: await this.semanticDeps() }, { ...incident, ...tuning });
+    return findSimilar({ store: this.store, semantic: await this.semanticDeps() }, { ...incident, ...tuning });
   }
 
   /** Recurring themes across incidents, and the services and errors that recur most. */
-  async patterns(input: PatternsInput): Promise<PatternsResult> {
-    const req = PatternsInputSchema.parse(input);
+  async patterns(req: ApiRequest<'patterns'>): Promise<PatternsResult> {
     const semantic = (await this.semanticDeps()) !== null;
-    return findPatterns(this.db, { ...req, semantic });
+    return findPatterns(this.store, { ...req, semantic });
   }
 
   /** The people who handled the incidents most like this one. */
-  async experts(input: ExpertsInput): Promise<ExpertsResult> {
-    const req = ExpertsInputSchema.parse(input);
+  async experts(req: ApiRequest<'experts'>): Promise<ExpertsResult> {
     const similar = await this.similar(req.text !== undefined ? { text: req.text, limit: 15 } : { id: req.id!, limit: 15 });
-    return findExperts(this.db, similar, req.limit);
+    return findExperts(this.store, similar, req.limit);
   }
 
   /** The semantic side of similarity, when a model and vectors exist. */
   private async semanticDeps(): Promise<SimilarDeps['semantic']> {
-    const index = this.getIndex();
+    const index = await this.getIndex();
     if (!index || index.size === 0) return null;
     const embedder = await this.getEmbedder();
     return { index, embed: (texts) => embedder.embedPassages(texts) };
   }
 
-  private async incidentInput(req: SimilarRequest): Promise<IncidentInput> {
+  private async incidentInput(req: ApiRequest<'similar'>): Promise<IncidentInput> {
     const base = { kinds: req.kinds, limit: req.limit, exclude: [] as number[] };
     if (req.text !== undefined) return { ...base, text: req.text };
     if (req.file !== undefined) {
@@ -221,57 +264,62 @@ export class Engine {
       return { ...base, text: bodies.join('\n\n') };
     }
     const id = req.id!;
-    const doc = this.db.prepare('SELECT body FROM documents WHERE id = ?').pluck().get(id) as string | undefined;
-    if (doc === undefined) throw new HindsightError('not-found', `There is no document #${id}.`);
-    const rows = this.db.prepare('SELECT text, role, embedding FROM chunks WHERE document_id = ? ORDER BY ord').all(id) as Array<{ text: string; role: SectionRole; embedding: Buffer | null }>;
+    const doc = await this.store.documents.withBody(id);
+    if (!doc) throw new HindsightError('not-found', `There is no document #${id}.`);
+    const passages = await this.store.passages.ofDocuments([id]);
+    const vectors = this.model ? await this.store.passages.vectors(passages.map((p) => p.id)) : new Map<number, Float32Array>();
     return {
       ...base,
-      text: doc,
+      text: doc.body,
       exclude: [id],
-      passages: rows.map((r) => ({ text: r.text, role: r.role, vector: r.embedding && this.model ? blobToVector(r.embedding) : undefined })),
+      passages: passages.map((r) => ({ text: r.text, role: r.role, vector: vectors.get(r.id) })),
     };
   }
 
   /** Embeds every passage that has no vector yet (no model at import time, or a model change). */
-  async reindex(options: { onProgress?: (p: IndexProgress) => void; signal?: AbortSignal } = {}): Promise<{ embedded: number; durationMs: number }> {
+  async reindex(options: JobOptions<IndexProgress> = {}): Promise<{ embedded: number; durationMs: number; status: 'done' | 'cancelled' }> {
     if (!this.model) {
-      throw new HindsightError('no-model', 'No embedding model is installed, so there is nothing to embed with. Install one with `hindsight model fetch` or `hindsight model import <folder>`.');
+      throw new HindsightError('no-model', 'No embedding model is installed, so there is nothing to embed with.', {
+        hint: 'Install one with `hindsight model fetch` or `hindsight model import <folder>`.',
+      });
     }
-    const embedder = await this.getEmbedder();
+    this.assertWritable();
     const started = performance.now();
-    const total = this.pendingCount();
     let done = 0;
-    const batch = this.db.prepare(
-      `SELECT c.id, c.text, d.title FROM chunks c JOIN documents d ON d.id = c.document_id
-       WHERE c.embedding IS NULL AND c.id > ? ORDER BY c.id LIMIT 128`,
-    );
-    const update = this.db.prepare('UPDATE chunks SET embedding = ? WHERE id = ?');
-    let after = 0;
+    let total = 0;
     const report = (phase: IndexProgress['phase']) => {
       const secs = (performance.now() - started) / 1000;
       const rate = secs > 0 ? done / secs : 0;
-      options.onProgress?.({ phase, done, total, rate, etaSeconds: rate > 0 ? (total - done) / rate : null });
+      options.onProgress?.({ phase, done, total, rate, etaSeconds: rate > 0 ? Math.max(0, total - done) / rate : null });
     };
-    report('embedding');
+    await this.holdWriter('reindexing', options.signal, () => report('waiting'));
+    let status: 'done' | 'cancelled' = 'done';
     try {
+      const embedder = await this.getEmbedder();
+      total = await this.pendingCount();
+      report('embedding');
+      let after = 0;
       for (;;) {
-        if (options.signal?.aborted) break;
-        const rows = batch.all(after) as Array<{ id: number; text: string; title: string }>;
+        if (options.signal?.aborted) {
+          status = 'cancelled';
+          break;
+        }
+        const rows = await this.store.passages.pending(after, 128);
         if (!rows.length) break;
         after = rows[rows.length - 1]!.id;
         const vectors = await embedder.embedPassages(rows.map((r) => passageText(r.title, r)));
-        const index = this.indexFor(vectors[0]!.length);
-        // Passages deleted meanwhile simply update nothing.
-        this.db.transaction(() => rows.forEach((r, i) => update.run(vectorToBlob(vectors[i]!), r.id)))();
+        const index = await this.indexFor(vectors[0]!.length);
+        await this.store.passages.setVectors(rows.map((r, i) => ({ id: r.id, vector: vectors[i]! })));
         rows.forEach((r, i) => index.add(r.id, vectors[i]!));
         done += rows.length;
         report('embedding');
       }
     } finally {
       this.index?.save();
+      this.writer.release();
     }
-    report('done');
-    return { embedded: done, durationMs: Math.round(performance.now() - started) };
+    report(status);
+    return { embedded: done, durationMs: Math.round(performance.now() - started), status };
   }
 
   /** Milliseconds the model has spent embedding so far (benchmarks: import overhead). */
@@ -279,43 +327,42 @@ export class Engine {
     return this.embedder?.inferenceMs ?? 0;
   }
 
-  pendingCount(): number {
-    return this.db.prepare('SELECT count(*) FROM chunks WHERE embedding IS NULL').pluck().get() as number;
+  async pendingCount(): Promise<number> {
+    return (await this.store.passages.count()) - (await this.store.passages.countEmbedded());
   }
 
-  stats(): Stats {
-    const count = (sql: string) => this.db.prepare(sql).pluck().get() as number;
-    const groups = (sql: string) =>
-      Object.fromEntries((this.db.prepare(sql).all() as Array<{ k: string; n: number }>).map((r) => [r.k, r.n]));
-    const embedded = count('SELECT count(*) FROM chunks WHERE embedding IS NOT NULL');
-    if (this.model) this.getIndex();
-    const last = this.db
-      .prepare(`SELECT id, finished_at AS finishedAt, files_failed AS filesFailed FROM imports ORDER BY id DESC LIMIT 1`)
-      .get() as Stats['lastImport'] | undefined;
-    let bytes = 0;
-    for (const suffix of ['', '-wal']) {
-      try {
-        bytes += statSync(this.dbPath + suffix).size;
-      } catch {
-        // no such file
-      }
-    }
+  async stats(): Promise<Stats> {
+    if (this.model) await this.getIndex();
+    const chunks = await this.store.passages.count();
+    const embedded = this.model ? await this.store.passages.countEmbedded() : 0;
+    const last = await this.store.imports.last();
     return {
-      documents: count('SELECT count(*) FROM documents'),
-      chunks: count('SELECT count(*) FROM chunks'),
-      byKind: groups('SELECT kind AS k, count(*) AS n FROM documents GROUP BY kind ORDER BY n DESC'),
-      byFormat: groups('SELECT format AS k, count(*) AS n FROM documents GROUP BY format ORDER BY n DESC'),
+      documents: await this.store.documents.count(),
+      chunks,
+      byKind: await this.store.documents.countBy('kind'),
+      byFormat: await this.store.documents.countBy('format'),
       model: this.modelState,
-      index: { embedded: this.model ? embedded : 0, pending: this.model ? this.pendingCount() : count('SELECT count(*) FROM chunks'), health: this.indexHealth },
+      index: { embedded, pending: chunks - embedded, health: this.indexHealth },
       databasePath: this.dbPath,
-      databaseBytes: bytes,
-      lastImport: last ?? null,
+      databaseBytes: await this.store.size(),
+      readOnly: this.store.readOnly,
+      lastImport: last ? { id: last.id, finishedAt: last.finishedAt, filesFailed: last.filesFailed } : null,
     };
   }
 
   async close(): Promise<void> {
+    await this.indexWrites.catch(() => {});
     this.index?.save();
+    this.writer.release();
     await this.embedder?.close();
-    this.db.close();
+    await this.store.close();
   }
+}
+
+/** The summary of an import that ended before it read anything. */
+export function emptySummary(importId: number, status: ImportSummary['status']): ImportSummary {
+  return {
+    importId, status, filesTotal: 0, filesSeen: 0, filesFailed: 0, skipped: [], byFormat: {}, documentsAdded: 0, documentsUpdated: 0,
+    documentsUnchanged: 0, documentsDuplicate: 0, chunksWritten: 0, chunksEmbedded: 0, semantic: false, errors: [], durationMs: 0,
+  };
 }

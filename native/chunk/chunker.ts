@@ -22,6 +22,13 @@ export interface ChunkOptions {
 
 export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { maxTokens: 320, minTokens: 24 };
 
+/**
+ * A passage is never longer than this, whatever its whitespace: text with no spaces (a base64
+ * blob, a minified line) would otherwise become one passage of megabytes. 320 estimated tokens
+ * of prose are about 1,300 characters; the model reads 512 tokens at most.
+ */
+export const MAX_PASSAGE_CHARS = 2_000;
+
 interface Section {
   path: string[];
   role: SectionRole;
@@ -44,7 +51,7 @@ export function chunkMarkdown(body: string, options: ChunkOptions = DEFAULT_CHUN
   const pieces: Array<Omit<Chunk, 'ord'>> = [];
   for (const s of sections) {
     for (const p of splitByBudget(body, s.start, s.end, options.maxTokens)) {
-      pieces.push({ heading: s.path.join(' > '), role: s.role, ...p });
+      for (const q of capLength(body, p)) pieces.push({ heading: s.path.join(' > '), role: s.role, ...q });
     }
   }
   return mergeSmall(body, pieces, options).map((c, ord) => ({ ...c, ord }));
@@ -138,6 +145,24 @@ function splitByBudget(body: string, start: number, end: number, maxTokens: numb
   }
   if (curStart >= 0) out.push({ text: text.slice(curStart, curEnd).trim(), start: start + curStart, end: start + curEnd, tokens: curTokens });
   return out.filter((c) => c.text.length > 0);
+}
+
+/** Cuts a passage longer than MAX_PASSAGE_CHARS, at the last space before the limit when there is one. */
+function capLength(body: string, p: Pick<Chunk, 'text' | 'start' | 'end' | 'tokens'>): Array<Pick<Chunk, 'text' | 'start' | 'end' | 'tokens'>> {
+  if (p.end - p.start <= MAX_PASSAGE_CHARS && p.text.length <= MAX_PASSAGE_CHARS) return [p];
+  const out: Array<Pick<Chunk, 'text' | 'start' | 'end' | 'tokens'>> = [];
+  let at = p.start;
+  while (at < p.end) {
+    let cut = Math.min(p.end, at + MAX_PASSAGE_CHARS);
+    if (cut < p.end) {
+      const space = body.lastIndexOf(' ', cut);
+      if (space > at + MAX_PASSAGE_CHARS / 2) cut = space + 1;
+    }
+    const text = body.slice(at, cut).trim();
+    if (text) out.push({ text, start: at, end: cut, tokens: estimateTokens(text) });
+    at = cut;
+  }
+  return out;
 }
 
 function paragraphRanges(text: string): Array<[number, number]> {

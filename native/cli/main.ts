@@ -1,62 +1,23 @@
-import { parseArgs } from 'node:util';
+/**
+ * The `hindsight` command. Flags are parsed by commander and mapped to the contract's inputs;
+ * every command then calls the engine through the one door (EngineService.invoke), so limits and
+ * validation messages are the contract's, with the command line's names ("--limit must be between
+ * 1 and 100"). Heavy modules (the engine, importers) load only when a command needs them, so
+ * `hindsight --help` starts at once.
+ */
+import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { HindsightError, toContractError } from '../common/errors.js';
-import { formatBytes, formatDuration } from '../common/time.js';
-import { CSV_MAP_FIELDS, DOCUMENT_KINDS, type DocumentKind, type SearchResult, type Stats } from '../contract.js';
-import { parseCsvMap, type CsvMap } from '../import/tickets/csv-tickets.js';
-import { inspectModelDir, locateModel, modelSearchFromEnv, HOW_TO_INSTALL } from '../embed/model-locator.js';
-import { DEFAULT_MODEL, MODELS, modelSpec } from '../embed/model-registry.js';
-import { fetchModel, importModelDir } from '../embed/model-install.js';
-import { Engine } from '../engine.js';
-import { defaultDatabasePath, userDataDir, userModelsDir } from '../store/paths.js';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { packageRoot, packageVersion } from '../common/package-root.js';
-import { startBridge, type Bridge } from '../server/http-server.js';
-import { EngineService } from '../service/engine-service.js';
-import { printJson, ProgressLine, renderSnippet, style } from './output.js';
+import { exitCodeOf, fromContractError, HindsightError, toContractError } from '../common/errors.js';
+import { CSV_MAP_FIELDS, DOCUMENT_KINDS, type ApiEvent, type ApiEvents, type ContractError } from '../contract.js';
+import type { EngineService } from '../service/engine-service.js';
+import type { FieldNamer } from '../service/validation.js';
+import { packageVersion } from '../common/package-root.js';
+import { defaultDatabasePath, userModelsDir } from '../store/paths.js';
+import { printJson, ProgressLine, style } from './output.js';
+import * as print from './print.js';
 
-const USAGE = `Hindsight — offline incident knowledge.
-
-Usage: hindsight [--db <file>] <command> [options]
-
-Commands:
-  import <path...>         Import files, folders and exports: postmortems (Markdown, text, HTML,
-                           DOCX, PDF), Slack exports (folder or ZIP), Jira (XML, CSV, JSON),
-                           GitHub issues JSON, PagerDuty (JSON, CSV), Linear CSV, ServiceNow CSV
-      --channels incident-*,ops          only these Slack channels (names or globs)
-      --map title=Col,body=Col,...       columns of a CSV no tracker wrote (${CSV_MAP_FIELDS.join(', ')})
-  search "<query>"         Hybrid search (keywords + meaning)
-      --limit N  --since DATE  --until DATE  --kind ${DOCUMENT_KINDS.join('|')}  --source PATH
-      --service NAME  --person NAME  --error TEXT
-  show <id>                A document with its entities and links
-  similar (--text "..." | --file PATH | --id N) [--limit N] [--kind K]
-                           Past incidents like this one, why, and what fixed them
-  patterns [--since DATE] [--until DATE] [--kind K]
-                           Recurring themes, and the services and errors that recur most
-  experts (--text "..." | --id N)
-                           Who handled the most similar incidents
-  serve [--port N] [--demo]
-                           The desktop UI in a browser, on 127.0.0.1 with a per-run token
-                           (--demo: a fresh database with the sample data imported)
-  stats                    What the database holds, model and index state
-  reindex                  Embed passages that have no vector yet (after installing a model)
-  model status             Which embedding model is used, and why
-  model fetch [name] [--dest DIR]
-                           Download and verify a model (${MODELS.map((m) => m.name).join(', ')}; default ${DEFAULT_MODEL})
-  model import <folder>    Install a model from a folder (air-gapped machines)
-
-Options:
-  --db <file>   Database (default: $HINDSIGHT_DB or ${defaultDatabasePath()})
-  --json        One JSON object on stdout
-  --quiet       No progress or notices on stderr
-  --help        This help
-
-Exit codes: 0 ok; 2 some files failed to import (the rest was imported); 1 error.`;
-
-/** Exit codes of the CLI contract. */
-export const EXIT = { ok: 0, fatal: 1, partial: 2 } as const;
+/** Exit codes of the CLI contract (errors: the contract's ERROR_CODES, e.g. 64 usage, 66 not found). */
+export const EXIT = { ok: 0, partial: 2, sigint: 130, sigterm: 143 } as const;
 
 interface Globals {
   db: string;
@@ -64,402 +25,415 @@ interface Globals {
   quiet: boolean;
 }
 
+/** Contract field → the flag that sets it, for messages ("--limit must be …"). */
+const FLAGS: Record<string, string> = {
+  limit: '--limit',
+  kinds: '--kind',
+  since: '--since',
+  until: '--until',
+  sourcePrefix: '--source',
+  service: '--service',
+  person: '--person',
+  error: '--error',
+  text: '--text',
+  file: '--file',
+  id: '--id',
+  channels: '--channels',
+  csvMap: '--map',
+  minSize: '--min-size',
+  query: 'the query',
+  paths: 'the paths to import',
+  folder: 'the model folder',
+  download: 'the model name',
+};
+const cliNames: FieldNamer = (path) => FLAGS[String(path[0])] ?? (path.length ? String(path[0]) : 'the command');
+
+/** A number when the text is one; otherwise the text itself, so that the contract names the mistake. */
+const numberish = (s: string): number | string => (/^-?\d+(\.\d+)?$/.test(s.trim()) ? Number(s) : s);
+const list = (s: string, previous: string[] = []) => [...previous, ...s.split(',').map((x) => x.trim()).filter(Boolean)];
+
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      db: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', short: 'q', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-      version: { type: 'boolean', default: false },
-      limit: { type: 'string', short: 'n' },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      kind: { type: 'string', multiple: true },
-      source: { type: 'string' },
-      service: { type: 'string' },
-      person: { type: 'string' },
-      error: { type: 'string' },
-      channels: { type: 'string', multiple: true },
-      map: { type: 'string' },
-      text: { type: 'string' },
-      file: { type: 'string' },
-      id: { type: 'string' },
-      port: { type: 'string' },
-      demo: { type: 'boolean', default: false },
-      dest: { type: 'string' },
-      'allow-unverified': { type: 'boolean', default: false },
-    },
-  });
-  const [command, ...args] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(`${USAGE}\n`);
-    return values.help ? EXIT.ok : EXIT.fatal;
-  }
-  const g: Globals = { db: resolve(values.db ?? defaultDatabasePath()), json: values.json, quiet: values.quiet };
-  switch (command) {
-    case 'import':
-      return cmdImport(g, args, values.channels, values.map ? parseCsvMap(values.map, CSV_MAP_FIELDS) : undefined);
-    case 'show':
-      return cmdShow(g, args[0]);
-    case 'similar':
-      return cmdSimilar(g, incidentArg(values, true), values.limit === undefined ? 10 : parseLimit(values.limit), values.kind?.flatMap((k) => k.split(',')).map(parseKind));
-    case 'patterns':
-      return cmdPatterns(g, { since: values.since, until: values.until, kinds: values.kind?.flatMap((k) => k.split(',')).map(parseKind), limit: values.limit === undefined ? 20 : parseLimit(values.limit) });
-    case 'serve':
-      return cmdServe(values.db ? resolve(values.db) : null, values.port ?? '0', values.demo, g.quiet);
-    case 'experts':
-      return cmdExperts(g, incidentArg(values, false), values.limit === undefined ? 10 : parseLimit(values.limit));
-    case 'search':
-      return cmdSearch(g, args.join(' '), {
-        limit: values.limit === undefined ? 10 : parseLimit(values.limit),
-        since: values.since,
-        until: values.until,
-        kinds: values.kind?.flatMap((k) => k.split(',')).map(parseKind),
-        sourcePrefix: values.source ? resolve(values.source) : undefined,
-        service: values.service,
-        person: values.person,
-        error: values.error,
-      });
-    case 'stats':
-      return cmdStats(g);
-    case 'reindex':
-      return cmdReindex(g);
-    case 'model':
-      return cmdModel(g, args, values['allow-unverified'], values.dest ? resolve(values.dest) : userModelsDir());
-    default:
-      throw new HindsightError('usage', `Unknown command "${command}". Run \`hindsight --help\` for the list.`);
-  }
-}
+  let code: number = EXIT.ok;
+  const program = new Command('hindsight')
+    .description('Offline incident knowledge: import postmortems, Slack exports and tickets; search them; find similar past incidents.')
+    .version(packageVersion(), '--version')
+    .option('--db <file>', `the database (default: $HINDSIGHT_DB or ${defaultDatabasePath()})`)
+    .option('--json', 'one JSON object on stdout', false)
+    .option('-q, --quiet', 'no progress or notices on stderr', false)
+    .showHelpAfterError('(run `hindsight --help` for the commands)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: () => {} })
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok; 2 some files failed to import (the rest was imported); 64 usage; 65 refused input;\n66 not found; 69 no model or engine; 74 database unavailable; 75 busy or timed out; 130/143 interrupted.',
+    );
 
-/** The incident to compare: exactly one of --text, --file (similar only) or --id. */
-function incidentArg(v: { text?: string; file?: string; id?: string }, allowFile: boolean): { text?: string; file?: string; id?: number } {
-  const given = [v.text, allowFile ? v.file : undefined, v.id].filter((x) => x !== undefined);
-  if (given.length !== 1) {
-    throw new HindsightError('usage', `Describe the incident with exactly one of --text "what you see"${allowFile ? ', --file <path>' : ''} or --id <document id>.`);
+  const globals = (cmd: Command): Globals => {
+    const o = cmd.optsWithGlobals<{ db?: string; json: boolean; quiet: boolean }>();
+    return { db: resolve(o.db ?? defaultDatabasePath()), json: o.json, quiet: o.quiet };
+  };
+  const act = <A extends unknown[]>(fn: (g: Globals, ...args: A) => Promise<number>) =>
+    async (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      code = await fn(globals(cmd), ...(args.slice(0, -1) as A));
+    };
+  const kindOption = () => new Option('--kind <kind>', `only this kind (${DOCUMENT_KINDS.join(', ')}); repeat or use commas`).argParser(list);
+
+  program
+    .command('import')
+    .description('import files, folders and exports: postmortems (Markdown, text, HTML, DOCX, PDF), Slack exports, Jira, GitHub, PagerDuty, Linear, ServiceNow')
+    .argument('<path...>', 'files or folders')
+    .option('--channels <names>', 'only these Slack channels (names or globs: incident-*,ops)', list)
+    .option('--map <pairs>', `columns of a CSV no tracker wrote (title=Col,body=Col; fields: ${CSV_MAP_FIELDS.join(', ')})`)
+    .action(act((g, paths: string[], o: { channels?: string[]; map?: string }) => cmdImport(g, paths, o)));
+
+  program
+    .command('search')
+    .description('keywords and meaning (hybrid when a model is installed)')
+    .argument('<query...>', 'what you are looking for')
+    .option('-n, --limit <n>', 'how many documents', numberish)
+    .option('--since <date>', 'occurred on or after (YYYY-MM-DD or ISO 8601)')
+    .option('--until <date>', 'occurred on or before')
+    .addOption(kindOption())
+    .option('--source <path>', 'imported from under this folder or archive')
+    .option('--service <name>', 'names this service')
+    .option('--person <name>', 'names this person')
+    .option('--error <text>', 'names this error signature')
+    .action(
+      act((g, words: string[], o: { limit?: number; since?: string; until?: string; kind?: string[]; source?: string; service?: string; person?: string; error?: string }) =>
+        withService(g, 'search', async (api) => {
+          const query = words.join(' ');
+          if (!query.trim()) throw new HindsightError('usage', 'Give a query: hindsight search "what you are looking for"');
+          const r = await api.invoke(
+            'search',
+            { query, limit: o.limit ?? 10, since: o.since, until: o.until, kinds: o.kind as never, sourcePrefix: o.source ? resolve(o.source) : undefined, service: o.service, person: o.person, error: o.error },
+            { name: cliNames },
+          );
+          if (g.json) printJson(r);
+          else print.printSearch(r);
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  program
+    .command('show')
+    .description('a document with its entities and links')
+    .argument('<id>', 'a document id (from search results)', numberish)
+    .action(
+      act((g, id: number) =>
+        withService(g, 'show', async (api) => {
+          const doc = await api.invoke('show', { id }, { name: () => 'the document id' });
+          if (!doc) throw new HindsightError('not-found', `There is no document #${id}.`);
+          if (g.json) printJson(doc);
+          else print.printShow(doc);
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  program
+    .command('similar')
+    .description('past incidents like this one, why, and what fixed them')
+    .option('--text <text>', 'what you see: a symptom, chat lines, an alert, a draft postmortem')
+    .option('--file <path>', 'a file to read as the new incident')
+    .option('--id <n>', 'an imported document', numberish)
+    .option('-n, --limit <n>', 'how many incidents', numberish)
+    .addOption(kindOption())
+    .action(
+      act((g, o: { text?: string; file?: string; id?: number; limit?: number; kind?: string[] }) =>
+        withService(g, 'similar', async (api) => {
+          const r = await api.invoke('similar', { text: o.text, file: o.file ? resolve(o.file) : undefined, id: o.id, limit: o.limit ?? 10, kinds: o.kind as never }, { name: cliNames });
+          if (g.json) printJson(r);
+          else print.printSimilar(r);
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  program
+    .command('patterns')
+    .description('recurring themes, and the services and errors that recur most')
+    .option('--since <date>', 'occurred on or after')
+    .option('--until <date>', 'occurred on or before')
+    .addOption(kindOption())
+    .option('-n, --limit <n>', 'how many themes', numberish)
+    .option('--min-size <n>', 'smallest theme', numberish)
+    .action(
+      act((g, o: { since?: string; until?: string; kind?: string[]; limit?: number; minSize?: number }) =>
+        withService(g, 'patterns', async (api) => {
+          const r = await api.invoke('patterns', { since: o.since, until: o.until, kinds: o.kind as never, limit: o.limit ?? 20, minSize: o.minSize }, { name: cliNames });
+          if (g.json) printJson(r);
+          else print.printPatterns(r);
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  program
+    .command('experts')
+    .description('who handled the most similar incidents')
+    .option('--text <text>', 'the incident, in words')
+    .option('--id <n>', 'an imported document', numberish)
+    .option('-n, --limit <n>', 'how many people', numberish)
+    .action(
+      act((g, o: { text?: string; id?: number; limit?: number }) =>
+        withService(g, 'experts', async (api) => {
+          const r = await api.invoke('experts', { text: o.text, id: o.id, limit: o.limit ?? 10 }, { name: cliNames });
+          if (g.json) printJson(r);
+          else print.printExperts(r);
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  program
+    .command('stats')
+    .description('what the database holds, model and index state')
+    .action(
+      act((g) =>
+        withService(g, 'stats', async (api) => {
+          const s = await api.invoke('stats', {});
+          if (g.json) printJson(s);
+          else print.printStats(s);
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  program
+    .command('reindex')
+    .description('embed passages that have no vector yet (after installing a model)')
+    .action(act((g) => cmdReindex(g)));
+
+  program
+    .command('serve')
+    .description('the desktop UI in a browser, on 127.0.0.1 with a per-run token')
+    .option('--port <n>', '0 picks a free port', numberish, 0)
+    .option('--demo', 'a fresh database with the sample data imported', false)
+    .action(
+      act(async (g, o: { port: number | string; demo: boolean }) => {
+        const db = program.opts<{ db?: string }>().db;
+        const { serve } = await import('./serve.js');
+        return serve({ db: db ? resolve(db) : null, port: o.port, demo: o.demo, quiet: g.quiet });
+      }),
+    );
+
+  const model = program.command('model').description('the embedding model: status, fetch, import');
+  model
+    .command('status', { isDefault: true })
+    .description('which embedding model is used, and why')
+    .action(
+      act((g) =>
+        withService(g, 'modelStatus', async (api) => {
+          const m = await api.invoke('modelStatus', {});
+          if (g.json) printJson(m);
+          else print.printModelStatus(m);
+          return m.state.state === 'ready' ? EXIT.ok : exitCodeOf({ code: 'no-model', message: '' });
+        }),
+      ),
+    );
+  model
+    .command('fetch')
+    .description('download and verify a model (the only network access Hindsight makes)')
+    .argument('[name]', 'gte-small (default) or all-MiniLM-L6-v2')
+    .option('--dest <dir>', 'install into this folder (default: the user model folder)')
+    .action(act((g, name: string | undefined, o: { dest?: string }) => cmdInstallModel(g, { download: name ?? '' }, o.dest)));
+  model
+    .command('import')
+    .description('install a model from a folder (air-gapped machines)')
+    .argument('<folder>', 'a model folder (config.json, tokenizer.json, onnx/)')
+    .option('--dest <dir>', 'install into this folder (default: the user model folder)')
+    .option('--allow-unverified', 'accept weights whose hash is not pinned (your own export)', false)
+    .action(act((g, folder: string, o: { dest?: string; allowUnverified: boolean }) => cmdInstallModel(g, { folder: resolve(folder), allowUnverified: o.allowUnverified }, o.dest)));
+
+  if (!argv.length) {
+    program.outputHelp();
+    return exitCodeOf({ code: 'usage', message: '' });
   }
-  if (v.id !== undefined) {
-    const id = Number(v.id);
-    if (!Number.isInteger(id) || id < 1) throw new HindsightError('usage', `--id takes a document id (got "${v.id}").`);
-    return { id };
-  }
-  return v.text !== undefined ? { text: v.text } : { file: resolve(v.file!) };
-}
-
-function parseLimit(s: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1 || n > 200) throw new HindsightError('usage', `--limit must be a whole number from 1 to 200 (got "${s}").`);
-  return n;
-}
-
-function parseKind(s: string): DocumentKind {
-  if ((DOCUMENT_KINDS as readonly string[]).includes(s)) return s as DocumentKind;
-  throw new HindsightError('usage', `--kind must be one of ${DOCUMENT_KINDS.join(', ')} (got "${s}").`);
-}
-
-async function withEngine<T>(g: Globals, fn: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await Engine.open({ dbPath: g.db });
   try {
-    return await fn(engine);
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return EXIT.ok; // --help, --version
+      throw new HindsightError('usage', err.message.replace(/^error: /, ''), { hint: 'Run `hindsight --help` for the commands and their options.' });
+    }
+    throw err;
+  }
+  return code;
+}
+
+type Handler = (api: EngineService, events: Subscriptions) => Promise<number>;
+
+/** Event listeners of one command (progress lines, the end of a job). */
+class Subscriptions {
+  private listeners = new Map<ApiEvent, Set<(p: unknown) => void>>();
+  on<E extends ApiEvent>(event: E, fn: (p: ApiEvents[E]) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(fn as (p: unknown) => void);
+    return () => set.delete(fn as (p: unknown) => void);
+  }
+  emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]): void {
+    for (const fn of this.listeners.get(event) ?? []) fn(payload);
+  }
+}
+
+/** Opens the service for one command, runs it, and closes the database cleanly whatever happens. */
+async function withService(g: Globals, method: 'search' | 'show' | 'similar' | 'patterns' | 'experts' | 'stats' | 'modelStatus' | 'startImport' | 'startReindex' | 'installModel', fn: Handler, options: { modelsDir?: string } = {}): Promise<number> {
+  const { EngineService } = await import('../service/engine-service.js');
+  const events = new Subscriptions();
+  const service = await EngineService.open(
+    { dbPath: g.db, shell: 'browser', version: packageVersion(), modelsDir: options.modelsDir, modelHost: process.env.HINDSIGHT_MODEL_HOST },
+    (event, payload) => events.emit(event, payload),
+  );
+  try {
+    if (['search', 'similar', 'experts', 'startImport'].includes(method) && !g.quiet) await lexicalNotice(service);
+    return await fn(service, events);
   } finally {
-    await engine.close();
+    await service.close();
   }
 }
 
 /** Said once per command, on stderr, when there is no model: plainly what it means and what to do. */
-function lexicalNotice(g: Globals, engine: Engine): void {
-  if (g.quiet || engine.semantic) return;
-  const s = engine.modelStatus;
+async function lexicalNotice(service: EngineService): Promise<void> {
+  const s = (await service.invoke('modelStatus', {})).state;
+  if (s.state === 'ready') return;
   const why = s.state === 'error' ? s.message : 'No embedding model is installed.';
-  process.stderr.write(`${style.dim(`Note: ${why} Semantic search is off; keyword search works. ${HOW_TO_INSTALL}`)}\n`);
+  const how = s.state === 'absent' ? s.howToInstall : '';
+  process.stderr.write(`${style.dim(`Note: ${why} Semantic search is off; keyword search works. ${how}`.trim())}\n`);
 }
 
-async function cmdImport(g: Globals, paths: string[], channels: string[] | undefined, csvMap: CsvMap | undefined): Promise<number> {
-  if (!paths.length) throw new HindsightError('usage', 'Name at least one file or folder: hindsight import <path...>');
-  const input = { paths: paths.map((p) => resolve(p)), channels: channels?.flatMap((c) => c.split(',')), csvMap };
-  return withEngine(g, async (engine) => {
-    lexicalNotice(g, engine);
-    if (!g.quiet) await showSlackChannels(engine, input);
+/**
+ * Ctrl+C and SIGTERM stop a job cleanly: the job is cancelled (what it wrote stays, marked
+ * cancelled), and the command exits 130 or 143 once it has.
+ */
+function onInterrupt(cancel: () => Promise<unknown>): { signal: () => NodeJS.Signals | null; off: () => void } {
+  let got: NodeJS.Signals | null = null;
+  const handler = (sig: NodeJS.Signals) => {
+    if (got) return;
+    got = sig;
+    process.stderr.write(`\n${sig === 'SIGINT' ? 'Stopping' : 'Terminated: stopping'} after the current document…\n`);
+    void cancel();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: () => got,
+    off: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+async function cmdImport(g: Globals, paths: string[], o: { channels?: string[]; map?: string }): Promise<number> {
+  const { parseCsvMap } = await import('../import/tickets/csv-tickets.js');
+  const input = { paths: paths.map((p) => resolve(p)), channels: o.channels, csvMap: o.map ? parseCsvMap(o.map, CSV_MAP_FIELDS) : undefined };
+  return withService(g, 'startImport', async (api, events) => {
+    if (!g.quiet) await showSlackChannels(api, input);
     const progress = new ProgressLine(!g.quiet);
-    const ac = new AbortController();
-    // Ctrl+C stops between documents: what is written stays consistent.
-    const onInt = () => {
-      process.stderr.write('\nStopping after the current document…\n');
-      ac.abort();
-    };
-    process.once('SIGINT', onInt);
-    const summary = await engine.import(input, { onProgress: (p) => progress.importing(p), signal: ac.signal }).finally(() => process.off('SIGINT', onInt));
-    progress.end();
-    if (g.json) printJson(summary);
-    else {
-      const docs = summary.documentsAdded + summary.documentsUpdated;
-      process.stdout.write(
-        `Imported ${summary.filesSeen - summary.filesFailed}/${summary.filesSeen} files in ${formatDuration(summary.durationMs / 1000)}: ` +
-          `${summary.documentsAdded} new, ${summary.documentsUpdated} updated, ${summary.documentsUnchanged} unchanged documents; ` +
-          `${summary.chunksWritten} passages${summary.semantic ? `, ${summary.chunksEmbedded} embedded` : ' (not embedded: no model)'}.\n`,
-      );
-      const formats = Object.entries(summary.byFormat).map(([f, n]) => `${n} ${f}`).join(', ');
-      if (formats) process.stdout.write(`By format: ${formats}.\n`);
-      if (!docs && !summary.documentsUnchanged && !summary.errors.length) process.stdout.write('Nothing importable was found.\n');
-      if (summary.skipped.length) process.stdout.write(`Skipped ${summary.skipped.length} files that are not a known format${summary.skipped.length <= 5 ? `: ${summary.skipped.map((x) => x.source).join(', ')}` : ''}.\n`);
-      for (const e of summary.errors) process.stdout.write(`${style.red('✗')} ${e.message}\n`);
+    let importId = 0;
+    const early: Array<ApiEvents['importDone']> = [];
+    let settle: (d: ApiEvents['importDone']) => void = (d) => void early.push(d);
+    const done = new Promise<ApiEvents['importDone']>((resolveDone) => {
+      events.on('importDone', (d) => {
+        if (importId && d.importId === importId) resolveDone(d);
+        else settle(d);
+      });
+    });
+    events.on('importProgress', (p) => {
+      if (!importId || p.importId === importId) progress.importing(p);
+    });
+    const interrupt = onInterrupt(() => (importId ? api.invoke('cancelImport', { importId }) : Promise.resolve()));
+    try {
+      importId = (await api.invoke('startImport', input, { name: cliNames })).importId;
+      settle = () => {};
+      const result = early.find((d) => d.importId === importId) ?? (await done);
+      progress.end();
+      if (result.failure) throw fromContractError(result.failure);
+      const summary = result.summary!;
+      if (g.json) printJson(summary);
+      else print.printImport(summary);
+      const sig = interrupt.signal();
+      if (sig) return sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+      const nothing = !summary.documentsAdded && !summary.documentsUpdated && !summary.documentsUnchanged;
+      return summary.errors.length || (nothing && summary.skipped.length) ? EXIT.partial : EXIT.ok;
+    } finally {
+      interrupt.off();
+      progress.end();
     }
-    return summary.errors.length ? EXIT.partial : EXIT.ok;
   });
 }
 
 /** Lists the channels of each Slack export before a long import, and which ones will be read. */
-async function showSlackChannels(engine: Engine, input: { paths: string[]; channels?: string[] }): Promise<void> {
-  const preview = await engine.previewImport(input);
+async function showSlackChannels(api: EngineService, input: { paths: string[]; channels?: string[] }): Promise<void> {
+  const { formatBytes } = await import('../common/time.js');
+  const preview = await api.invoke('previewImport', input, { name: cliNames });
   for (const s of preview.sources) {
     if (!s.channels?.length) continue;
     const chosen = s.channels.filter((c) => c.selected);
     const bytes = chosen.reduce((n, c) => n + c.bytes, 0);
     process.stderr.write(`Slack export ${s.source}: importing ${chosen.length} of ${s.channels.length} channels (${formatBytes(bytes)})\n`);
-    const list = s.channels.map((c) => `${c.selected ? '+' : '-'} #${c.name} (${c.days} days)`);
-    process.stderr.write(`  ${list.slice(0, 40).join('  ')}${list.length > 40 ? `  … ${list.length - 40} more` : ''}\n`);
+    const shown = s.channels.map((c) => `${c.selected ? '+' : '-'} #${c.name} (${c.days} days)`);
+    process.stderr.write(`  ${shown.slice(0, 40).join('  ')}${shown.length > 40 ? `  … ${shown.length - 40} more` : ''}\n`);
   }
-}
-
-async function cmdShow(g: Globals, idArg: string | undefined): Promise<number> {
-  const id = Number(idArg);
-  if (!Number.isInteger(id) || id < 1) throw new HindsightError('usage', 'Give a document id (from search results): hindsight show <id>');
-  return withEngine(g, async (engine) => {
-    const doc = engine.show(id);
-    if (!doc) throw new HindsightError('not-found', `There is no document #${id}.`);
-    if (g.json) {
-      printJson(doc);
-      return EXIT.ok;
-    }
-    const when = [doc.occurredAt && `occurred ${doc.occurredAt.slice(0, 16).replace('T', ' ')}`, doc.resolvedAt && `resolved ${doc.resolvedAt.slice(0, 16).replace('T', ' ')}`].filter(Boolean).join(', ');
-    process.stdout.write(`${style.bold(doc.title)}\n${style.dim(`#${doc.id} · ${doc.kind} · ${doc.format}${when ? ` · ${when}` : ''}`)}\n${style.dim(doc.url ?? doc.source)}\n\n${doc.body}\n`);
-    if (doc.entities.length) {
-      process.stdout.write(`\n${style.bold('Entities')}\n`);
-      const byType = new Map<string, string[]>();
-      for (const e of doc.entities) byType.set(e.type, [...(byType.get(e.type) ?? []), e.mentions > 1 ? `${e.name} ×${e.mentions}` : e.name]);
-      for (const [type, names] of byType) process.stdout.write(`  ${type.padEnd(11)} ${names.slice(0, 25).join(', ')}${names.length > 25 ? ', …' : ''}\n`);
-    }
-    if (doc.links.length) {
-      process.stdout.write(`\n${style.bold('Links')}\n`);
-      for (const l of doc.links) {
-        const arrow = l.direction === 'out' ? '→' : '←';
-        const to = l.documentId ? `#${l.documentId} ${l.title}` : `${l.target} ${style.dim('(not imported)')}`;
-        process.stdout.write(`  ${arrow} ${l.relation}: ${to}\n`);
-      }
-    }
-    return EXIT.ok;
-  });
-}
-
-async function cmdSimilar(g: Globals, incident: { text?: string; file?: string; id?: number }, limit: number, kinds?: DocumentKind[]): Promise<number> {
-  return withEngine(g, async (engine) => {
-    lexicalNotice(g, engine);
-    const r = await engine.similar({ ...incident, limit, kinds });
-    if (g.json) {
-      printJson(r);
-      return EXIT.ok;
-    }
-    const mark = { recurring: style.red('RECURRING'), related: style.bold('RELATED'), novel: style.bold('NOVEL') }[r.verdict.label];
-    process.stdout.write(`${mark}  ${r.verdict.reason}\n`);
-    if (r.input.terms.length) process.stdout.write(style.dim(`Read as: ${r.input.terms.slice(0, 10).join(', ')}${r.input.entities.length ? ` · ${r.input.entities.slice(0, 6).map((e) => e.name).join(', ')}` : ''}\n`));
-    r.incidents.forEach((inc, i) => {
-      const date = inc.occurredAt ? inc.occurredAt.slice(0, 10) : 'undated';
-      const s = inc.score;
-      const parts = [s.semantic === null ? null : `meaning ${s.semantic.toFixed(2)}`, `words ${s.lexical.toFixed(2)}`, `entities ${s.entities.toFixed(2)}`].filter(Boolean).join(', ');
-      process.stdout.write(`\n${style.bold(`${i + 1}. ${inc.title}`)}  ${style.dim(`#${inc.documentId} · ${inc.kind} · ${date} · score ${s.total.toFixed(2)} (${parts})`)}\n`);
-      const shared = [...inc.shared.services, ...inc.shared.errors, ...inc.shared.technologies];
-      if (shared.length) process.stdout.write(`   Shared: ${shared.slice(0, 8).join(', ')}\n`);
-      const pair = inc.passages[0];
-      if (pair) process.stdout.write(`   Matches ${pair.match.heading || pair.match.role}: ${style.dim(pair.match.text.slice(0, 220))}\n`);
-      if (inc.resolution) process.stdout.write(`   Fixed by (${inc.resolution.heading || 'resolution'}): ${inc.resolution.text.slice(0, 240)}\n`);
-      if (inc.timeToResolveMinutes !== null) process.stdout.write(`   Time to resolve: ${formatDuration(inc.timeToResolveMinutes * 60)}\n`);
-      if (inc.related.length) process.stdout.write(`   Related: ${inc.related.slice(0, 4).map((x) => `#${x.documentId} ${x.title} (${x.relation})`).join('; ')}\n`);
-    });
-    if (!r.incidents.length) process.stdout.write('No similar incidents found.\n');
-    return EXIT.ok;
-  });
-}
-
-async function cmdPatterns(g: Globals, input: { since?: string; until?: string; kinds?: DocumentKind[]; limit: number }): Promise<number> {
-  return withEngine(g, async (engine) => {
-    const r = await engine.patterns(input);
-    if (g.json) {
-      printJson(r);
-      return EXIT.ok;
-    }
-    process.stdout.write(`${r.patterns.length} recurring themes across ${r.documents} documents (${r.mode}, ${r.tookMs} ms)\n`);
-    for (const p of r.patterns) {
-      const span = p.firstAt && p.lastAt ? `${p.firstAt.slice(0, 7)} → ${p.lastAt.slice(0, 7)}` : 'undated';
-      process.stdout.write(`\n${style.bold(`${p.id}. ${p.label}`)}  ${style.dim(`${p.size} incidents · ${span}`)}\n`);
-      for (const inc of p.incidents.slice(0, 6)) process.stdout.write(`   #${inc.documentId} ${inc.occurredAt?.slice(0, 10) ?? '          '} ${inc.title}\n`);
-      if (p.incidents.length > 6) process.stdout.write(style.dim(`   … ${p.incidents.length - 6} more\n`));
-    }
-    if (r.topServices.length) process.stdout.write(`\nServices that recur: ${r.topServices.map((s) => `${s.name} (${s.documents})`).join(', ')}\n`);
-    if (r.topErrors.length) process.stdout.write(`Errors that recur: ${r.topErrors.map((s) => `${s.name} (${s.documents})`).join(', ')}\n`);
-    return EXIT.ok;
-  });
-}
-
-async function cmdExperts(g: Globals, incident: { text?: string; id?: number }, limit: number): Promise<number> {
-  return withEngine(g, async (engine) => {
-    lexicalNotice(g, engine);
-    const r = await engine.experts({ ...incident, limit });
-    if (g.json) {
-      printJson(r);
-      return EXIT.ok;
-    }
-    if (!r.experts.length) process.stdout.write('Nobody found: the similar incidents name no people (import Slack threads or tickets to know who handled them).\n');
-    r.experts.forEach((e, i) => {
-      process.stdout.write(`${style.bold(`${i + 1}. ${e.name}`)}  ${style.dim(`score ${e.score.toFixed(2)}`)}\n`);
-      for (const inc of e.incidents.slice(0, 4)) process.stdout.write(`   ${inc.role} — #${inc.documentId} ${inc.title}\n`);
-    });
-    return EXIT.ok;
-  });
-}
-
-async function cmdServe(db: string | null, portArg: string, demo: boolean, quiet: boolean): Promise<number> {
-  const port = Number(portArg);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HindsightError('usage', `--port takes 0 (any free port) to 65535 (got "${portArg}").`);
-  const root = packageRoot();
-  const staticDir = join(root, 'dist', 'renderer');
-  if (!existsSync(join(staticDir, 'index.html'))) throw new HindsightError('not-built', 'The UI is not built yet: run `npm run build` (npm ci does it).');
-  // A demo never touches the user's own database unless --db says so.
-  const scratch = demo && !db ? mkdtempSync(join(tmpdir(), 'hindsight-demo-')) : null;
-  const dbPath = db ?? (scratch ? join(scratch, 'demo.db') : defaultDatabasePath());
-  const sampleDir = demo ? join(root, 'demo') : undefined;
-  let bridge: Bridge | null = null;
-  const service = await EngineService.open({ dbPath, shell: 'browser', version: packageVersion(), sampleDir }, (event, payload) => bridge?.broadcast(event, payload));
-  bridge = await startBridge({ service, staticDir, uploadDir: join(scratch ?? userDataDir(), 'uploads'), port });
-  process.stdout.write(`${bridge.url}\n`);
-  if (!quiet) process.stderr.write(`Hindsight is serving ${dbPath} at the address above (127.0.0.1 only). Ctrl+C stops it.\n`);
-  if (demo) await service.call('importSample', {});
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-  await bridge.close();
-  await service.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-  return EXIT.ok;
-}
-
-async function cmdSearch(g: Globals, query: string, filters: Omit<Parameters<Engine['search']>[0], 'query'>): Promise<number> {
-  if (!query.trim()) throw new HindsightError('usage', 'Give a query: hindsight search "what you are looking for"');
-  return withEngine(g, async (engine) => {
-    lexicalNotice(g, engine);
-    const result = await engine.search({ query, ...filters });
-    if (g.json) printJson(result);
-    else printSearch(result);
-    return EXIT.ok;
-  });
-}
-
-function printSearch(r: SearchResult): void {
-  if (!r.hits.length) {
-    process.stdout.write(`No documents match "${r.query}".\n`);
-    return;
-  }
-  r.hits.forEach((h, i) => {
-    const date = h.occurredAt ? h.occurredAt.slice(0, 10) : 'undated';
-    process.stdout.write(`\n${style.bold(`${i + 1}. ${h.title}`)}  ${style.dim(`#${h.documentId} · ${h.kind} · ${date} · score ${h.score}`)}\n`);
-    process.stdout.write(`   ${style.dim(h.source)}\n`);
-    for (const s of h.snippets.slice(0, 1)) process.stdout.write(`   ${s.heading ? style.dim(`${s.heading}: `) : ''}${renderSnippet(s)}\n`);
-  });
-  process.stdout.write(`\n${style.dim(`${r.hits.length} of ${r.total} documents · ${r.mode} · ${r.tookMs} ms`)}\n`);
-}
-
-async function cmdStats(g: Globals): Promise<number> {
-  return withEngine(g, async (engine) => {
-    const s = engine.stats();
-    if (g.json) printJson(s);
-    else printStats(s);
-    return EXIT.ok;
-  });
-}
-
-function printStats(s: Stats): void {
-  const kinds = Object.entries(s.byKind).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
-  const formats = Object.entries(s.byFormat).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
-  const model =
-    s.model.state === 'ready'
-      ? `${s.model.name} (${s.model.verified ? 'verified' : 'UNVERIFIED weights'}) at ${s.model.path}`
-      : s.model.state === 'error'
-        ? `unusable: ${s.model.message}`
-        : `none: search is lexical only. ${s.model.howToInstall}`;
-  process.stdout.write(
-    [
-      `Database   ${s.databasePath} (${formatBytes(s.databaseBytes)})`,
-      `Documents  ${s.documents} (${kinds}; ${formats})`,
-      `Passages   ${s.chunks}`,
-      `Model      ${model}`,
-      `Vectors    ${s.index.embedded} embedded, ${s.index.pending} waiting${s.index.pending && s.model.state === 'ready' ? ' (run `hindsight reindex`)' : ''}; index ${s.index.health}`,
-      `Last import ${s.lastImport ? `#${s.lastImport.id} ${s.lastImport.finishedAt ?? 'unfinished'}${s.lastImport.filesFailed ? `, ${s.lastImport.filesFailed} files failed` : ''}` : 'never'}`,
-    ].join('\n') + '\n',
-  );
 }
 
 async function cmdReindex(g: Globals): Promise<number> {
-  return withEngine(g, async (engine) => {
+  return withService(g, 'startReindex', async (api, events) => {
+    const { formatDuration } = await import('../common/time.js');
     const progress = new ProgressLine(!g.quiet);
-    const r = await engine.reindex({ onProgress: (p) => progress.indexing(p) });
-    progress.end();
-    if (g.json) printJson(r);
-    else process.stdout.write(`Embedded ${r.embedded} passages in ${formatDuration(r.durationMs / 1000)}.\n`);
-    return EXIT.ok;
+    events.on('indexProgress', (p) => progress.indexing(p));
+    const done = new Promise<ApiEvents['indexDone']>((r) => events.on('indexDone', r));
+    const interrupt = onInterrupt(() => api.invoke('cancelReindex', {}));
+    try {
+      await api.invoke('startReindex', {});
+      const r = await done;
+      progress.end();
+      if (r.failure) throw fromContractError(r.failure);
+      if (g.json) printJson(r);
+      else process.stdout.write(`${r.status === 'cancelled' ? 'Cancelled after embedding' : 'Embedded'} ${r.embedded} passages in ${formatDuration(r.durationMs / 1000)}.\n`);
+      const sig = interrupt.signal();
+      return sig ? (sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm) : EXIT.ok;
+    } finally {
+      interrupt.off();
+    }
   });
 }
 
-async function cmdModel(g: Globals, args: string[], allowUnverified: boolean, dest: string): Promise<number> {
-  const [sub, arg] = args;
-  const search = modelSearchFromEnv();
-  if (allowUnverified) search.allowUnverified = true;
-  if (sub === 'status' || !sub) {
-    const { state } = await locateModel(search);
-    if (g.json) printJson({ ...state, searched: search.roots });
-    else if (state.state === 'ready') process.stdout.write(`${state.name} ready (${state.verified ? 'weights verified' : 'UNVERIFIED weights'}) at ${state.path}\nModel id: ${state.modelId}\n`);
-    else process.stdout.write(`${state.message}\n${state.state === 'absent' ? state.howToInstall : ''}\nSearched: ${search.roots.join(', ')}\n`);
-    return state.state === 'ready' ? EXIT.ok : EXIT.fatal;
-  }
-  if (sub === 'fetch') {
-    const spec = modelSpec(arg ?? DEFAULT_MODEL);
-    if (!spec) throw new HindsightError('usage', `Unknown model "${arg}". Known: ${MODELS.map((m) => m.name).join(', ')}.`);
-    const progress = new ProgressLine(!g.quiet);
-    const path = await fetchModel(spec, dest, {
-      host: process.env.HINDSIGHT_MODEL_HOST,
-      onProgress: (p) => progress.downloading(p.file, p.received, p.total),
-    });
-    progress.end();
-    const { state } = await inspectModelDir(spec, dest, false);
-    if (g.json) printJson({ installed: path, state });
-    else process.stdout.write(`Installed ${spec.name} at ${path} (weights verified). Run \`hindsight reindex\` to embed what is already imported.\n`);
-    return EXIT.ok;
-  }
-  if (sub === 'import') {
-    if (!arg) throw new HindsightError('usage', 'Name the model folder: hindsight model import <folder>');
-    const r = await importModelDir(resolve(arg), dest, allowUnverified);
-    if (g.json) printJson({ installed: r.path, name: r.spec.name, verified: r.verified });
-    else process.stdout.write(`Installed ${r.spec.name} at ${r.path} (${r.verified ? 'weights verified' : 'UNVERIFIED weights'}). Run \`hindsight reindex\` to embed what is already imported.\n`);
-    return EXIT.ok;
-  }
-  throw new HindsightError('usage', `Unknown model command "${sub}": use status, fetch or import.`);
+async function cmdInstallModel(g: Globals, input: { download?: string; folder?: string; allowUnverified?: boolean }, dest: string | undefined): Promise<number> {
+  return withService(
+    g,
+    'installModel',
+    async (api, events) => {
+      const progress = new ProgressLine(!g.quiet);
+      events.on('modelProgress', (p) => {
+        if (p.phase === 'downloading') progress.downloading(p.file, p.received, p.total);
+      });
+      const r = await api.invoke('installModel', input, { name: cliNames });
+      progress.end();
+      if (g.json) printJson(r);
+      else {
+        process.stdout.write(`Installed ${r.name} at ${r.path} (${r.verified ? 'weights verified' : 'UNVERIFIED weights'}).${r.pending ? ` ${r.pending} passages are waiting: run \`hindsight reindex\` to embed them.` : ''}\n`);
+      }
+      return EXIT.ok;
+    },
+    { modelsDir: dest ? resolve(dest) : userModelsDir() },
+  );
 }
 
-/** Runs the CLI and exits; errors become one readable line (or a JSON error object with --json). */
+/** Runs the CLI and sets the exit code; errors become one readable line (or a JSON error object with --json). */
 export async function run(argv: string[]): Promise<void> {
   let code: number;
   try {
     code = await main(argv);
   } catch (err) {
-    const e = err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')
-      ? { code: 'usage', message: `${err.message}. Run \`hindsight --help\`.` }
-      : toContractError(err);
+    const e: ContractError = toContractError(err);
     if (argv.includes('--json')) printJson({ error: e });
-    process.stderr.write(`hindsight: ${e.message}\n`);
+    process.stderr.write(`hindsight: ${e.message}\n${e.hint ? `${style.dim(e.hint)}\n` : ''}`);
     if (e.code === 'internal' && process.env.HINDSIGHT_DEBUG) console.error(err);
-    code = EXIT.fatal;
+    code = exitCodeOf(e);
   }
   process.exitCode = code;
 }

@@ -50,6 +50,8 @@ export class ProgressLine {
   }
 
   importing(p: ImportProgress) {
+    if (p.phase === 'queued') return;
+    if (p.phase === 'waiting') return this.write(`Waiting for ${p.waitingFor ?? 'another writer'} to finish…`, true);
     if (p.phase === 'scanning') return this.write('Scanning…', true);
     const eta = p.etaSeconds === null ? '' : `, ETA ${formatDuration(p.etaSeconds)}`;
     const failed = p.filesFailed ? `, ${p.filesFailed} failed` : '';
@@ -60,6 +62,7 @@ export class ProgressLine {
   }
 
   indexing(p: IndexProgress) {
+    if (p.phase === 'waiting') return this.write('Waiting for another writer (an import or reindexing) to finish…', true);
     const eta = p.etaSeconds === null ? '' : `, ETA ${formatDuration(p.etaSeconds)}`;
     this.write(`Embedding ${p.done}/${p.total} passages · ${p.rate.toFixed(1)}/s${eta}`, p.phase === 'done');
   }

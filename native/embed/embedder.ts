@@ -18,6 +18,8 @@ export class Embedder {
   private nextId = 1;
   private pending = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void; count: number }>();
   private dimsSeen = 0;
+  /** Why the worker is gone, once it is: calls then fail at once instead of waiting forever. */
+  private dead: Error | null = null;
   /** Milliseconds spent inside the model, as timed by the worker (for the benchmark's overhead figure). */
   inferenceMs = 0;
 
@@ -37,6 +39,7 @@ export class Embedder {
       p.resolve(out);
     });
     const failAll = (err: Error) => {
+      this.dead ??= err;
       for (const p of this.pending.values()) p.reject(new HindsightError('embed-failed', `The embedding worker stopped: ${err.message}`));
       this.pending.clear();
     };
@@ -69,6 +72,11 @@ export class Embedder {
     return new Embedder(worker, model);
   }
 
+  /** False once the worker has exited or crashed: the engine starts a new one. */
+  get alive(): boolean {
+    return this.dead === null;
+  }
+
   /** Vector width, known after the first batch (a test model may differ from the spec). */
   get dims(): number {
     return this.dimsSeen || this.model.spec.dims;
@@ -94,6 +102,7 @@ export class Embedder {
 
   private run(texts: string[]): Promise<Float32Array[]> {
     if (!texts.length) return Promise.resolve([]);
+    if (this.dead) return Promise.reject(new HindsightError('embed-failed', `The embedding worker stopped: ${this.dead.message}`));
     const id = this.nextId++;
     return new Promise<Float32Array[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, count: texts.length });
@@ -102,6 +111,7 @@ export class Embedder {
   }
 
   async close(): Promise<void> {
+    this.dead ??= new Error('closed');
     await this.worker.terminate();
   }
 }

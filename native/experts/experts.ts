@@ -1,13 +1,5 @@
-import type { DocumentKind, Expert, ExpertsResult, SimilarResult } from '../contract.js';
-import type { Db } from '../store/database.js';
-
-interface Participant {
-  name: string;
-  messages: number;
-  chars: number;
-  resolvingChars?: number;
-  bot?: boolean;
-}
+import type { Expert, ExpertsResult, SimilarResult } from '../contract.js';
+import type { Store } from '../store/store.js';
 
 /**
  * The people who handled the incidents most like this one: in Slack threads by how much they
@@ -15,7 +7,7 @@ interface Participant {
  * postmortem authors. Each person's score is the sum, over incidents, of the incident's
  * similarity times the weight of what they did there.
  */
-export function findExperts(db: Db, similar: SimilarResult, limit: number): ExpertsResult {
+export async function findExperts(store: Store, similar: SimilarResult, limit: number): Promise<ExpertsResult> {
   const started = performance.now();
   const people = new Map<string, { name: string; score: number; incidents: Expert['incidents'] }>();
   const credit = (name: string, weight: number, incident: { documentId: number; title: string }, role: string) => {
@@ -27,17 +19,20 @@ export function findExperts(db: Db, similar: SimilarResult, limit: number): Expe
     if (!p.incidents.some((i) => i.documentId === incident.documentId && i.role === role)) p.incidents.push({ ...incident, role });
     people.set(key, p);
   };
-  const docStmt = db.prepare('SELECT id, title, kind, metadata FROM documents WHERE id = ?');
-  const fieldPeople = db.prepare(
-    `SELECT e.name FROM document_entities de JOIN entities e ON e.id = de.entity_id WHERE de.document_id = ? AND e.type = 'person' AND de.from_field = 1`,
-  ).pluck();
+  const recordsOf = (inc: SimilarResult['incidents'][number]) => [inc.documentId, ...inc.related.filter((r) => r.relation === 'same incident').map((r) => r.documentId)];
+  const all = similar.incidents.flatMap(recordsOf);
+  const docs = await store.documents.summaries(all);
+  const fieldPeopleOf = new Map<number, string[]>();
+  for (const e of await store.entities.ofDocuments(all, ['person'])) {
+    if (e.fromField) fieldPeopleOf.set(e.documentId, [...(fieldPeopleOf.get(e.documentId) ?? []), e.name]);
+  }
+  const fieldPeople = { all: (id: number) => fieldPeopleOf.get(id) ?? [] };
   for (const inc of similar.incidents) {
     const weight = inc.score.total;
-    const records = [inc.documentId, ...inc.related.filter((r) => r.relation === 'same incident').map((r) => r.documentId)];
-    for (const id of records) {
-      const d = docStmt.get(id) as { id: number; title: string; kind: DocumentKind; metadata: string } | undefined;
+    for (const id of recordsOf(inc)) {
+      const d = docs.get(id);
       if (!d) continue;
-      const meta = JSON.parse(d.metadata) as { participants?: Participant[]; assignee?: string | null; reporter?: string | null };
+      const meta = d.metadata;
       const ref = { documentId: inc.documentId, title: inc.title };
       if (d.kind === 'slack-thread') {
         const humans = (meta.participants ?? []).filter((p) => !p.bot);
@@ -50,11 +45,11 @@ export function findExperts(db: Db, similar: SimilarResult, limit: number): Expe
       } else if (d.kind === 'ticket') {
         if (meta.assignee) credit(meta.assignee, weight * 3, ref, 'assignee');
         if (meta.reporter) credit(meta.reporter, weight * 1, ref, 'reporter');
-        for (const name of fieldPeople.all(id) as string[]) {
+        for (const name of fieldPeople.all(id)) {
           if (name !== meta.assignee && name !== meta.reporter) credit(name, weight * 1, ref, 'commented or responded');
         }
       } else {
-        for (const name of fieldPeople.all(id) as string[]) credit(name, weight * 2, ref, 'postmortem author');
+        for (const name of fieldPeople.all(id)) credit(name, weight * 2, ref, 'postmortem author');
       }
     }
   }

@@ -15,6 +15,8 @@ export function decodeText(bytes: Uint8Array, what: string): string {
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
     return finish(new TextDecoder('utf-16be').decode(bytes.subarray(2)), what);
   }
+  const utf16 = utf16WithoutBom(bytes);
+  if (utf16) return finish(new TextDecoder(utf16).decode(bytes), what);
   assertNotBinary(bytes, what);
   try {
     return finish(new TextDecoder('utf-8', { fatal: true }).decode(bytes), what);
@@ -43,6 +45,25 @@ function decodeWindows1252(bytes: Uint8Array): string {
     out += String.fromCharCode(...Array.from(part, (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH.charCodeAt(b - 0x80) : b)));
   }
   return out;
+}
+
+/**
+ * UTF-16 written without a byte-order mark (some Windows tools do this): text in the Latin ranges
+ * then has a NUL in every other byte — the high byte of each code unit — and none in the others.
+ */
+function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  const n = Math.min(bytes.length, 4096) & ~1;
+  if (n < 8) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZero++;
+    if (bytes[i + 1] === 0) oddZero++;
+  }
+  const pairs = n / 2;
+  if (oddZero / pairs > 0.6 && evenZero / pairs < 0.05) return 'utf-16le';
+  if (evenZero / pairs > 0.6 && oddZero / pairs < 0.05) return 'utf-16be';
+  return null;
 }
 
 function assertNotBinary(bytes: Uint8Array, what: string): void {

@@ -3,8 +3,7 @@ import { chunkMarkdown, type Chunk } from '../chunk/chunker.js';
 import { HindsightError, toContractError } from '../common/errors.js';
 import { sha256 } from '../common/hash.js';
 import type { ImportFileError, ImportPreview, ImportProgress, ImportSummary } from '../contract.js';
-import type { Db } from '../store/database.js';
-import { deleteDocuments, findDocumentByUid, writeDocument, type WriteResult } from '../store/documents.js';
+import type { Store, WriteResult } from '../store/store.js';
 import { extractEntities } from '../entities/extract.js';
 import { ref, refsFromUrl } from '../entities/refs.js';
 import type { ParsedDocument } from './parsed-document.js';
@@ -16,21 +15,28 @@ import type { CsvMap } from './tickets/csv-tickets.js';
 import { walkPaths } from './walk.js';
 
 /** Bump when parsing or chunking changes, so that a re-import rewrites what it produces. */
-export const PIPELINE_VERSION = 1;
+export const PIPELINE_VERSION = 2;
 
 export interface ImportContext {
-  db: Db;
+  store: Store;
+  /** The import's row, created when it was queued. */
+  importId: number;
   /** Embeds passages; null when no model is installed (lexical only). */
   embedPassages: ((texts: string[]) => Promise<Float32Array[]>) | null;
   /** Called after each document write (the engine keeps the vector index in step). */
   onWritten?: (result: WriteResult, vectors: Float32Array[] | null) => void;
-  /** Called after each document is removed (its passages are gone). */
+  /** Called after documents are removed (their passages are gone). */
   onRemoved?: (chunkIds: number[]) => void;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
   /** Slack channel names or globs to import. */
   channels?: string[];
   csvMap?: CsvMap;
+  /**
+   * How a file is named to the user and in the store, when not by its path: files dropped into
+   * browser mode are read from a temporary upload folder but keep the names they were dropped with.
+   */
+  relabel?: (path: string) => string;
 }
 
 /** The text a passage is embedded as: its document title gives it context. */
@@ -39,18 +45,18 @@ export function passageText(title: string, chunk: Pick<Chunk, 'text'>): string {
 }
 
 /**
- * Imports files and folders. Each file is parsed on its own; a file that fails is recorded with a
- * readable error and the import goes on. Each document is written in one transaction, and an
- * unchanged document (same content hash) is left alone.
+ * Imports files and folders. Each file is parsed on its own; a file (or a record inside one) that
+ * fails is recorded with a readable error and the import goes on. Each document is written in one
+ * transaction, and an unchanged document (same content hash) is left alone. Cancelling stops
+ * between documents: what was written stays, and the summary says how far it got.
  */
 export async function importPaths(ctx: ImportContext, paths: string[]): Promise<ImportSummary> {
   const started = performance.now();
-  const { db } = ctx;
-  const importId = Number(
-    db.prepare(`INSERT INTO imports (started_at, status, paths) VALUES (?, 'running', ?)`).run(new Date().toISOString(), JSON.stringify(paths)).lastInsertRowid,
-  );
+  const { store, importId } = ctx;
   const summary: ImportSummary = {
     importId,
+    status: 'done',
+    filesTotal: 0,
     filesSeen: 0,
     filesFailed: 0,
     documentsAdded: 0,
@@ -66,7 +72,8 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
     durationMs: 0,
   };
   let lastProgress = 0;
-  const progress = (phase: ImportProgress['phase'], filesTotal: number, currentFile: string | null, everyDocument = false) => {
+  let currentRecords = 0;
+  const progress = (phase: ImportProgress['phase'], currentFile: string | null, everyDocument = false) => {
     // Per-document updates of a big export are sent at most ten times a second.
     const now = performance.now();
     if (everyDocument && now - lastProgress < 100) return;
@@ -74,6 +81,7 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
     const elapsed = (now - started) / 1000;
     const done = summary.filesSeen;
     const rate = elapsed > 0 ? done / elapsed : 0;
+    const filesTotal = summary.filesTotal;
     ctx.onProgress?.({
       importId,
       phase,
@@ -82,30 +90,48 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
       filesFailed: summary.filesFailed,
       documents: summary.documentsAdded + summary.documentsUpdated + summary.documentsUnchanged,
       chunksEmbedded: summary.chunksEmbedded,
-      currentFile,
+      currentFile: currentFile === null ? null : shown(currentFile),
+      currentRecords,
       rate,
       etaSeconds: rate > 0 && filesTotal > done ? (filesTotal - done) / rate : phase === 'done' ? 0 : null,
     });
   };
-  const fail = (e: ImportFileError) => {
+  const shown = ctx.relabel ? relabelText(ctx.relabel) : (s: string) => s;
+  const fail = async (raw: ImportFileError) => {
+    const e = { ...raw, source: shown(raw.source), message: shown(raw.message) };
     summary.errors.push(e);
-    db.prepare('INSERT INTO import_errors (import_id, source, code, message) VALUES (?, ?, ?, ?)').run(importId, e.source, e.code, e.message);
+    await store.imports.addIssue(importId, { outcome: 'failed', ...e });
   };
+  const skip = async (path: string, why: string) => {
+    const source = shown(path);
+    // Messages name their file ("x.json is JSON but…"); beside the file's name the reason alone reads better.
+    const reason = shown(why.startsWith(path) ? why.slice(path.length).replace(/^(:\s*|\s+is\s+|\s+)/, '') : why);
+    summary.skipped.push({ source, reason });
+    await store.imports.addIssue(importId, { outcome: 'skipped', source, code: 'unsupported', message: reason });
+  };
+  // Problems inside a multi-record source are reported as they happen and must not be lost.
+  const pendingReports: Array<Promise<void>> = [];
 
-  let status: 'done' | 'failed' | 'cancelled' = 'done';
   const written = new Set<string>();
   try {
-    progress('scanning', 0, null);
+    progress('scanning', null);
     const walked = await walkPaths(paths);
-    for (const e of walked.errors) fail(e);
-    const total = walked.files.length;
+    for (const e of walked.errors) await fail(e);
+    for (const s of walked.skipped) await skip(s.source, s.reason);
+    // A path that could not be walked counts as a file seen and failed ("0/1 files"), not as nothing.
+    summary.filesFailed += walked.errors.length;
+    summary.filesSeen += walked.errors.length;
+    summary.filesTotal = walked.files.length + walked.errors.length;
+    await store.imports.start(importId, summary.filesTotal);
     for (const file of walked.files) {
-      if (ctx.signal?.aborted) {
-        status = 'cancelled';
-        break;
-      }
-      progress('importing', total, file.path);
-      const options: SourceOptions = { channels: ctx.channels, csvMap: ctx.csvMap, report: fail };
+      if (ctx.signal?.aborted) break;
+      currentRecords = 0;
+      progress('importing', file.path);
+      const options: SourceOptions = {
+        channels: ctx.channels,
+        csvMap: ctx.csvMap,
+        report: (e) => void pendingReports.push(fail(e)),
+      };
       let source;
       try {
         source = await readSource(file, options);
@@ -114,6 +140,8 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
         try {
           for await (const doc of source.documents) {
             if (ctx.signal?.aborted) break;
+            currentRecords++;
+            if (ctx.relabel) relabelDocument(doc, ctx.relabel);
             if (written.has(doc.uid)) {
               // Idempotence: the same record in two files of one import is taken once, from the first.
               summary.documentsDuplicate++;
@@ -121,9 +149,9 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
             }
             written.add(doc.uid);
             uids.add(doc.uid);
-            await importDocument(ctx, doc, file.path, importId, summary);
+            await importDocument(ctx, doc, file.path, summary);
             summary.byFormat[source.format] = (summary.byFormat[source.format] ?? 0) + 1;
-            progress('importing', total, file.path, true);
+            progress('importing', file.path, true);
           }
           completed = !ctx.signal?.aborted;
         } finally {
@@ -131,46 +159,47 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
         }
         // Only a source read to the end may retire documents it no longer yields; a
         // channel selection reads part of an export, so nothing is retired then either.
-        if (completed && !ctx.channels?.length) removeVanished(ctx, file.path, uids);
+        if (completed && !ctx.channels?.length) {
+          const removed = await store.documents.removeVanished(file.path, uids);
+          if (removed.length) ctx.onRemoved?.(removed);
+        }
+        if (completed && ctx.channels?.length && source.channels && !source.channels.some((c) => c.selected)) {
+          summary.filesFailed++;
+          await fail({
+            source: file.path,
+            code: 'not-found',
+            reason: 'no-channel',
+            message: `No channel of the Slack export ${file.path} matches ${ctx.channels.join(', ')}; its channels are ${source.channels.slice(0, 12).map((c) => `#${c.name}`).join(', ')}${source.channels.length > 12 ? ', …' : ''}.`,
+          });
+        }
       } catch (err) {
         if (err instanceof NotImportable && file.root !== file.path) {
-          summary.skipped.push({ source: file.path, reason: err.message });
+          await skip(file.path, err.message);
         } else {
           summary.filesFailed++;
-          const { code, message } = toContractError(err);
-          fail({ source: file.path, code, message: err instanceof HindsightError ? message : `${file.path} could not be imported: ${message}` });
+          const e = toContractError(err);
+          await fail({ source: file.path, code: e.code, ...(e.reason ? { reason: e.reason } : {}), message: err instanceof HindsightError ? e.message : `${file.path} could not be imported: ${e.message}` });
         }
       }
-      summary.filesSeen++;
+      await Promise.all(pendingReports.splice(0));
+      if (!ctx.signal?.aborted || currentRecords > 0) summary.filesSeen++;
     }
-    summary.filesFailed += walked.errors.length;
-    progress('done', total, null);
+    if (ctx.signal?.aborted) summary.status = 'cancelled';
+    progress('done', null);
   } catch (err) {
-    status = 'failed';
+    summary.status = 'failed';
     throw err;
   } finally {
+    await Promise.all(pendingReports.splice(0));
     summary.durationMs = Math.round(performance.now() - started);
-    db.prepare(
-      `UPDATE imports SET finished_at = ?, status = ?, files_seen = ?, files_failed = ?, documents_added = ?,
-         documents_updated = ?, documents_unchanged = ?, chunks_written = ? WHERE id = ?`,
-    ).run(
-      new Date().toISOString(),
-      status,
-      summary.filesSeen,
-      summary.filesFailed,
-      summary.documentsAdded,
-      summary.documentsUpdated,
-      summary.documentsUnchanged,
-      summary.chunksWritten,
-      importId,
-    );
+    await store.imports.finish(importId, summary);
   }
   return summary;
 }
 
-async function importDocument(ctx: ImportContext, doc: ParsedDocument, origin: string, importId: number, summary: ImportSummary): Promise<void> {
+async function importDocument(ctx: ImportContext, doc: ParsedDocument, origin: string, summary: ImportSummary): Promise<void> {
   const contentHash = sha256(JSON.stringify([PIPELINE_VERSION, doc]));
-  const existing = findDocumentByUid(ctx.db, doc.uid);
+  const existing = await ctx.store.documents.findByUid(doc.uid);
   if (existing?.contentHash === contentHash) {
     summary.documentsUnchanged++;
     return;
@@ -179,12 +208,25 @@ async function importDocument(ctx: ImportContext, doc: ParsedDocument, origin: s
   // Embedding happens before the write transaction: the model is slow, the write is not.
   const vectors = ctx.embedPassages ? await ctx.embedPassages(chunks.map((c) => passageText(doc.title, c))) : null;
   const { entities, refs, links } = relations(doc);
-  const result = writeDocument(ctx.db, { doc, origin, contentHash, chunks, vectors, importId, entities, refs, links });
+  const result = await ctx.store.documents.write({ doc, origin, contentHash, chunks, vectors, importId: ctx.importId, entities, refs, links });
   ctx.onWritten?.(result, vectors);
   summary.chunksWritten += chunks.length;
   if (vectors) summary.chunksEmbedded += vectors.length;
   if (result.status === 'added') summary.documentsAdded++;
   else summary.documentsUpdated++;
+}
+
+/** Replaces every path the relabelling knows inside a text (messages name their files). */
+function relabelText(relabel: (path: string) => string): (s: string) => string {
+  return (s) => s.replace(/(?:[A-Za-z]:)?[\\/][^\s"'`]+/g, (p) => relabel(p));
+}
+
+/** A dropped file's document is named, and identified, by the name it was dropped with. */
+function relabelDocument(doc: ParsedDocument, relabel: (path: string) => string): void {
+  const source = relabel(doc.source);
+  if (source === doc.source) return;
+  if (doc.uid === `file:${sha256(doc.source).slice(0, 32)}`) doc.uid = `file:${sha256(source).slice(0, 32)}`;
+  doc.source = source;
 }
 
 /** Entities, the references a document answers to, and the links it makes. */
@@ -201,13 +243,6 @@ function relations(doc: ParsedDocument) {
     if (e.type === 'url') for (const r of refsFromUrl(e.name)) mention(r);
   }
   return { entities, refs: [...refs], links: [...links.values()] };
-}
-
-/** A file that no longer yields a document it yielded before: that document goes. */
-function removeVanished(ctx: ImportContext, origin: string, uids: Set<string>): void {
-  const rows = ctx.db.prepare('SELECT id, uid FROM documents WHERE origin = ?').all(origin) as Array<{ id: number; uid: string }>;
-  const gone = rows.filter((r) => !uids.has(r.uid)).map((r) => r.id);
-  if (gone.length) ctx.onRemoved?.(deleteDocuments(ctx.db, gone));
 }
 
 /**

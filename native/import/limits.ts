@@ -12,11 +12,11 @@ export const IMPORT_LIMITS = {
   /** Largest JSON, CSV or XML export read whole (Jira, GitHub, PagerDuty, ServiceNow...). */
   maxExportBytes: 100 * 1024 * 1024,
   /** Total uncompressed bytes an archive (DOCX, Slack ZIP) may expand to. Read entry by entry, never all at once. */
-  maxArchiveExpandedBytes: 4 * 1024 * 1024 * 1024,
+  maxArchiveExpandedBytes: 2 * 1024 * 1024 * 1024,
   /** Largest compression ratio of one archive entry before it is treated as a zip bomb. */
   maxCompressionRatio: 200,
-  /** Entries in one archive. */
-  maxArchiveEntries: 100_000,
+  /** Entries in one archive (a Slack export of ten years of 500 channels has ~200,000 day files). */
+  maxArchiveEntries: 250_000,
   /** Pages read from one PDF. */
   maxPdfPages: 2_000,
   /** Files one import walks (a guard against importing "/" by mistake). */

@@ -1,5 +1,5 @@
 import yauzl from 'yauzl';
-import { HindsightError } from '../common/errors.js';
+import { HindsightError, type ErrorReason } from '../common/errors.js';
 import { IMPORT_LIMITS } from './limits.js';
 
 export interface ZipEntryInfo {
@@ -90,7 +90,8 @@ function readEntries(zip: yauzl.ZipFile, what: string): Promise<Map<string, yauz
   return new Promise((resolve, reject) => {
     const byName = new Map<string, yauzl.Entry>();
     let expanded = 0;
-    const fail = (code: string, message: string) => reject(new HindsightError(code, `${what}: ${message}`));
+    let compressed = 0;
+    const fail = (code: ErrorReason, message: string) => reject(new HindsightError(code, `${what}: ${message}`));
     zip.on('error', (err: Error) => {
       // yauzl reports unsafe names ("invalid relative path", "absolute path") as errors.
       const unsafe = /relative path|absolute path|invalid characters/i.test(err.message);
@@ -98,7 +99,7 @@ function readEntries(zip: yauzl.ZipFile, what: string): Promise<Map<string, yauz
     });
     zip.on('entry', (entry: yauzl.Entry) => {
       const name = entry.fileName;
-      if (byName.size >= IMPORT_LIMITS.maxArchiveEntries) return fail('archive-too-large', `refused: more than ${IMPORT_LIMITS.maxArchiveEntries} entries.`);
+      if (byName.size >= IMPORT_LIMITS.maxArchiveEntries) return fail('zip-bomb', `refused: more than ${IMPORT_LIMITS.maxArchiveEntries.toLocaleString()} entries.`);
       if (name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes('..')) {
         return fail('unsafe-archive', `refused: entry "${name}" points outside the archive.`);
       }
@@ -107,8 +108,13 @@ function readEntries(zip: yauzl.ZipFile, what: string): Promise<Map<string, yauz
       }
       if (entry.isEncrypted()) return fail('encrypted', `refused: entry "${name}" is encrypted; export it again without a password.`);
       expanded += entry.uncompressedSize;
+      compressed += entry.compressedSize;
       if (expanded > IMPORT_LIMITS.maxArchiveExpandedBytes) {
         return fail('zip-bomb', `refused: it expands to more than ${Math.round(IMPORT_LIMITS.maxArchiveExpandedBytes / 1048576)} MB.`);
+      }
+      // Many entries that are each just under the per-entry check add up: the archive as a whole is measured too.
+      if (expanded > 64 * 1024 * 1024 && expanded / Math.max(1, compressed) > IMPORT_LIMITS.maxCompressionRatio) {
+        return fail('zip-bomb', `refused: its entries expand ${Math.round(expanded / Math.max(1, compressed))}x in all, which looks like a zip bomb.`);
       }
       if (entry.uncompressedSize > 1024 * 1024 && entry.uncompressedSize / Math.max(1, entry.compressedSize) > IMPORT_LIMITS.maxCompressionRatio) {
         return fail('zip-bomb', `refused: entry "${name}" expands ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))}x, which looks like a zip bomb.`);

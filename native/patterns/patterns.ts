@@ -1,8 +1,6 @@
 import type { DocumentKind, EntityType, Pattern, PatternsResult } from '../contract.js';
-import { filterSql } from '../search/search.js';
 import { isStopword, stem } from '../search/terms.js';
-import type { Db } from '../store/database.js';
-import { blobToVector } from '../vector/vector-index.js';
+import type { Store } from '../store/store.js';
 
 export interface PatternsOptions {
   since?: string;
@@ -36,17 +34,14 @@ interface Doc {
  * to their nearest neighbours (blended with embedding similarity when there is a model), merged
  * strongest link first into bounded clusters, each labelled by what its members share.
  */
-export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
+export async function findPatterns(store: Store, o: PatternsOptions): Promise<PatternsResult> {
   const started = performance.now();
   // The same filters as search, so that "since" means the same everywhere.
-  const f = filterSql({ kinds: o.kinds, since: o.since, until: o.until });
-  const rows = db
-    .prepare(`SELECT d.id, d.title, d.kind, d.occurred_at AS at, d.body FROM documents d WHERE ${f.sql} ORDER BY d.id`)
-    .all(...f.params) as Array<{ id: number; title: string; kind: DocumentKind; at: string | null; body: string }>;
+  const rows = (await store.documents.scan({ kinds: o.kinds, since: o.since, until: o.until })).map((d) => ({ id: d.id, title: d.title, kind: d.kind, at: d.occurredAt, body: d.body }));
 
   // People's names say who was there, not what happened: they are no theme.
   const nameWords = new Set(
-    (db.prepare(`SELECT name FROM entities WHERE type = 'person'`).pluck().all() as string[]).flatMap((n) => n.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((w) => w.length > 2),
+    (await store.entities.names('person')).flatMap((n) => n.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((w) => w.length > 2),
   );
   // Term and entity counts per document; surface forms to label with. Words are counted first
   // and stemmed once per distinct word: stemming every occurrence dominated the cost.
@@ -67,12 +62,7 @@ export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
     }
     return tf;
   });
-  const entityRows = db
-    .prepare(
-      `SELECT de.document_id AS d, e.type, e.key, e.name FROM document_entities de JOIN entities e ON e.id = de.entity_id
-       WHERE e.type IN (${ENTITY_TYPES.map(() => '?').join(',')})`,
-    )
-    .all(...ENTITY_TYPES) as Array<{ d: number; type: EntityType; key: string; name: string }>;
+  const entityRows = (await store.entities.ofDocuments('all', ENTITY_TYPES)).map((e) => ({ d: e.documentId, type: e.type, key: e.key, name: e.name }));
   const index = new Map(rows.map((r, i) => [r.id, i]));
   const entityNames = new Map<string, { type: EntityType; name: string }>();
   // Every entity of every document, for labels: an entity too common to link documents
@@ -103,7 +93,7 @@ export function findPatterns(db: Db, o: PatternsOptions): PatternsResult {
     const norm = Math.hypot(...weighted.map(([, w]) => w)) || 1;
     return { id: r.id, title: r.title, kind: r.kind, at: r.at, features: new Map(weighted.map(([f, w]) => [f, w / norm])), vector: null };
   });
-  if (o.semantic) attachDocumentVectors(db, docs);
+  if (o.semantic) await attachDocumentVectors(store, docs);
 
   // Nearest neighbours through an inverted index of features. Typed arrays and postings that
   // carry their weights keep this loop cheap at 10,000 documents.
@@ -201,20 +191,26 @@ const STOP = new Set(
   ).split(' '),
 );
 
-function attachDocumentVectors(db: Db, docs: Doc[]): void {
-  const stmt = db.prepare('SELECT embedding FROM chunks WHERE document_id = ? AND embedding IS NOT NULL').pluck();
-  for (const d of docs) {
-    const blobs = stmt.all(d.id) as Buffer[];
-    if (!blobs.length) continue;
-    let sum: Float32Array | null = null;
-    for (const b of blobs) {
-      const v = blobToVector(b);
-      sum ??= new Float32Array(v.length);
-      for (let i = 0; i < v.length; i++) sum[i]! += v[i]!;
+/** Each document's mean passage vector, read a page of documents at a time. */
+async function attachDocumentVectors(store: Store, docs: Doc[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += 512) {
+    const page = docs.slice(i, i + 512);
+    const byDoc = new Map<number, Float32Array[]>();
+    for (const v of await store.passages.vectorsOfDocuments(page.map((d) => d.id))) {
+      let list = byDoc.get(v.documentId);
+      if (!list) byDoc.set(v.documentId, (list = []));
+      list.push(v.vector);
     }
-    const norm = Math.hypot(...sum!) || 1;
-    d.vector = sum!.map((x) => x / norm);
+    for (const d of page) meanVector(d, byDoc.get(d.id) ?? []);
   }
+}
+
+function meanVector(d: Doc, vectors: Float32Array[]): void {
+  if (!vectors.length) return;
+  const sum = new Float32Array(vectors[0]!.length);
+  for (const v of vectors) for (let i = 0; i < v.length; i++) sum[i]! += v[i]!;
+  const norm = Math.hypot(...sum) || 1;
+  d.vector = sum.map((x) => x / norm);
 }
 
 function cosine(a: Float32Array, b: Float32Array): number {

@@ -1,33 +1,44 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, extname, join, normalize, relative, resolve, sep } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { API_EVENTS, type ApiEvent, type ApiEvents } from '../contract.js';
+import getRawBody from 'raw-body';
+import { API_EVENTS, type ApiEvent, type ApiEvents, type Envelope } from '../contract.js';
 import type { EngineService } from '../service/engine-service.js';
 
 export interface BridgeOptions {
   service: EngineService;
   /** The built renderer (index.html and assets). */
   staticDir: string;
-  /** Where files dropped into the browser are saved before they are imported. */
+  /** Where files dropped into the browser are saved before they are imported; emptied at start. */
   uploadDir: string;
   port: number;
   /** Fixed token (tests); random per run otherwise. */
   token?: string;
+  /** Limits (tests); defaults otherwise. */
+  limits?: Partial<typeof LIMITS>;
 }
 
 export interface Bridge {
   url: string;
   token: string;
   server: Server;
-  /** Pushes an event to every connected page. */
+  /** Pushes an event to every connected page (held until a page connects). */
   broadcast<E extends ApiEvent>(event: E, payload: ApiEvents[E]): void;
   close(): Promise<void>;
 }
 
-const MAX_JSON_BODY = 2 * 1024 * 1024;
-const MAX_UPLOAD = 512 * 1024 * 1024;
+const LIMITS = {
+  /** A call's JSON body. */
+  jsonBytes: 2 * 1024 * 1024,
+  /** One uploaded file. */
+  uploadBytes: 512 * 1024 * 1024,
+  /** Events kept while no page is connected. */
+  heldEvents: 2_000,
+};
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -42,21 +53,35 @@ const TYPES: Record<string, string> = {
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** Methods whose input names files on this machine: in browser mode they may only name uploads. */
+const PATH_METHODS = new Set(['startImport', 'previewImport']);
+
 /**
  * Browser mode: the built renderer and the contract over HTTP + Server-Sent Events, on
  * 127.0.0.1 only, behind a random per-run token that every path carries
  * (`http://127.0.0.1:PORT/<token>/…`): the page, its assets, the API and the event stream.
- * Requests with another Host (DNS rebinding) or a foreign Origin are refused.
+ * Requests with another Host (DNS rebinding) or a foreign Origin are refused. Files reach the
+ * engine only by upload: an import may name only this run's upload batches, which are deleted
+ * once imported (and at start and stop).
  */
 export async function startBridge(o: BridgeOptions): Promise<Bridge> {
+  const limits = { ...LIMITS, ...o.limits };
   const token = o.token ?? randomBytes(24).toString('base64url');
   const prefix = `/${token}/`;
   const clients = new Set<ServerResponse>();
+  const held: string[] = [];
+  const uploadRoot = resolve(o.uploadDir);
+  /** Upload batches of this run, and the imports that read them (deleted when those end). */
+  const batches = new Set<string>();
+  const importBatches = new Map<number, string[]>();
   let port = o.port;
 
+  // Uploads of an earlier run that ended without cleaning up (a crash, kill -9).
+  rmSync(uploadRoot, { recursive: true, force: true });
+
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'internal', message: (err as Error).message } });
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, error('internal', 'The request failed inside Hindsight.'));
       else res.destroy();
     });
   });
@@ -69,21 +94,46 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     if (!hostOk(req) || !tokenOk(url.pathname, prefix)) return void send(res, 404, 'Not found');
     const path = url.pathname.slice(prefix.length);
     if (path.startsWith('api/')) {
-      if (!originOk(req)) return void send(res, 403, { ok: false, error: { code: 'forbidden', message: 'Cross-origin request refused.' } });
+      if (!originOk(req)) return void send(res, 403, error('forbidden', 'Cross-origin request refused.'));
       if (path === 'api/events' && req.method === 'GET') return events(req, res);
       if (path === 'api/upload' && req.method === 'POST') return upload(req, res, url);
       const method = path.slice(4);
-      if (req.method !== 'POST') return void send(res, 405, { ok: false, error: { code: 'method-not-allowed', message: 'Use POST.' } });
-      const body = await readJson(req);
-      if (body === undefined) return void send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'The body is not JSON (or is too large).' } });
-      return void send(res, 200, await o.service.call(method, body));
+      if (req.method !== 'POST') return void send(res, 405, error('invalid-input', 'Use POST.'));
+      const body = await readJson(req, limits.jsonBytes);
+      if (!body.ok) return void send(res, body.status, error(body.status === 413 ? 'refused-input' : 'invalid-input', body.message));
+      if (PATH_METHODS.has(method)) {
+        const refused = outsideUploads(body.value);
+        if (refused) return void send(res, 403, error('forbidden', refused));
+      }
+      const envelope = await o.service.call(method, body.value);
+      if (method === 'startImport' && envelope.ok) {
+        const paths = (body.value as { paths: string[] }).paths.map((p) => resolve(p));
+        importBatches.set((envelope.value as { importId: number }).importId, paths);
+      }
+      return void send(res, 200, shownPaths(envelope));
     }
     return serveStatic(res, path);
+  }
+
+  /** Why an import input is refused: it names something other than this run's uploads. */
+  function outsideUploads(body: unknown): string | null {
+    const paths = (body as { paths?: unknown } | null)?.paths;
+    if (!Array.isArray(paths)) return null; // the contract refuses it with a proper message
+    for (const p of paths) {
+      const abs = typeof p === 'string' ? resolve(p) : '';
+      const batch = relative(uploadRoot, abs).split(sep)[0] ?? '';
+      if (!abs.startsWith(uploadRoot + sep) || !batches.has(batch)) {
+        return 'In browser mode Hindsight imports only files dropped into the page (or `hindsight import <path>` on the command line).';
+      }
+    }
+    return null;
   }
 
   function events(req: IncomingMessage, res: ServerResponse) {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', ...securityHeaders() });
     res.write(': connected\n\n');
+    // Events pushed while no page was listening (an import started before the page loaded).
+    for (const e of held.splice(0)) res.write(e);
     clients.add(res);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     req.on('close', () => {
@@ -92,25 +142,50 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     });
   }
 
-  /** Saves one dropped file (raw body) under the upload folder; its relative path is sanitised. */
+  /**
+   * Saves one dropped file (raw body) under its batch folder, streamed with a hard size limit:
+   * over it, or if the page goes away mid-upload, the partial file is removed.
+   */
   async function upload(req: IncomingMessage, res: ServerResponse, url: URL) {
     const batch = url.searchParams.get('batch') ?? '';
     const name = url.searchParams.get('path') ?? '';
     const rel = safeRelativePath(name);
     if (!/^[A-Za-z0-9_-]{6,64}$/.test(batch) || !rel) {
-      return void send(res, 400, { ok: false, error: { code: 'invalid-input', message: `Refused upload path "${name}".` } });
+      return void drainThen(req, () => send(res, 400, error('invalid-input', `Refused upload path "${name.slice(0, 200)}".`)));
     }
-    const declared = Number(req.headers['content-length'] ?? -1);
-    if (declared > MAX_UPLOAD) return void send(res, 413, { ok: false, error: { code: 'too-large', message: `${name} is larger than ${MAX_UPLOAD / 1048576} MB.` } });
-    const dest = join(o.uploadDir, batch, rel);
-    mkdirSync(dirname(dest), { recursive: true });
+    const tooLarge = () => error('refused-input', `${name} is larger than ${Math.round(limits.uploadBytes / 1048576)} MB: import it with \`hindsight import\` instead.`);
+    if (Number(req.headers['content-length'] ?? 0) > limits.uploadBytes) return void drainThen(req, () => send(res, 413, tooLarge()));
+    const dir = join(uploadRoot, batch);
+    const dest = join(dir, rel);
+    try {
+      mkdirSync(dirname(dest), { recursive: true });
+      if (existsSync(dest)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file and a folder of the same name (or the same file twice) in one drop' : 'it cannot be saved';
+      return void drainThen(req, () => send(res, 400, error('invalid-input', `Refused upload "${name.slice(0, 200)}": ${why}.`)));
+    }
+    batches.add(batch);
     let received = 0;
-    req.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > MAX_UPLOAD) req.destroy(new Error('too large'));
+    let over = false;
+    const limit = new Transform({
+      transform(chunk: Buffer, _enc, next) {
+        received += chunk.length;
+        if (received > limits.uploadBytes) {
+          over = true;
+          next(new Error('too large'));
+        } else next(null, chunk);
+      },
     });
-    await pipeline(req, createWriteStream(dest));
-    send(res, 200, { ok: true, value: { path: join(o.uploadDir, batch) } });
+    try {
+      await pipeline(req, limit, createWriteStream(dest, { flags: 'wx' }));
+    } catch {
+      rmSync(dest, { force: true });
+      if (over) return void drainThen(req, () => send(res, 413, tooLarge()));
+      if (!res.headersSent && !req.destroyed) return void send(res, 400, error('invalid-input', `The upload of ${name.slice(0, 200)} was interrupted.`));
+      return;
+    }
+    send(res, 200, { ok: true, value: { path: dir } } satisfies Envelope<{ path: string }>);
   }
 
   function serveStatic(res: ServerResponse, path: string) {
@@ -119,6 +194,26 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     if (!file.startsWith(resolve(o.staticDir) + sep) || !existsSync(file) || !statSync(file).isFile()) return void send(res, 404, 'Not found');
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...securityHeaders() });
     res.end(readFileSync(file));
+  }
+
+  /** Results and events name dropped files as the user named them, never by their upload path. */
+  function shownPaths<T>(value: T): T {
+    const text = JSON.stringify(value);
+    if (!text.includes(uploadRoot)) return value;
+    const escaped = JSON.stringify(uploadRoot + sep).slice(1, -1);
+    return JSON.parse(text.replace(new RegExp(`${escapeRegExp(escaped)}[A-Za-z0-9_-]+${escapeRegExp(JSON.stringify(sep).slice(1, -1))}?`, 'g'), '')) as T;
+  }
+
+  function removeBatchesOf(importId: number) {
+    const paths = importBatches.get(importId);
+    if (!paths) return;
+    importBatches.delete(importId);
+    for (const p of paths) {
+      const batch = relative(uploadRoot, p).split(sep)[0];
+      if (!batch || batch.startsWith('..')) continue;
+      batches.delete(batch);
+      rmSync(join(uploadRoot, batch), { recursive: true, force: true });
+    }
   }
 
   await new Promise<void>((ok, fail) => {
@@ -132,7 +227,12 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     server,
     broadcast(event, payload) {
       if (!API_EVENTS.includes(event)) return;
-      const data = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+      const data = `event: ${event}\ndata: ${JSON.stringify(shownPaths(payload))}\n\n`;
+      if (event === 'importDone') removeBatchesOf((payload as ApiEvents['importDone']).importId);
+      if (!clients.size) {
+        held.push(data);
+        if (held.length > limits.heldEvents) held.splice(0, held.length - limits.heldEvents);
+      }
       for (const c of clients) c.write(data);
     },
     close: () =>
@@ -140,6 +240,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
         for (const c of clients) c.end();
         server.close(() => ok());
         server.closeAllConnections();
+        rmSync(uploadRoot, { recursive: true, force: true });
       }),
   };
 }
@@ -150,11 +251,14 @@ function tokenOk(pathname: string, prefix: string): boolean {
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
-/** "folder/sub/file.md" stays; absolute paths, "..", drive letters and odd characters are refused. */
+/**
+ * "folder/sub/file.md" stays; absolute paths, "..", drive letters and odd characters are refused.
+ * Hidden names (".LICENSE") are kept: the import lists them as skipped instead of refusing the drop.
+ */
 export function safeRelativePath(p: string): string | null {
   if (!p || p.length > 1024 || p.includes('\0') || /^[a-zA-Z]:/.test(p) || p.startsWith('/') || p.startsWith('\\')) return null;
   const parts = p.split(/[\\/]+/).filter(Boolean);
-  if (!parts.length || parts.some((s) => s === '..' || s === '.' || s.startsWith('.'))) return null;
+  if (!parts.length || parts.some((s) => s === '..' || s === '.')) return null;
   return parts.join(sep);
 }
 
@@ -168,31 +272,60 @@ function securityHeaders(): Record<string, string> {
   };
 }
 
+function error(code: 'internal' | 'invalid-input' | 'refused-input' | 'forbidden', message: string): Envelope<never> {
+  return { ok: false, error: { code, message } };
+}
+
 function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'cache-control': 'no-store', ...securityHeaders() });
   res.end(text);
 }
 
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((ok) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_JSON_BODY) {
-        ok(undefined);
-        req.destroy();
-      } else parts.push(c);
-    });
-    req.on('end', () => {
-      try {
-        const text = Buffer.concat(parts).toString('utf8');
-        ok(text ? JSON.parse(text) : {});
-      } catch {
-        ok(undefined);
-      }
-    });
-    req.on('error', () => ok(undefined));
+/**
+ * Answers only after the request body has been read and thrown away (up to a bound): a client
+ * that is still sending when the answer comes would see a reset connection, not the answer.
+ */
+function drainThen(req: IncomingMessage, then: () => void): void {
+  let answered = false;
+  const answer = () => {
+    if (!answered) {
+      answered = true;
+      then();
+    }
+  };
+  if (req.readableEnded || req.destroyed) return answer();
+  let drained = 0;
+  const bound = 1024 * 1024 * 1024;
+  req.on('data', (c: Buffer) => {
+    drained += c.length;
+    if (drained > bound) req.destroy();
   });
+  req.once('end', answer);
+  req.once('close', answer);
+  req.resume();
+}
+
+async function readJson(req: IncomingMessage, limit: number): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
+  let text: string;
+  try {
+    text = await getRawBody(req, { limit, encoding: 'utf-8' });
+  } catch (err) {
+    const e = err as { type?: string };
+    if (e.type === 'entity.too.large') {
+      await new Promise<void>((ok) => drainThen(req, ok));
+      return { ok: false, status: 413, message: `The request is larger than ${Math.round(limit / 1048576)} MB.` };
+    }
+    return { ok: false, status: 400, message: 'The request body could not be read.' };
+  }
+  try {
+    return { ok: true, value: text ? (JSON.parse(text) as unknown) : {} };
+  } catch {
+    return { ok: false, status: 400, message: 'The request body is not JSON.' };
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

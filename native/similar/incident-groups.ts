@@ -1,5 +1,5 @@
 import type { DocumentKind } from '../contract.js';
-import type { Db } from '../store/database.js';
+import type { Store } from '../store/store.js';
 
 /**
  * How close in time two linked records of different kinds must be to be one event: the page, the
@@ -20,12 +20,10 @@ export interface IncidentGroup {
  * other and happened within days. Two postmortems that cite each other are two incidents (a
  * recurrence), so only records of different kinds are merged.
  */
-export function incidentGroups(db: Db, ids: number[]): Map<number, IncidentGroup> {
-  const info = db.prepare('SELECT id, kind, occurred_at AS at FROM documents WHERE id = ?');
-  const linked = db.prepare(
-    `SELECT r.document_id AS id FROM links l JOIN document_refs r ON r.ref = l.target WHERE l.document_id = ?
-     UNION SELECT l.document_id AS id FROM document_refs r JOIN links l ON l.target = r.ref WHERE r.document_id = ?`,
-  );
+export async function incidentGroups(store: Store, ids: number[]): Promise<Map<number, IncidentGroup>> {
+  const edges = await store.links.neighbours(ids);
+  const involved = [...new Set([...ids, ...edges.flatMap((e) => [e.from, e.to])])];
+  const info = await store.documents.summaries(involved);
   const parent = new Map<number, number>();
   const find = (x: number): number => {
     let p = parent.get(x) ?? x;
@@ -33,25 +31,17 @@ export function incidentGroups(db: Db, ids: number[]): Map<number, IncidentGroup
     parent.set(x, p);
     return p;
   };
-  const meta = new Map<number, { kind: DocumentKind; at: number | null }>();
   const get = (id: number) => {
-    let m = meta.get(id);
-    if (!m) {
-      const r = info.get(id) as { id: number; kind: DocumentKind; at: string | null } | undefined;
-      m = { kind: r?.kind ?? 'ticket', at: r?.at ? Date.parse(r.at) : null };
-      meta.set(id, m);
-    }
-    return m;
+    const r = info.get(id);
+    return { kind: (r?.kind ?? 'ticket') as DocumentKind, at: r?.occurredAt ? Date.parse(r.occurredAt) : null };
   };
-  for (const id of ids) {
-    const a = get(id);
-    for (const { id: other } of linked.all(id, id) as Array<{ id: number }>) {
-      if (other === id) continue;
-      const b = get(other);
-      if (a.kind === b.kind) continue;
-      if (a.at !== null && b.at !== null && Math.abs(a.at - b.at) > SAME_EVENT_HOURS * 3_600_000) continue;
-      parent.set(find(other), find(id));
-    }
+  for (const { from, to } of edges) {
+    if (from === to) continue;
+    const a = get(from);
+    const b = get(to);
+    if (a.kind === b.kind) continue;
+    if (a.at !== null && b.at !== null && Math.abs(a.at - b.at) > SAME_EVENT_HOURS * 3_600_000) continue;
+    parent.set(find(to), find(from));
   }
   const groups = new Map<number, number[]>();
   for (const id of parent.keys()) {

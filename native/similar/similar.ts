@@ -11,10 +11,9 @@ import type {
 } from '../contract.js';
 import { extractEntities, type FoundEntity } from '../entities/extract.js';
 import { makeSnippet, plainText } from '../search/snippet.js';
-import type { TermStats } from '../search/term-stats.js';
 import { parseQuery, stem, toFtsQuery, tokenize } from '../search/terms.js';
-import type { Db } from '../store/database.js';
-import { blobToVector, type VectorIndex } from '../vector/vector-index.js';
+import type { EntityMatch, PassageVector, Store } from '../store/store.js';
+import type { VectorIndex } from '../vector/vector-index.js';
 import { incidentGroups } from './incident-groups.js';
 
 /** What the new incident is, ready to compare. */
@@ -31,8 +30,7 @@ export interface IncidentInput {
 }
 
 export interface SimilarDeps {
-  db: Db;
-  terms: TermStats;
+  store: Store;
   semantic: { index: VectorIndex; embed: (texts: string[]) => Promise<Float32Array[]> } | null;
 }
 
@@ -93,9 +91,9 @@ interface Candidate {
  */
 export async function findSimilar(deps: SimilarDeps, input: IncidentInput): Promise<SimilarResult> {
   const started = performance.now();
-  const { db } = deps;
+  const { store } = deps;
   const passages = inputPassages(input);
-  const salient = salientTerms(deps.terms, input.text);
+  const salient = await salientTerms(store, input.text);
   const inputEntities = extractEntities(input.text).filter((e) => ENTITY_WEIGHT[e.type]);
   if (deps.semantic) {
     const missing = passages.filter((p) => !p.vector);
@@ -105,34 +103,38 @@ export async function findSimilar(deps: SimilarDeps, input: IncidentInput): Prom
     }
   }
   const exclude = new Set(input.exclude);
-  const kindOk = kindFilter(db, input.kinds);
 
   // Candidates: from words, from meaning, from shared rare entities.
   // Words in more than half the passages cannot rank (BM25 idf ~0), and unknown ones match nothing.
-  const n = deps.terms.total();
-  const lexical = lexicalScores(db, salient.filter((t) => t.df > 0 && t.df <= n / 2).map((t) => t.term));
-  const semanticHits = new Map<number, true>();
+  const n = await store.lexical.total();
+  const lexical = await lexicalScores(store, salient.filter((t) => t.df > 0 && t.df <= n / 2).map((t) => t.term));
+  const semanticHits = new Set<number>();
   if (deps.semantic) {
-    const docOf = db.prepare('SELECT document_id FROM chunks WHERE id = ?').pluck();
-    for (const p of passages) {
-      for (const h of deps.semantic.index.search(p.vector!, SEMANTIC_PER_PASSAGE)) {
-        const d = docOf.get(h.chunkId) as number | undefined;
-        if (d !== undefined) semanticHits.set(d, true);
-      }
-    }
+    const chunkHits = passages.flatMap((p) => deps.semantic!.index.search(p.vector!, SEMANTIC_PER_PASSAGE).map((h) => h.chunkId));
+    for (const d of (await store.passages.documentsOf(chunkHits)).values()) semanticHits.add(d);
   }
-  const entityInfo = entityIdf(db, inputEntities);
-  const byEntity = entityCandidates(db, entityInfo);
-  const ids = new Set([...lexical.keys(), ...semanticHits.keys(), ...byEntity]);
-  for (const id of [...ids]) if (exclude.has(id) || !kindOk(id)) ids.delete(id);
+  const entityInfo = await entityIdf(store, inputEntities);
+  const byEntity = await entityCandidates(store, entityInfo);
+  const ids = new Set([...lexical.keys(), ...semanticHits, ...byEntity]);
+  for (const id of [...ids]) if (exclude.has(id)) ids.delete(id);
+  if (input.kinds?.length) {
+    const kinds = new Set(input.kinds);
+    const info = await store.documents.summaries([...ids]);
+    for (const id of [...ids]) if (!kinds.has(info.get(id)?.kind as DocumentKind)) ids.delete(id);
+  }
 
   // Scores per candidate.
   const maxLex = Math.max(1e-9, ...[...ids].map((id) => lexical.get(id) ?? 0));
-  const vectorsOf = db.prepare('SELECT id, role, embedding FROM chunks WHERE document_id = ? AND embedding IS NOT NULL');
   const semRaw = new Map<number, number>();
   if (deps.semantic) {
+    const byDoc = new Map<number, PassageVector[]>();
+    for (const v of await store.passages.vectorsOfDocuments([...ids])) {
+      let list = byDoc.get(v.documentId);
+      if (!list) byDoc.set(v.documentId, (list = []));
+      list.push(v);
+    }
     for (const id of ids) {
-      const chunks = (vectorsOf.all(id) as Array<{ id: number; role: SectionRole; embedding: Buffer }>).map((c) => ({ role: c.role, v: blobToVector(c.embedding) }));
+      const chunks = (byDoc.get(id) ?? []).map((c) => ({ role: c.role, v: c.vector }));
       if (!chunks.length) continue;
       let sum = 0;
       let weight = 0;
@@ -151,7 +153,7 @@ export async function findSimilar(deps: SimilarDeps, input: IncidentInput): Prom
   const semFloor = semValues.length ? semValues[Math.floor(semValues.length * 0.1)]! : 0;
   const semMax = semValues.length ? semValues[semValues.length - 1]! : 1;
   const w = input.weights ?? (deps.semantic ? WEIGHTS.hybrid : WEIGHTS.lexical);
-  const entityScores = entityOverlap(db, entityInfo, [...ids]);
+  const entityScores = await entityOverlap(store, entityInfo, [...ids]);
   const scored: Candidate[] = [...ids].map((id) => {
     const lex = (lexical.get(id) ?? 0) / maxLex;
     const sem = deps.semantic ? Math.max(0, ((semRaw.get(id) ?? semFloor) - semFloor) / Math.max(1e-9, semMax - semFloor)) : null;
@@ -161,7 +163,7 @@ export async function findSimilar(deps: SimilarDeps, input: IncidentInput): Prom
   scored.sort((a, b) => b.total - a.total || a.id - b.id);
 
   // Records of one event (a postmortem, its ticket, its Slack thread) become one incident.
-  const groups = incidentGroups(db, scored.slice(0, input.limit * 4).map((c) => c.id));
+  const groups = await incidentGroups(store, scored.slice(0, input.limit * 4).map((c) => c.id));
   const seen = new Set<number>();
   const picked: Array<{ c: Candidate; members: number[] }> = [];
   for (const c of scored) {
@@ -175,7 +177,7 @@ export async function findSimilar(deps: SimilarDeps, input: IncidentInput): Prom
     picked.push({ c: { ...best, total: Math.max(best.total, c.total) }, members: (g?.members ?? [c.id]).filter((m) => m !== primary) });
   }
 
-  const incidents = picked.map(({ c, members }) => explain(deps, c, members, passages, salient, inputEntities));
+  const incidents = await Promise.all(picked.map(({ c, members }) => explain(deps, c, members, passages, salient, inputEntities)));
   // The verdict looks at the first few results only: a tenth result sharing a few words says nothing.
   const best = incidents.slice(0, 3).reduce<SimilarIncident | null>((b, i) => (!b || i.score.coverage > b.score.coverage ? i : b), null);
   const cov = best?.score.coverage ?? 0;
@@ -216,12 +218,13 @@ function inputPassages(input: IncidentInput): Passage[] {
  * idf, so that words the database has never seen weigh most). Words it has never seen cannot
  * match, but they are the strongest sign that an incident is new: the verdict's coverage counts them.
  */
-function salientTerms(stats: TermStats, text: string): Array<{ term: string; weight: number; df: number }> {
+async function salientTerms(store: Store, text: string): Promise<Array<{ term: string; weight: number; df: number }>> {
   const { terms } = parseQuery(text, 2000);
+  const wanted = new Set(terms);
   const tf = new Map<string, number>();
-  for (const t of tokenize(text)) if (terms.includes(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
-  const n = Math.max(1, stats.total());
-  const df = stats.frequencies(terms.filter((t) => t.length > 1 && !/^\d+$/.test(t)));
+  for (const t of tokenize(text)) if (wanted.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+  const n = Math.max(1, await store.lexical.total());
+  const df = await store.lexical.frequencies(terms.filter((t) => t.length > 1 && !/^\d+$/.test(t)));
   return [...df.entries()]
     .map(([term, d]) => ({ term, df: d, weight: (1 + Math.log(tf.get(term) ?? 1)) * Math.log(1 + n / (d + 0.5)) }))
     .sort((a, b) => b.weight - a.weight)
@@ -229,19 +232,13 @@ function salientTerms(stats: TermStats, text: string): Array<{ term: string; wei
 }
 
 /** BM25 per document: the sum of its two best passages (an incident rarely fits in one). */
-function lexicalScores(db: Db, terms: string[]): Map<number, number> {
+async function lexicalScores(store: Store, terms: string[]): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   const fts = toFtsQuery({ terms, phrases: [] });
   if (!fts) return out;
-  const rows = db
-    .prepare(
-      `SELECT c.document_id AS d, -f.r AS s
-       FROM (SELECT rowid, bm25(chunks_fts, 3.0, 1.0, 1.0) AS r FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY r LIMIT ?) f
-       JOIN chunks c ON c.id = f.rowid`,
-    )
-    .all(fts, LEXICAL_CANDIDATES) as Array<{ d: number; s: number }>;
+  const rows = await store.lexical.candidates(fts, {}, LEXICAL_CANDIDATES);
   const best = new Map<number, number[]>();
-  for (const r of rows) best.set(r.d, [...(best.get(r.d) ?? []), r.s].sort((a, b) => b - a).slice(0, 2));
+  for (const r of rows) best.set(r.documentId, [...(best.get(r.documentId) ?? []), r.score].sort((a, b) => b - a).slice(0, 2));
   for (const [d, s] of best) out.set(d, s[0]! + 0.5 * (s[1] ?? 0));
   return out;
 }
@@ -253,51 +250,40 @@ interface EntityInfo {
   weight: number;
 }
 
-/** The input's entities that exist in the database, weighted by kind and rarity. */
-function entityIdf(db: Db, entities: FoundEntity[]): EntityInfo[] {
+/** The input's entities that exist in the store, weighted by kind and rarity. */
+async function entityIdf(store: Store, entities: FoundEntity[]): Promise<EntityInfo[]> {
   if (!entities.length) return [];
-  const docs = Math.max(1, db.prepare('SELECT count(*) FROM documents').pluck().get() as number);
-  const find = db.prepare('SELECT e.id, count(de.document_id) AS df FROM entities e LEFT JOIN document_entities de ON de.entity_id = e.id WHERE e.type = ? AND e.key = ? GROUP BY e.id');
+  const docs = Math.max(1, await store.documents.count());
+  const found = new Map((await store.entities.lookup(entities)).map((m): [string, EntityMatch] => [`${m.type}\u0000${m.key}`, m]));
   const out: EntityInfo[] = [];
   for (const e of entities) {
-    const row = find.get(e.type, e.key) as { id: number; df: number } | undefined;
-    if (!row?.df) continue;
-    out.push({ id: row.id, type: e.type, name: e.name, weight: (ENTITY_WEIGHT[e.type] ?? 0) * Math.log(1 + docs / row.df) });
+    const row = found.get(`${e.type}\u0000${e.key}`);
+    if (!row?.documents) continue;
+    out.push({ id: row.id, type: e.type, name: e.name, weight: (ENTITY_WEIGHT[e.type] ?? 0) * Math.log(1 + docs / row.documents) });
   }
   return out;
 }
 
 /** Documents sharing a rare entity with the input (at most 5% of documents carry it). */
-function entityCandidates(db: Db, info: EntityInfo[]): number[] {
-  const docs = db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
+async function entityCandidates(store: Store, info: EntityInfo[]): Promise<number[]> {
   const rare = info.filter((e) => e.weight >= (ENTITY_WEIGHT[e.type] ?? 0) * Math.log(1 + 20));
-  if (!rare.length || !docs) return [];
-  return db
-    .prepare(`SELECT DISTINCT document_id FROM document_entities WHERE entity_id IN (${rare.map(() => '?').join(',')}) LIMIT 500`)
-    .pluck()
-    .all(...rare.map((e) => e.id)) as number[];
+  if (!rare.length) return [];
+  return store.entities.documentsNaming(rare.map((e) => e.id), 500);
 }
 
 /** Share of the input's entity weight that a document carries too. */
-function entityOverlap(db: Db, info: EntityInfo[], ids: number[]): Map<number, number> {
+async function entityOverlap(store: Store, info: EntityInfo[], ids: number[]): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (!info.length || !ids.length) return out;
   // A small input naming one entity should not get a perfect score for sharing it.
   const total = Math.max(info.reduce((s, e) => s + e.weight, 0), 6);
   const weightOf = new Map(info.map((e) => [e.id, e.weight]));
-  const rows = db
-    .prepare(`SELECT document_id AS d, entity_id AS e FROM document_entities WHERE entity_id IN (${info.map(() => '?').join(',')})`)
-    .all(...info.map((e) => e.id)) as Array<{ d: number; e: number }>;
   const wanted = new Set(ids);
-  for (const r of rows) if (wanted.has(r.d)) out.set(r.d, (out.get(r.d) ?? 0) + weightOf.get(r.e)! / total);
+  for (const r of await store.entities.mentionsOf(info.map((e) => e.id))) {
+    if (wanted.has(r.documentId)) out.set(r.documentId, (out.get(r.documentId) ?? 0) + weightOf.get(r.entityId)! / total);
+  }
   for (const [d, v] of out) out.set(d, Math.min(1, v));
   return out;
-}
-
-function kindFilter(db: Db, kinds?: DocumentKind[]): (id: number) => boolean {
-  if (!kinds?.length) return () => true;
-  const kindOf = db.prepare('SELECT kind FROM documents WHERE id = ?').pluck();
-  return (id) => kinds.includes(kindOf.get(id) as DocumentKind);
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -308,23 +294,25 @@ function dot(a: Float32Array, b: Float32Array): number {
 }
 
 /** The evidence for one result: shared entities, best passage pairs, what fixed it, links. */
-function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: Passage[], salientTerms: Array<{ term: string; weight: number; df: number }>, inputEntities: FoundEntity[]): SimilarIncident {
-  const { db } = deps;
+async function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: Passage[], salientTerms: Array<{ term: string; weight: number; df: number }>, inputEntities: FoundEntity[]): Promise<SimilarIncident> {
+  const { store } = deps;
   const salient = salientTerms.map((t) => t.term);
-  const doc = db
-    .prepare('SELECT id, title, kind, source, url, occurred_at AS occurredAt, resolved_at AS resolvedAt, metadata FROM documents WHERE id = ?')
-    .get(c.id) as { id: number; title: string; kind: DocumentKind; source: string; url: string | null; occurredAt: string | null; resolvedAt: string | null; metadata: string };
   const ids = [c.id, ...members];
-  const entities = db
-    .prepare(`SELECT DISTINCT e.type, e.key, e.name FROM document_entities de JOIN entities e ON e.id = de.entity_id WHERE de.document_id IN (${ids.map(() => '?').join(',')})`)
-    .all(...ids) as Array<{ type: EntityType; key: string; name: string }>;
+  const docs = await store.documents.summaries(ids);
+  const doc = docs.get(c.id)!;
+  const seenEntity = new Set<string>();
+  const entities = (await store.entities.ofDocuments(ids)).filter((e) => {
+    const k = `${e.type}\u0000${e.key}`;
+    return !seenEntity.has(k) && !!seenEntity.add(k);
+  });
   const inputKeys = new Set(inputEntities.map((e) => `${e.type}\u0000${e.key}`));
   const shared = entities.filter((e) => inputKeys.has(`${e.type}\u0000${e.key}`));
   const names = (t: EntityType) => shared.filter((e) => e.type === t).map((e) => e.name);
 
-  const chunks = db
-    .prepare(`SELECT id, heading, role, text, embedding FROM chunks WHERE document_id IN (${ids.map(() => '?').join(',')}) ORDER BY document_id = ? DESC, ord`)
-    .all(...ids, c.id) as Array<{ id: number; heading: string; role: SectionRole; text: string; embedding: Buffer | null }>;
+  // The incident's own record first, then the records merged into it.
+  const passageRows = (await store.passages.ofDocuments(ids)).sort((a, b) => Number(b.documentId === c.id) - Number(a.documentId === c.id));
+  const vectors = deps.semantic ? await store.passages.vectors(passageRows.map((p) => p.id)) : new Map<number, Float32Array>();
+  const chunks = passageRows.map((p) => ({ ...p, embedding: vectors.get(p.id) ?? null }));
   const salientStems = new Set(salient.map(stem));
   // Each passage's words once, not once per input passage.
   const chunkStems = chunks.map((ch) => new Set(tokenize(ch.text).map(stem)));
@@ -338,7 +326,7 @@ function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: P
       const chTerms = chunkStems[ci]!;
       const sharedTerms = [...p.terms].filter((t) => chTerms.has(t) && salientStems.has(t));
       const sim = deps.semantic && p.vector && ch.embedding
-        ? compat(p.role, ch.role) * dot(p.vector, blobToVector(ch.embedding))
+        ? compat(p.role, ch.role) * dot(p.vector, ch.embedding)
         : compat(p.role, ch.role) * (sharedTerms.length / Math.max(1, Math.min(p.terms.size, chTerms.size, 12)));
       if (!best || sim > best.sim) best = { chunk: ch, sim, shared: sharedTerms };
     }
@@ -355,21 +343,19 @@ function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: P
   pairs.sort((a, b) => b.similarity - a.similarity);
 
   const fix = chunks.find((ch) => ch.role === 'resolution') ?? chunks.find((ch) => ch.role === 'action_items');
-  const meta = JSON.parse(doc.metadata) as Record<string, unknown>;
+  const meta = doc.metadata;
   const resolution = fix
     ? { text: clip(plainText(fix.text.replace(/^(#{1,6}\s+[^\n]*\n+)+/, '')), 500), heading: fix.heading }
     : typeof meta.resolution === 'string' && meta.resolution
       ? { text: `Resolved as ${meta.resolution}.`, heading: 'Resolution' }
       : null;
-  const timeToResolve = timeToResolveMinutes(db, ids);
+  const timeToResolve = timeToResolveMinutes(ids.map((id) => docs.get(id)).filter((d) => d !== undefined));
   const related: RelatedRecord[] = [
-    ...members.map((m) => ({ ...(db.prepare('SELECT id AS documentId, title, kind FROM documents WHERE id = ?').get(m) as Omit<RelatedRecord, 'relation'>), relation: 'same incident' })),
-    ...(db
-      .prepare(
-        `SELECT DISTINCT d.id AS documentId, d.title, d.kind, l.relation FROM links l JOIN document_refs r ON r.ref = l.target JOIN documents d ON d.id = r.document_id
-         WHERE l.document_id = ? AND d.id != ? LIMIT 10`,
-      )
-      .all(c.id, c.id) as RelatedRecord[]).filter((r) => !members.includes(r.documentId)),
+    ...members.flatMap((m) => {
+      const d = docs.get(m);
+      return d ? [{ documentId: d.id, title: d.title, kind: d.kind, relation: 'same incident' }] : [];
+    }),
+    ...(await store.links.outgoing(c.id, 10)).filter((r) => !members.includes(r.documentId)),
   ];
   const score: ScoreBreakdown = {
     semantic: c.semantic === null ? null : round(c.semantic),
@@ -395,11 +381,10 @@ function explain(deps: SimilarDeps, c: Candidate, members: number[], passages: P
 }
 
 /** From occurrence to resolution, from the first record of the incident that knows both. */
-function timeToResolveMinutes(db: Db, ids: number[]): number | null {
-  for (const id of ids) {
-    const r = db.prepare('SELECT occurred_at AS o, resolved_at AS r FROM documents WHERE id = ?').get(id) as { o: string | null; r: string | null };
-    if (r.o && r.r) {
-      const m = (Date.parse(r.r) - Date.parse(r.o)) / 60000;
+function timeToResolveMinutes(records: Array<{ occurredAt: string | null; resolvedAt: string | null }>): number | null {
+  for (const r of records) {
+    if (r.occurredAt && r.resolvedAt) {
+      const m = (Date.parse(r.resolvedAt) - Date.parse(r.occurredAt)) / 60000;
       if (m >= 0 && m < 60 * 24 * 365) return Math.round(m);
     }
   }

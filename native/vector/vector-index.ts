@@ -1,7 +1,7 @@
 import hnswlib from 'hnswlib-node';
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { sha256, sha256FileSync } from '../common/hash.js';
-import type { Db } from '../store/database.js';
+import type { PassageStore } from '../store/store.js';
 import type { IndexState } from '../contract.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -53,19 +53,25 @@ export class VectorIndex {
     this.index = new HierarchicalNSW('cosine', dims);
   }
 
-  /** Opens the index at `path` for the vectors of `modelId` in `db`, repairing it as needed. */
-  static open(db: Db, path: string, modelId: string, dims: number): VectorIndex {
+  /**
+   * Opens the index at `path` for the vectors of `modelId` in the store, repairing it as needed.
+   * A read-only store gets an index it never saves (the folder may not be writable).
+   */
+  static async open(passages: PassageStore, path: string, modelId: string, dims: number, options: { readOnly?: boolean } = {}): Promise<VectorIndex> {
     const vi = new VectorIndex(path, modelId, dims);
-    vi.health = vi.load(db);
+    vi.readOnly = options.readOnly ?? false;
+    vi.health = await vi.load(passages);
     return vi;
   }
+
+  private readOnly = false;
 
   get size(): number {
     return this.live.size;
   }
 
-  private load(db: Db): IndexState['health'] {
-    const dbIds = (db.prepare('SELECT id FROM chunks WHERE embedding IS NOT NULL ORDER BY id').pluck().all() as number[]);
+  private async load(passages: PassageStore): Promise<IndexState['health']> {
+    const dbIds = await passages.embeddedIds();
     const manifest = readManifest(this.path);
     const fileOk = manifest && manifest.modelId === this.modelId && manifest.dims === this.dims && fileMatches(this.path, manifest);
     if (fileOk) {
@@ -79,7 +85,7 @@ export class VectorIndex {
         const gone = [...this.live].filter((id) => !want.has(id));
         this.remove(gone);
         const missing = dbIds.filter((id) => !this.live.has(id));
-        this.addFromDb(db, missing);
+        await this.addFromStore(passages, missing);
         this.save();
         return 'repaired';
       } catch {
@@ -87,25 +93,25 @@ export class VectorIndex {
       }
     }
     const hadFile = existsSync(this.path);
-    this.rebuild(db, dbIds);
+    await this.rebuild(passages, dbIds);
     if (dbIds.length) this.save();
     return hadFile || dbIds.length ? 'rebuilt' : 'absent';
   }
 
-  private rebuild(db: Db, ids: number[]): void {
+  private async rebuild(passages: PassageStore, ids: number[]): Promise<void> {
     this.index = new HierarchicalNSW('cosine', this.dims);
     this.index.initIndex({ maxElements: Math.max(1024, Math.ceil(ids.length * 1.25)), m: M, efConstruction: EF_CONSTRUCTION, randomSeed: 42 });
     this.index.setEf(EF_SEARCH);
     this.live.clear();
     this.deleted.clear();
-    this.addFromDb(db, ids);
+    await this.addFromStore(passages, ids);
   }
 
-  private addFromDb(db: Db, ids: number[]): void {
-    const stmt = db.prepare('SELECT embedding FROM chunks WHERE id = ?').pluck();
-    for (const id of ids) {
-      const blob = stmt.get(id) as Buffer | null;
-      if (blob) this.add(id, blobToVector(blob));
+  /** Vectors read in pages: a rebuild of a million passages does not hold them all at once. */
+  private async addFromStore(passages: PassageStore, ids: number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 4096) {
+      const page = await passages.vectors(ids.slice(i, i + 4096));
+      for (const [id, v] of page) this.add(id, v);
     }
   }
 
@@ -149,6 +155,7 @@ export class VectorIndex {
 
   /** Writes the index and its manifest (temp file + rename, so a crash leaves the old pair or none). */
   save(): void {
+    if (this.readOnly) return;
     if (!this.dirty && existsSync(this.path)) return;
     if (!this.live.size && !this.deleted.size) {
       rmSync(this.path, { force: true });
@@ -211,15 +218,4 @@ function fileMatches(path: string, m: Manifest): boolean {
 
 function checksum(sortedIds: number[]): string {
   return sha256(Buffer.from(new Float64Array(sortedIds).buffer));
-}
-
-export function vectorToBlob(v: Float32Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
-
-export function blobToVector(b: Buffer): Float32Array {
-  // Copy: the Buffer may share a pool and need not be 4-byte aligned.
-  const out = new Float32Array(b.byteLength / 4);
-  new Uint8Array(out.buffer).set(b);
-  return out;
 }

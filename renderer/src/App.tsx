@@ -89,9 +89,10 @@ export function App({ transport }: { transport: Transport }) {
       else if (command === 'view-patterns') navigate({ view: 'patterns' });
       else if (command === 'import-files') fileInput.current?.click();
     });
-    const offRestart = api.on('engineRestarted', ({ reason }) => {
-      toast(`The engine restarted (${reason}). Your data is safe; repeat what you were doing.`, 'error');
-      refreshStats();
+    const offRestart = api.on('engineState', ({ state, reason }) => {
+      if (state === 'restarting') toast(`The engine is restarting (${reason}). Your data is safe; repeat what you were doing.`, 'error');
+      else if (state === 'stopped') toast(reason ?? 'The engine stopped. Restart Hindsight.', 'error');
+      else refreshStats();
     });
     return () => {
       offMenu();

@@ -9,7 +9,8 @@ class FakeChild extends EventEmitter {
     super();
     setImmediate(() => this.emit('message', { ready: true }));
   }
-  postMessage(m: { id: number; method: string }) {
+  postMessage(m: { id: number; method: string } | { shutdown: true }) {
+    if ('shutdown' in m) return void setImmediate(() => this.emit('message', { closed: true }));
     const value = this.answer(m);
     if (value !== undefined) setImmediate(() => this.emit('message', { id: m.id, envelope: { ok: true, value } }));
   }
@@ -27,17 +28,17 @@ describe('engine host', () => {
   it('forwards calls and events', async () => {
     const onEvent = vi.fn();
     let child!: FakeChild;
-    const host = new EngineHost({ fork: () => (child = new FakeChild((m) => `answer to ${m.method}`)) as unknown as ChildLike, onEvent, onRestart: vi.fn() });
+    const host = new EngineHost({ fork: () => (child = new FakeChild((m) => `answer to ${m.method}`)) as unknown as ChildLike, onEvent, onState: vi.fn() });
     host.start();
     expect(await host.call('stats', {})).toEqual({ ok: true, value: 'answer to stats' });
     child.emit('message', { event: 'importProgress', payload: { importId: 1 } });
     expect(onEvent).toHaveBeenCalledWith('importProgress', { importId: 1 });
-    host.stop();
+    await host.stop();
   });
 
   it('restarts a crashed engine, fails the lost calls clearly, and says so', async () => {
     const children: FakeChild[] = [];
-    const onRestart = vi.fn();
+    const onState = vi.fn();
     const host = new EngineHost({
       // The first engine never answers (it will crash); the next one answers.
       fork: () => {
@@ -46,7 +47,7 @@ describe('engine host', () => {
         return c as unknown as ChildLike;
       },
       onEvent: vi.fn(),
-      onRestart,
+      onState,
       restartDelayMs: 5,
     });
     host.start();
@@ -54,12 +55,12 @@ describe('engine host', () => {
     const lost = host.call('search', { query: 'x' });
     await new Promise((r) => setImmediate(r));
     children[0]!.crash();
-    expect(await lost).toMatchObject({ ok: false, error: { code: 'engine-restarted' } });
+    expect(await lost).toMatchObject({ ok: false, error: { code: 'engine-unavailable', message: expect.stringMatching(/exit code 139/) } });
     await new Promise((r) => setTimeout(r, 30));
-    expect(onRestart).toHaveBeenCalledWith(expect.stringMatching(/exit code 139/));
+    expect(onState).toHaveBeenCalledWith({ state: 'restarting', reason: expect.stringMatching(/exit code 139/) });
     expect(children).toHaveLength(2);
     expect(await host.call('stats', {})).toEqual({ ok: true, value: 'ok stats' });
-    host.stop();
+    await host.stop();
     expect(children[1]!.killed).toBe(true);
   });
 });

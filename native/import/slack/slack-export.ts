@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { HindsightError } from '../../common/errors.js';
+import { HindsightError, toContractError } from '../../common/errors.js';
 import type { ImportFileError, SlackChannelInfo } from '../../contract.js';
 import { ref } from '../../entities/refs.js';
 import type { FileTree } from '../file-tree.js';
@@ -176,7 +176,7 @@ export class SlackExport {
     // Archives inside the export are never opened (each would be another expansion to police).
     for (const f of this.tree.files) {
       if (/\.(zip|tar|tgz|gz|7z|rar)$/i.test(f.path)) {
-        report({ source: this.tree.name(f.path), code: 'nested-archive', message: `${this.tree.name(f.path)} is an archive inside the export; it was not opened. Extract it and import it on its own.` });
+        report({ source: this.tree.name(f.path), code: 'refused-input', reason: 'nested-archive', message: `${this.tree.name(f.path)} is an archive inside the export; it was not opened. Extract it and import it on its own.` });
       }
     }
     for (const { meta, files } of this.filesByChannel().values()) {
@@ -187,13 +187,13 @@ export class SlackExport {
         try {
           data = await this.readJson(path);
         } catch (err) {
-          report({ source: this.tree.name(path), code: (err as HindsightError).code ?? 'bad-json', message: (err as Error).message });
+          report({ source: this.tree.name(path), ...toContractError(err) });
           continue;
         }
         // A file holding one message object (API dumps) is a list of one.
         if (data && typeof data === 'object' && !Array.isArray(data) && typeof (data as SlackMessage).ts === 'string') data = [data];
         if (!Array.isArray(data)) {
-          report({ source: this.tree.name(path), code: 'bad-format', message: `${this.tree.name(path)} is not a list of Slack messages.` });
+          report({ source: this.tree.name(path), code: 'refused-input', reason: 'bad-format', message: `${this.tree.name(path)} is not a list of Slack messages.` });
           continue;
         }
         for (const m of data as SlackMessage[]) {

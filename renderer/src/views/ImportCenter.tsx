@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ImportPreview, ImportProgress, ImportSummary, ContractError, SlackChannelInfo } from '../../../native/contract';
+import { ERROR_CODE_LIST, type ImportPreview, type ImportProgress, type ImportSummary, type ContractError, type SlackChannelInfo } from '../../../native/contract';
 import { CloseIcon } from '../components/icons';
 import { eta } from '../lib/format';
 import type { Transport } from '../transport';
@@ -61,7 +61,7 @@ export function useImports(transport: Transport, onChange: () => void, toast: (m
         const { importId } = await api.startImport({ paths, channels });
         update(key, { importId, stage: 'running' });
       } catch (e) {
-        update(key, { stage: 'failed', failure: { code: 'failed', message: (e as Error).message } });
+        update(key, { stage: 'failed', failure: { code: errorCode(e), message: (e as Error).message } });
       }
     },
     [api, update],
@@ -82,7 +82,7 @@ export function useImports(transport: Transport, onChange: () => void, toast: (m
           if (slack) update(key, { stage: 'choosing', choice: { paths, channels: slack.channels!, source: slack.source } });
           else await start(key, paths);
         } catch (e) {
-          update(key, { stage: 'failed', failure: { code: 'failed', message: (e as Error).message } });
+          update(key, { stage: 'failed', failure: { code: errorCode(e), message: (e as Error).message } });
           toast((e as Error).message, 'error');
         }
       })();
@@ -227,4 +227,10 @@ function ChannelChooser({ job, onDone }: { job: ImportJob; onDone(channels: stri
       </div>
     </div>
   );
+}
+
+/** The contract code an API call failed with (internal when it is not one). */
+function errorCode(e: unknown): ContractError['code'] {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && (ERROR_CODE_LIST as readonly string[]).includes(code) ? (code as ContractError['code']) : 'internal';
 }

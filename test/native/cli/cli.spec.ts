@@ -34,15 +34,18 @@ describe('hindsight CLI', () => {
     expect(r.stderr).toBe('');
   });
 
-  it('exits 1 on a fatal error with a readable message', () => {
+  it('exits 64 on a usage error with one readable line and a hint, never a schema dump', () => {
     const r = runCli(['--db', db, 'search']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/Give a query/);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(/missing required argument 'query'/);
     const bad = runCli(['--db', db, 'search', 'x', '--limit', 'lots']);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/--limit must be a whole number/);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toMatch(/^hindsight: --limit must be a number \(got "lots"\)\.$/m);
     const unknown = runCli(['--db', db, 'frobnicate']);
-    expect(unknown.stderr).toMatch(/Unknown command "frobnicate"/);
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
+    expect(unknown.stderr).toMatch(/hindsight --help/);
+    for (const x of [r, bad, unknown]) expect(x.stderr).not.toMatch(/ZodError|"code":|at .*\.ts:\d+/);
   });
 
   it('searches with --json: every hit names id, title, kind, score and source', () => {
@@ -93,14 +96,19 @@ describe('hindsight CLI', () => {
     raw.pragma('user_version = 9999');
     raw.close();
     const r = runCli(['--db', path, 'stats']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(74);
     expect(r.stderr).toMatch(/newer version of Hindsight/);
+    expect(r.stderr).toMatch(/Update Hindsight to open it/);
   });
 
   it('prints help', () => {
     const r = runCli(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/hindsight \[--db <file>\] <command>/);
+    expect(r.stdout).toMatch(/Usage: hindsight \[options\] \[command\]/);
+    for (const c of ['import', 'search', 'similar', 'patterns', 'experts', 'show', 'stats', 'reindex', 'serve', 'model']) expect(r.stdout).toContain(c);
+    const sub = runCli(['search', '--help']);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toMatch(/--since <date>/);
   });
 });
 
@@ -141,7 +149,9 @@ describe('hindsight CLI: exports, show, similar, patterns, experts', () => {
     const json = JSON.parse(runCli(['--db', db2, 'similar', '--text', 'Kafka metrics missing from Prometheus', '--json', '-n', '2']).stdout);
     expect(json.incidents).toHaveLength(2);
     expect(json.incidents[0].score).toEqual(expect.objectContaining({ lexical: expect.any(Number), entities: expect.any(Number), coverage: expect.any(Number) }));
-    expect(runCli(['--db', db2, 'similar']).stderr).toMatch(/exactly one of --text/);
+    const none = runCli(['--db', db2, 'similar']);
+    expect(none.stderr).toMatch(/Give exactly one of --text, --file or --id\./);
+    expect(none.code).toBe(64);
   });
 
   it('prints patterns and experts', () => {

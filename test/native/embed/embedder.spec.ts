@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Embedder } from '../../../native/embed/embedder.js';
 import { locateModel } from '../../../native/embed/model-locator.js';
-import { Engine } from '../../../native/engine.js';
+import { TestApi } from '../../support/api.js';
 import { ensureTinyModel } from '../../support/generated-models.js';
 import { tempDir } from '../../support/temp.js';
 
@@ -85,18 +85,18 @@ describe('model changes', () => {
     const dbPath = join(dir, 'switch.db');
     const doc = join(dir, 'doc.md');
     writeFileSync(doc, '# Redis failover\n\n## Root cause\n\nSentinel promoted a lagging replica.\n');
-    const first = await Engine.open({ dbPath, models: { roots: [models], preferred: 'gte-small', allowUnverified: true } });
+    const first = await TestApi.open({ dbPath, models: { roots: [models], preferred: 'gte-small', allowUnverified: true } });
     await first.import({ paths: [doc] });
-    expect(first.stats().index.embedded).toBeGreaterThan(0);
+    expect((await first.stats()).index.embedded).toBeGreaterThan(0);
     await first.close();
 
     const other = ensureTinyModel(join(dir, 'other-models'), 32);
-    const second = await Engine.open({ dbPath, models: { roots: [other], preferred: 'gte-small', allowUnverified: true } });
-    expect(second.stats().index).toMatchObject({ embedded: 0 });
-    expect(second.pendingCount()).toBeGreaterThan(0);
+    const second = await TestApi.open({ dbPath, models: { roots: [other], preferred: 'gte-small', allowUnverified: true } });
+    expect((await second.stats()).index).toMatchObject({ embedded: 0 });
+    expect((await second.stats()).index.pending).toBeGreaterThan(0);
     const r = await second.reindex();
     expect(r.embedded).toBeGreaterThan(0);
-    expect(second.pendingCount()).toBe(0);
+    expect((await second.stats()).index.pending).toBe(0);
     const hit = await second.search({ query: 'replica promoted by sentinel' });
     expect(hit.mode).toBe('hybrid');
     expect(hit.hits[0]!.title).toBe('Redis failover');

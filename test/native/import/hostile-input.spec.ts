@@ -1,7 +1,7 @@
 import { openSync, closeSync, ftruncateSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../native/engine.js';
+import { TestApi } from '../../support/api.js';
 import { buildPdf } from '../../support/pdf-writer.js';
 import { buildZip } from '../../support/zip-writer.js';
 import { tempDir } from '../../support/temp.js';
@@ -29,27 +29,27 @@ const CATALOGUE: Array<{ name: string; data: () => Buffer; code: string; message
 describe('hostile and broken files', () => {
   const dir = tempDir();
   const files = join(dir, 'files');
-  let engine: Engine;
+  let engine: TestApi;
 
   beforeAll(async () => {
     mkdirSync(files);
     writeFileSync(join(files, 'good.md'), '# Good postmortem\n\n## Root cause\n\nThe disk filled up with audit logs.\n');
-    engine = await Engine.open({ dbPath: join(dir, 'h.db'), models: NO_MODEL });
+    engine = await TestApi.open({ dbPath: join(dir, 'h.db'), models: NO_MODEL });
   });
   afterAll(() => engine.close());
 
   it.each(CATALOGUE)('$name fails alone with a clear error and leaves the database unchanged', async ({ name, data, code, message }) => {
     const path = join(files, name);
     writeFileSync(path, data());
-    const before = engine.stats();
+    const before = (await engine.stats());
     const s = await engine.import({ paths: [path] });
     expect(s.filesFailed).toBe(1);
     expect(s.errors).toHaveLength(1);
     expect(s.errors[0]!.source).toBe(path);
-    expect(s.errors[0]!.code).toBe(code);
+    expect(s.errors[0]!.reason ?? s.errors[0]!.code).toBe(code);
     expect(s.errors[0]!.message).toMatch(message);
     expect(s.errors[0]!.message).toContain(path);
-    const after = engine.stats();
+    const after = (await engine.stats());
     expect([after.documents, after.chunks]).toEqual([before.documents, before.chunks]);
   });
 
@@ -59,7 +59,7 @@ describe('hostile and broken files', () => {
     ftruncateSync(fd, 500 * 1024 * 1024); // sparse: costs no disk
     closeSync(fd);
     const s = await engine.import({ paths: [path] });
-    expect(s.errors[0]).toMatchObject({ source: path, code: 'too-large' });
+    expect(s.errors[0]).toMatchObject({ source: path, code: 'refused-input', reason: 'too-large' });
     expect(s.errors[0]!.message).toMatch(/500 MB/);
   });
 
@@ -69,9 +69,11 @@ describe('hostile and broken files', () => {
     expect(s.errors.map((e) => e.code)).toContain('not-found');
     // Only files with importable extensions are picked up from a folder (image.png is skipped).
     expect(s.errors.some((e) => e.source.endsWith('image.png'))).toBe(false);
+    // ...but it is listed as skipped, with the reason.
+    expect(s.skipped).toContainEqual({ source: join(files, 'image.png'), reason: 'not a kind of file Hindsight imports (.png)' });
     expect(s.filesFailed).toBe(s.errors.length);
-    const stored = engine.db.prepare('SELECT count(*) FROM import_errors WHERE import_id = ?').pluck().get(s.importId);
-    expect(stored).toBe(s.errors.length);
+    const stored = engine.db.prepare(`SELECT outcome, count(*) AS n FROM import_issues WHERE import_id = ? GROUP BY outcome ORDER BY outcome`).all(s.importId);
+    expect(stored).toEqual([{ outcome: 'failed', n: s.errors.length }, { outcome: 'skipped', n: s.skipped.length }]);
     const hits = await engine.search({ query: 'audit logs disk' });
     expect(hits.hits[0]?.title).toBe('Good postmortem');
   });

@@ -1,17 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../native/engine.js';
+import { TestApi } from '../../support/api.js';
 import { CORPUS, NO_MODEL } from '../../support/generated-models.js';
 import { tempDir } from '../../support/temp.js';
 
 const dir = tempDir();
 
 describe('links between records, entity filters and show', () => {
-  let engine: Engine;
+  let engine: TestApi;
   const ts = '1700000000.000100';
   beforeAll(async () => {
-    engine = await Engine.open({ dbPath: join(dir, 'l.db'), models: NO_MODEL });
+    engine = await TestApi.open({ dbPath: join(dir, 'l.db'), models: NO_MODEL });
     // A postmortem citing a Jira key, a PagerDuty incident and a Slack thread permalink...
     writeFileSync(join(dir, 'pm.md'), [
       '# Payments outage 2023-11-14',
@@ -41,27 +41,27 @@ describe('links between records, entity filters and show', () => {
 
   const idOf = (title: string) => engine.db.prepare('SELECT id FROM documents WHERE title LIKE ?').pluck().get(`${title}%`) as number;
 
-  it('resolves a postmortem\'s mentions of a ticket, a PagerDuty incident and a Slack thread', () => {
-    const doc = engine.show(idOf('Payments outage'))!;
+  it('resolves a postmortem\'s mentions of a ticket, a PagerDuty incident and a Slack thread', async () => {
+    const doc = (await engine.show(idOf('Payments outage')))!;
     const resolved = doc.links.filter((l) => l.direction === 'out' && l.documentId).map((l) => l.title);
     expect(resolved).toEqual(expect.arrayContaining(['PAY-7: payments-api 503s', 'PD-9: payments-api error rate', expect.stringMatching(/^#inc-payments: pgbouncer/)]));
   });
 
-  it('shows links both ways, with the tracker\'s relation', () => {
-    const pay3 = engine.show(idOf('PAY-3'))!;
+  it('shows links both ways, with the tracker\'s relation', async () => {
+    const pay3 = (await engine.show(idOf('PAY-3')))!;
     expect(pay3.links).toContainEqual(expect.objectContaining({ direction: 'in', relation: 'duplicates', documentId: idOf('PAY-7') }));
-    const pay7 = engine.show(idOf('PAY-7'))!;
+    const pay7 = (await engine.show(idOf('PAY-7')))!;
     expect(pay7.links).toContainEqual(expect.objectContaining({ direction: 'in', relation: 'mentions', documentId: idOf('Payments outage') }));
   });
 
-  it('stores entities and shows them with the document', () => {
-    const doc = engine.show(idOf('Payments outage'))!;
+  it('stores entities and shows them with the document', async () => {
+    const doc = (await engine.show(idOf('Payments outage')))!;
     const e = (type: string) => doc.entities.filter((x) => x.type === type).map((x) => x.name);
     expect(e('service')).toContain('payments-api');
     expect(e('error')).toContain('HTTP 503 Service Unavailable');
     expect(e('technology')).toEqual(expect.arrayContaining(['PostgreSQL']));
     expect(e('ticket')).toContain('PAY-7');
-    expect(engine.show(999_999)).toBeNull();
+    expect(await engine.show(999_999)).toBeNull();
   });
 
   it('filters search by service, person and error', async () => {
@@ -78,7 +78,7 @@ describe('links between records, entity filters and show', () => {
 
 describe('the whole corpus in one import', () => {
   it('imports every format in ../shared/corpus, with a summary per format, and finds them by content', async () => {
-    const engine = await Engine.open({ dbPath: join(dir, 'all.db'), models: NO_MODEL });
+    const engine = await TestApi.open({ dbPath: join(dir, 'all.db'), models: NO_MODEL });
     try {
       const s = await engine.import({ paths: [CORPUS] });
       expect(s.errors).toEqual([]);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../native/engine.js';
+import { TestApi } from '../../support/api.js';
 import { tempDir } from '../../support/temp.js';
 import { NO_MODEL } from '../../support/generated-models.js';
 
@@ -35,7 +35,7 @@ const ONE_OFFS = [
 ];
 
 describe('patterns', () => {
-  let engine: Engine;
+  let engine: TestApi;
   beforeAll(async () => {
     const folder = join(dir, 'pms');
     mkdirSync(folder);
@@ -48,7 +48,7 @@ describe('patterns', () => {
       n++;
     }
     ONE_OFFS.forEach((t, i) => writeFileSync(join(folder, `oneoff-${i}.md`), `---\ndate: 2023-0${i + 1}-01\n---\n# One-off ${i}\n\n## Summary\n\n${t}\n`));
-    engine = await Engine.open({ dbPath: join(dir, 'p.db'), models: NO_MODEL });
+    engine = await TestApi.open({ dbPath: join(dir, 'p.db'), models: NO_MODEL });
     await engine.import({ paths: [folder] });
   });
   afterAll(() => engine.close());

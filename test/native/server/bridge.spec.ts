@@ -16,7 +16,8 @@ describe('upload paths', () => {
     ['/etc/passwd', null],
     ['C:\\Windows\\x', null],
     ['a/../../b', null],
-    ['.hidden/x', null],
+    // Hidden files are kept: the import lists them as skipped rather than refusing the whole drop.
+    ['.hidden/x', join('.hidden', 'x')],
     ['', null],
     ['a\0b', null],
   ])('%s → %s', (input, out) => expect(safeRelativePath(input)).toBe(out));
@@ -30,7 +31,7 @@ describe('engine service and HTTP bridge', () => {
     const stat = join(dir, 'static');
     mkdirSync(stat);
     writeFileSync(join(stat, 'index.html'), '<!doctype html><title>t</title>');
-    service = await EngineService.open({ dbPath: join(dir, 'b.db'), shell: 'browser', version: '1.2.3', models: NO_MODEL }, (e) => events.push(e));
+    service = await EngineService.open({ dbPath: join(dir, 'b.db'), shell: 'browser', version: '1.2.3', models: NO_MODEL, eager: true }, (e) => events.push(e));
     bridge = await startBridge({ service, staticDir: stat, uploadDir: join(dir, 'uploads'), port: 0 });
   });
   afterAll(async () => {
@@ -39,13 +40,13 @@ describe('engine service and HTTP bridge', () => {
   });
 
   it('answers unknown methods and bad input with error envelopes, never a stack', async () => {
-    expect(await service.call('dropTables', {})).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
-    expect(await service.call('__proto__', {})).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    expect(await service.call('dropTables', {})).toMatchObject({ ok: false, error: { code: 'invalid-input', reason: 'unknown-method' } });
+    expect(await service.call('__proto__', {})).toMatchObject({ ok: false, error: { code: 'invalid-input', reason: 'unknown-method' } });
     const bad = await service.call('search', { query: 7 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(JSON.stringify(bad)).not.toMatch(/at .*\.ts:\d+/);
     expect(await service.call('appInfo', {})).toMatchObject({ ok: true, value: { version: '1.2.3', shell: 'browser', demo: false } });
-    expect(await service.call('importSample', {})).toMatchObject({ ok: false, error: { code: 'no-sample' } });
+    expect(await service.call('importSample', {})).toMatchObject({ ok: false, error: { code: 'not-found', reason: 'no-sample' } });
   });
 
   it('serves the page and the API only under its token, on 127.0.0.1', async () => {

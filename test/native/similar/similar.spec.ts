@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../native/engine.js';
+import { TestApi } from '../../support/api.js';
 import { CORPUS, NO_MODEL } from '../../support/generated-models.js';
 import { tempDir } from '../../support/temp.js';
 
@@ -9,9 +9,9 @@ const dir = tempDir();
 const pm = (rel: string) => join(CORPUS, 'postmortems', rel);
 
 describe('similar past incidents over the real postmortems', () => {
-  let engine: Engine;
+  let engine: TestApi;
   beforeAll(async () => {
-    engine = await Engine.open({ dbPath: join(dir, 's.db'), models: NO_MODEL });
+    engine = await TestApi.open({ dbPath: join(dir, 's.db'), models: NO_MODEL });
     await engine.import({ paths: [join(CORPUS, 'postmortems')] });
   });
   afterAll(() => engine.close());
@@ -39,7 +39,7 @@ describe('similar past incidents over the real postmortems', () => {
     expect(top.title).toBe('CoreDNS upgrade issue');
     expect(top.shared.technologies).toEqual(expect.arrayContaining(['CoreDNS', 'EKS']));
     // Every named entity really is on both sides.
-    const doc = engine.show(top.documentId)!;
+    const doc = (await engine.show(top.documentId))!;
     for (const name of [...top.shared.technologies, ...top.shared.errors, ...top.shared.services]) {
       expect(doc.entities.map((e) => e.name)).toContain(name);
       expect(r.input.entities.map((e) => e.name)).toContain(name);
@@ -89,7 +89,7 @@ describe('records of one event are one incident', () => {
       { user: 'U1', text: 'pgbouncer still resolves the old primary, reloading pgbouncer now', ts: '1709370100.000200', thread_ts: '1709370000.000100' },
       { user: 'U1', text: 'reload done, writes go to the new primary, read-only errors gone', ts: '1709370200.000300', thread_ts: '1709370000.000100' },
     ]));
-    const engine = await Engine.open({ dbPath: join(dir, 'm.db'), models: NO_MODEL });
+    const engine = await TestApi.open({ dbPath: join(dir, 'm.db'), models: NO_MODEL });
     try {
       await engine.import({ paths: [root] });
       const r = await engine.similar({ text: 'Checkout failed with read-only errors after an RDS failover; pgbouncer kept the old primary.', limit: 5 });

@@ -2,27 +2,27 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate, openDatabase } from '../../../native/store/database.js';
-import { SCHEMA_VERSION } from '../../../native/store/migrations/index.js';
+import { migrate, openDatabase } from '../../../native/store/sqlite/database.js';
+import { SCHEMA_VERSION } from '../../../native/store/sqlite/migrations/index.js';
 import { tempDir } from '../../support/temp.js';
 
 describe('database migrations', () => {
   const dir = tempDir();
 
   it('creates the schema on a new database, in WAL mode with foreign keys on', () => {
-    const db = openDatabase(join(dir, 'new.db'));
+    const { db } = openDatabase(join(dir, 'new.db'));
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['documents', 'chunks', 'chunks_fts', 'imports', 'import_errors', 'meta']));
+    expect(tables).toEqual(expect.arrayContaining(['documents', 'chunks', 'chunks_fts', 'imports', 'import_issues', 'meta']));
     db.close();
   });
 
   it('is idempotent: opening again applies nothing', () => {
     const path = join(dir, 'again.db');
-    openDatabase(path).close();
-    const db = openDatabase(path);
+    openDatabase(path).db.close();
+    const db = openDatabase(path).db;
     expect(migrate(db)).toBe(SCHEMA_VERSION);
     db.close();
   });
@@ -30,9 +30,9 @@ describe('database migrations', () => {
   it('applies pending migrations in one transaction: a failing step leaves the old schema', () => {
     const path = join(dir, 'atomic.db');
     const good = { version: 10, sql: 'CREATE TABLE a (x INTEGER);' };
-    openDatabase(path, { migrations: [good] }).close();
+    openDatabase(path, { migrations: [good] }).db.close();
     const broken = [good, { version: 20, sql: 'CREATE TABLE b (y INTEGER);' }, { version: 30, sql: 'CREATE TABLE broken (;' }];
-    expect(() => openDatabase(path, { migrations: broken })).toThrow();
+    expect(() => openDatabase(path, { migrations: broken }).db).toThrow();
     const db = new Database(path);
     expect(db.pragma('user_version', { simple: true })).toBe(10);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'b'").pluck().get()).toBe(0);
@@ -46,17 +46,17 @@ describe('database migrations', () => {
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1000}`);
     raw.close();
     const before = readFileSync(path);
-    expect(() => openDatabase(path)).toThrow(/newer version of Hindsight/);
+    expect(() => openDatabase(path).db).toThrow(/newer version of Hindsight/);
     try {
       openDatabase(path);
     } catch (err) {
-      expect((err as { code: string }).code).toBe('db-too-new');
+      expect(err).toMatchObject({ code: 'db-unavailable', reason: 'db-too-new' });
     }
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
   it('keeps the full-text index in step with passages through triggers, including cascades', () => {
-    const db = openDatabase(join(dir, 'fts.db'));
+    const { db } = openDatabase(join(dir, 'fts.db'));
     db.prepare(
       `INSERT INTO documents (id, uid, origin, kind, format, title, source, body, content_hash, imported_at)
        VALUES (1, 'u1', 'o', 'postmortem', 'markdown', 'Kafka outage', 's', 'b', 'h', 'now')`,

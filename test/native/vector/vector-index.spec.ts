@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../native/engine.js';
+import { TestApi } from '../../support/api.js';
 import { manifestPath } from '../../../native/vector/vector-index.js';
 import { CORPUS, ensureTinyModel } from '../../support/generated-models.js';
 import { tempDir } from '../../support/temp.js';
@@ -11,14 +11,14 @@ const models = { roots: [ensureTinyModel(join(dir, 'models'))], preferred: 'gte-
 const dbPath = join(dir, 'v.db');
 const indexPath = `${dbPath}.hnsw`;
 const QUERY = 'target groups detached from the load balancer';
-let open: Engine[] = [];
+let open: TestApi[] = [];
 
-async function engine(): Promise<Engine> {
-  const e = await Engine.open({ dbPath, models });
+async function engine(): Promise<TestApi> {
+  const e = await TestApi.open({ dbPath, models });
   open.push(e);
   return e;
 }
-async function ranking(e: Engine): Promise<number[]> {
+async function ranking(e: TestApi): Promise<number[]> {
   return (await e.search({ query: QUERY, limit: 10 })).hits.map((h) => h.documentId);
 }
 
@@ -40,14 +40,14 @@ describe('the HNSW index is a cache of the vectors in SQLite', () => {
   it('reopens as is when nothing changed', async () => {
     const e = await engine();
     expect(await ranking(e)).toEqual(reference);
-    expect(e.stats().index.health).toBe('ok');
+    expect((await e.stats()).index.health).toBe('ok');
   });
 
   it('rebuilds a deleted index file and answers the same', async () => {
     rmSync(indexPath);
     const e = await engine();
     expect(await ranking(e)).toEqual(reference);
-    expect(e.stats().index.health).toBe('rebuilt');
+    expect((await e.stats()).index.health).toBe('rebuilt');
     expect(existsSync(indexPath)).toBe(true);
   });
 
@@ -55,7 +55,7 @@ describe('the HNSW index is a cache of the vectors in SQLite', () => {
     writeFileSync(indexPath, Buffer.alloc(4096, 0xab));
     const e = await engine();
     expect(await ranking(e)).toEqual(reference);
-    expect(e.stats().index.health).toBe('rebuilt');
+    expect((await e.stats()).index.health).toBe('rebuilt');
   });
 
   it('repairs a stale index: adds passages it misses, drops ones that are gone', async () => {
@@ -75,12 +75,12 @@ describe('the HNSW index is a cache of the vectors in SQLite', () => {
 
     const e2 = await engine();
     const hits = await e2.search({ query: QUERY, limit: 50 });
-    expect(e2.stats().index.health).toBe('repaired');
+    expect((await e2.stats()).index.health).toBe('repaired');
     const ids = hits.hits.map((h) => h.documentId);
     expect(ids).not.toContain(removed);
     const extraId = e2.db.prepare('SELECT id FROM documents WHERE source = ?').pluck().get(extra);
     expect(hits.hits.find((h) => h.documentId === extraId)?.matchedBy).toContain('semantic');
     // Everything embedded is in the index again.
-    expect(e2.stats().index.embedded).toBe(e2.db.prepare('SELECT count(*) FROM chunks').pluck().get());
+    expect((await e2.stats()).index.embedded).toBe(e2.db.prepare('SELECT count(*) FROM chunks').pluck().get());
   });
 });

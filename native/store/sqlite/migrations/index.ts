@@ -1,13 +1,18 @@
+import type Database from 'better-sqlite3';
 import { migration0010 } from './0010-initial.js';
 import { migration0020 } from './0020-entities-links.js';
+import { migration0030 } from './0030-strict-tables-and-jobs.js';
 
 export interface Migration {
   /** Numbered in steps of 10; becomes `PRAGMA user_version` once applied. */
   version: number;
-  sql: string;
+  /** Statements to run. */
+  sql?: string;
+  /** Work that SQL alone cannot say (runs after `sql`, inside the same transaction). */
+  up?: (db: Database.Database) => void;
 }
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
