@@ -120,6 +120,8 @@ export interface ImportFileError {
   source: string;
   code: string;
   message: string;
+  /** The failing record inside a multi-record source: its position and key ("17 (OPS-9)"). */
+  record?: string;
 }
 
 export interface ImportSummary {
