@@ -1,6 +1,6 @@
 import { isMachineId } from '../../entities/placeholders.js';
 import { parseTrackerDate } from './dates.js';
-import { displayValue, fieldList, fieldPerson, fieldText } from './values.js';
+import { displayValue, fieldList, fieldPerson, fieldText, parseObjectText } from './values.js';
 
 /**
  * One record of an export before it becomes a ticket: a JSON object, or a CSV row keyed by its
@@ -91,6 +91,15 @@ function first<T>(r: RawRecord, paths: string[] | undefined, read: (v: unknown) 
 }
 
 const text = (v: unknown) => fieldText(v);
+/**
+ * A date: from a `{display_value, value}` pair the value (UTC, ISO-like) rather than the display
+ * value, which is in the exporting user's zone and format ("06/02/2020 14:19:51", day first).
+ */
+const date = (v: unknown): string | null => {
+  const o = typeof v === 'string' && v.trim().startsWith('{') ? (parseObjectText(v.trim()) ?? v) : v;
+  if (o && typeof o === 'object' && !Array.isArray(o) && 'value' in o) return parseTrackerDate((o as { value: unknown }).value) ?? parseTrackerDate(displayValue(o));
+  return parseTrackerDate(typeof o === 'number' ? o : displayValue(o));
+};
 /** Free text keeps what a placeholder list would drop ("None" is a fine sentence in a description). */
 const prose = (v: unknown) => (typeof v === 'string' ? v.trim() || null : displayValue(v));
 
@@ -124,10 +133,10 @@ export function mapFields(map: TicketFieldMap, r: RawRecord, lists: { split?: Re
     labels: list(map.labels),
     components: names(map.components),
     services: names(map.services),
-    created: first(r, map.created, parseTrackerDate),
-    resolved: first(r, map.resolved, parseTrackerDate),
-    acknowledged: first(r, map.acknowledged, parseTrackerDate),
-    mitigated: first(r, map.mitigated, parseTrackerDate),
+    created: first(r, map.created, date),
+    resolved: first(r, map.resolved, date),
+    acknowledged: first(r, map.acknowledged, date),
+    mitigated: first(r, map.mitigated, date),
     description: first(r, map.description, prose) ?? '',
     resolutionNotes: first(r, map.resolutionNotes, prose) ?? '',
     closeCode: first(r, map.closeCode, text),

@@ -54,8 +54,11 @@ export function jiraXmlItems(raw: string, source: string): unknown[] {
   const valid = XMLValidator.validate(xml);
   if (valid !== true && !copied) {
     const e = valid.err;
-    const hint = /^\s*[^<\s]/.test(xml) ? ` It starts with text ("${xml.trimStart().slice(0, 40)}…") rather than XML: export again with Jira's Export → XML and import the downloaded file itself.` : '';
-    throw new HindsightError('bad-xml', `${source} is not well-formed XML (${e.msg} at line ${e.line}).${hint}`);
+    if (/^\s*[^<\s]/.test(xml)) {
+      const start = xml.trimStart().split('\n')[0]!.slice(0, 60);
+      throw new HindsightError('bad-xml', `${source} is not an XML file: it starts with text ("${start}") rather than XML. Export again with Jira's Export → XML and import the downloaded file itself, not a copy of the page.`);
+    }
+    throw new HindsightError('bad-xml', `${source} is not well-formed XML (${e.msg.replace(/\.$/, '')} at line ${e.line}).`);
   }
   let doc: Record<string, unknown>;
   try {

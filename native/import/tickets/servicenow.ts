@@ -34,7 +34,7 @@ export const SERVICENOW_FIELDS = {
   closeCode: ['dv_close_code', 'close_code', 'closed_code'],
 } satisfies TicketFieldMap;
 
-const RELATED = { problem: ['dv_problem_id', 'problem_id'], change: ['dv_rfc', 'rfc'], causedBy: ['dv_caused_by', 'caused_by'] };
+const RELATED = { problem: ['dv_problem_id', 'problem_id'], change: ['dv_rfc', 'rfc', 'change_request'], causedBy: ['dv_caused_by', 'caused_by'] };
 const CATEGORY = [['dv_category', 'category'], ['dv_subcategory', 'subcategory'], ['u_symptom']];
 
 /** Choice codes of the incident table, for exports of raw values ("7" rather than "Closed"). */

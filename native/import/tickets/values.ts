@@ -17,7 +17,7 @@ export function displayValue(v: unknown, depth = 0): string | null {
   if (typeof v === 'string') {
     const s = v.trim();
     if (!s) return null;
-    const obj = s.startsWith('{') && s.endsWith('}') ? parseObjectText(s) : null;
+    const obj = s.startsWith('{') && s.endsWith('}') ? parseObjectText(s) : s.startsWith('[') && s.endsWith(']') ? parseListText(s) : null;
     return obj ? displayValue(obj, depth + 1) : s;
   }
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : null;
