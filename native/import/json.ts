@@ -22,27 +22,25 @@ function jsonProblem(err: unknown): string {
 }
 
 /**
- * JSON Lines / NDJSON: one JSON value per line. Told apart from broken JSON by its first two
- * non-empty lines each being a whole JSON object.
+ * JSON Lines / NDJSON: one JSON value per line. Told apart from broken JSON by its first line
+ * being a whole JSON object and the next lines starting as objects (a broken later line is then
+ * a record error, not a reason to call the file broken).
  */
 export function looksLikeNdjson(text: string): boolean {
   const lines: string[] = [];
-  for (let at = 0; lines.length < 2 && at < text.length; ) {
+  for (let at = 0; lines.length < 5 && at < text.length; ) {
     const end = text.indexOf('\n', at);
     const line = text.slice(at, end < 0 ? text.length : end).trim();
     at = end < 0 ? text.length : end + 1;
     if (line) lines.push(line);
   }
-  if (lines.length < 2) return false;
-  return lines.every((l) => {
-    if (!l.startsWith('{')) return false;
-    try {
-      JSON.parse(l);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  if (lines.length < 2 || !lines.every((l) => l.startsWith('{'))) return false;
+  try {
+    const first = JSON.parse(lines[0]!) as unknown;
+    return !!first && typeof first === 'object';
+  } catch {
+    return false;
+  }
 }
 
 export interface JsonLine {

@@ -24,7 +24,6 @@ export const GITLAB_FIELDS: TicketFieldMap = {
   resolvedBy: ['closed_by'],
   people: ['assignees'],
   labels: ['labels', 'label_links'],
-  components: ['milestone'],
   created: ['created_at'],
   resolved: ['closed_at'],
   description: ['description'],

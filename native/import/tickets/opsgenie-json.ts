@@ -3,7 +3,7 @@ import { ref } from '../../entities/refs.js';
 import { parseTrackerDate } from './dates.js';
 import { mapFields, type TicketFieldMap } from './field-map.js';
 import type { TicketFormat } from './record-source.js';
-import { anything, has, id, list, optionalText, record, someOf } from './schema.js';
+import { anything, has, id, optionalText, record, someOf } from './schema.js';
 import type { Ticket } from './ticket.js';
 
 /** Opsgenie REST v2 alerts and incidents → ticket fields, in order of preference. */
@@ -36,7 +36,6 @@ const item = record({
   createdAt: anything,
   impactStartDate: anything,
   impactEndDate: anything,
-  impactedServices: list(anything),
   links: record({ web: optionalText }).nullish(),
   integration: record({ name: optionalText }).nullish(),
   // Opsgenie reports durations since creation in milliseconds.
@@ -48,7 +47,7 @@ type OpsgenieItem = z.infer<typeof item>;
 
 const isItem = (x: unknown) => has(x, 'tinyId', 'message') && (has(x, 'id') || has(x, 'alias'));
 /** Incidents have impacted services and a web link to /incident/; alerts have an alias and integration. */
-const isIncident = (i: OpsgenieItem) => Array.isArray((i as Record<string, unknown>).impactedServices) || /\/incident\//.test(i.links?.web ?? '') || i.impactStartDate !== undefined;
+const isIncident = (i: OpsgenieItem) => 'impactedServices' in i || /\/incident\//.test(i.links?.web ?? '') || i.impactStartDate !== undefined;
 
 /** List responses `{ data: [...] }` (alerts or incidents), single responses `{ data: {...} }`, or bare items. */
 export function opsgenieRecords(data: unknown): unknown[] | null {

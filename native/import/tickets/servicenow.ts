@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ref } from '../../entities/refs.js';
 import { lookup, mapFields, type RawRecord, type TicketFieldMap } from './field-map.js';
 import type { TicketFormat } from './record-source.js';
-import { has, id, record, someOf } from './schema.js';
+import { has, record, someOf } from './schema.js';
 import type { Ticket } from './ticket.js';
 import { fieldText } from './values.js';
 
@@ -15,6 +15,7 @@ import { fieldText } from './values.js';
 export const SERVICENOW_FIELDS = {
   key: ['number'],
   title: ['short_description', 'dv_short_description'],
+  type: ['dv_sys_class_name', 'sys_class_name'],
   status: ['dv_incident_state', 'incident_state', 'dv_state', 'state'],
   priority: ['dv_priority', 'priority'],
   severity: ['dv_severity', 'severity', 'dv_impact', 'impact'],
@@ -91,6 +92,7 @@ export function serviceNowTicket(rows: RawRecord[], format: 'servicenow-csv' | '
     title: m.title ?? (category || number),
     source: `${source}#${number}`,
     url: instance ? `${instance}/nav_to.do?uri=incident.do?sysparm_query=number=${number}` : null,
+    type: m.type,
     status: state(latest),
     priority: m.priority ? (PRIORITY[m.priority] ?? m.priority) : null,
     severity: m.severity ? (LEVEL[m.severity] ?? m.severity) : null,
@@ -111,7 +113,8 @@ export function serviceNowTicket(rows: RawRecord[], format: 'servicenow-csv' | '
   };
 }
 
-const incident = record({ number: id });
+/** A record needs a number; it may be text or a `{display_value, value}` pair. */
+const incident = record({ number: z.unknown().refine((v) => !!fieldText(v), 'expected an incident number') });
 
 const isIncident = (x: unknown) => has(x, 'number') && !!fieldText(x.number) && (has(x, 'sys_id') || has(x, 'short_description') || has(x, 'incident_state'));
 
