@@ -15,8 +15,9 @@ const people = (d: { fields: Array<{ type: string; name: string }> }) => d.field
 const services = (d: { fields: Array<{ type: string; name: string }> }) => d.fields.filter((f) => f.type === 'service').map((f) => f.name);
 
 describe('ServiceNow CSV (Table API export)', () => {
-  // Table API CSV exports list columns alphabetically: closed_at before resolved_at, opened_by
-  // before caller_id… the reader must prefer by meaning, not by position.
+  // No real Table API CSV was found in public repositories: this row is the vendor's documented
+  // demo incident INC0000060 in the shape the CSV export writes. Its columns are alphabetical
+  // (closed_at before resolved_at…): the reader must prefer by meaning, not by position.
   const header = ['assigned_to', 'assignment_group', 'caller_id', 'close_code', 'close_notes', 'closed_at', 'cmdb_ci', 'dv_assigned_to', 'dv_cmdb_ci', 'number', 'opened_at', 'opened_by', 'resolved_at', 'short_description', 'state'];
   const row = [
     "{'link': 'https://dev128746.service-now.com/api/now/table/sys_user/5137153cc611227c000bbd1bd8cd2007', 'value': '5137153cc611227c000bbd1bd8cd2007'}",
@@ -94,7 +95,8 @@ describe('ServiceNow CSV (Table API export)', () => {
 });
 
 describe('PagerDuty incidents flattened to CSV', () => {
-  // What pandas.json_normalize / DictWriter make of REST incidents: references as Python dict strings.
+  // No real flattened CSV was found: this is PagerDuty's documented incident (PT4KHLK) as a
+  // Python script's csv.DictWriter writes it, references as Python dict strings.
   const rows = [
     ['id', 'incident_number', 'title', 'status', 'urgency', 'created_at', 'service', 'assignments', 'last_status_change_at'],
     [
