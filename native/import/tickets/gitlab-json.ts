@@ -90,7 +90,7 @@ export const GITLAB_JSON: TicketFormat<GitLabIssue> = {
       description: m.description,
       comments: i.notes.filter((n) => !n.system).map((n) => ({ author: fieldPerson(n.author), created: parseTrackerDate(n.created_at), body: n.note ?? '' })),
       refs: [ref.gitlab(project, i.iid)],
-      metadata: { project, incident: type === 'incident', milestone: fieldText((i as Record<string, unknown>).milestone) },
+      metadata: { project, isIncident: type === 'incident', milestone: fieldText((i as Record<string, unknown>).milestone) },
     } satisfies Ticket;
   },
 };
