@@ -124,6 +124,8 @@ export interface ImportFileError {
   /** Position or key of the failing record inside the file, when one record failed. */
   record?: string;
   message: string;
+  /** The failing record inside a multi-record source: its position and key ("17 (OPS-9)"). */
+  record?: string;
 }
 
 export interface ImportSummary {

@@ -7,6 +7,9 @@ import { normaliseUrl } from './extract.js';
 export const ref = {
   ticket: (key: string) => `ticket:${key.toUpperCase()}`,
   github: (repo: string, number: number | string) => `github:${repo.toLowerCase()}#${number}`,
+  gitlab: (project: string, iid: number | string) => `gitlab:${project.toLowerCase()}#${iid}`,
+  opsgenie: (idOrAlias: string) => `opsgenie:${idOrAlias.toLowerCase()}`,
+  zendesk: (id: number | string) => `zendesk:${id}`,
   pagerduty: (idOrNumber: string | number) => `pagerduty:${String(idOrNumber).toUpperCase()}`,
   slack: (channelId: string, ts: string) => `slack:${channelId}:${ts}`,
   servicenow: (number: string) => `servicenow:${number.toUpperCase()}`,
@@ -27,6 +30,13 @@ export function refsFromUrl(raw: string): string[] {
   if (jira?.[1]) out.push(ref.ticket(jira[1]));
   const gh = /^\/([^/]+\/[^/]+)\/(?:issues|pull)\/(\d+)/.exec(path);
   if (u.hostname === 'github.com' && gh) out.push(ref.github(gh[1]!, gh[2]!));
+  // https://gitlab.example.com/group/sub/proj/-/issues/7 (also /-/issues/incident/7, /-/incidents/7)
+  const gl = /^\/(.+?)\/-\/(?:issues\/incident|issues|incidents|work_items)\/(\d+)/.exec(path);
+  if (gl && u.hostname !== 'github.com') out.push(ref.gitlab(gl[1]!, gl[2]!));
+  const og = /\/(?:alert|incident)\/detail\/([0-9a-f-]{36}(?:-\d+)?)/i.exec(path);
+  if (u.hostname.endsWith('opsgenie.com') && og) out.push(ref.opsgenie(og[1]!));
+  const zd = /\/(?:agent\/tickets|api\/v2\/tickets|hc\/[^/]+\/requests|requests)\/(\d+)/.exec(path);
+  if (u.hostname.endsWith('zendesk.com') && zd) out.push(ref.zendesk(zd[1]!));
   const pd = /\/incidents\/([A-Z0-9]+)/i.exec(path);
   if (u.hostname.endsWith('pagerduty.com') && pd) out.push(ref.pagerduty(pd[1]!));
   // https://team.slack.com/archives/C123ABC/p1590000000000100?thread_ts=1589999999.000200

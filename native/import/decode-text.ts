@@ -24,7 +24,9 @@ export function decodeText(bytes: Uint8Array, what: string): string {
     // UTF-8 with a few damaged bytes stays UTF-8 (the damage becomes U+FFFD).
     const lenient = new TextDecoder('utf-8').decode(bytes);
     const damaged = lenient.match(/\uFFFD/g)?.length ?? 0;
-    if (damaged <= Math.max(2, lenient.length * 0.01)) return lenient.replace(/\r\n?/g, '\n');
+    // A Windows-1252 file has no valid multi-byte sequences at all ("é" is one byte 0xE9): only a
+    // file that has some is damaged UTF-8 rather than another encoding.
+    if (damaged <= Math.max(2, lenient.length * 0.01) && hasUtf8Sequence(bytes)) return lenient.replace(/\r\n?/g, '\n');
     // Western text in Windows-1252 has few high bytes; a file made mostly of them is not text.
     let high = 0;
     for (const b of bytes) if (b >= 0x80) high++;
@@ -33,6 +35,19 @@ export function decodeText(bytes: Uint8Array, what: string): string {
     }
     return finish(decodeWindows1252(bytes), what);
   }
+}
+
+/** Whether the bytes hold at least one well-formed UTF-8 multi-byte character. */
+function hasUtf8Sequence(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length - 1; i++) {
+    const b = bytes[i]!;
+    if (b < 0xc2 || b > 0xf4) continue;
+    const n = b < 0xe0 ? 1 : b < 0xf0 ? 2 : 3;
+    let ok = i + n < bytes.length;
+    for (let k = 1; ok && k <= n; k++) ok = (bytes[i + k]! & 0xc0) === 0x80;
+    if (ok) return true;
+  }
+  return false;
 }
 
 // Node's TextDecoder treats 'windows-1252' as Latin-1; the 0x80–0x9F block differs (smart quotes, dashes, €).

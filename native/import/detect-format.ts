@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 export type FileFormat = 'markdown' | 'text' | 'html' | 'docx' | 'pdf' | 'zip' | 'json' | 'csv' | 'xml' | 'unknown';
 
 /** Extensions a folder walk picks up; a file named explicitly is always tried. */
-export const IMPORTABLE_EXTENSIONS = new Set(['.md', '.markdown', '.mdown', '.txt', '.text', '.html', '.htm', '.docx', '.pdf', '.json', '.csv', '.xml', '.zip']);
+export const IMPORTABLE_EXTENSIONS = new Set(['.md', '.markdown', '.mdown', '.txt', '.text', '.html', '.htm', '.docx', '.pdf', '.json', '.ndjson', '.jsonl', '.csv', '.xml', '.zip']);
 
 /**
  * The format of a file, from its first bytes before its name: exports are often renamed or come
@@ -19,8 +19,10 @@ export function detectFormat(name: string, head: Uint8Array): FileFormat {
   if (ext === '.docx') return 'docx';
   if (ext === '.pdf') return 'pdf';
   const text = ascii.replace(/^\xef\xbb\xbf/, '').replace(/^\xff\xfe|^\xfe\xff/, '').replaceAll('\x00', '').trimStart().toLowerCase();
+  // A Jira XML saved from the browser's XML view starts with the browser's notice line.
+  if (text.startsWith('this xml file does not appear to have any style information') && /<rss|<\?xml/.test(text)) return 'xml';
   if (text.startsWith('<?xml') || text.startsWith('<rss') || (text.startsWith('<!--') && /<rss|jira/.test(text)) || ext === '.xml') return 'xml';
-  if (ext === '.json' || ((text.startsWith('{') || text.startsWith('[')) && ext !== '.md' && ext !== '.txt')) return 'json';
+  if (ext === '.json' || ext === '.ndjson' || ext === '.jsonl' || ((text.startsWith('{') || text.startsWith('[')) && ext !== '.md' && ext !== '.txt')) return 'json';
   if (ext === '.csv') return 'csv';
   if (text.startsWith('<!doctype html') || text.startsWith('<html') || (/<(body|h1|h2|div|p|table)[\s>]/.test(text) && ext !== '.md')) return 'html';
   if (ext === '.html' || ext === '.htm') return 'html';

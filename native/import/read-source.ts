@@ -9,16 +9,14 @@ import { parseHtml } from './formats/html.js';
 import { parseMarkdown } from './formats/markdown.js';
 import { parsePdf } from './formats/pdf.js';
 import { parseText } from './formats/plain-text.js';
-import { parseJsonBytes } from './json.js';
+import { looksLikeNdjson, ndjsonLines, parseJsonText } from './json.js';
 import { IMPORT_LIMITS } from './limits.js';
 import type { ParsedDocument } from './parsed-document.js';
 import { isSlackExport, SlackExport } from './slack/slack-export.js';
-import { csvKind, csvTickets, readCsv, type CsvMap } from './tickets/csv-tickets.js';
-import { githubTickets, isGitHubJson } from './tickets/github-json.js';
-import { isJiraJson, jiraJsonTickets } from './tickets/jira-json.js';
-import { assertNoEntityDeclarations, isJiraXml, jiraXmlTickets } from './tickets/jira-xml.js';
-import { isPagerDutyJson, pagerDutyTickets } from './tickets/pagerduty-json.js';
-import { ticketDocument, type Ticket } from './tickets/ticket.js';
+import { openCsv, type CsvMap } from './tickets/csv-tickets.js';
+import { assertNoEntityDeclarations, isJiraXml, JIRA_XML, jiraXmlItems } from './tickets/jira-xml.js';
+import { positioned, ticketDocuments, type Positioned } from './tickets/record-source.js';
+import { TRACKER_JSON_NAMES, trackerJson, type TrackerJson } from './tickets/tracker-json.js';
 import { decodeText } from './decode-text.js';
 import type { FoundFile } from './walk.js';
 
@@ -64,8 +62,7 @@ export async function readSource(found: FoundFile, options: SourceOptions): Prom
     throw new HindsightError('too-large', `${path} is ${(st.size / 1048576).toFixed(0)} MB; files of this kind over ${limit / 1048576} MB are not imported.`);
   }
   const bytes = await readAll(path, st.size);
-  const docs = (documents: ParsedDocument[], name: string = format): SourceDocuments => ({ format: name, documents, close: () => {} });
-  const tickets = (list: Ticket[], name: string) => docs(list.map(ticketDocument), name);
+  const docs = (documents: SourceDocuments['documents'], name: string = format): SourceDocuments => ({ format: name, documents, close: () => {} });
   switch (format) {
     case 'markdown':
       return docs(parseMarkdown(path, bytes));
@@ -81,29 +78,36 @@ export async function readSource(found: FoundFile, options: SourceOptions): Prom
       const xml = decodeText(bytes, path);
       assertNoEntityDeclarations(xml, path);
       if (!isJiraXml(xml.slice(0, 4000))) throw new NotImportable(`${path} is XML but not a Jira export (an <rss> with <item>s).`);
-      return tickets(jiraXmlTickets(xml, path), 'jira-xml');
+      return docs(ticketDocuments(JIRA_XML, positioned(jiraXmlItems(xml, path)), path, options.report), 'jira-xml');
     }
     case 'csv': {
-      const table = readCsv(bytes, path);
-      const kind = csvKind(table) ?? (options.csvMap ? 'csv' : null);
+      const csv = await openCsv(decodeText(bytes, path), path);
+      const kind = csv.kind ?? (options.csvMap ? 'csv' : null);
       if (!kind) {
-        throw new NotImportable(`${path}: these CSV columns are not a Jira, Linear, ServiceNow or PagerDuty export (${table.header.slice(0, 8).join(', ')}…). Import it with --map title=<column>,body=<column>.`);
+        throw new NotImportable(`${path}: these CSV columns are not a Jira, Linear, ServiceNow or PagerDuty export (${csv.header.names.slice(0, 8).join(', ')}…). Import it with --map title=<column>,body=<column>.`);
       }
-      return tickets(csvTickets(table, kind, path, options.csvMap), kind);
+      return docs(csv.documents(kind, options.report, options.csvMap), kind);
     }
     case 'json':
       return jsonSource(path, bytes, options);
     default:
-      throw new NotImportable(`${path} is not a format Hindsight imports (Markdown, text, HTML, DOCX, PDF, Slack export, Jira/GitHub/PagerDuty JSON, tracker CSV).`);
+      throw new NotImportable(`${path} is not a format Hindsight imports (Markdown, text, HTML, DOCX, PDF, Slack export, tracker JSON/JSON Lines/CSV/XML).`);
   }
 }
 
 function jsonSource(path: string, bytes: Buffer, options: SourceOptions): SourceDocuments | Promise<SourceDocuments> {
-  const data = parseJsonBytes(bytes, path);
-  const tickets = (list: Ticket[], format: string): SourceDocuments => ({ format, documents: list.map(ticketDocument), close: () => {} });
-  if (isJiraJson(data)) return tickets(jiraJsonTickets(data, path), 'jira-json');
-  if (isPagerDutyJson(data)) return tickets(pagerDutyTickets(data, path), 'pagerduty-json');
-  if (isGitHubJson(data)) return tickets(githubTickets(data, path), 'github-json');
+  const text = decodeText(bytes, path);
+  let data: unknown;
+  try {
+    data = parseJsonText(text, path);
+  } catch (err) {
+    if (looksLikeNdjson(text)) return ndjsonSource(path, text, options);
+    throw err;
+  }
+  const found = trackerJson(data);
+  if (found) {
+    return { format: found.tracker.format.name, documents: ticketDocuments(found.tracker.format, positioned(found.records), path, options.report), close: () => {} };
+  }
   if (isSlackMessages(data)) {
     // A single day file (or message dump): its folder names the channel.
     return slackFrom(singleFileTree(path, bytes), options);
@@ -112,7 +116,34 @@ function jsonSource(path: string, bytes: Buffer, options: SourceOptions): Source
   if (['channels.json', 'users.json', 'groups.json', 'dms.json', 'mpims.json', 'integration_logs.json'].includes(name)) {
     throw new NotImportable(`${path} is part of a Slack export: import the whole export folder or ZIP.`);
   }
-  throw new NotImportable(`${path} is JSON but not a known export (Slack, Jira, GitHub issues, PagerDuty incidents).`);
+  throw new NotImportable(`${path} is JSON but not a known export (Slack, ${TRACKER_JSON_NAMES}).`);
+}
+
+/**
+ * JSON Lines of any tracker (a GitLab project export's issues.ndjson, a jq dump): the tracker is
+ * told from the first lines that parse; a broken line is a record error, the rest imports.
+ */
+function ndjsonSource(path: string, text: string, options: SourceOptions): SourceDocuments {
+  let tracker: TrackerJson | null = null;
+  let sampled = 0;
+  for (const l of ndjsonLines(text)) {
+    if (l.error) continue;
+    tracker = trackerJson(l.value)?.tracker ?? null;
+    if (tracker || ++sampled >= 5) break;
+  }
+  if (!tracker) throw new NotImportable(`${path} is JSON Lines but its records are not a known tracker's (${TRACKER_JSON_NAMES}).`);
+  const t = tracker;
+  function* records(): Generator<Positioned> {
+    for (const l of ndjsonLines(text)) {
+      if (l.error) {
+        yield { position: l.line, raw: null, error: l.error };
+        continue;
+      }
+      // A line may be one record or a wrapper of several (a list response per line).
+      for (const raw of t.records(l.value) ?? [l.value]) yield { position: l.line, raw };
+    }
+  }
+  return { format: `${t.format.name.replace(/-json$/, '')}-ndjson`, documents: ticketDocuments(t.format, records(), path, options.report), close: () => {} };
 }
 
 function isSlackMessages(data: unknown): boolean {

@@ -1,253 +1,318 @@
-import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
 import { HindsightError } from '../../common/errors.js';
 import type { CSV_MAP_FIELDS } from '../../contract.js';
 import { ref } from '../../entities/refs.js';
-import { decodeText } from '../decode-text.js';
+import type { ParsedDocument } from '../parsed-document.js';
+import { csvRows, CsvHeader } from './csv-rows.js';
 import { parseTrackerDate } from './dates.js';
+import { lookup, mapFields, type RawRecord, type TicketFieldMap } from './field-map.js';
+import { ticketDocuments, type Positioned, type RecordReport, type TicketFormat } from './record-source.js';
+import { record } from './schema.js';
+import { serviceNowTicket, SERVICENOW_FIELDS } from './servicenow.js';
 import type { Ticket } from './ticket.js';
+import { fieldText } from './values.js';
 
 export type CsvMap = Partial<Record<(typeof CSV_MAP_FIELDS)[number], string>>;
-
-/** A CSV table whose header may repeat a column (Jira: Labels, Comment, Component/s). */
-export class CsvTable {
-  constructor(
-    readonly header: string[],
-    readonly rows: string[][],
-  ) {}
-
-  private index(names: string[]): number[] {
-    const wanted = names.map((n) => n.toLowerCase());
-    return this.header.flatMap((h, i) => (wanted.includes(h.trim().toLowerCase()) ? [i] : []));
-  }
-
-  has(...names: string[]): boolean {
-    return this.index(names).length > 0;
-  }
-
-  /** First non-empty value among the named columns. */
-  get(row: string[], ...names: string[]): string | null {
-    for (const i of this.index(names)) {
-      const v = row[i]?.trim();
-      if (v && v !== '?' && v.toLowerCase() !== 'null') return v;
-    }
-    return null;
-  }
-
-  /** Every non-empty value of every column with one of these names (repeated columns). */
-  all(row: string[], ...names: string[]): string[] {
-    return this.index(names).map((i) => row[i]?.trim() ?? '').filter((v) => v && v !== '?');
-  }
-}
-
-const MAX_FIELD = 1_000_000;
-
-export function readCsv(bytes: Uint8Array, what: string): CsvTable {
-  const text = decodeText(bytes, what);
-  let records: string[][];
-  try {
-    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_FIELD }) as string[][];
-  } catch (err) {
-    throw new HindsightError('bad-csv', `${what} is not a readable CSV file (${(err as Error).message.split('\n')[0]}).`);
-  }
-  if (records.length < 1) throw new HindsightError('empty', `${what} has no rows.`);
-  return new CsvTable(records[0]!.map((h) => h.trim()), records.slice(1));
-}
 
 export type CsvKind = 'jira-csv' | 'linear-csv' | 'servicenow-csv' | 'pagerduty-csv' | 'csv';
 
 /** Which tracker wrote this CSV, from its columns. */
-export function csvKind(t: CsvTable): CsvKind | null {
-  if (t.has('Issue key') && t.has('Summary')) return 'jira-csv';
-  if (t.has('number') && t.has('short_description', 'incident_state', 'state', 'opened_at')) return 'servicenow-csv';
-  if (t.has('incident_number', 'Incident Number') && t.has('description', 'title', 'Title', 'Description', 'created_on', 'Created On')) return 'pagerduty-csv';
-  if (t.has('ID') && t.has('Title') && t.has('Team', 'Status')) return 'linear-csv';
+export function csvKind(h: CsvHeader): CsvKind | null {
+  if (h.has('Issue key') && h.has('Summary')) return 'jira-csv';
+  if (h.has('number') && h.has('short_description', 'incident_state', 'state', 'opened_at')) return 'servicenow-csv';
+  if (h.has('incident_number', 'Incident Number') && h.has('description', 'title', 'created_on', 'created_at', 'Created On')) return 'pagerduty-csv';
+  if (h.has('ID') && h.has('Title') && h.has('Team', 'Status')) return 'linear-csv';
   return null;
 }
 
-export function csvTickets(t: CsvTable, kind: CsvKind, source: string, map?: CsvMap): Ticket[] {
-  switch (kind) {
-    case 'jira-csv':
-      return jiraCsv(t, source);
-    case 'linear-csv':
-      return linearCsv(t, source);
-    case 'servicenow-csv':
-      return serviceNowCsv(t, source);
-    case 'pagerduty-csv':
-      return pagerDutyCsv(t, source);
-    case 'csv':
-      return mappedCsv(t, source, map ?? {});
+/** Jira CSV columns → ticket fields (repeated columns such as Labels are lists). */
+export const JIRA_CSV_FIELDS: TicketFieldMap = {
+  key: ['Issue key'],
+  title: ['Summary'],
+  type: ['Issue Type'],
+  status: ['Status'],
+  resolution: ['Resolution'],
+  priority: ['Priority'],
+  assignee: ['Assignee'],
+  reporter: ['Reporter', 'Creator'],
+  labels: ['Labels'],
+  components: ['Component/s', 'Components'],
+  created: ['Created'],
+  resolved: ['Resolved'],
+  description: ['Description'],
+};
+
+/** Linear CSV columns → ticket fields. */
+export const LINEAR_CSV_FIELDS: TicketFieldMap = {
+  key: ['ID'],
+  title: ['Title'],
+  status: ['Status'],
+  priority: ['Priority'],
+  assignee: ['Assignee'],
+  reporter: ['Creator'],
+  labels: ['Labels'],
+  components: ['Team', 'Project'],
+  created: ['Created'],
+  resolved: ['Completed', 'Canceled'],
+  description: ['Description'],
+};
+
+/**
+ * PagerDuty incidents as CSV: the web app's export (service_name, assigned_to_user, created_on)
+ * and REST incidents flattened by a script, where references are dict or JSON strings
+ * (`service` = "{'id': 'PIJ90N7', 'summary': 'My Mail Service', …}") or dotted columns.
+ */
+export const PAGERDUTY_CSV_FIELDS: TicketFieldMap = {
+  key: ['incident_number', 'Incident Number'],
+  title: ['title', 'Title', 'description', 'Description', 'summary'],
+  url: ['html_url', 'url', 'URL'],
+  status: ['status', 'Status'],
+  severity: ['urgency', 'Urgency'],
+  priority: ['priority', 'Priority', 'priority.summary'],
+  assignee: ['assigned_to_user', 'Assigned To', 'assigned_to', 'assignee', 'assignees', 'assignments.0.assignee.summary', 'assignments'],
+  resolvedBy: ['resolved_by_user', 'Resolved By', 'last_status_change_by'],
+  acknowledgedBy: ['acknowledged_by_user', 'Acknowledged By', 'acknowledgements'],
+  services: ['service_name', 'Service', 'service.summary', 'service'],
+  created: ['created_on', 'created_at', 'Created On', 'Created At'],
+  resolved: ['resolved_on', 'resolved_at', 'Resolved On', 'Resolved At'],
+  acknowledged: ['acknowledged_on', 'Acknowledged On'],
+};
+
+const anyRow = record({});
+
+function csvFormat(name: CsvKind, toTicket: (r: RawRecord, source: string) => Ticket | null, keyPaths: string[]): TicketFormat<RawRecord> {
+  return {
+    name,
+    schema: anyRow,
+    label: (raw) => {
+      for (const p of keyPaths) {
+        const v = fieldText(lookup(raw as RawRecord, p));
+        if (v) return v;
+      }
+      return null;
+    },
+    toTicket,
+  };
+}
+
+const JIRA_CSV = csvFormat('jira-csv', (r, source) => {
+  const m = mapFields(JIRA_CSV_FIELDS, r);
+  if (!m.key) return null;
+  const key = m.key;
+  // Link columns keep their case: "Outward issue link (Duplicate)" names the relation.
+  const columns = (r.__columns as string[] | undefined) ?? Object.keys(r);
+  const links = [...new Set(columns)].flatMap((col) => {
+    const lm = /^(inward|outward) issue link \((.+)\)$/i.exec(col.trim());
+    if (!lm) return [];
+    const values = ([] as unknown[]).concat(r[col.trim().toLowerCase()] ?? []).filter((v): v is string => typeof v === 'string');
+    return values.flatMap((v) => v.split(/[,\s]+/)).filter((k) => /^[A-Z][A-Z0-9]+-\d+$/.test(k)).map((k) => ({ relation: `${lm[2]} (${lm[1]!.toLowerCase()})`, target: ref.ticket(k) }));
+  });
+  const comments = ([] as unknown[]).concat(r.comment ?? []).filter((c): c is string => typeof c === 'string');
+  return {
+    system: 'jira',
+    format: 'jira-csv',
+    key,
+    title: m.title ?? key,
+    source: `${source}#${key}`,
+    type: m.type,
+    status: m.status,
+    resolution: m.resolution,
+    priority: m.priority,
+    assignee: m.assignee,
+    reporter: m.reporter,
+    labels: m.labels,
+    components: m.components,
+    created: m.created,
+    resolved: m.resolved,
+    description: m.description,
+    // "date;author;body" (the body may itself contain semicolons).
+    comments: comments.map((c) => {
+      const cm = /^([^;]*);([^;]*);([\s\S]*)$/.exec(c);
+      return cm ? { created: parseTrackerDate(cm[1]), author: cm[2]!.trim() || null, body: cm[3]! } : { body: c };
+    }),
+    links,
+  };
+}, ['Issue key']);
+
+const LINEAR_CSV = csvFormat('linear-csv', (r, source) => {
+  const m = mapFields(LINEAR_CSV_FIELDS, r, { split: /,/ });
+  if (!m.key) return null;
+  return {
+    system: 'linear',
+    format: 'linear-csv',
+    key: m.key,
+    title: m.title ?? m.key,
+    source: `${source}#${m.key}`,
+    status: m.status,
+    priority: m.priority,
+    assignee: m.assignee,
+    reporter: m.reporter,
+    labels: m.labels,
+    components: [fieldText(r.team), fieldText(r.project)].filter((x): x is string => !!x),
+    created: m.created,
+    resolved: m.resolved,
+    description: m.description,
+    metadata: { team: fieldText(r.team), project: fieldText(r.project), cycle: fieldText(r['cycle name']) },
+  };
+}, ['ID']);
+
+const PAGERDUTY_CSV = csvFormat('pagerduty-csv', (r, source) => {
+  const m = mapFields(PAGERDUTY_CSV_FIELDS, r);
+  if (!m.key) return null;
+  const number = m.key;
+  const id = fieldText(lookup(r, 'id')) ?? fieldText(lookup(r, 'incident id'));
+  return {
+    system: 'pagerduty',
+    format: 'pagerduty-csv',
+    key: `PD-${number}`,
+    title: m.title ?? `Incident ${number}`,
+    source: `${source}#${number}`,
+    url: m.url,
+    status: m.status,
+    severity: m.severity,
+    priority: m.priority,
+    assignee: m.assignee,
+    resolvedBy: m.resolvedBy,
+    acknowledgedBy: m.acknowledgedBy,
+    services: m.services,
+    created: m.created,
+    acknowledged: m.acknowledged,
+    resolved: m.resolved,
+    refs: [ref.pagerduty(number), ...(id ? [ref.pagerduty(id)] : [])],
+    metadata: { escalationPolicy: fieldText(lookup(r, 'escalation_policy_name')) ?? fieldText(lookup(r, 'escalation policy')) ?? fieldText(lookup(r, 'escalation_policy')) },
+  };
+}, ['incident_number', 'Incident Number']);
+
+const SERVICENOW_CSV = csvFormat('servicenow-csv', (r, source) => serviceNowTicket([r], 'servicenow-csv', source), ['number']);
+
+/** Any other CSV, read through a column mapping the user gives (`--map title=Summary,body=Details`). */
+function mappedCsv(map: CsvMap): TicketFormat<RawRecord> {
+  const fields: TicketFieldMap = {
+    key: map.key ? [map.key] : [],
+    title: map.title ? [map.title] : [],
+    url: map.url ? [map.url] : [],
+    status: map.status ? [map.status] : [],
+    priority: map.priority ? [map.priority] : [],
+    assignee: map.assignee ? [map.assignee] : [],
+    reporter: map.reporter ? [map.reporter] : [],
+    labels: map.labels ? [map.labels] : [],
+    services: map.service ? [map.service] : [],
+    created: map.created ? [map.created] : [],
+    resolved: map.resolved ? [map.resolved] : [],
+    description: map.body ? [map.body] : [],
+  };
+  return {
+    name: 'csv',
+    schema: anyRow,
+    label: (raw) => (map.key ? fieldText(lookup(raw as RawRecord, map.key)) : null),
+    toTicket(r, source) {
+      const m = mapFields(fields, r, { split: /[,;]/ });
+      if (!m.title) return null;
+      const key = m.key ?? `ROW-${String(r.__position)}`;
+      return {
+        system: 'csv',
+        format: 'csv',
+        key,
+        title: m.title,
+        source: `${source}#${key}`,
+        url: m.url,
+        status: m.status,
+        priority: m.priority,
+        assignee: m.assignee,
+        reporter: m.reporter,
+        labels: m.labels,
+        services: m.services,
+        created: m.created,
+        resolved: m.resolved,
+        description: m.description,
+      };
+    },
+  };
+}
+
+const FORMATS = { 'jira-csv': JIRA_CSV, 'linear-csv': LINEAR_CSV, 'pagerduty-csv': PAGERDUTY_CSV, 'servicenow-csv': SERVICENOW_CSV } as const;
+
+/** A CSV export opened far enough to know its columns; its rows are read when documents are. */
+export interface CsvSource {
+  header: CsvHeader;
+  kind: CsvKind | null;
+  documents(kind: CsvKind, report: RecordReport, map?: CsvMap): AsyncGenerator<ParsedDocument>;
+}
+
+export async function openCsv(text: string, what: string): Promise<CsvSource> {
+  const rows = csvRows(text, what);
+  const first = await rows.next();
+  await rows.return(undefined);
+  if (first.done) throw new HindsightError('empty', `${what} has no rows.`);
+  const header = new CsvHeader(first.value);
+  return {
+    header,
+    kind: csvKind(header),
+    documents(kind, report, map) {
+      if (kind === 'csv') {
+        if (!map?.title) throw new HindsightError('usage', `${what}: say which column is the title, e.g. --map title=Summary,body=Description.`);
+        const missing = Object.values(map).filter((col) => !header.has(col!));
+        if (missing.length) throw new HindsightError('bad-map', `${what} has no column ${missing.map((m) => `"${m}"`).join(', ')} (columns: ${header.names.join(', ')}).`);
+        return ticketDocuments(mappedCsv(map), records(text, what, header), what, report);
+      }
+      if (kind === 'servicenow-csv' && header.has('sys_mod_count')) return serviceNowAuditLog(text, what, header, report);
+      return ticketDocuments(FORMATS[kind], records(text, what, header), what, report);
+    },
+  };
+}
+
+/** Data rows as records with their 1-based record number. */
+async function* records(text: string, what: string, header: CsvHeader): AsyncGenerator<Positioned> {
+  let position = 0;
+  let headerSeen = false;
+  for await (const row of csvRows(text, what)) {
+    if (!headerSeen) {
+      headerSeen = true;
+      continue;
+    }
+    position++;
+    yield { position, raw: { ...header.record(row), __position: position, __columns: header.names } };
   }
-}
-
-function jiraCsv(t: CsvTable, source: string): Ticket[] {
-  const linkColumns = t.header.filter((h) => /^(Inward|Outward) issue link \(/i.test(h));
-  return t.rows.flatMap((r) => {
-    const key = t.get(r, 'Issue key');
-    if (!key) return [];
-    const links = linkColumns.flatMap((col) => {
-      const m = /^(Inward|Outward) issue link \((.+)\)$/i.exec(col)!;
-      return t.all(r, col).flatMap((v) => v.split(/[,\s]+/)).filter((k) => /^[A-Z][A-Z0-9]+-\d+$/.test(k)).map((k) => ({ relation: `${m[2]} (${m[1]!.toLowerCase()})`, target: ref.ticket(k) }));
-    });
-    return [{
-      system: 'jira',
-      format: 'jira-csv',
-      key,
-      title: t.get(r, 'Summary') ?? key,
-      source: `${source}#${key}`,
-      type: t.get(r, 'Issue Type'),
-      status: t.get(r, 'Status'),
-      resolution: t.get(r, 'Resolution'),
-      priority: t.get(r, 'Priority'),
-      assignee: t.get(r, 'Assignee'),
-      reporter: t.get(r, 'Reporter'),
-      labels: t.all(r, 'Labels'),
-      components: t.all(r, 'Component/s', 'Components'),
-      created: parseTrackerDate(t.get(r, 'Created')),
-      resolved: parseTrackerDate(t.get(r, 'Resolved')),
-      description: t.get(r, 'Description') ?? '',
-      // "date;author;body" (the body may itself contain semicolons).
-      comments: t.all(r, 'Comment').map((c) => {
-        const m = /^([^;]*);([^;]*);([\s\S]*)$/.exec(c);
-        return m ? { created: parseTrackerDate(m[1]), author: m[2]!.trim() || null, body: m[3]! } : { body: c };
-      }),
-      links,
-    } satisfies Ticket];
-  });
-}
-
-function linearCsv(t: CsvTable, source: string): Ticket[] {
-  return t.rows.flatMap((r) => {
-    const key = t.get(r, 'ID');
-    if (!key) return [];
-    return [{
-      system: 'linear',
-      format: 'linear-csv',
-      key,
-      title: t.get(r, 'Title') ?? key,
-      source: `${source}#${key}`,
-      status: t.get(r, 'Status'),
-      priority: t.get(r, 'Priority'),
-      assignee: t.get(r, 'Assignee'),
-      reporter: t.get(r, 'Creator'),
-      labels: (t.get(r, 'Labels') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-      components: [t.get(r, 'Team'), t.get(r, 'Project')].filter((x): x is string => !!x),
-      created: parseTrackerDate(t.get(r, 'Created')),
-      resolved: parseTrackerDate(t.get(r, 'Completed', 'Canceled')),
-      description: t.get(r, 'Description') ?? '',
-      metadata: { team: t.get(r, 'Team'), project: t.get(r, 'Project'), cycle: t.get(r, 'Cycle Name') },
-    } satisfies Ticket];
-  });
 }
 
 /**
- * ServiceNow incidents. An audit-log export has one row per update of an incident: the rows of
- * one number are folded into one ticket (its latest state) with its state changes as a timeline.
+ * A ServiceNow audit log (one row per update): rows of one incident are folded into one ticket.
+ * A first pass notes each incident's last row, a second emits each incident as soon as its last
+ * row is read, so a file sorted by number (as ServiceNow writes it) holds one incident at a time.
  */
-function serviceNowCsv(t: CsvTable, source: string): Ticket[] {
-  const groups = new Map<string, string[][]>();
-  for (const r of t.rows) {
-    const n = t.get(r, 'number');
-    if (!n) continue;
-    let g = groups.get(n);
-    if (!g) groups.set(n, (g = []));
-    g.push(r);
+async function* serviceNowAuditLog(text: string, what: string, header: CsvHeader, report: RecordReport): AsyncGenerator<ParsedDocument> {
+  const last = new Map<string, number>();
+  let position = 0;
+  for await (const { raw } of records(text, what, header)) {
+    position++;
+    const n = fieldText((raw as RawRecord).number);
+    if (n) last.set(n, position);
   }
-  return [...groups.entries()].map(([number, rows]) => {
-    const mod = (r: string[]) => Number(t.get(r, 'sys_mod_count') ?? 0);
-    const latest = rows.reduce((a, b) => (mod(b) >= mod(a) ? b : a));
-    const state = (r: string[]) => t.get(r, 'incident_state', 'state');
-    const timeline: string[] = [];
-    let last = '';
-    for (const r of [...rows].sort((a, b) => mod(a) - mod(b))) {
-      const s = state(r) ?? '';
-      if (s && s !== last) timeline.push(`- ${t.get(r, 'sys_updated_at') ?? ''} ${s}${t.get(r, 'sys_updated_by') ? ` (${t.get(r, 'sys_updated_by')})` : ''}`);
-      last = s;
+  const open = new Map<string, { first: number; rows: RawRecord[] }>();
+  async function* grouped(): AsyncGenerator<Positioned> {
+    for await (const { position: p, raw } of records(text, what, header)) {
+      const r = raw as RawRecord;
+      const n = fieldText(r.number);
+      if (!n) continue;
+      let g = open.get(n);
+      if (!g) open.set(n, (g = { first: p, rows: [] }));
+      g.rows.push(r);
+      if (last.get(n) === p) {
+        open.delete(n);
+        yield { position: g.first, raw: { number: n, rows: g.rows } };
+      }
     }
-    const category = [t.get(latest, 'category'), t.get(latest, 'subcategory'), t.get(latest, 'u_symptom')].filter(Boolean).join(' / ');
-    const title = t.get(latest, 'short_description') ?? (category || number);
-    const description = [t.get(latest, 'description'), category && `Category: ${category}`, timeline.length && `State changes:\n${timeline.join('\n')}`].filter(Boolean).join('\n\n');
-    const ci = t.get(latest, 'cmdb_ci');
-    return {
-      system: 'servicenow',
-      format: 'servicenow-csv',
-      key: number,
-      title,
-      source: `${source}#${number}`,
-      status: state(latest),
-      priority: t.get(latest, 'priority'),
-      severity: t.get(latest, 'impact'),
-      assignee: t.get(latest, 'assigned_to'),
-      reporter: t.get(latest, 'caller_id', 'opened_by'),
-      components: [t.get(latest, 'assignment_group')].filter((x): x is string => !!x),
-      services: ci ? [ci] : [],
-      created: parseTrackerDate(t.get(latest, 'opened_at', 'sys_created_at')),
-      resolved: parseTrackerDate(t.get(latest, 'resolved_at', 'closed_at')),
-      description,
-      resolutionNotes: [t.get(latest, 'close_notes'), t.get(latest, 'closed_code') && `Close code: ${t.get(latest, 'closed_code')}`].filter(Boolean).join('\n'),
-      people: [t.get(latest, 'resolved_by')].filter((x): x is string => !!x),
-      links: [t.get(latest, 'problem_id'), t.get(latest, 'rfc'), t.get(latest, 'caused_by')].filter((x): x is string => !!x).map((k) => ({ relation: 'relates to', target: ref.servicenow(k) })),
-      refs: [ref.servicenow(number)],
-      metadata: { updates: rows.length, reassignments: Number(t.get(latest, 'reassignment_count') ?? 0), category },
-    } satisfies Ticket;
-  });
+  }
+  const format: TicketFormat<{ number: string; rows: RawRecord[] }> = {
+    name: 'servicenow-csv',
+    schema: z.object({ number: z.string(), rows: z.array(z.record(z.string(), z.unknown())) }),
+    label: (raw) => (raw as { number?: string }).number ?? null,
+    toTicket: (g, source) => serviceNowTicket(g.rows, 'servicenow-csv', source),
+  };
+  yield* ticketDocuments(format, grouped(), what, report);
 }
 
-function pagerDutyCsv(t: CsvTable, source: string): Ticket[] {
-  return t.rows.flatMap((r) => {
-    const number = t.get(r, 'incident_number', 'Incident Number');
-    if (!number) return [];
-    const id = t.get(r, 'id', 'Incident ID');
-    const service = t.get(r, 'service_name', 'Service', 'service');
-    return [{
-      system: 'pagerduty',
-      format: 'pagerduty-csv',
-      key: `PD-${number}`,
-      title: t.get(r, 'description', 'title', 'Title', 'Description') ?? `Incident ${number}`,
-      source: `${source}#${number}`,
-      url: t.get(r, 'html_url', 'url', 'URL'),
-      status: t.get(r, 'status', 'Status'),
-      severity: t.get(r, 'urgency', 'Urgency'),
-      priority: t.get(r, 'priority', 'Priority'),
-      assignee: t.get(r, 'assigned_to_user', 'Assigned To', 'assignee'),
-      services: service ? [service] : [],
-      created: parseTrackerDate(t.get(r, 'created_on', 'created_at', 'Created On', 'Created At')),
-      resolved: parseTrackerDate(t.get(r, 'resolved_on', 'resolved_at', 'Resolved On', 'Resolved At')),
-      people: [t.get(r, 'resolved_by_user', 'Resolved By'), t.get(r, 'acknowledged_by_user', 'Acknowledged By')].filter((x): x is string => !!x),
-      refs: [ref.pagerduty(number), ...(id ? [ref.pagerduty(id)] : [])],
-      metadata: { escalationPolicy: t.get(r, 'escalation_policy_name', 'Escalation Policy') },
-    } satisfies Ticket];
-  });
-}
-
-/** Any other CSV, read through a column mapping the user gives (`--map title=Summary,body=Details`). */
-function mappedCsv(t: CsvTable, source: string, map: CsvMap): Ticket[] {
-  if (!map.title) throw new HindsightError('usage', `${source}: say which column is the title, e.g. --map title=Summary,body=Description.`);
-  const missing = Object.values(map).filter((col) => !t.has(col!));
-  if (missing.length) throw new HindsightError('bad-map', `${source} has no column ${missing.map((m) => `"${m}"`).join(', ')} (columns: ${t.header.join(', ')}).`);
-  const col = (r: string[], field: keyof CsvMap) => (map[field] ? t.get(r, map[field]!) : null);
-  return t.rows.flatMap((r, i) => {
-    const title = col(r, 'title');
-    if (!title) return [];
-    const key = col(r, 'key') ?? `ROW-${i + 1}`;
-    return [{
-      system: 'csv',
-      format: 'csv',
-      key,
-      title,
-      source: `${source}#${key}`,
-      url: col(r, 'url'),
-      status: col(r, 'status'),
-      priority: col(r, 'priority'),
-      assignee: col(r, 'assignee'),
-      reporter: col(r, 'reporter'),
-      labels: (col(r, 'labels') ?? '').split(/[,;]/).map((s) => s.trim()).filter(Boolean),
-      services: [col(r, 'service')].filter((x): x is string => !!x),
-      created: parseTrackerDate(col(r, 'created')),
-      resolved: parseTrackerDate(col(r, 'resolved')),
-      description: col(r, 'body') ?? '',
-    } satisfies Ticket];
-  });
-}
+export { SERVICENOW_FIELDS };
 
 /** `title=Summary,body=Description` → a column map (validated against the known fields). */
 export function parseCsvMap(spec: string, fields: readonly string[]): CsvMap {

@@ -1,37 +1,75 @@
-const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
+import { isValid, parse, parseISO } from 'date-fns';
+import { UTCDate } from './utc-date.js';
 
 /**
- * Dates as trackers export them, to ISO 8601 UTC: ISO strings (any offset), RFC 2822 (Jira XML),
- * "15/Jul/23 8:07 PM" (Jira CSV), "29-02-2016 01:16" (ServiceNow, day first), epoch seconds.
- * Null for anything else: a wrong date is worse than none.
+ * Dates as trackers write them, to ISO 8601 UTC, or null: a wrong date is worse than none.
+ *
+ * - ISO 8601 with or without a zone, `T` or a space between date and time ("2024-03-05 14:22:10",
+ *   ServiceNow; "2015-12-02T07:39:15.000-0800", Jira; "2016-07-06T11:16:50 -10:00").
+ * - Jira CSV "05/Mar/24 2:22 PM" (also 24-hour and 4-digit years).
+ * - RFC 2822 "Sat, 15 Jul 2023 20:07:23 +0000" (Jira XML, mail).
+ * - Numeric dates. Ambiguous day/month orders are resolved by the separator, the way the tools
+ *   that write them do: a slash is month first (US locale: PagerDuty CSV, Excel, ServiceNow en-US:
+ *   "3/5/2024 14:22" is 5 March) unless the first number cannot be a month ("29/02/2016" is day
+ *   first); a dash or a dot after a 1–2 digit day is day first ("29-02-2016 01:16" from ServiceNow
+ *   en-GB, "05.03.2024" German).
+ * - Epoch seconds or milliseconds (numbers, or strings of 9–13 digits).
+ *
+ * Times without a zone are taken as UTC (API exports write UTC; a wrong zone is off by hours,
+ * never by days). Years outside 1971–2099 are refused: they are durations or junk, not incidents.
  */
 export function parseTrackerDate(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? new Date(value > 1e12 ? value : value * 1000).toISOString() : null;
-  const s = String(value).trim();
-  if (!s || s === '?' || s.toLowerCase() === 'null') return null;
-  // Jira's "2015-12-02T07:39:15.000-0800" has an offset without a colon.
-  const iso = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
-  if (iso) {
-    const off = iso[3] ? (iso[3] === 'Z' ? 'Z' : iso[3].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : 'Z';
-    const d = new Date(`${iso[1]}T${iso[2] ?? '00:00'}${off}`);
-    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  if (value === null || value === undefined || typeof value === 'boolean') return null;
+  if (typeof value === 'number') return fromEpoch(value);
+  if (typeof value !== 'string') return null;
+  const s = value.trim();
+  if (!s || s === '?' || /^(null|none|n\/a|-)$/i.test(s)) return null;
+  if (/^\d{9,13}$/.test(s)) return fromEpoch(Number(s));
+  const iso = isoShape(s);
+  if (iso) return sane(parseISO(iso));
+  const zoned = s.replace(/\s+(GMT|UTC|Z)$/i, ' +0000');
+  for (const format of formatsFor(zoned)) {
+    const d = parse(zoned, format, REFERENCE());
+    if (isValid(d)) return sane(d);
   }
-  const jira = /^(\d{1,2})\/([A-Za-z]{3})\/(\d{2,4})(?:\s+(\d{1,2}):(\d{2})\s*(AM|PM)?)?$/i.exec(s);
-  if (jira) {
-    const year = Number(jira[3]!.length === 2 ? `20${jira[3]}` : jira[3]);
-    let h = Number(jira[4] ?? 0);
-    if (jira[6]?.toUpperCase() === 'PM' && h < 12) h += 12;
-    if (jira[6]?.toUpperCase() === 'AM' && h === 12) h = 0;
-    const mo = MONTHS[jira[2]!.toLowerCase()];
-    return mo === undefined ? null : new Date(Date.UTC(year, mo, Number(jira[1]), h, Number(jira[5] ?? 0))).toISOString();
-  }
-  const dmy = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
-  if (dmy) {
-    const d = new Date(Date.UTC(Number(dmy[3]), Number(dmy[2]) - 1, Number(dmy[1]), Number(dmy[4] ?? 0), Number(dmy[5] ?? 0), Number(dmy[6] ?? 0)));
-    return d.getUTCDate() === Number(dmy[1]) ? d.toISOString() : null;
-  }
-  if (/^\d{9,13}$/.test(s)) return parseTrackerDate(Number(s));
-  const parsed = Date.parse(s);
-  return Number.isNaN(parsed) ? null : new Date(parsed).toISOString();
+  return null;
+}
+
+const REFERENCE = () => new UTCDate(Date.now());
+
+/** "2024-03-05 14:22:10" and friends → a string parseISO reads with an explicit zone. */
+function isoShape(s: string): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?))?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i.exec(s);
+  if (!m) return null;
+  const zone = !m[3] || /^(z|utc|gmt)$/i.test(m[3]) ? 'Z' : m[3];
+  return `${m[1]}T${(m[2] ?? '00:00').replace(',', '.')}${zone}`;
+}
+
+const TIME_24 = ['H:mm', 'H:mm:ss'];
+const TIME_12 = ['h:mm a', 'h:mm:ss a'];
+const withTimes = (day: string, times: string[]) => [day, ...times.map((t) => `${day} ${t}`), ...times.map((t) => `${day} ${t} xx`)];
+
+const JIRA = [...withTimes('d/MMM/yy', [...TIME_12, ...TIME_24]), ...withTimes('d/MMM/yyyy', [...TIME_12, ...TIME_24])];
+const RFC_2822 = ['EEE, d MMM yyyy HH:mm:ss xx', 'd MMM yyyy HH:mm:ss xx', 'EEE, d MMM yyyy HH:mm xx', 'EEE, d MMM yyyy HH:mm:ss', 'MMM d, yyyy h:mm a', 'MMM d, yyyy'];
+const MONTH_FIRST = [...withTimes('M/d/yyyy', [...TIME_24, ...TIME_12]), ...withTimes('M/d/yy', [...TIME_24, ...TIME_12])];
+const DAY_FIRST_SLASH = withTimes('d/M/yyyy', [...TIME_24, ...TIME_12]);
+const DAY_FIRST = [...withTimes('d-M-yyyy', TIME_24), ...withTimes('d.M.yyyy', TIME_24), ...withTimes('d.M.yy', TIME_24)];
+
+function formatsFor(s: string): string[] {
+  if (/^\d{1,2}\/[A-Za-z]{3}\//.test(s)) return JIRA;
+  const slash = /^(\d{1,2})\/(\d{1,2})\/\d{2,4}\b/.exec(s);
+  if (slash) return Number(slash[1]) > 12 ? DAY_FIRST_SLASH : MONTH_FIRST;
+  if (/^\d{1,2}[-.]\d{1,2}[-.]\d{2,4}\b/.test(s)) return DAY_FIRST;
+  return RFC_2822;
+}
+
+function fromEpoch(n: number): string | null {
+  if (!Number.isFinite(n) || n <= 0) return null;
+  return sane(new Date(n > 1e11 ? n : n * 1000));
+}
+
+function sane(d: Date): string | null {
+  if (!isValid(d)) return null;
+  const y = d.getUTCFullYear();
+  return y > 1970 && y < 2100 ? d.toISOString() : null;
 }

@@ -1,43 +1,55 @@
-import type { Ticket } from './ticket.js';
-import { adfToMarkdown, wikiToMarkdown } from './jira-text.js';
-import { parseTrackerDate } from './dates.js';
+import { z } from 'zod';
 import { ref } from '../../entities/refs.js';
+import { parseTrackerDate } from './dates.js';
+import { mapFields, type TicketFieldMap } from './field-map.js';
+import { adfToMarkdown, wikiToMarkdown } from './jira-text.js';
+import type { TicketFormat } from './record-source.js';
+import { anything, has, id, list, record, someOf } from './schema.js';
+import type { Ticket } from './ticket.js';
+import { fieldPerson } from './values.js';
 
-/** Jira REST JSON: search results ({ issues: [...] }), one issue, or a list of issues. */
-export function isJiraJson(data: unknown): boolean {
-  const list = jiraIssues(data);
-  return !!list?.length && list.every((i) => typeof i.key === 'string' && !!i.fields && typeof i.fields === 'object');
+/** Jira REST issue fields → ticket fields, in order of preference. */
+export const JIRA_JSON_FIELDS: TicketFieldMap = {
+  key: ['key'],
+  title: ['fields.summary'],
+  type: ['fields.issuetype'],
+  status: ['fields.status'],
+  resolution: ['fields.resolution'],
+  priority: ['fields.priority'],
+  assignee: ['fields.assignee'],
+  reporter: ['fields.reporter', 'fields.creator'],
+  labels: ['fields.labels'],
+  components: ['fields.components'],
+  created: ['fields.created'],
+  resolved: ['fields.resolutiondate'],
+};
+
+const link = record({ type: record({ name: z.string().nullish(), inward: z.string().nullish(), outward: z.string().nullish() }).nullish(), inwardIssue: record({ key: z.string() }).nullish(), outwardIssue: record({ key: z.string() }).nullish() });
+
+const issue = record({
+  key: z.string().trim().min(1),
+  self: z.string().nullish(),
+  fields: record({
+    summary: z.string().nullish(),
+    // Some exports (and hand-edited files) give one label or component as a plain string.
+    labels: list(id),
+    components: list(z.union([z.string(), record({ name: z.string().nullish() })])),
+    description: anything,
+    comment: record({ comments: list(record({ author: anything, created: anything, body: anything })) }).nullish(),
+    issuelinks: list(link),
+  }),
+});
+
+type JiraIssue = z.infer<typeof issue>;
+
+/** Search results ({ issues: [...] }), one issue, or a list of issues. */
+export function jiraRecords(data: unknown): unknown[] | null {
+  const list = Array.isArray(data) ? data : has(data, 'issues') && Array.isArray(data.issues) ? data.issues : isJiraIssue(data) ? [data] : null;
+  return list?.length && someOf(list, isJiraIssue) ? list : null;
 }
 
-interface JiraIssue {
-  key: string;
-  self?: string;
-  fields: Record<string, unknown> & {
-    summary?: string;
-    description?: unknown;
-    issuetype?: { name?: string };
-    status?: { name?: string };
-    priority?: { name?: string };
-    resolution?: { name?: string } | null;
-    assignee?: { displayName?: string } | null;
-    reporter?: { displayName?: string } | null;
-    labels?: string[];
-    components?: Array<{ name?: string }>;
-    created?: string;
-    resolutiondate?: string | null;
-    comment?: { comments?: Array<{ author?: { displayName?: string }; created?: string; body?: unknown }> };
-    issuelinks?: Array<{ type?: { name?: string; inward?: string; outward?: string }; inwardIssue?: { key?: string }; outwardIssue?: { key?: string } }>;
-  };
-}
-
-function jiraIssues(data: unknown): JiraIssue[] | null {
-  if (Array.isArray(data)) return data as JiraIssue[];
-  if (data && typeof data === 'object') {
-    const o = data as { issues?: unknown; key?: unknown; fields?: unknown };
-    if (Array.isArray(o.issues)) return o.issues as JiraIssue[];
-    if (typeof o.key === 'string' && o.fields) return [o as JiraIssue];
-  }
-  return null;
+export function isJiraIssue(x: unknown): boolean {
+  return has(x, 'key', 'fields') && typeof x.key === 'string' && !!x.fields && typeof x.fields === 'object';
 }
 
 /** Cloud sends Atlassian Document Format objects, Data Center wiki-markup strings. */
@@ -47,35 +59,39 @@ export function jiraRichText(v: unknown): string {
   return '';
 }
 
-export function jiraJsonTickets(data: unknown, source: string): Ticket[] {
-  return (jiraIssues(data) ?? []).map((issue) => {
-    const f = issue.fields;
-    const base = issue.self ? /^(https?:\/\/[^/]+)/.exec(issue.self)?.[1] : undefined;
+export const JIRA_JSON: TicketFormat<JiraIssue> = {
+  name: 'jira-json',
+  schema: issue,
+  label: (raw) => (has(raw, 'key') ? String(raw.key) : null),
+  toTicket(i, source) {
+    const m = mapFields(JIRA_JSON_FIELDS, i);
+    const key = i.key;
+    const base = i.self ? /^(https?:\/\/[^/]+)/.exec(i.self)?.[1] : undefined;
     return {
       system: 'jira',
       format: 'jira-json',
-      key: issue.key,
-      title: f.summary ?? issue.key,
-      source: `${source}#${issue.key}`,
-      url: base ? `${base}/browse/${issue.key}` : null,
-      type: f.issuetype?.name,
-      status: f.status?.name,
-      resolution: f.resolution?.name ?? null,
-      priority: f.priority?.name,
-      assignee: f.assignee?.displayName ?? null,
-      reporter: f.reporter?.displayName ?? null,
-      labels: f.labels ?? [],
-      components: (f.components ?? []).map((c) => c.name).filter((n): n is string => !!n),
-      created: parseTrackerDate(f.created),
-      resolved: parseTrackerDate(f.resolutiondate),
-      description: jiraRichText(f.description),
-      comments: (f.comment?.comments ?? []).map((c) => ({ author: c.author?.displayName ?? null, created: parseTrackerDate(c.created), body: jiraRichText(c.body) })),
-      links: (f.issuelinks ?? []).flatMap((l) => {
+      key,
+      title: m.title ?? key,
+      source: `${source}#${key}`,
+      url: base ? `${base}/browse/${key}` : null,
+      type: m.type,
+      status: m.status,
+      resolution: m.resolution,
+      priority: m.priority,
+      assignee: m.assignee,
+      reporter: m.reporter,
+      labels: m.labels,
+      components: m.components,
+      created: m.created,
+      resolved: m.resolved,
+      description: jiraRichText(i.fields.description),
+      comments: (i.fields.comment?.comments ?? []).map((c) => ({ author: fieldPerson(c.author), created: parseTrackerDate(c.created), body: jiraRichText(c.body) })),
+      links: i.fields.issuelinks.flatMap((l) => {
         const out: Array<{ relation: string; target: string }> = [];
         if (l.outwardIssue?.key) out.push({ relation: l.type?.outward ?? l.type?.name ?? 'relates to', target: ref.ticket(l.outwardIssue.key) });
         if (l.inwardIssue?.key) out.push({ relation: l.type?.inward ?? l.type?.name ?? 'relates to', target: ref.ticket(l.inwardIssue.key) });
         return out;
       }),
     } satisfies Ticket;
-  });
-}
+  },
+};

@@ -19,7 +19,7 @@ export function adfToMarkdown(doc: unknown): string {
 
 function render(node: AdfNode | undefined, depth: number, indent: string): string {
   if (!node || typeof node !== 'object' || depth > MAX_DEPTH) return '';
-  const kids = (sep = '') => (Array.isArray(node.content) ? node.content.map((c) => render(c, depth + 1, indent)).join(sep) : '');
+  const kids = (sep = '') => (Array.isArray(node.content) ? joinInline(node.content, node.content.map((c) => render(c, depth + 1, indent)), sep) : '');
   const a = node.attrs ?? {};
   switch (node.type) {
     case 'doc':
@@ -75,6 +75,21 @@ function render(node: AdfNode | undefined, depth: number, indent: string): strin
     default:
       return kids();
   }
+}
+
+/** Nodes that stand alone in a sentence: a URL or @name glued to the word beside it reads as one word. */
+const INLINE_ATOMS = new Set(['inlineCard', 'mention', 'status', 'date']);
+
+function joinInline(nodes: AdfNode[], parts: string[], sep: string): string {
+  if (sep) return parts.join(sep);
+  let out = '';
+  parts.forEach((part, i) => {
+    const atom = INLINE_ATOMS.has(nodes[i]?.type ?? '');
+    const afterAtom = i > 0 && INLINE_ATOMS.has(nodes[i - 1]?.type ?? '');
+    if (part && out && !/[\s([]$/.test(out) && (atom || (afterAtom && !/^[\s.,;:!?)\]]/.test(part)))) out += ' ';
+    out += part;
+  });
+  return out;
 }
 
 /** Jira wiki markup to Markdown: headings, code/noformat blocks, lists, links, emphasis, mentions. */

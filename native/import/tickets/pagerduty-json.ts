@@ -1,75 +1,94 @@
+import { z } from 'zod';
 import { ref } from '../../entities/refs.js';
 import { parseTrackerDate } from './dates.js';
+import { mapFields, type TicketFieldMap } from './field-map.js';
+import type { TicketFormat } from './record-source.js';
+import { anything, has, list, optionalText, record, someOf } from './schema.js';
 import type { Ticket } from './ticket.js';
+import { fieldPerson, fieldText } from './values.js';
 
-interface PdRef {
-  summary?: string;
-  name?: string;
+/** PagerDuty REST incident → ticket fields, in order of preference. */
+export const PAGERDUTY_JSON_FIELDS: TicketFieldMap = {
+  key: ['incident_number'],
+  title: ['title', 'summary'],
+  url: ['html_url'],
+  status: ['status'],
+  severity: ['urgency'],
+  priority: ['priority'],
+  assignee: ['assignments.0.assignee', 'assigned_to_user'],
+  services: ['service'],
+  created: ['created_at'],
+  resolved: ['resolved_at'],
+  acknowledged: ['acknowledgements.0.at'],
+  acknowledgedBy: ['acknowledgements.0.acknowledger'],
+  people: [],
+};
+
+const ref_ = anything;
+const incident = record({
+  id: optionalText,
+  incident_number: z.number().int(),
+  title: optionalText,
+  summary: optionalText,
+  description: optionalText,
+  status: optionalText,
+  last_status_change_at: anything,
+  last_status_change_by: ref_,
+  escalation_policy: ref_,
+  assignments: list(record({ assignee: ref_ })),
+  acknowledgements: list(record({ acknowledger: ref_, at: anything })),
+  body: record({ details: optionalText }).nullish(),
+  notes: list(record({ content: optionalText, user: ref_, created_at: anything })),
+  log_entries: list(record({ type: optionalText, summary: optionalText, created_at: anything, agent: ref_, channel: record({ summary: optionalText }).nullish() })),
+});
+
+type PdIncident = z.infer<typeof incident>;
+
+const isIncident = (x: unknown) => has(x, 'incident_number') && typeof x.incident_number === 'number';
+
+export function pagerDutyRecords(data: unknown): unknown[] | null {
+  const list = Array.isArray(data) ? data : has(data, 'incidents') && Array.isArray(data.incidents) ? data.incidents : has(data, 'incident') ? [data.incident] : isIncident(data) ? [data] : null;
+  return list?.length && someOf(list, isIncident) ? list : null;
 }
 
-interface PdIncident {
-  id?: string;
-  incident_number: number;
-  title?: string;
-  summary?: string;
-  description?: string;
-  status?: string;
-  urgency?: string;
-  priority?: PdRef | null;
-  service?: PdRef;
-  escalation_policy?: PdRef;
-  created_at?: string;
-  last_status_change_at?: string;
-  resolved_at?: string;
-  html_url?: string;
-  assignments?: Array<{ assignee?: PdRef }>;
-  acknowledgements?: Array<{ acknowledger?: PdRef }>;
-  last_status_change_by?: PdRef;
-  body?: { details?: string };
-  notes?: Array<{ content?: string; user?: PdRef; created_at?: string }>;
-  log_entries?: Array<{ type?: string; summary?: string; created_at?: string; agent?: PdRef; channel?: { summary?: string; details?: unknown } }>;
-}
-
-function incidents(data: unknown): PdIncident[] | null {
-  const list = Array.isArray(data) ? data : data && typeof data === 'object' ? ((data as { incidents?: unknown; incident?: unknown }).incidents ?? [(data as { incident?: unknown }).incident].filter(Boolean)) : null;
-  if (!Array.isArray(list) || !list.length) return null;
-  return list.every((i) => i && typeof i === 'object' && typeof (i as PdIncident).incident_number === 'number') ? (list as PdIncident[]) : null;
-}
-
-export function isPagerDutyJson(data: unknown): boolean {
-  return incidents(data) !== null;
-}
-
-/** PagerDuty REST incidents, with their notes and log entries when the export embeds them. */
-export function pagerDutyTickets(data: unknown, source: string): Ticket[] {
-  return (incidents(data) ?? []).map((i) => {
-    const name = (r?: PdRef | null) => r?.summary ?? r?.name ?? null;
-    const resolved = i.status === 'resolved' ? parseTrackerDate(i.resolved_at ?? i.last_status_change_at) : null;
-    const log = (i.log_entries ?? []).map((e) => ({
-      author: name(e.agent),
+export const PAGERDUTY_JSON: TicketFormat<PdIncident> = {
+  name: 'pagerduty-json',
+  schema: incident,
+  label: (raw) => (has(raw, 'incident_number') ? `#${String(raw.incident_number)}` : null),
+  /** With its notes and log entries when the export embeds them. */
+  toTicket(i, source) {
+    const m = mapFields(PAGERDUTY_JSON_FIELDS, i);
+    // PagerDuty has no resolved_at on incidents: the last status change of a resolved one is it.
+    const resolved = i.status === 'resolved' ? (m.resolved ?? parseTrackerDate(i.last_status_change_at)) : null;
+    const log = i.log_entries.map((e) => ({
+      author: fieldPerson(e.agent),
       created: parseTrackerDate(e.created_at),
       body: `${e.summary ?? e.type ?? ''}${e.channel?.summary && e.channel.summary !== e.summary ? ` — ${e.channel.summary}` : ''}`,
     }));
-    const notes = (i.notes ?? []).map((n) => ({ author: name(n.user), created: parseTrackerDate(n.created_at), body: n.content ?? '' }));
+    const notes = i.notes.map((n) => ({ author: fieldPerson(n.user), created: parseTrackerDate(n.created_at), body: n.content ?? '' }));
+    const resolvedBy = i.status === 'resolved' ? fieldPerson(i.last_status_change_by) : null;
     return {
       system: 'pagerduty',
       format: 'pagerduty-json',
       key: `PD-${i.incident_number}`,
-      title: i.title ?? i.summary ?? `Incident ${i.incident_number}`,
+      title: m.title ?? `Incident ${i.incident_number}`,
       source: `${source}#${i.incident_number}`,
-      url: i.html_url ?? null,
-      status: i.status ?? null,
-      severity: i.urgency ?? null,
-      priority: name(i.priority),
-      assignee: name(i.assignments?.[0]?.assignee),
-      services: [name(i.service)].filter((x): x is string => !!x),
-      people: [...(i.assignments ?? []).map((a) => name(a.assignee)), ...(i.acknowledgements ?? []).map((a) => name(a.acknowledger)), i.status === 'resolved' ? name(i.last_status_change_by) : null].filter((x): x is string => !!x),
-      created: parseTrackerDate(i.created_at),
+      url: m.url,
+      status: m.status,
+      severity: m.severity,
+      priority: m.priority,
+      assignee: m.assignee,
+      services: m.services,
+      people: [...i.assignments.map((a) => fieldPerson(a.assignee)), ...i.acknowledgements.map((a) => fieldPerson(a.acknowledger))].filter((x): x is string => !!x),
+      resolvedBy,
+      acknowledgedBy: m.acknowledgedBy,
+      acknowledged: m.acknowledged,
+      created: m.created,
       resolved,
       description: [i.description && i.description !== i.title ? i.description : '', i.body?.details ?? ''].filter(Boolean).join('\n\n'),
       comments: [...notes, ...log].sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '')),
       refs: [ref.pagerduty(i.incident_number), ...(i.id ? [ref.pagerduty(i.id)] : [])],
-      metadata: { escalationPolicy: name(i.escalation_policy), incidentNumber: i.incident_number },
+      metadata: { escalationPolicy: fieldText(i.escalation_policy), incidentNumber: i.incident_number },
     } satisfies Ticket;
-  });
-}
+  },
+};

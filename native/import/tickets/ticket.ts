@@ -1,9 +1,10 @@
 import type { FieldEntity, ParsedDocument } from '../parsed-document.js';
+import { personName } from '../../entities/placeholders.js';
 import { ref } from '../../entities/refs.js';
 
 /** A ticket from any tracker, before it becomes a document. */
 export interface Ticket {
-  system: 'jira' | 'github' | 'pagerduty' | 'linear' | 'servicenow' | 'csv';
+  system: 'jira' | 'github' | 'gitlab' | 'pagerduty' | 'opsgenie' | 'linear' | 'servicenow' | 'zendesk' | 'csv';
   format: string;
   key: string;
   title: string;
@@ -21,6 +22,14 @@ export interface Ticket {
   services?: string[];
   created?: string | null;
   resolved?: string | null;
+  /** Incident roles and times, when the tracker records them (see TicketIncidentFacts). */
+  incidentCommander?: string | null;
+  resolvedBy?: string | null;
+  acknowledgedBy?: string | null;
+  acknowledged?: string | null;
+  mitigated?: string | null;
+  /** ServiceNow close code ("Solved (Permanently)"), Opsgenie/Zendesk equivalents. */
+  closeCode?: string | null;
   /** Markdown. */
   description?: string;
   /** How it was resolved, when the tracker records it (close notes, resolution text). */
@@ -33,6 +42,25 @@ export interface Ticket {
   metadata?: Record<string, unknown>;
 }
 
+/**
+ * What a ticket says about the incident it records, kept structured in `metadata.incident` for
+ * the incident records built from tickets: people with roles, times, and how it was closed
+ * (the close notes are the mitigation applied). Null when the tracker does not say.
+ */
+export interface TicketIncidentFacts {
+  assignee: string | null;
+  reporter: string | null;
+  commander: string | null;
+  resolvedBy: string | null;
+  acknowledgedBy: string | null;
+  createdAt: string | null;
+  acknowledgedAt: string | null;
+  mitigatedAt: string | null;
+  resolvedAt: string | null;
+  closeCode: string | null;
+  closeNotes: string | null;
+}
+
 /** Renders a ticket as a document: fields up front, then description, resolution, comments in order. */
 export function ticketDocument(t: Ticket): ParsedDocument {
   const facts: Array<[string, string | null | undefined]> = [
@@ -42,13 +70,19 @@ export function ticketDocument(t: Ticket): ParsedDocument {
     ['Resolution', t.resolution],
     ['Priority', t.priority],
     ['Severity', t.severity],
-    ['Assignee', t.assignee],
-    ['Reporter', t.reporter],
+    ['Assignee', personName(t.assignee)],
+    ['Reporter', personName(t.reporter)],
     ['Labels', t.labels?.join(', ')],
     ['Components', t.components?.join(', ')],
     ['Services', t.services?.join(', ')],
+    ['Incident commander', t.incidentCommander],
+    ['Resolved by', t.resolvedBy],
+    ['Acknowledged by', t.acknowledgedBy],
     ['Created', t.created],
+    ['Acknowledged', t.acknowledged],
+    ['Mitigated', t.mitigated],
     ['Resolved', t.resolved],
+    ['Close code', t.closeCode],
   ];
   const lines = facts.filter(([, v]) => v).map(([k, v]) => `- **${k}**: ${v}`);
   const sections = [`# ${t.key}: ${t.title}`, lines.join('\n')];
@@ -61,10 +95,25 @@ export function ticketDocument(t: Ticket): ParsedDocument {
     );
   }
   if (t.links?.length) sections.push(`## Links\n\n${t.links.map((l) => `- ${l.relation} ${l.target.replace(/^ticket:/, '')}`).join('\n')}`);
-  // Opaque account ids (Jira's JIRAUSER123) name nobody a reader would recognise.
+  // Placeholders ("Unassigned") and machine ids (JIRAUSER123, sys_ids) are never people.
   const people = new Set(
-    [t.assignee, t.reporter, ...(t.people ?? []), ...comments.map((c) => c.author)].filter((p): p is string => !!p?.trim() && !/^JIRAUSER\d+$/i.test(p)),
+    [t.assignee, t.reporter, t.incidentCommander, t.resolvedBy, t.acknowledgedBy, ...(t.people ?? []), ...comments.map((c) => c.author)]
+      .map((p) => personName(p))
+      .filter((p): p is string => !!p),
   );
+  const incident: TicketIncidentFacts = {
+    assignee: personName(t.assignee),
+    reporter: personName(t.reporter),
+    commander: personName(t.incidentCommander),
+    resolvedBy: personName(t.resolvedBy),
+    acknowledgedBy: personName(t.acknowledgedBy),
+    createdAt: t.created ?? null,
+    acknowledgedAt: t.acknowledged ?? null,
+    mitigatedAt: t.mitigated ?? null,
+    resolvedAt: t.resolved ?? null,
+    closeCode: t.closeCode ?? null,
+    closeNotes: t.resolutionNotes?.trim() || null,
+  };
   const fields: FieldEntity[] = [
     ...[...people].map((name) => ({ type: 'person' as const, name })),
     ...[...(t.components ?? []), ...(t.services ?? [])].map((name) => ({ type: 'service' as const, name })),
@@ -86,12 +135,13 @@ export function ticketDocument(t: Ticket): ParsedDocument {
       type: t.type ?? null,
       priority: t.priority ?? null,
       resolution: t.resolution ?? null,
-      assignee: t.assignee ?? null,
-      reporter: t.reporter ?? null,
+      assignee: personName(t.assignee),
+      reporter: personName(t.reporter),
       labels: t.labels ?? [],
       components: t.components ?? [],
       comments: comments.length,
       ...t.metadata,
+      incident,
     },
     body: sections.join('\n\n'),
     refs: [...(t.system === 'jira' || t.system === 'linear' ? [ref.ticket(t.key)] : []), ...(t.refs ?? [])],
