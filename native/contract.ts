@@ -121,11 +121,9 @@ export interface ImportFileError {
   code: ErrorCode;
   /** Finer cause ("zip-bomb", "bad-encoding", "unknown-json"). */
   reason?: string;
-  /** Position or key of the failing record inside the file, when one record failed. */
-  record?: string;
-  message: string;
   /** The failing record inside a multi-record source: its position and key ("17 (OPS-9)"). */
   record?: string;
+  message: string;
 }
 
 export interface ImportSummary {

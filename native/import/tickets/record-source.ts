@@ -42,7 +42,7 @@ export async function* ticketDocuments<R>(
     const key = error ? null : safeLabel(format, raw);
     const fail = (reason: string) => {
       const record = `${position}${key ? ` (${key})` : ''}`;
-      report({ source, code: 'bad-record', message: `${source} record ${record}: ${reason}`, record });
+      report({ source, code: 'refused-input', reason: 'bad-record', message: `${source} record ${record}: ${reason}`, record });
     };
     if (error) {
       fail(error);
