@@ -105,7 +105,7 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
         break;
       }
       progress('importing', total, file.path);
-      const options: SourceOptions = { channels: ctx.channels, csvMap: ctx.csvMap, report: fail };
+      const options: SourceOptions = { channels: ctx.channels, csvMap: ctx.csvMap, report: fail, skip: (source, reason) => summary.skipped.push({ source, reason }) };
       let source;
       try {
         source = await readSource(file, options);
