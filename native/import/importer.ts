@@ -16,7 +16,7 @@ import type { CsvMap } from './tickets/csv-tickets.js';
 import { walkPaths } from './walk.js';
 
 /** Bump when parsing or chunking changes, so that a re-import rewrites what it produces. */
-export const PIPELINE_VERSION = 1;
+export const PIPELINE_VERSION = 2;
 
 export interface ImportContext {
   db: Db;
