@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 
-export type FileFormat = 'markdown' | 'text' | 'html' | 'docx' | 'pdf' | 'zip' | 'json' | 'csv' | 'xml' | 'unknown';
+export type FileFormat = 'markdown' | 'text' | 'html' | 'docx' | 'pdf' | 'zip' | 'json' | 'csv' | 'xml' | 'jsonl' | 'unknown';
 
 /** Extensions a folder walk picks up; a file named explicitly is always tried. */
 export const IMPORTABLE_EXTENSIONS = new Set(['.md', '.markdown', '.mdown', '.txt', '.text', '.html', '.htm', '.docx', '.pdf', '.json', '.ndjson', '.jsonl', '.csv', '.xml', '.zip']);
@@ -21,6 +21,10 @@ export function detectFormat(name: string, head: Uint8Array): FileFormat {
   const text = ascii.replace(/^\xef\xbb\xbf/, '').replace(/^\xff\xfe|^\xfe\xff/, '').replaceAll('\x00', '').trimStart().toLowerCase();
   // A Jira XML saved from the browser's XML view starts with the browser's notice line.
   if (text.startsWith('this xml file does not appear to have any style information') && /<rss|<\?xml/.test(text)) return 'xml';
+  // Mattermost bulk exports are JSON Lines that open with a version record.
+  if (/^\{\s*"type"\s*:\s*"version"/.test(text)) return 'jsonl';
+  // Confluence storage format (a page body saved as .xml or .html) is XHTML with ac: macros.
+  if (/^<(ac:|p[\s>]|h[1-6][\s>]|table[\s>])/.test(text) && /<ac:|<ri:/.test(text)) return 'html';
   if (text.startsWith('<?xml') || text.startsWith('<rss') || (text.startsWith('<!--') && /<rss|jira/.test(text)) || ext === '.xml') return 'xml';
   if (ext === '.json' || ext === '.ndjson' || ext === '.jsonl' || ((text.startsWith('{') || text.startsWith('[')) && ext !== '.md' && ext !== '.txt')) return 'json';
   if (ext === '.csv') return 'csv';

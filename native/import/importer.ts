@@ -131,6 +131,7 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
         channels: ctx.channels,
         csvMap: ctx.csvMap,
         report: (e) => void pendingReports.push(fail(e)),
+        skip: (source, reason) => void pendingReports.push(skip(source, reason)),
       };
       let source;
       try {

@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { HindsightError } from '../common/errors.js';
 import type { ImportFileError, SlackChannelInfo } from '../contract.js';
 import { detectFormat } from './detect-format.js';
@@ -18,6 +18,12 @@ import { assertNoEntityDeclarations, isJiraXml, JIRA_XML, jiraXmlItems } from '.
 import { positioned, ticketDocuments, type Positioned } from './tickets/record-source.js';
 import { TRACKER_JSON_NAMES, trackerJson, type TrackerJson } from './tickets/tracker-json.js';
 import { decodeText } from './decode-text.js';
+import { archiveDocuments, archiveKind } from './document-archive.js';
+import { isMattermostJsonl, mattermostConversations } from './chat/mattermost.js';
+import { isTeamsMessages, teamsConversations, teamsNames } from './chat/teams.js';
+import { htmlDocument } from './formats/html.js';
+import { looksLikeStorageFormat } from './formats/confluence-storage.js';
+import { confluencePages, isConfluenceJson } from './formats/confluence-json.js';
 import type { FoundFile } from './walk.js';
 
 export interface SourceOptions {
@@ -27,6 +33,8 @@ export interface SourceOptions {
   csvMap?: CsvMap;
   /** Problems inside a multi-document source (one bad day file of a Slack export) that do not stop it. */
   report: (e: ImportFileError) => void;
+  /** Members of an archive that are not documents (attachments, styles, indexes), with the reason. */
+  skip?: (source: string, reason: string) => void;
 }
 
 export interface SourceDocuments {
@@ -57,7 +65,7 @@ export async function readSource(found: FoundFile, options: SourceOptions): Prom
   const head = await readHead(path);
   const format = detectFormat(path, head);
   if (format === 'zip') return zipSource(path, options);
-  const limit = format === 'json' || format === 'csv' || format === 'xml' ? IMPORT_LIMITS.maxExportBytes : IMPORT_LIMITS.maxDocumentBytes;
+  const limit = format === 'json' || format === 'csv' || format === 'xml' || format === 'jsonl' ? IMPORT_LIMITS.maxExportBytes : IMPORT_LIMITS.maxDocumentBytes;
   if (st.size > limit) {
     throw new HindsightError('too-large', `${path} is ${(st.size / 1048576).toFixed(0)} MB; files of this kind over ${limit / 1048576} MB are not imported.`);
   }
@@ -68,15 +76,24 @@ export async function readSource(found: FoundFile, options: SourceOptions): Prom
       return docs(parseMarkdown(path, bytes));
     case 'text':
       return docs(parseText(path, bytes));
-    case 'html':
-      return docs(parseHtml(path, bytes));
+    case 'html': {
+      const [doc] = parseHtml(path, bytes);
+      return docs([doc!], doc!.format);
+    }
     case 'docx':
       return docs(await parseDocx(path, bytes));
     case 'pdf':
       return docs(await parsePdf(path, bytes));
+    case 'jsonl': {
+      const text = decodeText(bytes, path);
+      // Mattermost's bulk export opens with a version record; any other JSON Lines may be a tracker's.
+      if (!isMattermostJsonl(text.slice(0, 200))) return jsonSource(path, bytes, options);
+      return docs(mattermostConversations(text, path, options.report), 'mattermost');
+    }
     case 'xml': {
       const xml = decodeText(bytes, path);
       assertNoEntityDeclarations(xml, path);
+      if (looksLikeStorageFormat(xml.slice(0, 200_000)) && !isJiraXml(xml.slice(0, 4000))) return docs([htmlDocument(path, xml)], 'confluence-storage');
       if (!isJiraXml(xml.slice(0, 4000))) throw new NotImportable(`${path} is XML but not a Jira export (an <rss> with <item>s).`);
       return docs(ticketDocuments(JIRA_XML, positioned(jiraXmlItems(xml, path)), path, options.report), 'jira-xml');
     }
@@ -91,7 +108,7 @@ export async function readSource(found: FoundFile, options: SourceOptions): Prom
     case 'json':
       return jsonSource(path, bytes, options);
     default:
-      throw new NotImportable(`${path} is not a format Hindsight imports (Markdown, text, HTML, DOCX, PDF, Slack export, tracker JSON/JSON Lines/CSV/XML).`);
+      throw new NotImportable(`${path} is not a format Hindsight imports (Markdown, text, HTML, DOCX, PDF, Slack/Teams/Mattermost exports, Confluence, Notion, tracker JSON/JSON Lines/CSV/XML).`);
   }
 }
 
@@ -108,6 +125,9 @@ function jsonSource(path: string, bytes: Buffer, options: SourceOptions): Source
   if (found) {
     return { format: found.tracker.format.name, documents: ticketDocuments(found.tracker.format, positioned(found.records), path, options.report), close: () => {} };
   }
+  if (isConfluenceJson(data)) return { format: 'confluence-json', documents: confluencePages(data, path, options.report), close: () => {} };
+  if (isTeamsMessages(data)) return teamsFile(path, data, options);
+  if (isSlackApiPage(data)) return slackFrom(singleFileTree(path, bytes), options);
   if (isSlackMessages(data)) {
     // A single day file (or message dump): its folder names the channel.
     return slackFrom(singleFileTree(path, bytes), options);
@@ -116,7 +136,7 @@ function jsonSource(path: string, bytes: Buffer, options: SourceOptions): Source
   if (['channels.json', 'users.json', 'groups.json', 'dms.json', 'mpims.json', 'integration_logs.json'].includes(name)) {
     throw new NotImportable(`${path} is part of a Slack export: import the whole export folder or ZIP.`);
   }
-  throw new NotImportable(`${path} is JSON but not a known export (Slack, ${TRACKER_JSON_NAMES}).`);
+  throw new NotImportable(`${path} is JSON but not a known export (Slack, Teams, Confluence, ${TRACKER_JSON_NAMES}).`);
 }
 
 /**
@@ -146,6 +166,26 @@ function ndjsonSource(path: string, text: string, options: SourceOptions): Sourc
   return { format: `${t.format.name.replace(/-json$/, '')}-ndjson`, documents: ticketDocuments(t.format, records(), path, options.report), close: () => {} };
 }
 
+/** A Web API page (conversations.history/replies) or a slackdump dump: messages in an envelope. */
+function isSlackApiPage(data: unknown): boolean {
+  const messages = (data as { messages?: unknown } | null)?.messages;
+  return !!data && typeof data === 'object' && !Array.isArray(data) && Array.isArray(messages) && (messages.length === 0 ? 'ok' in data || 'channel_id' in data : isSlackMessages(messages));
+}
+
+/** A Teams messages file on its own: channel and team names come from the files beside it. */
+async function teamsFile(path: string, data: unknown, options: SourceOptions): Promise<SourceDocuments> {
+  const dir = dirname(path);
+  const candidates = [join(dir, basename(path).replace(/^messages_/, 'channels_')), join(dir, '..', 'teamsList.json')];
+  const files: Array<{ path: string; size: number }> = [];
+  for (const c of candidates) {
+    const st = await stat(c).catch(() => null);
+    if (st?.isFile()) files.push({ path: c, size: st.size });
+  }
+  const tree: FileTree = { root: dir, files, read: (p) => readAll(p, files.find((f) => f.path === p)!.size), name: (p) => p, close: () => {} };
+  const names = await teamsNames(tree, options.report);
+  return { format: 'teams', documents: teamsConversations(data, path, names), close: () => {} };
+}
+
 function isSlackMessages(data: unknown): boolean {
   if (data && typeof data === 'object' && !Array.isArray(data)) return typeof (data as { ts?: unknown }).ts === 'string' && 'text' in data;
   return Array.isArray(data) && data.length > 0 && data.every((m) => m && typeof m === 'object' && typeof (m as { ts?: unknown }).ts === 'string' && ('text' in m || 'type' in m || 'subtype' in m));
@@ -165,8 +205,16 @@ async function zipSource(path: string, options: SourceOptions): Promise<SourceDo
     tree.close();
     throw err;
   }
+  const kind = await archiveKind(tree).catch((err: unknown) => {
+    tree.close();
+    throw err;
+  });
+  if (kind) {
+    const skip = options.skip ?? (() => {});
+    return { format: kind, documents: archiveDocuments(tree, kind, options.report, skip), close: () => tree.close() };
+  }
   tree.close();
-  throw new NotImportable(`${path} is a ZIP archive but neither a Slack export (channels.json, users.json) nor a Word document.`);
+  throw new NotImportable(`${path} is a ZIP archive but neither a Slack export (channels.json, users.json), nor a Confluence, Notion, Google Docs, Mattermost or Teams export, nor a Word document.`);
 }
 
 async function slackFrom(tree: FileTree, options: SourceOptions): Promise<SourceDocuments> {

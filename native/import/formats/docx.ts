@@ -18,7 +18,8 @@ export async function parseDocx(path: string, bytes: Buffer): Promise<ParsedDocu
   if (!isDocx) throw new HindsightError('bad-format', `${path} is a ZIP but not a Word document (no word/document.xml).`);
   let html: string;
   try {
-    html = (await mammoth.convertToHtml({ buffer: bytes })).value;
+    // Google Docs (and Word) write the document title as a "Title" paragraph, not a heading.
+    html = (await mammoth.convertToHtml({ buffer: bytes }, { styleMap: ["p[style-name='Title'] => h1:fresh", "p[style-name='Subtitle'] => p:fresh"] })).value;
   } catch (err) {
     throw new HindsightError('bad-format', `${path} could not be read as a Word document (${(err as Error).message}).`);
   }

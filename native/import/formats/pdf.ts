@@ -2,18 +2,20 @@ import { HindsightError } from '../../common/errors.js';
 import { IMPORT_LIMITS } from '../limits.js';
 import type { ParsedDocument } from '../parsed-document.js';
 import { textToMarkdown } from './plain-text.js';
+import { pagesToMarkdown, type PageRuns, type TextRun } from './pdf-layout.js';
 import { postmortemDocument } from './postmortem.js';
 
 interface TextItem {
   str: string;
   transform: number[];
+  width: number;
   height: number;
-  hasEOL: boolean;
+  fontName: string;
 }
 
 /**
- * PDF text via pdf.js (no rendering, no eval, no fonts). Lines in a clearly larger font than the
- * body become headings; the rest goes through the plain-text heading rules.
+ * PDF text via pdf.js (no rendering, no eval, no fonts), its layout rebuilt by `pdf-layout.ts`:
+ * lines, paragraphs, headings from font sizes, lists, code, without page headers and footers.
  */
 export async function parsePdf(path: string, bytes: Uint8Array): Promise<ParsedDocument[]> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -35,66 +37,48 @@ export async function parsePdf(path: string, bytes: Uint8Array): Promise<ParsedD
     throw new HindsightError('bad-format', `${path} is not a readable PDF (${(err as Error).message}).`);
   }
   try {
-    const lines: Array<{ text: string; height: number; gapBefore: number }> = [];
-    const pages = Math.min(doc.numPages, IMPORT_LIMITS.maxPdfPages);
-    for (let p = 1; p <= pages; p++) {
+    const pages: PageRuns[] = [];
+    const count = Math.min(doc.numPages, IMPORT_LIMITS.maxPdfPages);
+    for (let p = 1; p <= count; p++) {
       const page = await doc.getPage(p);
       const content = await page.getTextContent();
-      let text = '';
-      let height = 0;
-      let lastY: number | null = null;
-      let lineY: number | null = null;
+      const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
+      const runs: TextRun[] = [];
+      // Browsers print the space between table cells as one wide blank run: it marks a cell start.
+      let wideGap = false;
       for (const raw of content.items) {
         if (!('str' in raw)) continue;
         const item = raw as unknown as TextItem;
-        const y = item.transform[5] ?? 0;
-        if (lineY === null) lineY = y;
-        text += item.str;
-        // End-of-line markers are empty items that carry the next line's font: skip their size.
-        if (item.str.trim()) height = Math.max(height, item.height || Math.abs(item.transform[3] ?? 0));
-        if (item.hasEOL) {
-          lines.push({ text, height, gapBefore: lastY === null ? 0 : Math.abs(lastY - lineY) });
-          lastY = lineY;
-          lineY = null;
-          text = '';
-          height = 0;
+        if (!item.str.trim()) {
+          if (item.str && item.width > Math.abs(item.transform[3] ?? 10) * 2.5) wideGap = true;
+          continue;
         }
+        const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0] = item.transform;
+        const size = Math.hypot(c, d) || Math.hypot(a, b) || item.height;
+        const family = content.styles[item.fontName]?.fontFamily ?? '';
+        runs.push({ str: item.str, x: e - x0, y: f - y0, width: item.width, size, mono: /mono|courier/i.test(family), cellStart: wideGap });
+        wideGap = false;
       }
-      if (text.trim()) lines.push({ text, height, gapBefore: lastY === null || lineY === null ? 0 : Math.abs(lastY - lineY) });
-      lines.push({ text: '', height: 0, gapBefore: 0 });
+      pages.push({ width: x1 - x0, height: y1 - y0, runs });
       page.cleanup();
     }
-    const body = bodyFontSize(lines);
-    const out: string[] = [];
-    for (const l of lines) {
-      const t = l.text.trim();
-      if (!t) {
-        out.push('');
-        continue;
-      }
-      if (body && l.gapBefore > body * 1.8) out.push('');
-      const isHeading = body > 0 && l.height >= body * 1.2 && t.length <= 100 && !/[.,;]$/.test(t);
-      out.push(isHeading ? `## ${t}` : t);
-    }
-    const text = out.join('\n');
-    if (!text.trim()) {
+    const { markdown, headings } = pagesToMarkdown(pages);
+    if (!markdown.trim()) {
       throw new HindsightError('no-text', `${path} has no extractable text (it may be a scanned image); Hindsight does not run OCR.`);
     }
-    return [postmortemDocument(path, 'pdf', textToMarkdown(text))];
+    // Without font-size headings the plain-text rules still find "Root cause"-style sections.
+    const body = headings ? promoteTitle(markdown) : textToMarkdown(markdown);
+    return [postmortemDocument(path, 'pdf', body)];
   } finally {
     await doc.destroy();
   }
 }
 
-/** The font size that carries the most characters is the body text's. */
-function bodyFontSize(lines: Array<{ text: string; height: number }>): number {
-  const chars = new Map<number, number>();
-  for (const l of lines) {
-    const h = Math.round(l.height * 10) / 10;
-    if (h > 0) chars.set(h, (chars.get(h) ?? 0) + l.text.trim().length);
-  }
-  let best = 0;
-  let most = 0;
-  for (const [h, n] of chars) if (n > most) [best, most] = [h, n];
-  return best;
+/** The largest heading becomes the title (H1) when the document has none. */
+function promoteTitle(markdown: string): string {
+  if (/^# /m.test(markdown)) return markdown;
+  const m = /^(#{2,6}) /m.exec(markdown);
+  if (!m) return markdown;
+  const shift = m[1]!.length - 1;
+  return markdown.replace(/^(#{2,6}) /gm, (_h, hashes: string) => `${'#'.repeat(Math.max(1, hashes.length - shift))} `);
 }

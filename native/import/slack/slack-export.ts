@@ -192,6 +192,7 @@ export class SlackExport {
         }
         // A file holding one message object (API dumps) is a list of one.
         if (data && typeof data === 'object' && !Array.isArray(data) && typeof (data as SlackMessage).ts === 'string') data = [data];
+        data = unwrapApiPage(data);
         if (!Array.isArray(data)) {
           report({ source: this.tree.name(path), code: 'refused-input', reason: 'bad-format', message: `${this.tree.name(path)} is not a list of Slack messages.` });
           continue;
@@ -332,6 +333,25 @@ export class SlackExport {
       fields: [...people.entries()].filter(([, p]) => !p.bot).map(([name]) => ({ type: 'person' as const, name })),
     };
   }
+}
+
+/**
+ * Messages of a Web API page (`conversations.history` / `conversations.replies`: {ok, messages})
+ * or a slackdump dump ({channel_id, name, messages}, replies nested in
+ * `slackdump_thread_replies`), flattened, each naming its channel when the envelope does.
+ */
+function unwrapApiPage(data: unknown): unknown {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return data;
+  const page = data as { messages?: unknown; channel_id?: string; name?: string; channel?: string };
+  if (!Array.isArray(page.messages)) return data;
+  const channel = page.name || page.channel_id || (typeof page.channel === 'string' ? page.channel : undefined);
+  const out: SlackMessage[] = [];
+  for (const m of page.messages as Array<SlackMessage & { slackdump_thread_replies?: SlackMessage[] }>) {
+    if (!m || typeof m !== 'object') continue;
+    out.push(channel && !m.channel_name ? { ...m, channel_name: channel } : m);
+    for (const r of m.slackdump_thread_replies ?? []) if (r && typeof r === 'object') out.push(channel && !r.channel_name ? { ...r, channel_name: channel } : r);
+  }
+  return out;
 }
 
 /** `incident-*,ops` → a test on channel names (case-insensitive; no patterns means all). */

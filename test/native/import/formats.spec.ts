@@ -128,5 +128,7 @@ describe('format detection', () => {
     expect(detectFormat('notes.md', Buffer.from('<!DOCTYPE html><html>'))).toBe('html');
     expect(detectFormat('x.docx', Buffer.from('PK\x03\x04'))).toBe('docx');
     expect(detectFormat('export', Buffer.from('---\ntitle: x\n---\n# Hi'))).toBe('markdown');
+    expect(detectFormat('export.json', Buffer.from('{"type":"version","version":1}\n{"type":"team"}'))).toBe('jsonl');
+    expect(detectFormat('page.xml', Buffer.from('<ac:layout><ac:layout-section><p>x</p>'))).toBe('html');
   });
 });

@@ -178,7 +178,7 @@ describe('JSON Lines of any tracker', () => {
     expect(r.format).toBe('jira-ndjson');
     expect(r.documents.map((d) => d.externalId)).toEqual(['OPS-1', 'OPS-3']);
     expect(r.reported).toHaveLength(1);
-    expect(r.reported[0]).toMatchObject({ code: 'bad-record', record: '2' });
+    expect(r.reported[0]).toMatchObject({ code: 'refused-input', reason: 'bad-record', record: '2' });
     expect(r.reported[0]!.message).toMatch(/jira\.jsonl record 2: line 2 is not valid JSON/);
   });
 

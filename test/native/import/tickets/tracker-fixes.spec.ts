@@ -137,7 +137,7 @@ describe('Jira JSON with a malformed issue', () => {
     const r = await parseSource(path);
     expect(r.documents.map((d) => d.externalId)).toEqual(['OPS-8', 'OPS-10']);
     expect(r.reported).toHaveLength(1);
-    expect(r.reported[0]).toMatchObject({ source: path, code: 'bad-record', record: '2 (OPS-9)' });
+    expect(r.reported[0]).toMatchObject({ source: path, code: 'refused-input', reason: 'bad-record', record: '2 (OPS-9)' });
     expect(r.reported[0]!.message).toMatch(/export\.json record 2 \(OPS-9\): fields\.summary: /);
   });
 });

@@ -1,0 +1,385 @@
+/**
+ * Rebuilds a document's structure from the positioned text runs of its PDF pages: lines from
+ * positions, paragraphs from line spacing, headings from font size, list items from indentation,
+ * code from monospace fonts, without the page furniture (headers, footers, page numbers) that a
+ * browser or wkhtmltopdf prints on every page.
+ *
+ * PDFs printed from HTML (Confluence "export to PDF", wkhtmltopdf, Chromium) carry no bullets as
+ * text (markers are drawn as shapes), draw bold or shadowed text more than once at the same
+ * place, and break lines wherever the page width ends; each rule below undoes one of those.
+ */
+
+export interface TextRun {
+  str: string;
+  /** Left edge and baseline, in PDF units (y grows upwards). */
+  x: number;
+  y: number;
+  width: number;
+  /** Font size (the text matrix's vertical scale). */
+  size: number;
+  mono: boolean;
+  /** Printed after a wide blank (the gap between two table cells). */
+  cellStart?: boolean;
+}
+
+export interface PageRuns {
+  width: number;
+  height: number;
+  runs: TextRun[];
+}
+
+interface Line {
+  page: number;
+  text: string;
+  x0: number;
+  x1: number;
+  y: number;
+  size: number;
+  mono: boolean;
+  /** Heading level once classified (0 = body). */
+  level: number;
+  /** A whole table, already Markdown. */
+  table?: boolean;
+}
+
+/** Runs drawn twice at (nearly) the same place, as fake bold and text shadows are, count once. */
+export function dropOverdrawn(runs: TextRun[]): TextRun[] {
+  const seen = new Map<string, TextRun[]>();
+  const out: TextRun[] = [];
+  for (const r of runs) {
+    const key = r.str.trim();
+    if (!key) continue;
+    const same = seen.get(key) ?? [];
+    const tol = Math.max(1, r.size * 0.35);
+    if (same.some((s) => Math.abs(s.x - r.x) <= tol && Math.abs(s.y - r.y) <= tol)) continue;
+    same.push(r);
+    seen.set(key, same);
+    out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Tables: runs grouped into rows by overlapping vertical extent (a cell that wraps is centred
+ * against its neighbours, so its lines straddle the row), rows that hold a cell start are table
+ * rows, and runs sharing a left edge within a row are one cell. Returns the table as a Markdown
+ * line placed at its top, and the runs it took.
+ */
+function tablesOf(runs: TextRun[], page: number, height: number): { lines: Line[]; used: Set<TextRun> } {
+  const used = new Set<TextRun>();
+  const lines: Line[] = [];
+  if (!runs.some((r) => r.cellStart)) return { lines, used };
+  // Page headers and footers are laid out like a table row too; they are not content.
+  const sorted = runs.filter((r) => r.y < height * 0.93 && r.y > height * 0.07).sort((a, b) => b.y - a.y);
+  const rows: TextRun[][] = [];
+  let rowBottom = -Infinity;
+  for (const r of sorted) {
+    const row = rows[rows.length - 1];
+    if (row && r.y + r.size * 0.9 > rowBottom) {
+      row.push(r);
+      rowBottom = Math.min(rowBottom, r.y + r.size * 0.1);
+    } else {
+      rows.push([r]);
+      rowBottom = r.y + r.size * 0.1;
+    }
+  }
+  let table: string[][] = [];
+  let tableTop = 0;
+  let tableRuns: TextRun[] = [];
+  const flush = () => {
+    if (table.length >= 2) {
+      for (const r of tableRuns) used.add(r);
+      const width = Math.max(...table.map((r) => r.length));
+      const cell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|');
+      const md = table.map((r) => `| ${Array.from({ length: width }, (_, i) => cell(r[i])).join(' | ')} |`);
+      md.splice(1, 0, `|${' --- |'.repeat(width)}`);
+      lines.push({ page, text: md.join('\n'), x0: Math.min(...tableRuns.map((r) => r.x)), x1: Math.max(...tableRuns.map((r) => r.x + r.width)), y: tableTop, size: tableRuns[0]!.size, mono: false, level: 0, table: true });
+    }
+    table = [];
+    tableRuns = [];
+  };
+  for (const row of rows) {
+    if (!row.some((r) => r.cellStart)) {
+      flush();
+      continue;
+    }
+    if (!table.length) tableTop = Math.max(...row.map((r) => r.y));
+    // A cell starts at the row's left edge and at every run printed after a wide blank.
+    const starts = [Math.min(...row.map((r) => r.x)), ...row.filter((r) => r.cellStart).map((r) => r.x)].sort((a, b) => a - b);
+    const cells: TextRun[][] = starts.map(() => []);
+    for (const r of row) {
+      let c = 0;
+      for (let k = 0; k < starts.length; k++) if (starts[k]! <= r.x + 1) c = k;
+      cells[c]!.push(r);
+    }
+    table.push(cells.map(cellText));
+    tableRuns.push(...row);
+  }
+  flush();
+  return { lines, used };
+}
+
+/** A cell's runs read line by line, left to right. */
+function cellText(runs: TextRun[]): string {
+  const sorted = [...runs].sort((a, b) => (Math.abs(a.y - b.y) > Math.max(a.size, b.size) * 0.3 ? b.y - a.y : a.x - b.x));
+  let text = '';
+  let prev: TextRun | null = null;
+  for (const r of sorted) {
+    const sameLine = prev && Math.abs(prev.y - r.y) <= r.size * 0.3;
+    const gap = prev ? r.x - (prev.x + prev.width) : 0;
+    if (!prev) text = r.str;
+    else if (sameLine && gap <= r.size * 0.12) text += r.str;
+    else if (!sameLine && /[\p{L}]-$/u.test(text)) text += r.str;
+    else text += ` ${r.str}`;
+    prev = r;
+  }
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Runs on one baseline (within a fraction of the font size) form a line, read left to right. */
+function linesOf(runs: TextRun[], page: number): Line[] {
+  const sorted = [...runs].sort((a, b) => b.y - a.y || a.x - b.x);
+  const groups: TextRun[][] = [];
+  for (const r of sorted) {
+    const g = groups[groups.length - 1];
+    const ref = g?.[0];
+    if (g && ref && Math.abs(ref.y - r.y) <= Math.max(ref.size, r.size) * 0.3) g.push(r);
+    else groups.push([r]);
+  }
+  return groups.map((g) => {
+    g.sort((a, b) => a.x - b.x);
+    let text = '';
+    let end = -Infinity;
+    const allMono = g.every((r) => r.mono);
+    let inCode = false;
+    for (const r of g) {
+      const gap = r.x - end;
+      const needsSpace = text && gap > r.size * 0.12 && !/\s$/.test(text) && !/^\s/.test(r.str);
+      // Inline monospace runs are code spans in the Markdown the page was printed from.
+      const wantCode = !allMono && r.mono;
+      if (inCode && (!wantCode || needsSpace)) {
+        text += '`';
+        inCode = false;
+      }
+      if (needsSpace) text += ' ';
+      if (wantCode && !inCode) {
+        text += '`';
+        inCode = true;
+      }
+      text += r.str;
+      end = Math.max(end, r.x + r.width);
+    }
+    if (inCode) text += '`';
+    const textRuns = g.filter((r) => !r.mono);
+    const size = Math.max(...(textRuns.length ? textRuns : g).map((r) => r.size));
+    return {
+      page,
+      // pdf.js gives each word of monospace text its own run: adjacent spans are one span.
+      text: text.replace(/\s+/g, ' ').replace(/``/g, '').replace(/` `/g, ' ').trim(),
+      x0: g[0]!.x,
+      x1: end,
+      y: g[0]!.y,
+      size,
+      mono: allMono,
+      level: 0,
+    };
+  });
+}
+
+/** The value that occurs most often (rounded to `step`), weighted. */
+function mode(values: Array<[number, number]>, step = 0.5): number {
+  const counts = new Map<number, number>();
+  for (const [v, w] of values) {
+    const k = Math.round(v / step) * step;
+    counts.set(k, (counts.get(k) ?? 0) + w);
+  }
+  let best = 0;
+  let most = -1;
+  for (const [k, n] of counts) if (n > most) [best, most] = [k, n];
+  return best;
+}
+
+const PAGE_NUMBER = /^(page\s+)?\d+(\s*(\/|of)\s*\d+)?$/i;
+
+/**
+ * Lines in the top or bottom margin that repeat on most pages (digits ignored, so "3/7" matches
+ * "4/7"), or that are page numbers or the printing browser's own date/URL lines, are furniture.
+ */
+function dropFurniture(pages: Line[][], heights: number[], body: number): Line[][] {
+  const zone = (l: Line) => l.y > heights[l.page]! * 0.93 || l.y < heights[l.page]! * 0.07;
+  const key = (l: Line) => l.text.replace(/\d+/g, '#').toLowerCase();
+  const onPages = new Map<string, Set<number>>();
+  for (const lines of pages) for (const l of lines) if (zone(l)) (onPages.get(key(l)) ?? onPages.set(key(l), new Set()).get(key(l))!).add(l.page);
+  const repeated = (l: Line) => pages.length >= 2 && (onPages.get(key(l))?.size ?? 0) >= Math.max(2, Math.ceil(pages.length * 0.5));
+  const chrome = (l: Line) => PAGE_NUMBER.test(l.text) || (l.size < body * 0.9 && /^(file:\/\/|https?:\/\/|\d{1,2}\/\d{1,2}\/\d{2,4},? \d{1,2}:\d{2})/i.test(l.text));
+  return pages.map((lines) => lines.filter((l) => !(zone(l) && (repeated(l) || chrome(l)))));
+}
+
+/**
+ * Markdown of the pages: headings (by font size), paragraphs, list items, code blocks.
+ * Returns the text and whether any heading was found from the fonts.
+ */
+export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings: number } {
+  let lines = pages.map((p, i) => {
+    const runs = dropOverdrawn(p.runs);
+    const tables = tablesOf(runs, i, p.height);
+    return [...linesOf(runs.filter((r) => !tables.used.has(r)), i), ...tables.lines].sort((a, b) => b.y - a.y || a.x0 - b.x0);
+  });
+  const all = lines.flat().filter((l) => !l.table);
+  const body = mode(all.filter((l) => !l.mono).map((l) => [l.size, l.text.length]), 0.1);
+  lines = dropFurniture(lines, pages.map((p) => p.height), body);
+  const flat = lines.flat().filter((l) => l.text);
+  // Heading levels: each clearly larger size is a level, largest first.
+  const headingSizes = [...new Set(flat.filter((l) => body && l.size >= body * 1.15 && l.text.length <= 160).map((l) => Math.round(l.size * 2) / 2))].sort((a, b) => b - a);
+  for (const l of flat) {
+    const i = headingSizes.indexOf(Math.round(l.size * 2) / 2);
+    if (i >= 0 && l.text.length <= 160) l.level = Math.min(6, i + 1);
+  }
+  // The left margin of body text, and the usual distance between its lines.
+  const bodyLines = flat.filter((l) => !l.level && !l.mono && !l.table);
+  const left = mode(bodyLines.map((l) => [l.x0, l.text.length]), 1);
+  const steps: Array<[number, number]> = [];
+  for (let i = 1; i < bodyLines.length; i++) {
+    const a = bodyLines[i - 1]!;
+    const b = bodyLines[i]!;
+    if (a.page === b.page && a.y > b.y) steps.push([a.y - b.y, 1]);
+  }
+  const lineStep = mode(steps, 0.5) || body * 1.4;
+  const vocabulary = wordSet(flat.map((l) => l.text).join(' '));
+
+  const out: string[] = [];
+  let para: string[] = [];
+  let listItem: string[] | null = null;
+  let code: string[] | null = null;
+  const flushPara = () => {
+    if (para.length) out.push(joinLines(para, vocabulary), '');
+    para = [];
+  };
+  const flushItem = () => {
+    if (listItem) out.push(`- ${joinLines(listItem, vocabulary)}`);
+    listItem = null;
+  };
+  const flushCode = () => {
+    if (code) out.push('```', ...code, '```', '');
+    code = null;
+  };
+  const flushAll = () => {
+    flushPara();
+    if (listItem) {
+      flushItem();
+      out.push('');
+    }
+    flushCode();
+  };
+
+  let prev: Line | null = null;
+  for (let i = 0; i < flat.length; i++) {
+    const l = flat[i]!;
+    const gap = prev && prev.page === l.page ? prev.y - l.y : lineStep;
+    const newBlock = !prev || gap > lineStep * 1.35 || (prev.page !== l.page && false);
+    if (l.table) {
+      flushAll();
+      out.push(l.text, '');
+      prev = l;
+      continue;
+    }
+    if (l.level) {
+      flushAll();
+      // A heading that wraps onto a second line continues the same heading.
+      const last = out.length >= 2 ? out[out.length - 2]! : '';
+      if (prev?.level === l.level && gap <= l.size * 1.8 && last.startsWith('#')) {
+        out[out.length - 2] = /\p{L}-$/u.test(last) ? `${last}${l.text}` : `${last} ${l.text}`;
+      } else out.push(`${'#'.repeat(l.level)} ${l.text}`, '');
+      prev = l;
+      continue;
+    }
+    if (l.mono) {
+      flushPara();
+      if (listItem) {
+        flushItem();
+        out.push('');
+      }
+      if (!code) code = [];
+      // Indentation inside a code block is kept relative to its left edge.
+      const indent = Math.max(0, Math.round((l.x0 - left) / (l.size * 0.6)));
+      code.push(' '.repeat(Math.min(indent, 40)) + l.text);
+      prev = l;
+      continue;
+    }
+    flushCode();
+    const marker = /^([•◦▪‣·●○■\-*]|\d{1,3}[.)])\s+/.exec(l.text);
+    const indented = l.x0 > left + body * 0.8;
+    if (marker || indented) {
+      // List items: markers are drawn as shapes, so a new item is a line that starts where the
+      // previous item ended (sentence end, or a line well short of the block's width).
+      flushPara();
+      const text = marker ? l.text.slice(marker[0].length) : l.text;
+      const startsNew = marker || !listItem || newBlock || endsItem(prev!, flat, i) || Math.abs(l.x0 - prev!.x0) > body * 0.5;
+      if (startsNew) {
+        flushItem();
+        listItem = [marker && /\d/.test(marker[1]!) ? `${marker[1]} ${text}`.replace(/^(\d+)[.)] /, '$1. ') : text];
+        if (marker && /\d/.test(marker[1]!)) {
+          out.push(listItem[0]!);
+          listItem = null;
+        }
+      } else listItem!.push(text);
+      prev = l;
+      continue;
+    }
+    if (listItem) {
+      flushItem();
+      out.push('');
+    }
+    if (newBlock) flushPara();
+    para.push(l.text);
+    prev = l;
+  }
+  flushAll();
+  return { markdown: out.join('\n').replace(/\n{3,}/g, '\n\n').trim(), headings: headingSizes.length };
+}
+
+/** Whether the line before `i` ended its list item: a sentence end or a short last line. */
+function endsItem(prev: Line, lines: Line[], i: number): boolean {
+  if (/[.!?:;)]$|[.!?]["'”’]$/.test(prev.text)) return true;
+  // The widest line near here shows where the right edge of full lines is.
+  let right = prev.x1;
+  for (let k = Math.max(0, i - 8); k < Math.min(lines.length, i + 8); k++) if (!lines[k]!.level) right = Math.max(right, lines[k]!.x1);
+  return prev.x1 < right - prev.size * 6;
+}
+
+function wordSet(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu) ?? []);
+}
+
+/**
+ * Lines of one paragraph joined with spaces. A line ending in a hyphen joins the next word
+ * without a space; the hyphen stays unless the document spells the word without it elsewhere
+ * (browsers break at real hyphens; a soft hyphen shows up as a word the text uses unbroken).
+ */
+function joinLines(lines: string[], vocabulary: Set<string>): string {
+  let text = '';
+  for (const line of lines) {
+    if (!text) {
+      text = line;
+      continue;
+    }
+    // A code span broken at its hyphen ("`parcel-`" + "`events`") is one span.
+    if (/-`$/.test(text) && line.startsWith('`')) {
+      text = text.slice(0, -1) + line.slice(1);
+      continue;
+    }
+    // A URL broken across lines continues without a space.
+    if (/https?:\/\/\S+$/.test(text) && /^[\w/%?=&#.-]*[\d/][\w/%?=&#.-]*(\s|$)/.test(line) && !/[.,;)]$/.test(text)) {
+      text += line;
+      continue;
+    }
+    const m = /([\p{L}]+)-$/u.exec(text);
+    const next = /^([\p{L}]+)/u.exec(line);
+    if (m && next) {
+      const joined = (m[1]! + next[1]!).toLowerCase();
+      const hyphenated = `${m[1]!}-${next[1]!}`.toLowerCase();
+      text = vocabulary.has(joined) && !vocabulary.has(hyphenated) ? text.slice(0, -1) + line : text + line;
+    } else text += ` ${line}`;
+  }
+  return text;
+}

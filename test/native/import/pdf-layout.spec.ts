@@ -1,0 +1,54 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseSource } from '../../support/parse.js';
+import { pagesToMarkdown, type TextRun } from '../../../native/import/formats/pdf-layout.js';
+import { splitFrontMatter } from '../../../native/import/front-matter.js';
+import { sectionsOf, tokenOverlap } from '../../support/sections.js';
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/pdf');
+const DEMO = join(import.meta.dirname, '../../../demo/postmortems');
+const pdfs = readdirSync(FIXTURES).filter((f) => f.endsWith('.pdf'));
+
+describe('PDF printed from a postmortem (wkhtmltopdf and Chromium, test/fixtures/pdf)', () => {
+  it.each(pdfs)('%s has the Markdown\'s sections, in order, with the same text', async (file) => {
+    const md = splitFrontMatter(readFileSync(join(DEMO, file.replace(/\.(wkhtmltopdf|chromium)\.pdf$/, '.md')), 'utf8')).body;
+    const { documents: [doc] } = await parseSource(join(FIXTURES, file));
+    const want = sectionsOf(md);
+    const got = sectionsOf(doc!.body);
+    expect(got.map((s) => s.heading)).toEqual(want.map((s) => s.heading));
+    for (const [i, s] of want.entries()) expect(tokenOverlap(s.text, got[i]!.text), s.heading).toBeGreaterThanOrEqual(0.95);
+    // Page furniture (Chromium prints the date, title, file URL and "1/2") is gone.
+    expect(doc!.body).not.toMatch(/file:\/\/|\b\d\/\d\b\s*$/m);
+  });
+
+  it('keeps a table as a table and list items apart (wkhtmltopdf draws no bullets)', async () => {
+    const { documents: [doc] } = await parseSource(join(FIXTURES, '2024-02-07-tracking-kafka-lag.wkhtmltopdf.pdf'));
+    expect(doc!.body).toContain('| 10:40 | max.poll.interval.ms raised from 300000 to 900000; rebalancing stops |');
+    expect(doc!.body).toMatch(/^- Tracking pages showed stale status for roughly 38,000 parcels\.$/m);
+    expect(doc!.body).toMatch(/^- Move geocoding out of the consumer loop into an async enrichment stage \(LF-219\)\.$/m);
+    expect(doc!.title).toBe('Tracking updates delayed by Kafka consumer lag');
+  });
+});
+
+describe('PDF layout rules', () => {
+  const run = (str: string, x: number, y: number, size = 10, extra: Partial<TextRun> = {}): TextRun => ({ str, x, y, width: str.length * size * 0.5, size, mono: false, ...extra });
+
+  it('counts text drawn twice at the same place once (fake bold, shadows)', () => {
+    const page = { width: 600, height: 800, runs: [run('Review of Group C', 50, 700, 16), run('Review of Group C', 50.4, 700.2, 16), run('Body text of the review goes here.', 50, 680), run('More body text follows on this line.', 50, 666)] };
+    const { markdown } = pagesToMarkdown([page]);
+    expect(markdown).toMatch(/^# Review of Group C$/m);
+    expect(markdown).not.toContain('Review of Group CReview');
+  });
+
+  it('drops a footer repeated on every page and joins words hyphenated at line ends', () => {
+    const pages = [1, 2].map((n) => ({
+      width: 600,
+      height: 800,
+      runs: [run('Acme confidential', 50, 780, 8), run(`Page ${n} of 2`, 500, 20, 8), run('The database failover took longer than the docu-', 50, 600), run('mentation said, because the documentation was old.', 50, 586)],
+    }));
+    const { markdown } = pagesToMarkdown(pages);
+    expect(markdown).not.toMatch(/confidential|Page \d/);
+    expect(markdown).toContain('longer than the documentation said');
+  });
+});
