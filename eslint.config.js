@@ -28,6 +28,27 @@ export default tseslint.config(
     },
   },
   {
+    // SQL lives in the store: features call its typed operations, never the database handle.
+    files: ['native/**/*.ts'],
+    ignores: ['native/store/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'better-sqlite3', message: 'Only native/store/ talks to SQLite (see docs/architecture.md: the store owns its SQL).' }],
+          patterns: [
+            { group: ['**/electron/**', '**/renderer/**', 'electron', 'react', 'react-dom'], message: 'native/ is the engine: it must not depend on electron/ or renderer/ (see docs/architecture.md).' },
+            { group: ['**/store/sqlite/*', '!**/store/sqlite/sqlite-store.js', '!**/store/sqlite/database.js'], message: 'Use the store interface (native/store/store.ts), not the SQLite implementation.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name=/^(prepare|pragma)$/]", message: 'SQL only in native/store/: add a typed store operation instead.' },
+      ],
+    },
+  },
+  {
     files: ['renderer/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', sessionStorage: 'readonly', EventSource: 'readonly', DataTransfer: 'readonly', File: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', KeyboardEvent: 'readonly', MessageEvent: 'readonly', atob: 'readonly' } },
     rules: {

@@ -224,20 +224,20 @@ export class Engine {
   }
 
   /** Past incidents like the input (text, file or imported document), with explanations. */
-  async similar(req: ApiRequest<'similar'>, tuning: Pick<IncidentInput, 'weights'> = {}): Promise<SimilarResult> {
+  async similar(req: ApiRequest<'similar'>, tuning: Pick<IncidentInput, 'weights' | 'signal'> = {}): Promise<SimilarResult> {
     const incident = await this.incidentInput(req);
     return findSimilar({ store: this.store, semantic: await this.semanticDeps() }, { ...incident, ...tuning });
   }
 
   /** Recurring themes across incidents, and the services and errors that recur most. */
-  async patterns(req: ApiRequest<'patterns'>): Promise<PatternsResult> {
+  async patterns(req: ApiRequest<'patterns'>, o: { signal?: AbortSignal } = {}): Promise<PatternsResult> {
     const semantic = (await this.semanticDeps()) !== null;
-    return findPatterns(this.store, { ...req, semantic });
+    return findPatterns(this.store, { ...req, semantic, signal: o.signal });
   }
 
   /** The people who handled the incidents most like this one. */
-  async experts(req: ApiRequest<'experts'>): Promise<ExpertsResult> {
-    const similar = await this.similar(req.text !== undefined ? { text: req.text, limit: 15 } : { id: req.id!, limit: 15 });
+  async experts(req: ApiRequest<'experts'>, o: { signal?: AbortSignal } = {}): Promise<ExpertsResult> {
+    const similar = await this.similar(req.text !== undefined ? { text: req.text, limit: 15 } : { id: req.id!, limit: 15 }, { signal: o.signal });
     return findExperts(this.store, similar, req.limit);
   }
 

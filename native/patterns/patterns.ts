@@ -1,4 +1,5 @@
 import type { DocumentKind, EntityType, Pattern, PatternsResult } from '../contract.js';
+import { checkpoint } from '../common/checkpoint.js';
 import { isStopword, stem } from '../search/terms.js';
 import type { Store } from '../store/store.js';
 
@@ -10,6 +11,8 @@ export interface PatternsOptions {
   limit: number;
   /** Use passage embeddings too (when the model's vectors exist). */
   semantic: boolean;
+  /** Stops the work between its stages (a timeout, a cancel). */
+  signal?: AbortSignal;
 }
 
 /** Features kept per document, neighbours kept per document, and the similarity that links two. */
@@ -38,6 +41,7 @@ export async function findPatterns(store: Store, o: PatternsOptions): Promise<Pa
   const started = performance.now();
   // The same filters as search, so that "since" means the same everywhere.
   const rows = (await store.documents.scan({ kinds: o.kinds, since: o.since, until: o.until })).map((d) => ({ id: d.id, title: d.title, kind: d.kind, at: d.occurredAt, body: d.body }));
+  await checkpoint(o.signal);
 
   // People's names say who was there, not what happened: they are no theme.
   const nameWords = new Set(
@@ -94,6 +98,7 @@ export async function findPatterns(store: Store, o: PatternsOptions): Promise<Pa
     return { id: r.id, title: r.title, kind: r.kind, at: r.at, features: new Map(weighted.map(([f, w]) => [f, w / norm])), vector: null };
   });
   if (o.semantic) await attachDocumentVectors(store, docs);
+  await checkpoint(o.signal);
 
   // Nearest neighbours through an inverted index of features. Typed arrays and postings that
   // carry their weights keep this loop cheap at 10,000 documents.
@@ -110,7 +115,8 @@ export async function findPatterns(store: Store, o: PatternsOptions): Promise<Pa
   const acc = new Float64Array(docs.length);
   const shared = new Uint16Array(docs.length);
   const touched: number[] = [];
-  docs.forEach((d, i) => {
+  for (const [i, d] of docs.entries()) {
+    if (i % 500 === 499) await checkpoint(o.signal);
     for (const [f, w] of d.features) {
       const p = postings.get(f)!;
       for (let k = 0; k < p.docs.length; k++) {
@@ -137,7 +143,7 @@ export async function findPatterns(store: Store, o: PatternsOptions): Promise<Pa
     });
     scored.sort((a, b) => b[1] - a[1]);
     for (const [j, sim] of scored.slice(0, NEIGHBOURS)) if (sim >= LINK_THRESHOLD) edges.push([i, j, sim]);
-  });
+  }
 
   // Strongest links first; clusters stay bounded so that one theme does not swallow the rest.
   edges.sort((a, b) => b[2] - a[2]);

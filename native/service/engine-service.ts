@@ -148,9 +148,9 @@ export class EngineService {
     stats: async () => (await this.engineFor('stats')).stats(),
     search: async (i) => (await this.engineFor('search')).search(i),
     show: async (i) => (await this.engineFor('show')).show(i.id),
-    similar: async (i) => (await this.engineFor('similar')).similar(i),
-    patterns: async (i) => (await this.engineFor('patterns')).patterns(i),
-    experts: async (i) => (await this.engineFor('experts')).experts(i),
+    similar: async (i, ctx) => (await this.engineFor('similar')).similar(i, { signal: ctx.signal }),
+    patterns: async (i, ctx) => (await this.engineFor('patterns')).patterns(i, { signal: ctx.signal }),
+    experts: async (i, ctx) => (await this.engineFor('experts')).experts(i, { signal: ctx.signal }),
     previewImport: async (i) => previewImport(i.paths, i.channels),
     startImport: async (i) => this.startImport(i),
     cancelImport: async (i) => {

@@ -11,6 +11,7 @@ import type {
 } from '../contract.js';
 import { extractEntities, type FoundEntity } from '../entities/extract.js';
 import { makeSnippet, plainText } from '../search/snippet.js';
+import { checkpoint } from '../common/checkpoint.js';
 import { parseQuery, stem, toFtsQuery, tokenize } from '../search/terms.js';
 import type { EntityMatch, PassageVector, Store } from '../store/store.js';
 import type { VectorIndex } from '../vector/vector-index.js';
@@ -27,6 +28,8 @@ export interface IncidentInput {
   limit: number;
   /** Signal weights (the evaluation measures each signal alone); defaults to WEIGHTS. */
   weights?: { semantic: number; lexical: number; entities: number };
+  /** Stops the work between its stages (a timeout, a cancel). */
+  signal?: AbortSignal;
 }
 
 export interface SimilarDeps {
@@ -103,6 +106,7 @@ export async function findSimilar(deps: SimilarDeps, input: IncidentInput): Prom
     }
   }
   const exclude = new Set(input.exclude);
+  await checkpoint(input.signal);
 
   // Candidates: from words, from meaning, from shared rare entities.
   // Words in more than half the passages cannot rank (BM25 idf ~0), and unknown ones match nothing.
@@ -123,6 +127,7 @@ export async function findSimilar(deps: SimilarDeps, input: IncidentInput): Prom
     for (const id of [...ids]) if (!kinds.has(info.get(id)?.kind as DocumentKind)) ids.delete(id);
   }
 
+  await checkpoint(input.signal);
   // Scores per candidate.
   const maxLex = Math.max(1e-9, ...[...ids].map((id) => lexical.get(id) ?? 0));
   const semRaw = new Map<number, number>();

@@ -124,14 +124,21 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   return pending[pending.length - 1]!.version;
 }
 
-/** Ends a connection cleanly: the WAL is folded back into the database file first. */
+/**
+ * Ends a connection cleanly: the WAL is folded back into the database file, and when this was the
+ * last connection the file goes back to a rollback journal, so that it is whole on its own — it can
+ * be copied, and opened read-only where its folder is not writable (WAL needs a -shm file beside
+ * it). The next writer turns WAL on again. Neither step waits for another connection.
+ */
 export function closeDatabase(db: Db, readOnly: boolean): void {
   if (!db.open) return;
   if (!readOnly) {
     try {
+      db.pragma('busy_timeout = 0');
       db.pragma('wal_checkpoint(TRUNCATE)');
+      db.pragma('journal_mode = DELETE');
     } catch {
-      // Another connection is reading; SQLite checkpoints later.
+      // Another connection has it open: it stays in WAL mode, and SQLite checkpoints later.
     }
   }
   db.close();
