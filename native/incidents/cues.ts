@@ -34,7 +34,7 @@ export const RESOLVED = /\b(resolved|closed|all clear|incident (is )?(over|ended
 export const RESOLVED_OTHER = /\b(but investigations continued|once we|will be|to be resolved|not (yet )?resolved|unresolved|remains unresolved)\b/i;
 
 /** "The root cause was ...", "caused by", "due to": a sentence that states a cause. */
-export const CAUSE = /\b(root[- ]?cause|(was|were|is|are) (ultimately |mainly |primarily )?(caused|triggered) by|caused by|due to|because( of)?|as a result of|resulted from|stemmed from|the cause (was|is)|culprit|was traced to|originated)\b/i;
+export const CAUSE = /\b(root[- ]?cause|(this|which|that|it) (caused|led to|resulted in)|causing|(was|were|is|are) (ultimately |mainly |primarily )?(caused|triggered) by|caused by|due to|because( of)?|as a result of|resulted from|stemmed from|the cause (was|is)|culprit|was traced to|originated)\b/i;
 
 /** A sentence that says what set it off. */
 export const TRIGGER = /\b(trigger(ed|s)? (by|when)|was triggered|triggering a (deploy|rollout|release|restart)|set off|kicked off|(after|following|during) (a|an|the|our|its)? ?([\w-]+ ){0,3}(deploy(ment)?s?|upgrades?|updates?|releases?|rollouts?|migrations?|changes?|merges?|push(es)?|restarts?|maintenance|rescaling|scaling)|due to (a|an|the|our)? ?([\w-]+ ){0,2}(rescaling|scaling|deploy(ment)?|upgrade|update|migration|release|restart|change)|(was|were) (deployed|merged|released|rolled out|upgraded|applied|pushed|changed|updated|reduced|drained)|expired|(began|started) sending|flood of)\b/i;

@@ -42,6 +42,9 @@ interface Hit {
   end: number;
 }
 
+/** How much mentions in other places add to a piece of evidence's best one (at most doubling it). */
+const CORROBORATION = 0.3;
+
 /**
  * Failure modes a record shows: each mode's evidence, counted once where it weighs most (root
  * cause and trigger over timeline; lessons and action items not at all), summed against the
@@ -55,10 +58,15 @@ export function failureModes(record: IncidentRecord, zones: Zone[], taxonomy: Ta
     let best: Hit | null = null;
     for (const ev of mode.evidence) {
       let top: Hit | null = null;
+      // The best contribution per place: a mode the summary, the timeline and the cause all
+      // mention is surer than one a single sentence names.
+      const perPlace = new Map<EvidencePlace, number>();
       const consider = (place: EvidencePlace, zone: Zone | null, start: number, end: number) => {
         if (ev.sections && !ev.sections.has(place)) return;
         const c = ev.weight * (taxonomy.sectionWeights[place] ?? 0);
-        if (c > 0 && (!top || c > top.contribution)) top = { contribution: c, zone, start, end };
+        if (c <= 0) return;
+        if (c > (perPlace.get(place) ?? 0)) perPlace.set(place, c);
+        if (!top || c > top.contribution) top = { contribution: c, zone, start, end };
       };
       if (title) {
         ev.re.lastIndex = 0;
@@ -74,7 +82,8 @@ export function failureModes(record: IncidentRecord, zones: Zone[], taxonomy: Ta
       }
       const hit = top as Hit | null;
       if (hit) {
-        score += hit.contribution;
+        const others = [...perPlace.values()].sort((a, b) => b - a).slice(1).reduce((sum, c) => sum + c, 0);
+        score += hit.contribution + Math.min(hit.contribution, CORROBORATION * others);
         if (!best || hit.contribution > best.contribution) best = hit;
       }
     }

@@ -14,6 +14,8 @@ export interface PickOptions {
   prefer?: RegExp;
   /** With `prefer`, skip the section when nothing in it matches. */
   requirePrefer?: boolean;
+  /** With `cue`, always add the next sentence of the paragraph (a stated cause usually goes on). */
+  always?: boolean;
 }
 
 /** Units that carry no statement: a link list, a "Slack thread: <url>" line, an intro ending in ":". */
@@ -57,7 +59,7 @@ export function pick(record: IncidentRecord, segments: Segment[], kinds: FieldKi
       if (start < 0) continue;
       // A short statement ("Two nodes were down.") goes on in the next sentence of its paragraph.
       const next = all[start + 1];
-      const withNext = take > 1 && all[start]!.text.length < 60 && next && next.kind === 'sentence' && next.block === all[start]!.block;
+      const withNext = take > 1 && (options.always || all[start]!.text.length < 60) && next && next.kind === 'sentence' && next.block === all[start]!.block;
       return sourcedText(record, s, all.slice(start, start + (withNext ? 2 : 1)));
     }
     if (options.prefer) {
@@ -82,14 +84,16 @@ const STATED_ROOT_CAUSE = /\broot[- ]?causes?\b(?: of [^.]{0,80}?| for this inci
 const SEEKING_ROOT_CAUSE = /\b(identify(ing)?|investigat\w*|find(ing)?|determin(e|ing)|understand(ing)?|trying to|began|begin|look(ing)? (at|into|for)|until)\b[^.]{0,20}\broot[- ]?cause/i;
 
 export function rootCause(record: IncidentRecord, segments: Segment[]): Sourced<string> | null {
-  const stated = pick(record, segments, [...NARRATIVE, 'rootCause'], { cue: STATED_ROOT_CAUSE, exclude: new RegExp(`${SEEKING_ROOT_CAUSE.source}|${NEGATED_CAUSE.source}`, 'i') });
+  const notStated = new RegExp(`${SEEKING_ROOT_CAUSE.source}|${NEGATED_CAUSE.source}`, 'i');
+  const stated = pick(record, segments, [...NARRATIVE, 'rootCause'], { cue: STATED_ROOT_CAUSE, exclude: notStated, take: 2, always: true });
   if (stated) return stated;
   const own = pick(record, segments, ['rootCause']);
   if (own) return own;
   // A root-cause section that says it is not known means no root cause, whatever else the text suggests.
   const declared = segments.filter((s) => s.kind === 'rootCause').flatMap((s) => units(record.body, s.start, s.end));
   if (declared.some((u) => isUnknownStatement(u.text))) return null;
-  return pick(record, segments, NARRATIVE, { cue: CAUSE, exclude: NEGATED_CAUSE }) ?? pick(record, segments, ['lessonsWrong'], { take: 1 });
+  // Contributing factors are, by their name, not the root cause.
+  return pick(record, segments, NARRATIVE.filter((k) => k !== 'contributing'), { cue: CAUSE, exclude: notStated }) ?? pick(record, segments, ['lessonsWrong'], { take: 1 });
 }
 
 export function trigger(record: IncidentRecord, segments: Segment[], startEvent: { text: string; section: string | null; start?: number; end?: number } | null): Sourced<string> | null {

@@ -25,6 +25,43 @@ function isServiceName(name: string): boolean {
   return n.length >= 2 && n.length <= 80 && !isPlaceholder(n) && !/^[\p{L} ]{1,30} \d{1,6}$/u.test(n);
 }
 
+/** Title words that say what happened or when, not what broke. */
+const NOT_A_NAME = new Set(
+  ('incident incidents outage outages issue issues problem problems postmortem post-mortem post mortem report review bug bugs error errors failure failures ' +
+    'down partial total multiple several some all any the a an of on in for to with from by at and or due causing caused during after before while ' +
+    'slow performance degraded degradation unavailable broken missing delayed delays new old two three first second user users customer customers ' +
+    'service services system systems platform production prod staging cluster clusters node nodes pod pods data access unauthorized attack compromise ' +
+    'kubernetes k8s aws gcp azure cloud linux internal external api apis update upgrade upgrades migration deploy deployment release change changes ' +
+    'jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december ' +
+    'monday tuesday wednesday thursday friday saturday sunday st nd rd th is are was were be been not no').split(' '),
+);
+
+/**
+ * Names in the title that the body keeps using ("Prow", "Boskos", "ADFS", "Feature Flags
+ * Service"): what the write-up is about. A name must recur, so a one-off word of the title is not one.
+ */
+function titleNames(title: string, body: string): string[] {
+  const out: string[] = [];
+  const words = title.replace(/[^\p{L}\p{N}_.\s-]+/gu, ' ').split(/\s+/).filter(Boolean);
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length) out.push(run.join(' '));
+    run = [];
+  };
+  for (const w of words) {
+    const bare = w.replace(/^[-.]+|[-.]+$/g, '');
+    const named = /^\p{Lu}/u.test(bare) || /\p{Ll}\p{Lu}/u.test(bare);
+    if (!bare || !named || NOT_A_NAME.has(bare.toLowerCase()) || /^\d/.test(bare)) flush();
+    else run.push(bare);
+  }
+  flush();
+  return out.filter((name) => {
+    const first = name.split(' ')[0]!;
+    const re = new RegExp(`(?<![\\p{L}\\p{N}])${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'gu');
+    return (body.match(re) ?? []).length >= 3;
+  });
+}
+
 /** Services and components affected: the structured fields first, then those the text names. */
 export function services(record: IncidentRecord, segments: Segment[], title: string | null, max = 6): Array<Sourced<string>> {
   const out: Array<Sourced<string>> = [];
@@ -41,6 +78,8 @@ export function services(record: IncidentRecord, segments: Segment[], title: str
     if ((system === 'servicenow' || system === 'linear') && (record.metadata.components as unknown[] | undefined)?.includes(name)) continue;
     if (isServiceName(name)) add(name.trim(), null);
   }
+  // A ticket or chat title is a sentence someone typed; a write-up's title names its subject.
+  if (title && record.kind === 'postmortem') for (const name of titleNames(title, record.body)) add(name, null);
   const parts: Array<{ text: string; section: string | null; start: number }> = [];
   if (title) parts.push({ text: title, section: null, start: -1 });
   for (const s of segments) if (WHERE.has(s.kind)) parts.push({ text: record.body.slice(s.start, s.end), section: s.heading, start: s.start });
