@@ -44,8 +44,8 @@ function emptyFields(): IncidentFields {
 
 function postmortemFields(record: IncidentRecord, segments: Segment[], taxonomy: Taxonomy): IncidentFields {
   const title = titleOf(record, segments);
-  const times = postmortemTimes(record, segments);
   const events = timelineEvents(record, segments, statedZone(record.body));
+  const times = postmortemTimes(record, segments, events);
   const startEvent = times.startedAt?.from.start !== undefined ? (events.find((e) => e.start === times.startedAt!.from.start) ?? null) : null;
   const detectEvent = times.detectedAt?.from.start !== undefined ? (events.find((e) => e.start === times.detectedAt!.from.start) ?? null) : null;
   const zones = zonesOf(segments);

@@ -1,5 +1,5 @@
 import type { Segment } from './outline.js';
-import type { EvidencePlace, Taxonomy } from './taxonomy.js';
+import { WordPrefixes, type EvidencePlace, type Taxonomy } from './taxonomy.js';
 import type { IncidentRecord, Sourced } from './types.js';
 
 /** A stretch of the body and where it counts as evidence. */
@@ -42,6 +42,13 @@ interface Hit {
   end: number;
 }
 
+/** The word index of the last record seen (failure modes and mechanisms read the same one). */
+let lastWords: { body: string; title: string | null; words: WordPrefixes } | null = null;
+function wordsOf(body: string, title: string | null): WordPrefixes {
+  if (lastWords?.body !== body || lastWords.title !== title) lastWords = { body, title, words: new WordPrefixes(`${title ?? ''}\n${body}`.toLowerCase()) };
+  return lastWords.words;
+}
+
 /** How much mentions in other places add to a piece of evidence's best one (at most doubling it). */
 const CORROBORATION = 0.3;
 
@@ -53,10 +60,12 @@ const CORROBORATION = 0.3;
 export function failureModes(record: IncidentRecord, zones: Zone[], taxonomy: Taxonomy, title: string | null): Array<Sourced<string> & { score: number }> {
   const out: Array<Sourced<string> & { score: number }> = [];
   const body = record.body;
+  const words = wordsOf(record.body, title);
   for (const mode of taxonomy.modes) {
     let score = 0;
     let best: Hit | null = null;
     for (const ev of mode.evidence) {
+      if (!words.mayMatch(ev.hints)) continue;
       let top: Hit | null = null;
       // The best contribution per place: a mode the summary, the timeline and the cause all
       // mention is surer than one a single sentence names.
@@ -104,9 +113,11 @@ const PLACE_ORDER: EvidencePlace[] = ['rootCause', 'trigger', 'symptom', 'title'
 /** A few key phrases of how it failed, from the taxonomy's mechanism list, cause sections first. */
 export function mechanisms(record: IncidentRecord, zones: Zone[], taxonomy: Taxonomy, title: string | null, max = 5): string[] {
   const found: Array<{ label: string; rank: number; at: number }> = [];
+  const words = wordsOf(record.body, title);
   for (const mech of taxonomy.mechanisms) {
     let best: { rank: number; at: number } | null = null;
-    for (const re of mech.patterns) {
+    for (const { re, hints } of mech.patterns) {
+      if (!words.mayMatch(hints)) continue;
       if (title) {
         re.lastIndex = 0;
         if (re.test(title)) best = { rank: PLACE_ORDER.indexOf('title'), at: -1 };

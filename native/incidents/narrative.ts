@@ -5,7 +5,7 @@ import type { IncidentRecord, Sourced } from './types.js';
 
 export interface PickOptions {
   /** Only units matching this count (a cue sentence in a summary). */
-  cue?: RegExp;
+  cue?: { test(text: string): boolean };
   /** Units matching this never count. */
   exclude?: RegExp;
   /** How many consecutive units make the value. */
@@ -18,8 +18,16 @@ export interface PickOptions {
   always?: boolean;
 }
 
+const fillerCache = new WeakMap<Unit, boolean>();
+
 /** Units that carry no statement: a link list, a "Slack thread: <url>" line, an intro ending in ":". */
 function isFiller(u: Unit, raw: string): boolean {
+  let known = fillerCache.get(u);
+  if (known === undefined) fillerCache.set(u, (known = fillerOf(u, raw)));
+  return known;
+}
+
+function fillerOf(u: Unit, raw: string): boolean {
   const text = u.text;
   if (isPlaceholder(text) || isUnknownStatement(text)) return true;
   // "We are committed to:" introduces what follows; a long sentence ending in ":" still says something.
@@ -83,8 +91,9 @@ const STATED_ROOT_CAUSE = /\broot[- ]?causes?\b(?: of [^.]{0,80}?| for this inci
 /** "We're trying to identify the root cause", "began investigating the root cause": not a statement of it. */
 const SEEKING_ROOT_CAUSE = /\b(identify(ing)?|investigat\w*|find(ing)?|determin(e|ing)|understand(ing)?|trying to|began|begin|look(ing)? (at|into|for)|until)\b[^.]{0,20}\broot[- ]?cause/i;
 
+const notStated = new RegExp(`${SEEKING_ROOT_CAUSE.source}|${NEGATED_CAUSE.source}`, 'i');
+
 export function rootCause(record: IncidentRecord, segments: Segment[]): Sourced<string> | null {
-  const notStated = new RegExp(`${SEEKING_ROOT_CAUSE.source}|${NEGATED_CAUSE.source}`, 'i');
   const stated = pick(record, segments, [...NARRATIVE, 'rootCause'], { cue: STATED_ROOT_CAUSE, exclude: notStated, take: 2, always: true });
   if (stated) return stated;
   const own = pick(record, segments, ['rootCause']);
@@ -96,6 +105,8 @@ export function rootCause(record: IncidentRecord, segments: Segment[]): Sourced<
   return pick(record, segments, NARRATIVE.filter((k) => k !== 'contributing'), { cue: CAUSE, exclude: notStated }) ?? pick(record, segments, ['lessonsWrong'], { take: 1 });
 }
 
+const NOT_A_TRIGGER = new RegExp(`${ALERT_TRIGGER.source}|${DETECTION.source}`, 'i');
+
 export function trigger(record: IncidentRecord, segments: Segment[], startEvent: { text: string; section: string | null; start?: number; end?: number } | null): Sourced<string> | null {
   const own = pick(record, segments, ['trigger'], { take: 1 });
   if (own) return own;
@@ -103,10 +114,11 @@ export function trigger(record: IncidentRecord, segments: Segment[], startEvent:
   if (startEvent && CHANGE.test(startEvent.text) && (!FAILURE.test(startEvent.text) || START.test(startEvent.text)) && !DETECTION.test(startEvent.text)) {
     return { value: clip(startEvent.text, 300), from: { documentId: record.documentId, section: startEvent.section, ...(startEvent.start !== undefined ? { start: startEvent.start, end: startEvent.end } : {}) } };
   }
-  return pick(record, segments, ['summary', 'rootCause', 'impact', 'symptom'], { cue: TRIGGER, exclude: new RegExp(`${ALERT_TRIGGER.source}|${DETECTION.source}`, 'i'), take: 1 });
+  return pick(record, segments, ['summary', 'rootCause', 'impact', 'symptom'], { cue: TRIGGER, exclude: NOT_A_TRIGGER, take: 1 });
 }
 
-const SEEN = new RegExp(`(?=.*${SEEN_BY.source})(?=.*${SYMPTOM.source})`, 'i');
+/** Someone saw something go wrong (two tests: one regex with look-aheads scans each sentence twice over). */
+const SEEN = { test: (text: string) => SEEN_BY.test(text) && SYMPTOM.test(text) };
 
 export function symptom(record: IncidentRecord, segments: Segment[], detection: { text: string; section: string | null; start?: number; end?: number } | null = null): Sourced<string> | null {
   const fromDetection = detection && SYMPTOM.test(detection.text) ? { value: clip(detection.text, 300), from: { documentId: record.documentId, section: detection.section, ...(detection.start !== undefined ? { start: detection.start, end: detection.end } : {}) } } : null;
@@ -124,7 +136,7 @@ const ACTION_OR_RECOVERY = new RegExp(`${MITIGATING_ACTION.source}|${RECOVERED.s
 /** "To stop the bleeding, ...", "This was resolved by ...", "we rolled back ...", "manually changed ...". */
 const SAID_MITIGATION = /\b(to (stop the bleeding|mitigate)|mitigated (it |this )?by|(was|were|is) (resolved|fixed|mitigated) by|resolved by|fixed by|this was resolved|manually (changed|increased|restarted|scaled|deleted|rolled back|reverted|applied|fixed|raised)|we (had |have )?([\w ,]{0,60})\b(deleted|revoked|rotated|reverted|rolled back|restarted|failed over|disabled) (them|it|the|all|our)\b)/i;
 /** Follow-up wording, causes and other sections' business inside a resolution section. */
-const NOT_MITIGATION = new RegExp(`${FUTURE_WORK.source}|${PAPERWORK.source}|^action items?\\b|\\b(owner|ticket) ?:|^(the )?root cause\\b|\\bcaused\\b`, 'i');
+const NOT_MITIGATION = new RegExp(`${FUTURE_WORK.source}|${PAPERWORK.source}|^action items?\\b|\\b(owner|ticket) ?:|^(the )?root cause\\b|\\bcaused\\b|^((the )?team |we )?(identified|found|noticed|discovered|confirmed) that\\b`, 'i');
 
 /**
  * What was done to stop it: the resolution section's list items (or its sentences that state an

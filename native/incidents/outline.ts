@@ -1,6 +1,7 @@
 import { roleOfHeading } from '../chunk/section-roles.js';
 import type { SectionRole } from '../contract.js';
 import { BOLD_ALONE } from './text.js';
+import { parseStamp } from './times.js';
 import type { IncidentRecord, PersonRole } from './types.js';
 
 /**
@@ -69,6 +70,7 @@ const PEOPLE_HEADINGS: Array<[PersonRole, RegExp]> = [
 /** Ordered rules before the chunker's section roles; the first match decides. */
 const RULES: Array<[FieldKind, RegExp]> = [
   ['other', /^(q ?& ?a|faq|appendi?n?x\b.*|apendix\b.*|.*\blogs?|stats|statistics|metadata|references?|links|supporting information|what should you do\??|additional sections.*|anything else|notes?|date|status|key|type|labels|components|services|created|time to (detect(ion)?|repair|resolve|resolution|recover(y)?|mitigat(e|ion)))$/],
+  ['timeline', /\btime ?line\b/],
   ['mitigation', /\b(actions? taken|immediate (actions?|steps|remediation|fix(es)?|response|mitigation)|mitigation( steps)?|workarounds?|how (we|it was) (fixed|resolved|mitigated) it|how was it fixed|stop(ping)? the bleeding|resolution( steps| and recovery)?|recovery)\b/],
   ['actionItems', /\b(action items?|follow[- ]?ups?|next steps|corrective|prevent(ive|ative|ion|ing)?|to-?dos?|(long|short|medium)[- ]term|improvements?|recommendations?|remediation items|(review|planned|future|open|remaining|outstanding|follow[- ]?up|next) actions?)\b|^actions?$/],
   ['lessonsWrong', /\b(what went (wrong|badly|poorly)|went poorly|could have gone better|what didn'?t go (so )?well|what could (have gone|be) (better|improved))\b/],
@@ -260,7 +262,9 @@ function segmentsFrom(body: string, marks: Mark[]): Segment[] {
     if (m.level === 1) firstH1 = false;
     const kindOwn = isTitle ? null : own;
     stack.push({ level: m.level, title, kind: kindOwn, people: isTitle ? null : peopleRoleOf(title), indent: m.indent });
-    const kind = isTitle ? 'summary' : (kindOwn ?? inherited() ?? 'other');
+    // "## July 22" after "## Timeline" goes on with the timeline.
+    const isStamp = !kindOwn && (parseStamp(title)?.length ?? 0) >= title.length - 2;
+    const kind = isTitle ? 'summary' : (kindOwn ?? (isStamp && out[out.length - 1]?.kind === 'timeline' ? 'timeline' : null) ?? inherited() ?? 'other');
     push({ path: pathOf(), title, kind, start: Math.min(m.contentStart, nextPos), end: nextPos, headingStart: m.pos, level: m.level, inline: false, peopleRole: isTitle ? null : peopleRoleOf(title) });
   }
   return out;

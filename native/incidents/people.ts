@@ -81,6 +81,11 @@ const PEOPLE_LINE = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?(incident (?:lead|commander|ma
 const HANDLE = /(?<![\w/@.])@([A-Za-z0-9][\w.-]{0,38}[A-Za-z0-9])\b/g;
 const REPORTED_BY = /\b(?:reported|raised|discovered|flagged|submitted|found)\b(?:\s+[\w#-]+){0,4}?\s+by\s+(@[\w.-]+|\p{Lu}[\p{L}'-]+(?:\s+(?:de|van|von|der|da|di|le|la)?\s*\p{Lu}[\p{L}'-]+){0,3})/gu;
 const HANDLE_REPORTS = /(?<![\w/])@([\w.-]+)\s+reports?\b/g;
+const NAME = "\\p{Lu}[\\p{L}'-]+(?:\\s+(?:(?:de|van|von|der|den|da|di|le|la|du)\\s+)?\\p{Lu}[\\p{L}'-]+){1,3}";
+/** "Sarika de Bruyn reports that ...": a full name opening a timeline line. */
+const NAME_REPORTS = new RegExp(`(?:^|\\n)\\s*(?:[-*+]\\s+)?(${NAME})\\s+reports?\\b`, 'gu');
+/** "First reports of users ... arrive from Sarika de Bruyn." */
+const REPORTS_FROM = new RegExp(`\\breports?\\b[^.\\n]{0,80}?\\b(?:from|by)\\s+(${NAME})`, 'gu');
 
 type Found = Sourced<Person>;
 
@@ -145,7 +150,9 @@ export function postmortemPeople(record: IncidentRecord, segments: Segment[]): F
     if (s.kind === 'timeline' || s.kind === 'detection' || s.kind === 'summary' || s.kind === 'mitigation') {
       const own = body.slice(s.start, s.end);
       for (const m of own.matchAll(REPORTED_BY)) add(out, record, m[1]!, 'reporter', s.heading, s.start + m.index, s.start + m.index + m[0].length);
-      for (const m of own.matchAll(HANDLE_REPORTS)) add(out, record, m[1]!, 'reporter', s.heading, s.start + m.index, s.start + m.index + m[0].length);
+      for (const re of [HANDLE_REPORTS, NAME_REPORTS, REPORTS_FROM]) {
+        for (const m of own.matchAll(re)) add(out, record, m[1]!, 'reporter', s.heading, s.start + m.index, s.start + m.index + m[0].length);
+      }
       if (s.kind === 'timeline') {
         for (const m of own.matchAll(HANDLE)) {
           if (/oncall|on-call|^(here|channel|everyone|team)$/i.test(m[1]!)) continue;

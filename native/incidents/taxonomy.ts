@@ -66,6 +66,105 @@ export interface CompiledEvidence {
   re: RegExp;
   weight: number;
   sections: ReadonlySet<EvidencePlace> | null;
+  /** Lower-case words one of which any match must contain: a cheap test before the regex runs. */
+  hints: Hints | null;
+}
+
+/** Literal starts of a pattern's matches; `wordStart` when each begins a word (the pattern opens with \b). */
+export interface Hints {
+  literals: string[];
+  wordStart: boolean;
+}
+
+/** The words of a text and their prefixes, to answer "does any word start with …" cheaply. */
+export class WordPrefixes {
+  private readonly prefixes = new Set<string>();
+  constructor(readonly lower: string) {
+    for (const w of lower.split(/[^a-z0-9]+/)) for (let i = 1; i <= Math.min(w.length, PREFIX_MAX); i++) this.prefixes.add(w.slice(0, i));
+  }
+
+  /** Whether the text can contain a match: always true when the hints say nothing. */
+  mayMatch(hints: Hints | null): boolean {
+    if (!hints) return true;
+    if (!hints.wordStart) return hints.literals.some((h) => this.lower.includes(h));
+    return hints.literals.some((h) => {
+      const first = /^[a-z0-9]+/.exec(h)?.[0];
+      return first ? this.prefixes.has(first.slice(0, PREFIX_MAX)) : this.lower.includes(h);
+    });
+  }
+}
+const PREFIX_MAX = 12;
+
+function hintsOf(source: string, phrase: boolean): Hints | null {
+  const literals = literalHints(source);
+  return literals ? { literals, wordStart: phrase || /^\\b/.test(source) } : null;
+}
+
+/**
+ * Literal words a pattern's matches must contain, read from its leading alternation
+ * (`\b(certificates?|certs?)\b…` → "certificate", "cert"), or null when the pattern does not start
+ * with plain words. Import runs every pattern on every record; most records contain none of them.
+ */
+export function literalHints(source: string): string[] | null {
+  const s = source.replace(/^\(\?<![^)]*\)/, '').replace(/^\\b/, '');
+  let alternatives: string[];
+  if (s.startsWith('(')) {
+    let depth = 0;
+    let end = -1;
+    for (let i = 0; i < s.length; i++) {
+      if (s[i] === '\\') {
+        i++;
+        continue;
+      }
+      if (s[i] === '(') depth++;
+      else if (s[i] === ')' && --depth === 0) {
+        end = i;
+        break;
+      }
+    }
+    if (end < 0 || /^[?*{]/.test(s.slice(end + 1))) return null;
+    const inner = s.slice(1, end).replace(/^\?:/, '');
+    alternatives = [];
+    depth = 0;
+    let cur = '';
+    for (let i = 0; i < inner.length; i++) {
+      const c = inner[i]!;
+      if (c === '\\') {
+        cur += c + (inner[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (c === '(') depth++;
+      if (c === ')') depth--;
+      if (c === '|' && depth === 0) {
+        alternatives.push(cur);
+        cur = '';
+      } else cur += c;
+    }
+    alternatives.push(cur);
+  } else {
+    // A "|" outside any group makes the start optional.
+    let depth = 0;
+    for (let i = 0; i < s.length; i++) {
+      if (s[i] === '\\') i++;
+      else if (s[i] === '(' || s[i] === '[') depth++;
+      else if (s[i] === ')' || s[i] === ']') depth--;
+      else if (s[i] === '|' && depth === 0) return null;
+    }
+    alternatives = [s];
+  }
+  const hints: string[] = [];
+  for (const alt of alternatives) {
+    // The literal start of an alternative; a character made optional by "?", "*" or "{0," is dropped.
+    const m = /^[a-z0-9 :'-]+/i.exec(alt.replace(/\\-/g, '-'));
+    let lit = m ? m[0] : '';
+    const after = alt.slice(lit.length);
+    if (/^[?*]|^\{0,/.test(after)) lit = lit.slice(0, -1);
+    lit = lit.toLowerCase().replace(/''/g, "'");
+    if (lit.trim().length < 2) return null;
+    hints.push(lit);
+  }
+  return hints;
 }
 
 export interface FailureMode {
@@ -79,7 +178,7 @@ export interface Taxonomy {
   threshold: number;
   sectionWeights: Record<EvidencePlace, number>;
   modes: FailureMode[];
-  mechanisms: Array<{ label: string; patterns: RegExp[] }>;
+  mechanisms: Array<{ label: string; patterns: Array<{ re: RegExp; hints: Hints | null }> }>;
   /** The files it was built from, in order. */
   sources: string[];
 }
@@ -152,9 +251,10 @@ export function buildTaxonomy(files: Array<{ name: string; data: TaxonomyFile }>
         re: e.phrase !== undefined ? phraseRegex(e.phrase) : new RegExp(e.pattern!, 'gi'),
         weight: e.weight,
         sections: e.sections ? new Set(e.sections) : null,
+        hints: e.phrase !== undefined ? { literals: [e.phrase.trim().toLowerCase()], wordStart: /^[a-z0-9]/i.test(e.phrase.trim()) } : hintsOf(e.pattern!, false),
       })),
     })),
-    mechanisms: [...mechanisms.entries()].map(([label, patterns]) => ({ label, patterns: patterns.map((p) => new RegExp(p, 'gi')) })),
+    mechanisms: [...mechanisms.entries()].map(([label, patterns]) => ({ label, patterns: patterns.map((p) => ({ re: new RegExp(p, 'gi'), hints: hintsOf(p, false) })) })),
     sources: files.map((f) => f.name),
   };
 }

@@ -33,6 +33,8 @@ export const BOLD_ALONE = /^\s*(?:[-*+]\s+)?(?:\*\*|__)([^*_\n]{2,80}?)(?:\*\*|_
 
 /** Markdown inline syntax to plain words. */
 export function plain(md: string): string {
+  // Most sentences have no Markdown at all.
+  if (!/[*_`[\]<>!\\#|]/.test(md)) return md.replace(/\s+/g, ' ').trim();
   return md
     .replace(/<!--[\s\S]*?(-->|$)/g, ' ')
     .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
@@ -208,6 +210,8 @@ function computeUnits(body: string, start: number, end: number): Unit[] {
       continue;
     }
     if (/^\s*!\[[^\]]*\]\([^)]*\)\s*$/.test(line) || /^\s*<img\b/i.test(line)) continue;
+    // A quote under a line (an alert's text, a chat message) is a paragraph of its own.
+    if (para && /^\s*>/.test(line) && !/^\s*>/.test(body.slice(para.start, para.end).split('\n').pop() ?? '')) flushPara();
     if (!para) para = { start: lineStart, end: lineEnd };
     else para.end = lineEnd;
   }
@@ -232,7 +236,8 @@ const INSTRUCTION =
 
 /** True when text is template boilerplate or says nothing: never a field value. */
 export function isPlaceholder(raw: string): boolean {
-  const text = plain(raw).replace(/^[\s:;,.\-–—*]+|[\s:;,.]+$/g, '');
+  // Emphasis markers of a sentence cut out of an italic paragraph ("_To be done pre-meeting.").
+  const text = plain(raw).replace(/^[\s:;,.\-–—*_]+|[\s:;,.*_]+$/g, '');
   if (!text) return true;
   if (PLACEHOLDER_WORDS.test(text)) return true;
   if (BRACKETED.test(raw.trim()) || BRACKETED.test(text)) return true;

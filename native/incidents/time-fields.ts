@@ -25,13 +25,12 @@ function datedField(record: IncidentRecord, value: string | null): Sourced<strin
  * "outage begins" — or a first event that is a change or a failure — the start), else times in its
  * summary ("from 15:30 to 18:10 UTC").
  */
-export function postmortemTimes(record: IncidentRecord, segments: Segment[]): TimeFields {
+export function postmortemTimes(record: IncidentRecord, segments: Segment[], events: TimelineEvent[] = timelineEvents(record, segments, statedZone(record.body))): TimeFields {
   const zone = statedZone(record.body);
   const out: TimeFields = { startedAt: null, detectedAt: null, mitigatedAt: null, resolvedAt: null };
   for (const l of labelledTimes(record, segments, zone)) {
     if (!out[l.field]) out[l.field] = sourced(record, l.at, l.section, l.start, l.end);
   }
-  const events = timelineEvents(record, segments, zone);
   const fromEvent = (e: TimelineEvent) => sourced(record, e.at, e.section, e.start, e.end);
   const t = (e: TimelineEvent) => Date.parse(e.at);
   const byTime = [...events].sort((a, b) => t(a) - t(b));

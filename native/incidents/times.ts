@@ -128,7 +128,7 @@ export function parseStamp(s: string): ParsedStamp | null {
 
 /** The zone a text states for its times ("All times in CET", "Time (UTC)", "times in BST"), in minutes east of UTC. */
 export function statedZone(text: string): number | null {
-  const re = new RegExp(`(?:\\btimes?\\b[^.\\n|]{0,40}?|\\btimeline\\s*\\((?:[^)\\n]*\\s)?)\\b(${ZONE_NAMES})\\b(?:\\s*([+\\-−])\\s*(\\d{1,2})(?::?(\\d{2}))?)?`, 'i');
+  const re = new RegExp(`(?:\\btimes?\\b[^.\\n|]{0,40}?|\\btimeline\\s*\\((?:[^)\\n]*\\s)?)\\b(${ZONE_NAMES})(?![A-Za-z0-9])(?:\\s*([+\\-−])\\s*(\\d{1,2})(?::?(\\d{2}))?)?`, 'i');
   const m = re.exec(text);
   return m ? zoneOf(m) : null;
 }
