@@ -286,12 +286,17 @@ for (const extra of ['jira/mongodb-jira-xml-export/example_jira_mongodb_resolved
   for (const d of await documentsOf(extra)) allRecords.push(recordFromParsed(d, nextId++));
 }
 for (const r of allRecords.slice(0, 50)) extractRecordFields(r, taxonomy); // warm up the JIT
-const t0 = performance.now();
-for (const r of allRecords) extractRecordFields(r, taxonomy);
-const ms = performance.now() - t0;
-const byKind = (k: string) => allRecords.filter((r) => r.kind === k).length;
-console.log(`\n## Speed\n\nextractRecordFields over ${allRecords.length} records (${byKind('postmortem')} postmortems, ${byKind('ticket')} tickets, ${byKind('slack-thread')} Slack conversations): ${(ms / allRecords.length).toFixed(3)} ms per record on average, ${ms.toFixed(0)} ms in all`);
-const pms = allRecords.filter((r) => r.kind === 'postmortem');
-const t1 = performance.now();
-for (const r of pms) extractRecordFields(r, taxonomy);
-console.log(`postmortems alone: ${((performance.now() - t1) / pms.length).toFixed(3)} ms per record`);
+/** Best of three passes: the machine is shared, and the slowest pass measures the neighbours. */
+function msPerRecord(list: IncidentRecord[]): number {
+  let best = Infinity;
+  for (let pass = 0; pass < 3; pass++) {
+    const t0 = performance.now();
+    for (const r of list) extractRecordFields(r, taxonomy);
+    best = Math.min(best, (performance.now() - t0) / list.length);
+  }
+  return best;
+}
+const byKind = (k: string) => allRecords.filter((r) => r.kind === k);
+const all = msPerRecord(allRecords);
+console.log(`\n## Speed\n\nextractRecordFields, best of 3 passes over ${allRecords.length} records: ${all.toFixed(3)} ms per record on average`);
+for (const k of ['postmortem', 'ticket', 'slack-thread']) console.log(`  ${k}: ${msPerRecord(byKind(k)).toFixed(3)} ms per record (${byKind(k).length} records)`);
