@@ -1,0 +1,82 @@
+import { CHANGE, DETECTION, FAILURE, MITIGATING_ACTION, NEGATED_RECOVERY, NOT_DONE, RECOVERED, RESOLVED, RESOLVED_OTHER, ROOT_FOUND, START } from './cues.js';
+import type { Segment } from './outline.js';
+import { labelledTimes, narrativeTimes, timelineEvents, type TimeField, type TimelineEvent } from './timeline.js';
+import { statedZone } from './times.js';
+import type { IncidentRecord, Sourced } from './types.js';
+
+export type TimeFields = Record<TimeField, Sourced<string> | null>;
+
+const sourced = (record: IncidentRecord, at: string, section: string | null, start?: number, end?: number): Sourced<string> => ({
+  value: at,
+  from: { documentId: record.documentId, section, ...(start !== undefined ? { start, end } : {}) },
+});
+
+/** A field's value from a structured date, only when it carries a time of day. */
+function datedField(record: IncidentRecord, value: string | null): Sourced<string> | null {
+  if (!value || Number.isNaN(Date.parse(value))) return null;
+  const iso = new Date(value).toISOString().replace('.000Z', 'Z');
+  return sourced(record, iso, null);
+}
+
+/**
+ * Started / detected / mitigated / resolved times of a postmortem: what it labels itself ("First
+ * detected: …"), else what its timeline events say (the first alert or report is the detection, the
+ * first "restored"/"working again" the mitigation, "resolved"/"closed" the resolution, an explicit
+ * "outage begins" — or a first event that is a change or a failure — the start), else times in its
+ * summary ("from 15:30 to 18:10 UTC").
+ */
+export function postmortemTimes(record: IncidentRecord, segments: Segment[], events: TimelineEvent[] = timelineEvents(record, segments, statedZone(record.body))): TimeFields {
+  const zone = statedZone(record.body);
+  const out: TimeFields = { startedAt: null, detectedAt: null, mitigatedAt: null, resolvedAt: null };
+  for (const l of labelledTimes(record, segments, zone)) {
+    if (!out[l.field]) out[l.field] = sourced(record, l.at, l.section, l.start, l.end);
+  }
+  const fromEvent = (e: TimelineEvent) => sourced(record, e.at, e.section, e.start, e.end);
+  const t = (e: TimelineEvent) => Date.parse(e.at);
+  const byTime = [...events].sort((a, b) => t(a) - t(b));
+  const isDetection = (e: TimelineEvent) => DETECTION.test(e.text) && !ROOT_FOUND.test(e.text) && !/\b(incident|outage) (is )?(declared|closed|resolved)\b/i.test(e.text);
+  if (!out.detectedAt) {
+    const d = byTime.find(isDetection);
+    if (d) out.detectedAt = fromEvent(d);
+  }
+  if (!out.startedAt) {
+    // A start comes no later than the detection; an alert or a report is the detection, not the start.
+    const limit = out.detectedAt ? Date.parse(out.detectedAt.value) : Infinity;
+    const explicit = byTime.find((e) => START.test(e.text) && t(e) <= limit);
+    const first = events[0];
+    const firstIsStart = first && byTime[0] === first && t(first) <= limit && !isDetection(first) && (CHANGE.test(first.text) || (FAILURE.test(first.text) && !ROOT_FOUND.test(first.text)));
+    const pick = explicit ?? (firstIsStart ? first : undefined);
+    if (pick) out.startedAt = fromEvent(pick);
+  }
+  const after = (e: TimelineEvent, f: Sourced<string> | null) => !f || t(e) >= Date.parse(f.value);
+  if (!out.mitigatedAt) {
+    const floor = out.detectedAt ?? out.startedAt;
+    const candidates = byTime.filter((e) => after(e, floor) && !ROOT_FOUND.test(e.text) && !NEGATED_RECOVERY.test(e.text));
+    const recovered = candidates.find((e) => RECOVERED.test(e.text) && !NOT_DONE.test(e.text.replace(/\bbegins? recovering\b/i, '')));
+    const acted = candidates.find((e) => MITIGATING_ACTION.test(e.text) && !NOT_DONE.test(e.text) && !isDetection(e));
+    const m = recovered ?? acted;
+    if (m) out.mitigatedAt = fromEvent(m);
+  }
+  if (!out.resolvedAt) {
+    const floor = out.mitigatedAt ?? out.detectedAt ?? out.startedAt;
+    const r = byTime.find((e) => after(e, floor) && RESOLVED.test(e.text) && !RESOLVED_OTHER.test(e.text));
+    if (r) out.resolvedAt = fromEvent(r);
+  }
+  const said = narrativeTimes(record, segments, zone);
+  for (const n of said) {
+    if (n.range === 'from' && !out.startedAt) out.startedAt = sourced(record, n.at, n.section, n.start, n.end);
+    else if (n.range === 'to' && !out.mitigatedAt) out.mitigatedAt = sourced(record, n.at, n.section, n.start, n.end);
+  }
+  for (const n of said) {
+    if (n.range) continue;
+    if (!out.resolvedAt && RESOLVED.test(n.text) && /\bfully\b|\bresolved\b/i.test(n.text)) out.resolvedAt = sourced(record, n.at, n.section, n.start, n.end);
+    else if (!out.mitigatedAt && RECOVERED.test(n.text) && !NOT_DONE.test(n.text) && !NEGATED_RECOVERY.test(n.text)) out.mitigatedAt = sourced(record, n.at, n.section, n.start, n.end);
+    else if (!out.startedAt && /^(at|on)\b/i.test(n.text) && (CHANGE.test(n.text) || FAILURE.test(n.text) || /\bcompromised\b/i.test(n.text))) out.startedAt = sourced(record, n.at, n.section, n.start, n.end);
+  }
+  return out;
+}
+
+/** A ticket: opened when it was reported (the detection), resolved when the tracker says so. */
+export function ticketTimes(record: IncidentRecord): TimeFields {
+  return { startedAt: null, detectedAt: datedField(record, record.occurredAt), mitigatedAt: null, resolvedAt: datedField(record, record.resolvedAt) };
+}

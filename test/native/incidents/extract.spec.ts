@@ -1,0 +1,231 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { outline } from '../../../native/incidents/outline.js';
+import { plain } from '../../../native/incidents/text.js';
+import { FIXTURES, POSTMORTEMS, bodyRecord, fieldsOf, markdownRecord, sectionOf, spanOf } from './records.js';
+
+const read = (path: string) => readFileSync(join(POSTMORTEMS, path), 'utf8');
+/** The list items under a MOJ-style bold label ("- **Resolution**:"), as written. */
+function itemsUnder(path: string, label: string): string[] {
+  const text = read(path);
+  const at = text.indexOf(`**${label}**`);
+  const rest = text.slice(at).split('\n').slice(1);
+  const out: string[] = [];
+  for (const line of rest) {
+    if (/^- \*\*/.test(line)) break;
+    const m = /^\s+- (.+)$/.exec(line);
+    if (m) out.push(m[1]!.trim());
+  }
+  return out;
+}
+
+describe('a MOJ write-up (inline labels, "Key events", "Review actions")', () => {
+  const path = 'moj-cloud-platform/2021-09-04-pingdom-check-prometheus-down.md';
+  const record = markdownRecord(path);
+  const f = fieldsOf(record);
+
+  it('takes the symptom from "Identified" and the mitigation from "Resolution"', () => {
+    const identified = /\*\*Identified\*\*: (.+)/.exec(read(path))![1]!;
+    expect(f.symptom?.value).toBe(identified.replace(/`/g, ''));
+    expect(f.symptom?.from.section).toBe('Identified');
+    expect(f.mitigation?.value).toBe(itemsUnder(path, 'Resolution')[0]);
+    expect(f.mitigation?.from.section).toBe('Resolution');
+  });
+
+  it('reads the labelled key events as the detection, repair and resolution times', () => {
+    const text = read(path);
+    const at = (label: string) => new RegExp(`${label}:? (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d)`).exec(text)![1]!.replace(' ', 'T') + ':00Z';
+    expect(f.detectedAt?.value).toBe(at('First detected'));
+    expect(f.mitigatedAt?.value).toBe(at('Repaired'));
+    expect(f.resolvedAt?.value).toBe(at('Resolved'));
+    expect(spanOf(record, f.detectedAt!.from)).toContain('First detected');
+  });
+
+  it('takes every review action as an action item, with the ticket it links', () => {
+    const reviews = itemsUnder(path, 'Review actions');
+    expect(f.actionItems).toHaveLength(reviews.length);
+    expect(f.actionItems[0]!.value.ticket).toBe('github:ministryofjustice/cloud-platform#3185');
+    expect(f.actionItems.every((a) => a.from.section === 'Review actions')).toBe(true);
+  });
+
+  it('never takes an action item as the mitigation', () => {
+    const actionTexts = f.actionItems.map((a) => a.value.text);
+    expect(actionTexts).not.toContain(f.mitigation!.value);
+    expect(f.mitigation!.value).not.toMatch(/60Gi/);
+  });
+});
+
+describe('the mitigation', () => {
+  it('is never a follow-up, even when the follow-ups are the only actions a write-up lists', () => {
+    const path = 'dfds/PM2021-004_-_ADFS_outage.md';
+    const summary = sectionOf(path, '## Summary');
+    const actions = sectionOf(path, '## Action Items');
+    const f = fieldsOf(bodyRecord(`# ADFS Outage\n\n${summary}\n\n${actions}\n`));
+    expect(f.actionItems.length).toBeGreaterThan(1);
+    expect(f.mitigation).toBeNull();
+  });
+
+  it('of a write-up with follow-ups and no resolution section comes from what its timeline says was done', () => {
+    const record = markdownRecord('dfds/PM2020-008_-_Alcide_admission_causing_Kubernetes_timeouts.md');
+    const f = fieldsOf(record);
+    expect(f.mitigation?.from.section).toBe('Timeline');
+    expect(spanOf(record, f.mitigation!.from)).toMatch(/Alcide admission controller/);
+    for (const a of f.actionItems) expect(f.mitigation!.value).not.toContain(a.value.text);
+  });
+});
+
+describe('a DFDS write-up (timeline table in CET)', () => {
+  const record = markdownRecord('dfds/PM2020-004_-_CoreDNS_upgrade_issue.md');
+  const f = fieldsOf(record);
+
+  it('converts the timeline to UTC with the zone the document states', () => {
+    expect(read('dfds/PM2020-004_-_CoreDNS_upgrade_issue.md')).toMatch(/All times in CET/);
+    // | 2020-02-03 11:21 | EKS 1.14 upgrade cause CoreDNS pods to crash loop |
+    expect(f.startedAt?.value).toBe('2020-02-03T10:21:00Z');
+    // | 2020-02-03 11:52 | CoreDNS deployment manually downgraded, which solved the issue |
+    expect(f.mitigatedAt?.value).toBe('2020-02-03T10:52:00Z');
+    expect(f.mitigation?.value).toMatch(/manually downgraded/);
+    expect(f.mitigation?.from.section).toBe('Timeline');
+  });
+
+  it('names the component and the way it failed', () => {
+    expect(f.services.map((s) => s.value)).toContain('CoreDNS');
+    expect(f.mechanism).toContain('crash loop');
+    expect(f.failureModes.map((m) => m.value)).toContain('dns');
+  });
+
+  it('keeps "Time to detection: ?" out of every field', () => {
+    expect(f.detectedAt).toBeNull();
+  });
+});
+
+describe('a Kubernetes test-infra write-up', () => {
+  const record = markdownRecord('kubernetes-test-infra/2019-01-23.md');
+  const f = fieldsOf(record);
+
+  it('reads "Created By: Name <email>" as the author, without the address', () => {
+    expect(f.people).toContainEqual(expect.objectContaining({ value: { name: 'Benjamin Elder', role: 'author' } }));
+    expect(f.people.some((p) => p.value.name.includes('@'))).toBe(false);
+  });
+
+  it('takes the root cause from "Root Cause", not from "What went wrong"', () => {
+    const rc = sectionOf('kubernetes-test-infra/2019-01-23.md', '## Root Cause');
+    expect(f.rootCause?.from.section).toBe('Root Cause');
+    expect(plain(rc)).toContain(f.rootCause!.value.slice(0, 60));
+  });
+
+  it('times PST entries on the dates the timeline gives', () => {
+    // "2019-01-23" then "- 4:49 AM: first recorded instance of a user seeing Prow being unresponsive".
+    expect(f.detectedAt?.value).toBe('2019-01-23T12:49:00Z');
+  });
+});
+
+describe('a PostHog write-up (remediation split into immediate actions and improvements)', () => {
+  const path = 'posthog/2025-10-03-surveys-sdk-bug.md';
+  const record = markdownRecord(path);
+  const f = fieldsOf(record);
+
+  it('takes what was done as the mitigation and the improvements as action items', () => {
+    const remediation = /## Remediation\n\n(.+)/.exec(read(path))![1]!;
+    expect(f.mitigation?.value).toBe(remediation);
+    const texts = f.actionItems.map((a) => a.value.text);
+    expect(texts.some((t) => t.startsWith('Version compatibility testing'))).toBe(true);
+    expect(texts.some((t) => t.startsWith('Start incidents earlier'))).toBe(true);
+    // "✅ Reverted the backwards-incompatible changes" was done during the incident: not a follow-up.
+    expect(texts.some((t) => /Reverted the backwards-incompatible/.test(t))).toBe(false);
+    for (const a of f.actionItems) expect(a.from.section).not.toMatch(/Immediate Actions$/);
+  });
+
+  it('reads severity, the deploy that triggered it and the action-item links', () => {
+    expect(f.severity?.value).toBe('Major');
+    expect(f.trigger?.value).toMatch(/1\.270\.0 deployed/);
+    expect(f.actionItems.find((a) => a.value.text.startsWith('API compatibility layer'))?.value.ticket).toBe('github:posthog/posthog-js#2428');
+    expect(f.failureModes[0]?.value).toBe('client-sdk-regression');
+  });
+});
+
+describe('a Chia write-up (template heading left in, times in PST)', () => {
+  const record = markdownRecord('chia/04-25-User_Account_Compromise.md');
+  const f = fieldsOf(record);
+
+  it('titles it with the line under the "ISSUE NAME" placeholder', () => {
+    const second = read('chia/04-25-User_Account_Compromise.md').split('# ISSUE NAME\n')[1]!.split('\n')[0]!;
+    expect(record.title).toBe('ISSUE NAME');
+    expect(f.title?.value).toBe(second.replace(/\.$/, ''));
+  });
+
+  it('dates "11:12 AM: ..." under "_4/21/23_" in PST', () => {
+    expect(f.detectedAt?.value).toBe('2023-04-21T19:12:00Z');
+    expect(f.failureModes.map((m) => m.value)).toContain('account-compromise');
+  });
+
+  it('takes the root cause the resolution section states', () => {
+    expect(f.rootCause?.value).toMatch(/^The root cause was determined to be/);
+  });
+});
+
+describe('a write-up with no sections at all', () => {
+  it('finds what was done to stop the bleeding in its prose', () => {
+    const f = fieldsOf(markdownRecord('zalando-kubernetes-on-aws/jun-2019-kubelet-qps.md'));
+    expect(f.mitigation?.value).toMatch(/^To stop the bleeding, the cluster was manually scaled up/);
+    expect(f.failureModes.map((m) => m.value)).toContain('rate-limit');
+  });
+});
+
+describe('a 2i2c report (times as headings, checkbox action items)', () => {
+  const record = markdownRecord(join(FIXTURES, '2i2c-leap-outage.md'));
+  const f = fieldsOf(record);
+
+  it('reads "### 5:37 PM" under "Timeline (times in BST)" on the date of the title', () => {
+    // "### 5:37 PM / First reports of users encountering 404 errors ..." (BST is UTC+1).
+    expect(f.detectedAt?.value).toBe('2025-08-12T16:37:00Z');
+    expect(f.resolvedAt?.value).toBe('2025-08-12T17:11:00Z');
+    expect(spanOf(record, f.resolvedAt!.from)).toMatch(/6:11 PM/);
+  });
+
+  it('gives checkbox items their status and their tickets, and leaves the follow-up timeline out', () => {
+    const boxes = sectionOf(join(FIXTURES, '2i2c-leap-outage.md'), '## Action Items').split('\n').filter((l) => l.startsWith('- ['));
+    expect(f.actionItems.map((a) => a.value.status)).toEqual(boxes.map((l) => (l.startsWith('- [x]') ? 'done' : 'open')));
+    expect(f.actionItems.map((a) => a.value.ticket)).toEqual([null, null, 'github:2i2c-org/jupyterhub-home-nfs#34', 'github:2i2c-org/infrastructure#6555', null]);
+  });
+
+  it('takes the person the first user reports came from as the reporter', () => {
+    expect(f.people).toContainEqual(expect.objectContaining({ value: { name: 'Sarika de Bruyn', role: 'reporter' } }));
+  });
+});
+
+describe('action items in a table with a status column', () => {
+  // No permissively licensed real sample was found: this is the layout of the Google SRE
+  // postmortem template's action-item table (our own rows), with a status column added.
+  const body = [
+    '# Search outage',
+    '',
+    '## Action Items',
+    '',
+    '| Action Item | Type | Owner | Bug | Status |',
+    '| ----------- | ---- | ----- | --- | ------ |',
+    '| Update playbook for cascading failure | mitigate | jennifer | OPS-101 | Done |',
+    '| Add load shedding to the search frontend | prevent | martym | [#77](https://github.com/acme/search/issues/77) | In progress |',
+    '| Schedule a cascading-failure test | process | docbrown | n/a **TODO** | |',
+  ].join('\n');
+
+  it('reads each row with its status and ticket', () => {
+    const f = fieldsOf(bodyRecord(body));
+    expect(f.actionItems.map((a) => [a.value.text, a.value.status, a.value.ticket])).toEqual([
+      ['Update playbook for cascading failure', 'done', 'ticket:OPS-101'],
+      ['Add load shedding to the search frontend', 'open', 'github:acme/search#77'],
+      ['Schedule a cascading-failure test', 'open', null],
+    ]);
+  });
+});
+
+describe('the outline of a write-up', () => {
+  it('tells immediate actions (the mitigation) from follow-ups (action items)', () => {
+    const kinds = Object.fromEntries(outline(markdownRecord('posthog/2025-11-15-persons-db-migration.md')).map((s) => [s.title, s.kind]));
+    expect(kinds['Immediate actions (completed)']).toBe('mitigation');
+    expect(kinds['Planned actions (planned or in-progress)']).toBe('actionItems');
+    expect(kinds['What could have gone better?']).toBe('lessonsWrong');
+    expect(kinds['Appendix: OID Exhaustion Diagrams']).toBe('other');
+  });
+});
