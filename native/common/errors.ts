@@ -41,6 +41,7 @@ const REASONS = {
   'db-missing': 'not-found',
   'upload-outside': 'forbidden',
   'unknown-method': 'invalid-input',
+  'bad-taxonomy': 'usage',
 } as const satisfies Record<string, ErrorCode>;
 export type ErrorReason = keyof typeof REASONS;
 
