@@ -372,6 +372,112 @@ export interface ContractError {
   reason?: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Incidents: one record per event (a postmortem, its Slack threads, its tickets), with fields
+// extracted from its records, each with where it was read.
+// ---------------------------------------------------------------------------------------------
+
+/** Where a value was read: the record, its heading path, and the span of the body it came from. */
+export const ProvenanceSchema = z.object({
+  documentId: z.number(),
+  /** Heading path (" > " separated), or null for the title and structured fields. */
+  section: z.string().nullable(),
+  /** [start, end) offsets into the record's body. */
+  start: z.number().optional(),
+  end: z.number().optional(),
+});
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
+const sourced = <T extends z.ZodType>(value: T) => z.object({ value, from: ProvenanceSchema });
+export interface Sourced<T> {
+  value: T;
+  from: Provenance;
+}
+
+export const PERSON_ROLES = ['lead', 'resolver', 'author', 'reporter', 'participant'] as const;
+export type PersonRole = (typeof PERSON_ROLES)[number];
+export const ACTION_STATUSES = ['open', 'done', 'unknown'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export const ActionItemSchema = z.object({
+  text: z.string(),
+  status: z.enum(ACTION_STATUSES),
+  /** The tracker record it points at, as a reference (`ticket:OPS-42`, `github:o/r#12`). */
+  ticket: z.string().nullable(),
+});
+export type ActionItem = z.infer<typeof ActionItemSchema>;
+
+export const PersonSchema = z.object({ name: z.string(), role: z.enum(PERSON_ROLES) });
+export type Person = z.infer<typeof PersonSchema>;
+
+/** The normalised fields of a record or an incident; a field nobody states stays empty. */
+export const IncidentFieldsSchema = z.object({
+  title: sourced(z.string()).nullable(),
+  /** Services / components affected. */
+  services: z.array(sourced(z.string())),
+  /** What users or on-call saw. */
+  symptom: sourced(z.string()).nullable(),
+  /** What set it off (a deploy, a certificate expiring, a config push). */
+  trigger: sourced(z.string()).nullable(),
+  rootCause: sourced(z.string()).nullable(),
+  /** A few key phrases of how it failed ("expired certificate", "crash loop"). */
+  mechanism: z.array(z.string()),
+  /** Failure-mode taxonomy ids (config/failure-modes.yaml), multi-label, with their evidence score. */
+  failureModes: z.array(sourced(z.string()).extend({ score: z.number() })),
+  /** What was done to stop it: never follow-up action items, never a ticket's close code. */
+  mitigation: sourced(z.string()).nullable(),
+  actionItems: z.array(sourced(ActionItemSchema)),
+  people: z.array(sourced(PersonSchema)),
+  severity: sourced(z.string()).nullable(),
+  /** ISO 8601 UTC. */
+  startedAt: sourced(z.string()).nullable(),
+  detectedAt: sourced(z.string()).nullable(),
+  mitigatedAt: sourced(z.string()).nullable(),
+  resolvedAt: sourced(z.string()).nullable(),
+});
+export type IncidentFields = z.infer<typeof IncidentFieldsSchema>;
+
+/** How a record belongs to its incident: the record that stands for it, one of its records, or a follow-up ticket. */
+export const INCIDENT_RECORD_ROLES = ['primary', 'record', 'follow-up'] as const;
+export type IncidentRecordRole = (typeof INCIDENT_RECORD_ROLES)[number];
+export const INCIDENT_RELATIONS = ['recurrence of', 'related to'] as const;
+export type IncidentRelation = (typeof INCIDENT_RELATIONS)[number];
+
+/** A record of an incident, as listed with it. */
+export interface IncidentRecordRef {
+  documentId: number;
+  title: string;
+  kind: DocumentKind;
+  role: IncidentRecordRole;
+  occurredAt: string | null;
+}
+
+/** An incident in a list: what it was, when, how long it took. */
+export interface IncidentSummary {
+  incidentId: number;
+  title: string;
+  startedAt: string | null;
+  resolvedAt: string | null;
+  severity: string | null;
+  minutesToDetect: number | null;
+  minutesToResolve: number | null;
+  services: string[];
+  /** Failure modes with their readable labels. */
+  failureModes: Array<{ id: string; label: string }>;
+  records: IncidentRecordRef[];
+}
+
+/** An incident with everything known about it (the incident page, `hindsight incident`). */
+export interface IncidentView extends IncidentSummary {
+  fields: IncidentFields;
+  /** Incidents this one cites or is cited by. */
+  links: Array<{ incidentId: number; title: string; relation: IncidentRelation; direction: 'out' | 'in'; startedAt: string | null }>;
+  /** What happened when, from the records (timeline entries and record times), oldest first. */
+  timeline: Array<{ at: string; text: string; from: Provenance }>;
+}
+
+export const IncidentRefSchema = z.object({ id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict();
+
 /** Input of `similar`: exactly one of text, file or document id. */
 export const SimilarInputSchema = z
   .object({

@@ -1,4 +1,9 @@
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { sha256 } from './common/hash.js';
+import { EXTRACTION_VERSION, IncidentBuilder } from './incidents/build.js';
+import { loadTaxonomy, type Taxonomy } from './incidents/taxonomy.js';
+import { userDataDir } from './store/paths.js';
 import { HindsightError } from './common/errors.js';
 import type {
   DocumentView,
@@ -30,6 +35,8 @@ import { VectorIndex } from './vector/vector-index.js';
 
 export interface EngineOptions {
   dbPath: string;
+  /** Team failure-mode files extending the shipped taxonomy; defaults to the environment and user folder. */
+  taxonomyFiles?: string[];
   /** Where to look for models; defaults to the environment (HINDSIGHT_MODEL_DIR, user folder). */
   models?: ModelSearch;
   /** `read` refuses a missing database and opens an unwritable one read-only (see store). */
@@ -38,6 +45,14 @@ export interface EngineOptions {
 
 const META_MODEL = 'embedding_model';
 const META_DIMS = 'embedding_dims';
+const META_EXTRACTION = 'incident_extraction';
+
+/** Team failure-mode files: $HINDSIGHT_FAILURE_MODES (a path list), else failure-modes.yaml in the user folder if there is one. */
+export function taxonomyFilesFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.HINDSIGHT_FAILURE_MODES) return env.HINDSIGHT_FAILURE_MODES.split(delimiter).filter(Boolean);
+  const own = join(userDataDir(env), 'failure-modes.yaml');
+  return existsSync(own) ? [own] : [];
+}
 
 /** Options of a long job (an import, reindexing). */
 export interface JobOptions<P> {
@@ -56,31 +71,50 @@ export class Engine {
   private indexOpening: Promise<VectorIndex | null> | null = null;
   private indexHealth: IndexState['health'] = 'absent';
   private readonly writer: WriterLock;
+  readonly incidents: IncidentBuilder;
 
   private constructor(
     readonly store: Store,
     readonly dbPath: string,
     readonly model: LocatedModel | null,
     private readonly modelState: ModelState,
+    readonly taxonomy: Taxonomy,
   ) {
     this.writer = new WriterLock(`${dbPath}.writer.lock`);
+    this.incidents = new IncidentBuilder(store, taxonomy);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
+    const taxonomyFiles = options.taxonomyFiles ?? taxonomyFilesFromEnv();
+    const taxonomy = loadTaxonomy({ extraFiles: taxonomyFiles });
     const store = SqliteStore.open(options.dbPath, options.mode ?? 'write');
     try {
       const { model, state } = await locateModel(options.models ?? modelSearchFromEnv());
-      const engine = new Engine(store, options.dbPath, model, state);
+      const engine = new Engine(store, options.dbPath, model, state, taxonomy);
       if (!store.readOnly) {
         // Imports whose process died (kill -9, a crash) are not "running" any more.
         await store.imports.markInterrupted(processAlive);
         if (model) await engine.adoptModel(model);
+        await engine.upgradeIncidents();
       }
       return engine;
     } catch (err) {
       await store.close();
       throw err;
     }
+  }
+
+  /**
+   * Incident records for what is stored: built for a database from before they existed, and
+   * extracted again when the extraction or the failure-mode taxonomy changed.
+   */
+  private async upgradeIncidents(): Promise<void> {
+    const signature = `${EXTRACTION_VERSION}:${sha256(this.taxonomy.sources.map((f) => readFileSync(f, 'utf8')).join('\u0000')).slice(0, 16)}`;
+    if ((await this.store.meta.get(META_EXTRACTION)) !== signature) {
+      await this.store.incidents.markAllStale();
+      await this.store.meta.set(META_EXTRACTION, signature);
+    }
+    await this.incidents.backfill();
   }
 
   /** Vectors of another model are never mixed with this one's: a change of model clears them. */
@@ -166,15 +200,18 @@ export class Engine {
       await this.store.imports.finish(importId, emptySummary(importId, 'cancelled'));
       throw err;
     });
+    let settled = false;
     try {
       const embedder = this.model ? await this.getEmbedder() : null;
-      return await importPaths(
+      const summary = await importPaths(
         {
           store: this.store,
           importId,
           embedPassages: embedder ? (texts) => embedder.embedPassages(texts) : null,
           onWritten: (result, vectors) => void this.keepIndex(result.removedChunkIds, result.chunkIds, vectors),
           onRemoved: (chunkIds) => void this.keepIndex(chunkIds, [], null),
+          afterWrite: (result) => this.incidents.recordWritten(result.documentId),
+          afterSource: () => this.incidents.settle(),
           onProgress: options.onProgress,
           signal: options.signal,
           channels: req.channels,
@@ -183,7 +220,13 @@ export class Engine {
         },
         req.paths,
       );
+      // Even a cancelled import leaves the incidents of what it wrote current.
+      await this.incidents.settle();
+      settled = true;
+      return summary;
     } finally {
+      // After a failure the incidents are still brought up to date; the import's own error is the one reported.
+      if (!settled) await this.incidents.settle().catch(() => {});
       await this.indexWrites;
       this.index?.save();
       this.writer.release();
