@@ -43,7 +43,12 @@ export interface PostingBudget {
   maxDfShare: number;
 }
 
-export const DEFAULT_BUDGET: PostingBudget = { perTerm: 1000, perPass: 12_000, maxDfShare: 0.5 };
+/**
+ * At most 4 passes (document and passage level, before and after feedback) × 6,000 postings per
+ * query: bounded whatever the corpus size (eval/ranking-scale.ts measures the cost at 100,000
+ * passages; on the 125-postmortem evaluation corpus the budget never binds).
+ */
+export const DEFAULT_BUDGET: PostingBudget = { perTerm: 600, perPass: 6_000, maxDfShare: 0.5 };
 
 /** BM25's IDF, Lucene's form: always positive, so a common term never subtracts. */
 export function idf(df: number, n: number): number {
@@ -83,6 +88,11 @@ export function bm25(index: TermIndex, query: readonly WeightedTerm[], level: Le
   // Per field: weight / (1 − b + b·len/avg) = weight / (c0 + c1·len).
   const c0 = b.map((x) => 1 - x);
   const c1 = b.map((x, f) => x / (avg[f]! || 1));
+  // Accumulate in flat arrays (one map lookup per posting, no object per posting).
+  const slot = new Map<number, number>();
+  const idOf: number[] = [];
+  const docOf: number[] = [];
+  const acc: number[] = [];
   for (const { term, df, w } of terms) {
     const cost = Math.min(df, budget.perTerm);
     if (postingsRead + cost > budget.perPass) continue;
@@ -97,13 +107,19 @@ export function bm25(index: TermIndex, query: readonly WeightedTerm[], level: Le
         if (t && weights[f]) x += (weights[f]! * t) / (c0[f]! + c1[f]! * length[o + f]!);
       }
       if (x <= 0) continue;
-      const add = (w * x * (k1 + 1)) / (k1 + x);
       const id = ids[i]!;
-      const s = scores.get(id);
-      if (s) s.score += add;
-      else scores.set(id, { id, doc: docs[i]!, score: add });
+      let k = slot.get(id);
+      if (k === undefined) {
+        k = acc.length;
+        slot.set(id, k);
+        idOf.push(id);
+        docOf.push(docs[i]!);
+        acc.push(0);
+      }
+      acc[k]! += (w * x * (k1 + 1)) / (k1 + x);
     }
   }
+  for (let k = 0; k < acc.length; k++) scores.set(idOf[k]!, { id: idOf[k]!, doc: docOf[k]!, score: acc[k]! });
   return { scores, postingsRead };
 }
 
