@@ -379,33 +379,66 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 /**
  * Latent vectors of the corpus's passages with the document each belongs to; scores documents
  * by their best passage's cosine with the query (an incident is often one section of a
- * write-up). The store would keep these vectors beside the embeddings; this in-memory form
- * serves tests and the lab. Cost per query: one projection (terms × rank) and one dot product
- * per passage (passages × rank).
+ * write-up). The store would keep these vectors beside the embeddings (and search them through
+ * the HNSW index); this brute-force form serves tests, the lab and small corpora. Vectors sit in
+ * one contiguous array, so a query costs one projection (terms × rank) and one pass over
+ * passages × rank numbers.
  */
 export class LsaScorer {
-  private readonly vectors = new Map<number, { doc: number; vector: Float32Array }>();
+  private readonly slotOf = new Map<number, number>();
+  private readonly free: number[] = [];
+  private vectors = new Float32Array(0);
+  private docs = new Int32Array(0);
+  private used = 0;
 
   constructor(readonly model: LsaModel) {}
 
   /** Adds or replaces a passage's vector; `folded` marks a passage the model was not trained on. */
   set(unit: number, doc: number, terms: ReadonlyMap<string, number>, folded = false): void {
-    this.vectors.set(unit, { doc, vector: folded ? this.model.foldIn(terms) : this.model.project(terms) });
+    const v = folded ? this.model.foldIn(terms) : this.model.project(terms);
+    let slot = this.slotOf.get(unit);
+    if (slot === undefined) {
+      slot = this.free.pop() ?? this.used++;
+      if (slot >= this.docs.length) this.grow(Math.max(1024, this.docs.length * 2));
+      this.slotOf.set(unit, slot);
+    }
+    this.docs[slot] = doc;
+    this.vectors.set(v, slot * this.model.rank);
   }
 
   delete(unit: number): void {
-    if (this.vectors.delete(unit)) this.model.noteRemoved();
+    const slot = this.slotOf.get(unit);
+    if (slot === undefined) return;
+    this.slotOf.delete(unit);
+    this.docs[slot] = -1;
+    this.free.push(slot);
+    this.model.noteRemoved();
   }
 
   /** Best-passage cosine per document, for weighted query terms (a weight stands for log(1 + tf)). */
   similarities(query: ReadonlyArray<{ term: string; weight: number }>): Map<number, number> {
     const q = this.model.projectWeights(query);
+    const k = this.model.rank;
     const out = new Map<number, number>();
-    for (const { doc, vector } of this.vectors.values()) {
-      const c = cosine(q, vector);
-      if (c > (out.get(doc) ?? 0)) out.set(doc, c);
+    const { vectors, docs } = this;
+    for (let slot = 0; slot < this.used; slot++) {
+      const doc = docs[slot]!;
+      if (doc < 0) continue;
+      let c = 0;
+      const o = slot * k;
+      for (let i = 0; i < k; i++) c += q[i]! * vectors[o + i]!;
+      if (c > 0 && c > (out.get(doc) ?? 0)) out.set(doc, c);
     }
     return out;
+  }
+
+  private grow(capacity: number): void {
+    const vectors = new Float32Array(capacity * this.model.rank);
+    vectors.set(this.vectors);
+    const docs = new Int32Array(capacity).fill(-1);
+    docs.set(this.docs);
+    this.vectors = vectors;
+    this.docs = docs;
   }
 }
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indexTerms, porterStem, unicode61Tokens } from '../../../native/rank/tokenize.js';
-import { CORPUS } from '../../support/generated-models.js';
+import { CORPUS, SHARED } from '../../support/generated-models.js';
 
 /** The token sequence FTS5 stores for each row, read back through fts5vocab's instance table. */
 function fts5Sequences(tokenizer: string, texts: string[]): string[][] {
@@ -54,6 +54,16 @@ describe('indexTerms matches the FTS5 index (porter unicode61 remove_diacritics 
     expect(result.tokens).toBeGreaterThan(500_000);
     expect(result.examples).toEqual([]);
     expect(result.wrong).toBe(0);
+  });
+
+  it('token for token on the evaluation queries (new incidents, exact events)', () => {
+    const lines = [join(SHARED, 'eval', 'new-incidents.jsonl'), new URL('../../../eval/symptoms.jsonl', import.meta.url).pathname]
+      .flatMap((p) => readFileSync(p, 'utf8').split('\n').filter(Boolean))
+      .map((l) => (JSON.parse(l) as { query: string }).query);
+    expect(lines.length).toBe(65);
+    const result = mismatches(lines.map(indexTerms), fts5Sequences('porter unicode61 remove_diacritics 2', lines));
+    expect(result.tokens).toBeGreaterThan(2000);
+    expect(result.examples).toEqual([]);
   });
 
   it('on words chosen to exercise every porter rule, accents and scripts', () => {
