@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { modelSearchFromEnv } from '../native/embed/model-locator.js';
 import { Engine } from '../native/engine.js';
+import { parseInput } from '../native/service/validation.js';
 import { analyseDocument, type FieldValues, type SourceDocument } from '../native/rank/analyse.js';
 import { DEFAULT_BM25 } from '../native/rank/bm25.js';
 import { confidence, coverage, EVIDENCE_THRESHOLDS } from '../native/rank/confidence.js';
@@ -52,9 +53,10 @@ function markdownFiles(dir: string): string[] {
 const work = mkdtempSync(join(tmpdir(), 'hindsight-lab-'));
 const engine = await Engine.open({ dbPath: join(work, 'lab.db'), models: { ...modelSearchFromEnv(), roots: [] } });
 const files = markdownFiles(join(CORPUS, 'postmortems'));
-await engine.import({ paths: files });
-const docRows = engine.db.prepare('SELECT id, title, source, body FROM documents ORDER BY id').all() as Array<{ id: number; title: string; source: string; body: string }>;
-const chunkRows = engine.db.prepare('SELECT id, document_id AS doc, heading, text FROM chunks ORDER BY document_id, ord').all() as Array<{ id: number; doc: number; heading: string; text: string }>;
+await engine.import(parseInput('startImport', { paths: files }));
+const labDb = new Database(join(work, 'lab.db'), { readonly: true });
+const docRows = labDb.prepare('SELECT id, title, source, body FROM documents ORDER BY id').all() as Array<{ id: number; title: string; source: string; body: string }>;
+const chunkRows = labDb.prepare('SELECT id, document_id AS doc, heading, text FROM chunks ORDER BY document_id, ord').all() as Array<{ id: number; doc: number; heading: string; text: string }>;
 const pathById = new Map(docRows.map((d) => [d.id, relative(CORPUS, d.source)]));
 const idByPath = new Map(docRows.map((d) => [relative(CORPUS, d.source), d.id]));
 const bodyById = new Map(docRows.map((d) => [d.id, d.body]));
@@ -154,7 +156,7 @@ like think guess maybe seems`.split(/\s+/).filter(Boolean));
 /** Today's `similar` (lexical mode), through the engine. */
 const todaysSimilar: Ranker = async (q) => {
   const input = q.query_doc ? { id: idByPath.get(q.query_doc)! } : { text: q.query! };
-  const r = await engine.similar({ ...input, limit: 50 });
+  const r = await engine.similar(parseInput('similar', { ...input, limit: 50 }));
   return r.incidents.map((i) => pathById.get(i.documentId)!);
 };
 
@@ -449,6 +451,7 @@ try {
   costTable();
   if (verbose) await perQuery();
 } finally {
+  labDb.close();
   await engine.close();
   rmSync(work, { recursive: true, force: true });
 }
