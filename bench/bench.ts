@@ -142,7 +142,7 @@ async function benchSynthetic(chunks: number) {
   line(`similar for a paragraph, ${sim.length} inputs (model loaded)`, `p50 ${percentile(sim, 50).toFixed(0)} ms, p95 ${percentile(sim, 95).toFixed(0)} ms (target < 300 ms)`);
   const pt = performance.now();
   const pr = await engine.patterns({ minSize: 2, limit: 30 });
-  line(`patterns over ${pr.documents.toLocaleString()} documents`, `${((performance.now() - pt) / 1000).toFixed(1)} s, ${pr.patterns.length} themes (target < 10 s)`);
+  line(`patterns over ${pr.incidents.toLocaleString()} incidents`, `${((performance.now() - pt) / 1000).toFixed(1)} s, ${pr.patterns.length} themes (target < 10 s)`);
   await engine.close();
   // Reopen: the HNSW cache loads from disk instead of being rebuilt.
   const reopened = await Engine.open({ dbPath: join(work, 'syn.db'), models: { roots: [models], preferred: 'gte-small', allowUnverified: true } });

@@ -18,6 +18,8 @@ import type {
   SimilarResult,
   Stats,
   ApiRequest,
+  IncidentView,
+  Playbook,
 } from './contract.js';
 import { Embedder } from './embed/embedder.js';
 import { locateModel, modelSearchFromEnv, type LocatedModel, type ModelSearch } from './embed/model-locator.js';
@@ -26,7 +28,12 @@ import { importPaths, passageText } from './import/importer.js';
 import { readSource } from './import/read-source.js';
 import { findPatterns } from './patterns/patterns.js';
 import { search } from './search/search.js';
-import { findSimilar, type IncidentInput, type SimilarDeps } from './similar/similar.js';
+import { findSimilar } from './similar/similar.js';
+import { recordInput, textInput, type IncidentInput } from './similar/read-input.js';
+import { WordsAndMeaningRanker, type RankDeps } from './similar/rank-documents.js';
+import { buildPlaybook } from './playbook/playbook.js';
+import { IncidentViews } from './incidents/view.js';
+import { normaliseKey } from './entities/extract.js';
 import type { OpenMode } from './store/sqlite/database.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -72,6 +79,7 @@ export class Engine {
   private indexHealth: IndexState['health'] = 'absent';
   private readonly writer: WriterLock;
   readonly incidents: IncidentBuilder;
+  readonly views: IncidentViews;
 
   private constructor(
     readonly store: Store,
@@ -82,6 +90,7 @@ export class Engine {
   ) {
     this.writer = new WriterLock(`${dbPath}.writer.lock`);
     this.incidents = new IncidentBuilder(store, taxonomy);
+    this.views = new IncidentViews(store, taxonomy);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -266,35 +275,71 @@ export class Engine {
     return search({ store: this.store, semantic }, req);
   }
 
-  /** Past incidents like the input (text, file or imported document), with explanations. */
-  async similar(req: ApiRequest<'similar'>, tuning: Pick<IncidentInput, 'weights' | 'signal'> = {}): Promise<SimilarResult> {
-    const incident = await this.incidentInput(req);
-    return findSimilar({ store: this.store, semantic: await this.semanticDeps() }, { ...incident, ...tuning });
+  /** Past incidents like the input (text, file or imported record), as incidents, with why and what fixed them. */
+  async similar(req: ApiRequest<'similar'>, tuning: { weights?: RankDeps['weights']; signal?: AbortSignal } = {}): Promise<SimilarResult> {
+    const input = await this.similarInput(req);
+    const semantic = await this.semanticDeps();
+    const ranker = new WordsAndMeaningRanker({ store: this.store, semantic, weights: tuning.weights });
+    return findSimilar({ store: this.store, ranker, views: this.views, semantic: semantic !== null }, input, { limit: req.limit, kinds: req.kinds, signal: tuning.signal });
   }
 
-  /** Recurring themes across incidents, and the services and errors that recur most. */
+  /** One incident with its records, fields (each with where it was read), links and timeline. */
+  async incident(id: number): Promise<IncidentView | null> {
+    return this.views.view(id);
+  }
+
+  /** Recurring themes across incidents, and the services and failure modes that recur most. */
   async patterns(req: ApiRequest<'patterns'>, o: { signal?: AbortSignal } = {}): Promise<PatternsResult> {
     const semantic = (await this.semanticDeps()) !== null;
-    return findPatterns(this.store, { ...req, semantic, signal: o.signal });
+    return findPatterns(this.store, this.views, { ...req, semantic, signal: o.signal });
   }
 
-  /** The people who handled the incidents most like this one. */
+  /** What usually fixes it: for a failure mode, a service, a pattern, or the incidents like a text or record. */
+  async playbook(req: ApiRequest<'playbook'>, o: { signal?: AbortSignal } = {}): Promise<Playbook> {
+    if (req.text !== undefined || req.id !== undefined) {
+      const r = await this.similar(req.text !== undefined ? { text: req.text, limit: 15 } : { id: req.id!, limit: 15 }, { signal: o.signal });
+      return r.playbook;
+    }
+    if (req.pattern !== undefined) {
+      const p = await this.patterns({ since: req.since, until: req.until, minSize: 2, limit: 500 }, o);
+      const found = p.patterns.find((x) => x.id === req.pattern);
+      if (!found) throw new HindsightError('not-found', `There is no pattern ${req.pattern}${p.patterns.length ? ` (there are ${p.patterns.length})` : ''}.`, { hint: 'Run `hindsight patterns` to see them.' });
+      return found.playbook;
+    }
+    let subject: string;
+    let ids: number[];
+    if (req.failureMode !== undefined) {
+      const wanted = req.failureMode.toLowerCase();
+      const mode = this.taxonomy.modes.find((m) => m.id === wanted || m.label.toLowerCase() === wanted);
+      if (!mode) throw new HindsightError('not-found', `There is no failure mode "${req.failureMode}".`, { hint: `Known: ${this.taxonomy.modes.map((m) => m.id).join(', ')}.` });
+      subject = mode.label;
+      ids = await this.store.incidents.withFacet('failure-mode', mode.id);
+    } else {
+      subject = req.service!;
+      ids = await this.store.incidents.withFacet('service', normaliseKey('service', req.service!));
+    }
+    const rows = [...(await this.store.incidents.get(ids)).values()].filter(
+      (r) => (!req.since || (r.startedAt ?? '') >= new Date(req.since).toISOString()) && (!req.until || (r.startedAt ?? '') <= endOfDay(req.until)),
+    );
+    return buildPlaybook(subject, rows);
+  }
+
+  /** The people who handled the incidents most like this one, by role. */
   async experts(req: ApiRequest<'experts'>, o: { signal?: AbortSignal } = {}): Promise<ExpertsResult> {
     const similar = await this.similar(req.text !== undefined ? { text: req.text, limit: 15 } : { id: req.id!, limit: 15 }, { signal: o.signal });
     return findExperts(this.store, similar, req.limit);
   }
 
   /** The semantic side of similarity, when a model and vectors exist. */
-  private async semanticDeps(): Promise<SimilarDeps['semantic']> {
+  private async semanticDeps(): Promise<RankDeps['semantic']> {
     const index = await this.getIndex();
     if (!index || index.size === 0) return null;
     const embedder = await this.getEmbedder();
     return { index, embed: (texts) => embedder.embedPassages(texts) };
   }
 
-  private async incidentInput(req: ApiRequest<'similar'>): Promise<IncidentInput> {
-    const base = { kinds: req.kinds, limit: req.limit, exclude: [] as number[] };
-    if (req.text !== undefined) return { ...base, text: req.text };
+  private async similarInput(req: ApiRequest<'similar'>): Promise<IncidentInput> {
+    if (req.text !== undefined) return textInput(req.text, this.taxonomy);
     if (req.file !== undefined) {
       const source = await readSource({ path: resolve(req.file), root: resolve(req.file) }, { report: () => {} });
       const bodies: string[] = [];
@@ -304,19 +349,11 @@ export class Engine {
         source.close();
       }
       if (!bodies.length) throw new HindsightError('empty', `${req.file} has no text to compare.`);
-      return { ...base, text: bodies.join('\n\n') };
+      return textInput(bodies.join('\n\n'), this.taxonomy);
     }
-    const id = req.id!;
-    const doc = await this.store.documents.withBody(id);
-    if (!doc) throw new HindsightError('not-found', `There is no document #${id}.`);
-    const passages = await this.store.passages.ofDocuments([id]);
-    const vectors = this.model ? await this.store.passages.vectors(passages.map((p) => p.id)) : new Map<number, Float32Array>();
-    return {
-      ...base,
-      text: doc.body,
-      exclude: [id],
-      passages: passages.map((r) => ({ text: r.text, role: r.role, vector: vectors.get(r.id) })),
-    };
+    const input = await recordInput(this.store, req.id!, this.model !== null);
+    if (!input) throw new HindsightError('not-found', `There is no document #${req.id}.`);
+    return input;
   }
 
   /** Embeds every passage that has no vector yet (no model at import time, or a model change). */
@@ -408,4 +445,8 @@ export function emptySummary(importId: number, status: ImportSummary['status']):
     importId, status, filesTotal: 0, filesSeen: 0, filesFailed: 0, skipped: [], byFormat: {}, documentsAdded: 0, documentsUpdated: 0,
     documentsUnchanged: 0, documentsDuplicate: 0, chunksWritten: 0, chunksEmbedded: 0, semantic: false, errors: [], durationMs: 0,
   };
+}
+
+function endOfDay(s: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T23:59:59.999Z` : new Date(s).toISOString();
 }
