@@ -11,7 +11,7 @@ const EXAMPLE = `[09:12] alertmanager: FIRING PaymentsHighErrorRate — payments
 
 /** Paste or drop a new incident; see the past incidents like it, why, what fixed them, and who knows. */
 export function SimilarView() {
-  const { transport, navigate, openLink } = useApp();
+  const { transport, navigate } = useApp();
   const [text, setText] = useState('');
   const [fromDoc, setFromDoc] = useState<number | null>(null);
   const [result, setResult] = useState<SimilarResult | null>(null);
@@ -105,7 +105,7 @@ export function SimilarView() {
             <ol className="incidents">
               {result.incidents.length === 0 && <EmptyState title="No similar incidents">Nothing in the database shares its words, meaning or entities.</EmptyState>}
               {result.incidents.map((inc, i) => (
-                <IncidentCard key={inc.incident.incidentId} rank={i + 1} inc={inc} hybrid={result.mode === 'hybrid'} onOpen={(id) => navigate({ view: 'document', id })} onLink={openLink} />
+                <IncidentCard key={inc.incident.incidentId} rank={i + 1} inc={inc} hybrid={result.mode === 'hybrid'} onOpen={(id) => navigate({ view: 'document', id })} />
               ))}
             </ol>
             <aside className="experts">
@@ -141,7 +141,7 @@ export function SimilarView() {
   );
 }
 
-function IncidentCard({ rank, inc, hybrid, onOpen, onLink }: { rank: number; inc: SimilarIncident; hybrid: boolean; onOpen(id: number): void; onLink(h: string): void }) {
+function IncidentCard({ rank, inc, hybrid, onOpen }: { rank: number; inc: SimilarIncident; hybrid: boolean; onOpen(id: number): void }) {
   const shared = [
     ...inc.shared.services.map((n) => ({ n, t: 'service' as const })),
     ...inc.shared.errors.map((n) => ({ n, t: 'error' as const })),
