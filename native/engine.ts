@@ -220,7 +220,7 @@ export class Engine {
           onWritten: (result, vectors) => void this.keepIndex(result.removedChunkIds, result.chunkIds, vectors),
           onRemoved: (chunkIds) => void this.keepIndex(chunkIds, [], null),
           afterWrite: (result) => this.incidents.recordWritten(result.documentId),
-          afterSource: () => this.incidents.settle(),
+          afterSource: () => this.incidents.settleRemovals(),
           onProgress: options.onProgress,
           signal: options.signal,
           channels: req.channels,
@@ -434,6 +434,7 @@ export class Engine {
     await this.indexWrites.catch(() => {});
     this.index?.save();
     this.writer.release();
+    await this.incidents.close();
     await this.embedder?.close();
     await this.store.close();
   }
