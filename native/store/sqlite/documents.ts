@@ -76,6 +76,10 @@ export function documentStore(sql: Sql): DocumentStore {
       const rows = sql.all<{ k: string; n: number }>(`SELECT ${col} AS k, count(*) AS n FROM documents GROUP BY ${col} ORDER BY n DESC, k`);
       return Object.fromEntries(rows.map((r) => [r.k, r.n]));
     },
+
+    async idsOfImport(importId) {
+      return sql.column<number>('SELECT id FROM documents WHERE import_id = ? ORDER BY id', importId);
+    },
   };
 }
 
