@@ -566,6 +566,19 @@ export interface ModelProgress {
   total: number | null;
 }
 
+/** Input of `browse`: the documents that match filters alone (a pivot from an entity, a chart, a list). */
+export const BrowseInputSchema = SearchFiltersSchema.extend({
+  limit: z.number().int().min(1).max(200).default(30),
+});
+export type BrowseInput = z.input<typeof BrowseInputSchema>;
+
+/** Documents matching filters, newest first; each hit's snippet is the start of its summary. */
+export interface BrowseResult {
+  total: number;
+  hits: SearchHit[];
+  tookMs: number;
+}
+
 /** Input of `listImports`: the newest imports first. */
 export const ListImportsInputSchema = z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict();
 
@@ -645,6 +658,7 @@ export const API_INPUTS = {
   cancelReindex: Empty,
   modelStatus: Empty,
   installModel: InstallModelInputSchema,
+  browse: BrowseInputSchema,
   listImports: ListImportsInputSchema,
   importIssues: ImportIssuesInputSchema,
   deleteImport: ImportIdSchema,
@@ -670,6 +684,8 @@ export interface ApiResults {
   cancelReindex: { cancelled: boolean };
   modelStatus: ModelStatus;
   installModel: ModelInstalled;
+  /** Documents matching filters without words, newest first (what a pivot opens). */
+  browse: BrowseResult;
   /** The import history, newest first. */
   listImports: ImportHistory;
   /** What one import failed on or skipped. */
@@ -710,6 +726,7 @@ export const API_ACCESS: { readonly [M in ApiMethod]: 'none' | 'read' | 'write' 
   cancelReindex: 'none',
   modelStatus: 'none',
   installModel: 'none',
+  browse: 'read',
   listImports: 'read',
   importIssues: 'read',
   deleteImport: 'write',
@@ -738,6 +755,7 @@ export const API_TIMEOUT_MS: { readonly [M in ApiMethod]: number } = {
   cancelReindex: 10_000,
   modelStatus: 60_000,
   installModel: 3_600_000,
+  browse: 30_000,
   listImports: 30_000,
   importIssues: 30_000,
   deleteImport: 120_000,

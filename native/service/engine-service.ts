@@ -11,10 +11,12 @@ import {
   type ApiRequest,
   type ApiResults,
   type AppInfo,
+  type BrowseResult,
   type DatabaseInUse,
   type Envelope,
   type ImportHistoryEntry,
   type ModelInstalled,
+  type SearchHit,
   type SourceLocation,
 } from '../contract.js';
 import { inspectModelDir, locateModel, modelSearchFromEnv, type ModelSearch } from '../embed/model-locator.js';
@@ -24,7 +26,7 @@ import { emptySummary, Engine } from '../engine.js';
 import { previewImport } from '../import/importer.js';
 import { userModelsDir } from '../store/paths.js';
 import { inspectDatabaseFile } from '../store/sqlite/inspect.js';
-import type { ImportHistoryRow } from '../store/store.js';
+import type { ImportHistoryRow, Passage } from '../store/store.js';
 import { importLabel, isUpload } from './import-labels.js';
 import { isMethod, parseInput, plainNames, type FieldNamer } from './validation.js';
 
@@ -185,6 +187,7 @@ export class EngineService {
       return { state, searched: search.roots, known: MODELS.map((m) => ({ name: m.name, dims: m.dims, bytes: m.weights[0]!.bytes })) };
     },
     installModel: async (i, ctx) => this.installModel(i, ctx),
+    browse: async (i) => this.browse(await this.engineFor('browse'), i),
     listImports: async (i) => {
       const engine = await this.engineFor('listImports');
       const rows = await engine.store.imports.list(i.limit);
@@ -207,6 +210,28 @@ export class EngineService {
     },
     useDatabase: async (i) => this.useDatabase(i.path),
   };
+
+  /** Documents by filters alone, newest first, each with the opening of its summary (or first passage). */
+  private async browse(engine: Engine, i: ApiRequest<'browse'>): Promise<BrowseResult> {
+    const started = performance.now();
+    const { limit, ...filters } = i;
+    const { ids, total } = await engine.store.documents.browse(filters, limit);
+    const summaries = await engine.store.documents.summaries(ids);
+    const passages = await engine.store.passages.ofDocuments(ids);
+    const opening = new Map<number, Passage>();
+    for (const p of passages) {
+      const had = opening.get(p.documentId);
+      if (!had || (had.role !== 'summary' && p.role === 'summary')) opening.set(p.documentId, p);
+    }
+    const hits: SearchHit[] = ids.flatMap((id) => {
+      const d = summaries.get(id);
+      if (!d) return [];
+      const p = opening.get(id);
+      const text = p ? clip(p.text, 260) : '';
+      return [{ documentId: id, title: d.title, kind: d.kind, source: d.source, occurredAt: d.occurredAt, score: 0, matchedBy: [], snippets: p ? [{ text, highlights: [], heading: p.heading === d.title ? '' : p.heading, role: p.role }] : [] }];
+    });
+    return { total, hits, tookMs: Math.round(performance.now() - started) };
+  }
 
   /** A stored import as the history shows it: by its name, without upload paths, with what re-import can do. */
   private historyEntry(r: ImportHistoryRow): ImportHistoryEntry {
@@ -417,4 +442,13 @@ export class EngineService {
     this.engineOpen = null;
     await engine?.close();
   }
+}
+
+/** The first `max` characters of a passage, cut at a word, with an ellipsis when cut. */
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const at = cut.lastIndexOf(' ');
+  return `${cut.slice(0, at > max * 0.6 ? at : max)}…`;
 }

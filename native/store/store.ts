@@ -177,6 +177,8 @@ export interface DocumentStore {
   countBy(column: 'kind' | 'format'): Promise<Record<string, number>>;
   /** Documents last written by this import. */
   idsOfImport(importId: number): Promise<number[]>;
+  /** Documents matching the filters, newest first (undated last), at most `limit`, and how many match. */
+  browse(filters: SearchFilters, limit: number): Promise<{ ids: number[]; total: number }>;
 }
 
 // ---------------------------------------------------------------------------------------------

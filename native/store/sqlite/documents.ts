@@ -77,6 +77,13 @@ export function documentStore(sql: Sql): DocumentStore {
       return Object.fromEntries(rows.map((r) => [r.k, r.n]));
     },
 
+    async browse(filters, limit) {
+      const f = filterSql(filters);
+      const list = sql.column<number>(`SELECT d.id FROM documents d WHERE ${f.sql} ORDER BY d.occurred_at IS NULL, d.occurred_at DESC, d.id DESC LIMIT ?`, ...f.params, limit);
+      const total = sql.value<number>(`SELECT count(*) FROM documents d WHERE ${f.sql}`, ...f.params) ?? 0;
+      return { ids: list, total };
+    },
+
     async idsOfImport(importId) {
       return sql.column<number>('SELECT id FROM documents WHERE import_id = ? ORDER BY id', importId);
     },
