@@ -218,16 +218,20 @@ export class EngineService {
     const { ids, total } = await engine.store.documents.browse(filters, limit);
     const summaries = await engine.store.documents.summaries(ids);
     const passages = await engine.store.passages.ofDocuments(ids);
+    // The opening worth reading: a summary section of its own, else the first section with a heading
+    // of its own, else the first passage (a ticket's first passage is its field list, a thread's its title).
+    const rank = (p: Passage, title: string) => (p.heading !== title && p.role === 'summary' ? 0 : p.heading !== title ? 1 : 2);
     const opening = new Map<number, Passage>();
     for (const p of passages) {
+      const title = summaries.get(p.documentId)?.title ?? '';
       const had = opening.get(p.documentId);
-      if (!had || (had.role !== 'summary' && p.role === 'summary')) opening.set(p.documentId, p);
+      if (!had || rank(p, title) < rank(had, title)) opening.set(p.documentId, p);
     }
     const hits: SearchHit[] = ids.flatMap((id) => {
       const d = summaries.get(id);
       if (!d) return [];
       const p = opening.get(id);
-      const text = p ? clip(p.text, 260) : '';
+      const text = p ? clip(plainText(p.text), 260) : '';
       return [{ documentId: id, title: d.title, kind: d.kind, source: d.source, occurredAt: d.occurredAt, score: 0, matchedBy: [], snippets: p ? [{ text, highlights: [], heading: p.heading === d.title ? '' : p.heading, role: p.role }] : [] }];
     });
     return { total, hits, tookMs: Math.round(performance.now() - started) };
@@ -451,4 +455,18 @@ function clip(text: string, max: number): string {
   const cut = flat.slice(0, max);
   const at = cut.lastIndexOf(' ');
   return `${cut.slice(0, at > max * 0.6 ? at : max)}…`;
+}
+
+/** A passage as plain words for a listing: no Markdown marks, no headings (the listing names the section), no field list. */
+function plainText(markdown: string): string {
+  const lines = markdown.split('\n').filter((l) => !/^#{1,6}\s/.test(l.trim()));
+  const body = lines.filter((l) => !/^- \*\*[^*]+\*\*: /.test(l)).join('\n') || lines.join('\n');
+  return body
+    .replace(/```[^\n]*\n?/g, '')
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/(^|\s)[*_]([^*_\n]+)[*_](?=\s|[.,;:!?]|$)/g, '$1$2')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
+    .replace(/^\s*[-*+]\s+/gm, '')
+    .replace(/^\s*>\s?/gm, '');
 }

@@ -11,3 +11,24 @@ export function segments(text: string, highlights: ReadonlyArray<readonly [numbe
   if (at < text.length) out.push({ text: text.slice(at), mark: false });
   return out;
 }
+
+/** Ranges of whole-word occurrences of `terms` in `text` (case-insensitive), for highlighting shared words. */
+export function termHighlights(text: string, terms: readonly string[]): Array<[number, number]> {
+  const words = [...new Set(terms.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 1))];
+  if (!words.length) return [];
+  const escaped = words.sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+  return [...text.matchAll(re)].map((m) => [m.index, m.index + m[0].length] as [number, number]);
+}
+
+/** Who handled the incidents, each incident once per person (a person may have several roles in one). */
+export function distinctIncidents<T extends { documentId: number; role: string }>(incidents: readonly T[]): Array<T & { roles: string[] }> {
+  const byDoc = new Map<number, T & { roles: string[] }>();
+  for (const x of incidents) {
+    const had = byDoc.get(x.documentId);
+    if (had) {
+      if (!had.roles.includes(x.role)) had.roles.push(x.role);
+    } else byDoc.set(x.documentId, { ...x, roles: [x.role] });
+  }
+  return [...byDoc.values()];
+}

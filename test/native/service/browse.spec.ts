@@ -25,6 +25,8 @@ describe('browse: what a pivot opens (filters, no words)', () => {
       expect(doc.entities.some((e) => e.type === 'service' && e.name === 'payments-gateway')).toBe(true);
       expect(h.snippets[0]!.text.length).toBeGreaterThan(10);
       expect(h.snippets[0]!.text.length).toBeLessThanOrEqual(261);
+      // Words to read, not Markdown: no bold marks, no heading repeating the title, no ticket field list.
+      expect(h.snippets[0]!.text).not.toMatch(/\*\*|^#|Key: /);
     }
     const dates = r.hits.map((h) => h.occurredAt ?? '');
     expect(dates).toEqual([...dates].sort().reverse());
