@@ -137,7 +137,7 @@ export function SearchView({ initial }: { initial: { q?: string } & SearchPivot 
           onKeyDown={onKeyDown}
           placeholder="Search incidents, threads and tickets…"
           aria-label="Search"
-          aria-controls="search-results"
+          aria-controls={result?.hits.length ? 'search-results' : undefined}
           aria-activedescendant={selected >= 0 && result?.hits[selected] ? `hit-${result.hits[selected]!.documentId}` : undefined}
           autoComplete="off"
           spellCheck={false}
