@@ -96,7 +96,8 @@ export function ImportTray({ state }: { state: ImportState }) {
   const folded = state.jobs.filter((j) => j.folded && j.endedAt);
   if (!folded.length) return null;
   const last = folded[folded.length - 1]!;
-  const problems = folded.reduce((n, j) => n + (j.summary ? summaryProblems(j.summary).filter((x) => x.outcome === 'failed').length : j.stage === 'failed' ? 1 : 0), 0);
+  // Failed files, and imports that could not start; a choice the user cancelled is no problem.
+  const problems = folded.reduce((n, j) => n + (j.summary ? summaryProblems(j.summary).filter((x) => x.outcome === 'failed').length : j.stage === 'failed' && j.failure?.code !== 'cancelled' ? 1 : 0), 0);
   const text = last.summary ? `${last.label}: ${summaryText(last.summary)}` : `${last.label}: ${last.failure?.message ?? 'not imported'}`;
   return (
     <span className="import-tray" data-testid="import-tray">
