@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ImportProgress, ImportSummary } from '../../native/contract.js';
 import { monthRange, stackMonths } from '../../renderer/src/lib/chart.js';
 import { matchCommands, type Command } from '../../renderer/src/lib/commands.js';
-import { factValue, localCommentTimes, ticketFacts } from '../../renderer/src/lib/document-body.js';
+import { factValue, localChatTimes, localCommentTimes, ticketFacts } from '../../renderer/src/lib/document-body.js';
 import { dateTime, humanMinutes, monthLabel, relativeTime, shortDate } from '../../renderer/src/lib/format.js';
 import { distinctIncidents, segments, termHighlights } from '../../renderer/src/lib/highlight.js';
 import { currentText, progressFraction, progressText, summaryProblems, summaryText, summaryTitle } from '../../renderer/src/lib/import-text.js';
@@ -163,6 +163,26 @@ describe('ticket bodies: fields once, times in the user’s zone', () => {
     expect(factValue('2024-02-07T09:25:00.000Z', GB)).toBe('7 Feb 2024, 09:25');
     expect(factValue('Done', GB)).toBe('Done');
     expect(localCommentTimes(body, NY)).toContain('**Mara Okafor** · Feb 7, 2024, 5:45 AM');
+  });
+});
+
+describe('chat threads: message times in the user’s zone', () => {
+  const thread = ['# #inc-tracking: lag', '', '_2024-02-07_', '', '**Sam Ortiz** 23:50', 'lag at 800k', '', '**PagerDuty** [bot] 23:55 (edited)', 'Triggered', '', '_2024-02-08_', '', '**Mara Okafor** 00:10', 'looking'].join('\n');
+
+  it('shows each time in the zone, with a day line where the day changes there', () => {
+    // In London (UTC in February) the days are as written.
+    const gb = localChatTimes(thread, GB);
+    expect(gb).toContain('_7 Feb 2024_');
+    expect(gb).toContain('**Sam Ortiz** 23:50');
+    expect(gb).toContain('**PagerDuty** [bot] 23:55 (edited)');
+    expect(gb).toContain('_8 Feb 2024_');
+    expect(gb).toContain('**Mara Okafor** 00:10');
+    // In New York all three messages are on the evening of the 7th: one day line.
+    const ny = localChatTimes(thread, NY);
+    expect(ny).toContain('**Sam Ortiz** 6:50 PM');
+    expect(ny).toContain('**Mara Okafor** 7:10 PM');
+    expect(ny.match(/^_.*_$/gm)).toEqual(['_Feb 7, 2024_']);
+    expect(ny).toContain('lag at 800k');
   });
 });
 

@@ -50,3 +50,41 @@ export function localCommentTimes(body: string, o: FormatOptions = {}): string {
 
 /** Facts the header already shows (the title line's key, dates it formats itself) are not listed twice. */
 export const FACTS_IN_HEADER = new Set(['Key']);
+
+const CHAT_DAY = /^_(\d{4}-\d{2}-\d{2})_$/;
+const CHAT_HEAD = /^(\*\*[^*\n]+\*\*(?: \[bot\])?) (\d{2}:\d{2})( \(edited\))?$/;
+
+/**
+ * Chat conversations are written with UTC day lines ("_2024-02-07_") and UTC message times
+ * ("**Sam Ortiz** 09:20"): shown with the times in the user's zone, and the day lines where the
+ * day changes in that zone.
+ */
+export function localChatTimes(body: string, o: FormatOptions = {}): string {
+  const day = new Intl.DateTimeFormat(o.locale, { dateStyle: 'medium', timeZone: o.timeZone });
+  const time = new Intl.DateTimeFormat(o.locale, { timeStyle: 'short', timeZone: o.timeZone });
+  const out: string[] = [];
+  let utcDay: string | null = null;
+  let shownDay: string | null = null;
+  for (const line of body.split('\n')) {
+    const d = CHAT_DAY.exec(line);
+    if (d) {
+      utcDay = d[1]!;
+      continue;
+    }
+    const h = utcDay ? CHAT_HEAD.exec(line) : null;
+    if (!h) {
+      out.push(line);
+      continue;
+    }
+    const at = new Date(`${utcDay}T${h[2]}:00Z`);
+    const localDay = day.format(at);
+    if (localDay !== shownDay) {
+      // A day line is its own paragraph, as the importer wrote it.
+      if (out.length && out[out.length - 1]!.trim()) out.push('');
+      out.push(`_${localDay}_`, '');
+      shownDay = localDay;
+    }
+    out.push(`${h[1]} ${time.format(at)}${h[3] ?? ''}`);
+  }
+  return out.join('\n');
+}

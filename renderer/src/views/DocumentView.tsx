@@ -3,7 +3,7 @@ import type { DocumentView as Doc, EntityType } from '../../../native/contract';
 import { DateText, EmptyState, EntityChip, ErrorNote, KindBadge, RouteLink, Spinner } from '../components/common';
 import { BackIcon, ExternalIcon, SimilarIcon } from '../components/icons';
 import { useApp } from '../context';
-import { factValue, FACTS_IN_HEADER, localCommentTimes, ticketFacts, type Fact } from '../lib/document-body';
+import { factValue, FACTS_IN_HEADER, localChatTimes, localCommentTimes, ticketFacts, type Fact } from '../lib/document-body';
 import { Markdown } from '../lib/markdown';
 
 const ENTITY_ORDER: EntityType[] = ['service', 'error', 'technology', 'person', 'host', 'ticket', 'url'];
@@ -42,6 +42,7 @@ export function DocumentView({ id, section }: { id: number; section?: number }) 
 
   const shown = useMemo(() => {
     if (!doc) return null;
+    if (doc.kind === 'slack-thread') return { facts: [] as Fact[], body: localChatTimes(doc.body) };
     if (doc.kind !== 'ticket') return { facts: [] as Fact[], body: doc.body };
     const t = ticketFacts(doc.body);
     return { facts: t.facts.filter((f) => !FACTS_IN_HEADER.has(f.label)), body: localCommentTimes(t.body) };
