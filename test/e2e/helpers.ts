@@ -26,12 +26,9 @@ const COLOR_RULES = ['color-contrast', 'link-in-text-block'];
 /** A screen checked with axe in both color schemes (every rule in light, the color rules in dark), with a screenshot of each. */
 export async function checkScreen(page: Page, name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
-    const t0 = Date.now();
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
     await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`) });
-    const t1 = Date.now();
     const v = await axeViolations(page, scheme === 'dark' ? COLOR_RULES : undefined);
-    if (process.env.E2E_TIMING) console.log(name, scheme, 'shot', t1 - t0, 'axe', Date.now() - t1);
     expect(v, `${name} (${scheme})`).toEqual([]);
   }
   await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
