@@ -280,7 +280,8 @@ export interface ImportProgress {
 
 /** Pushed while embeddings are (re)computed. */
 export interface IndexProgress {
-  phase: 'waiting' | 'embedding' | 'done' | 'cancelled';
+  /** `paused`: by `pauseReindex`; `waiting`: for another writer (an import goes first). */
+  phase: 'waiting' | 'paused' | 'embedding' | 'done' | 'cancelled';
   done: number;
   total: number;
   rate: number;
@@ -582,6 +583,8 @@ export const API_INPUTS = {
   sourceOf: DocumentRefSchema,
   startReindex: Empty,
   cancelReindex: Empty,
+  pauseReindex: Empty,
+  resumeReindex: Empty,
   modelStatus: Empty,
   installModel: InstallModelInputSchema,
 } as const;
@@ -602,6 +605,10 @@ export interface ApiResults {
   sourceOf: SourceLocation | null;
   startReindex: { pending: number };
   cancelReindex: { cancelled: boolean };
+  /** Holds the embedding job after its current batch (it keeps its place; search works lexically for the rest). */
+  pauseReindex: { paused: boolean };
+  /** Lets a paused embedding job go on. */
+  resumeReindex: { resumed: boolean };
   modelStatus: ModelStatus;
   installModel: ModelInstalled;
 }
@@ -632,6 +639,8 @@ export const API_ACCESS: { readonly [M in ApiMethod]: 'none' | 'read' | 'write' 
   sourceOf: 'read',
   startReindex: 'write',
   cancelReindex: 'none',
+  pauseReindex: 'none',
+  resumeReindex: 'none',
   modelStatus: 'none',
   installModel: 'none',
 };
@@ -655,6 +664,8 @@ export const API_TIMEOUT_MS: { readonly [M in ApiMethod]: number } = {
   sourceOf: 10_000,
   startReindex: 30_000,
   cancelReindex: 10_000,
+  pauseReindex: 10_000,
+  resumeReindex: 10_000,
   modelStatus: 60_000,
   installModel: 3_600_000,
 };

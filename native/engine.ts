@@ -26,7 +26,7 @@ import type { OpenMode } from './store/sqlite/database.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { describeHolder, processAlive, WriterLock } from './store/writer-lock.js';
-import { VectorIndex } from './vector/vector-index.js';
+import { VectorIndex, type HnswParams } from './vector/vector-index.js';
 
 export interface EngineOptions {
   dbPath: string;
@@ -34,7 +34,21 @@ export interface EngineOptions {
   models?: ModelSearch;
   /** `read` refuses a missing database and opens an unwritable one read-only (see store). */
   mode?: OpenMode;
+  /** Vector index parameters (benchmarks); the measured defaults otherwise. */
+  hnsw?: Partial<HnswParams>;
+  /**
+   * Embed passages while importing (the import then runs at the model's pace). Off by default:
+   * an import writes passages at lexical speed and the embedding job (`reindex`) embeds them
+   * after it, search working throughout.
+   */
+  embedDuringImport?: boolean;
 }
+
+/**
+ * Passages the embedding job reads and writes at a time: enough for the embedder to sort them by
+ * length into well-filled batches, few enough that a pause or an import waits seconds, not minutes.
+ */
+const EMBED_PAGE = 64;
 
 const META_MODEL = 'embedding_model';
 const META_DIMS = 'embedding_dims';
@@ -44,6 +58,13 @@ export interface JobOptions<P> {
   onProgress?: (p: P) => void;
   signal?: AbortSignal;
 }
+
+/**
+ * How an embedding job is held between batches: a promise means "stop here until it settles"
+ * (paused by the user, or an import is waiting to write); the job lets go of the database
+ * meanwhile. `why` is reported as the progress phase.
+ */
+export type EmbedGate = () => { why: 'paused' | 'waiting'; until: Promise<void> } | null;
 
 /**
  * The engine: one store, the model (when there is one), the vector index. It takes requests the
@@ -62,6 +83,7 @@ export class Engine {
     readonly dbPath: string,
     readonly model: LocatedModel | null,
     private readonly modelState: ModelState,
+    private readonly options: EngineOptions,
   ) {
     this.writer = new WriterLock(`${dbPath}.writer.lock`);
   }
@@ -70,7 +92,7 @@ export class Engine {
     const store = SqliteStore.open(options.dbPath, options.mode ?? 'write');
     try {
       const { model, state } = await locateModel(options.models ?? modelSearchFromEnv());
-      const engine = new Engine(store, options.dbPath, model, state);
+      const engine = new Engine(store, options.dbPath, model, state, options);
       if (!store.readOnly) {
         // Imports whose process died (kill -9, a crash) are not "running" any more.
         await store.imports.markInterrupted(processAlive);
@@ -131,7 +153,7 @@ export class Engine {
     this.indexOpening ??= (async () => {
       const dims = Number((await this.store.meta.get(META_DIMS)) ?? 0);
       if (!dims) return null;
-      const index = await VectorIndex.open(this.store.passages, this.indexPath, this.model!.modelId, dims, { readOnly: this.store.readOnly });
+      const index = await VectorIndex.open(this.store.passages, this.indexPath, this.model!.modelId, dims, { readOnly: this.store.readOnly, params: this.options.hnsw });
       this.index = index;
       this.indexHealth = index.health;
       return index;
@@ -167,8 +189,8 @@ export class Engine {
       throw err;
     });
     try {
-      const embedder = this.model ? await this.getEmbedder() : null;
-      return await importPaths(
+      const embedder = this.model && this.options.embedDuringImport ? await this.getEmbedder() : null;
+      const summary = await importPaths(
         {
           store: this.store,
           importId,
@@ -183,6 +205,8 @@ export class Engine {
         },
         req.paths,
       );
+      // Passages without vectors are the embedding job's: the import says what it will embed.
+      return { ...summary, semantic: this.semantic };
     } finally {
       await this.indexWrites;
       this.index?.save();
@@ -218,6 +242,11 @@ export class Engine {
   }
 
   async search(req: ApiRequest<'search'>): Promise<SearchResult> {
+    // With vectors to search, the model's worker starts loading before the index is read (both
+    // take a while on a cold start, and they do not compete: the worker is its own thread).
+    const vectors = this.model && !this.index ? Number((await this.store.meta.get(META_DIMS)) ?? 0) > 0 : false;
+    const warming = vectors && req.query.trim() ? this.getEmbedder() : null;
+    warming?.catch(() => {});
     const index = await this.getIndex();
     const semantic = index && index.size > 0 ? { index, embedQuery: async (q: string) => (await this.getEmbedder()).embedQuery(q) } : null;
     return search({ store: this.store, semantic }, req);
@@ -225,14 +254,16 @@ export class Engine {
 
   /** Past incidents like the input (text, file or imported document), with explanations. */
   async similar(req: ApiRequest<'similar'>, tuning: Pick<IncidentInput, 'weights'> = {}): Promise<SimilarResult> {
+    const semantic = this.semanticDeps();
+    semantic.catch(() => {});
     const incident = await this.incidentInput(req);
-    return findSimilar({ store: this.store, semantic: await this.semanticDeps() }, { ...incident, ...tuning });
+    return findSimilar({ store: await this.storeWithMemoryVectors(), semantic: await semantic }, { ...incident, ...tuning });
   }
 
   /** Recurring themes across incidents, and the services and errors that recur most. */
   async patterns(req: ApiRequest<'patterns'>): Promise<PatternsResult> {
     const semantic = (await this.semanticDeps()) !== null;
-    return findPatterns(this.store, { ...req, semantic });
+    return findPatterns(await this.storeWithMemoryVectors(), { ...req, semantic });
   }
 
   /** The people who handled the incidents most like this one. */
@@ -243,10 +274,43 @@ export class Engine {
 
   /** The semantic side of similarity, when a model and vectors exist. */
   private async semanticDeps(): Promise<SimilarDeps['semantic']> {
+    const vectors = this.model && !this.index ? Number((await this.store.meta.get(META_DIMS)) ?? 0) > 0 : false;
+    const warming = vectors ? this.getEmbedder() : null;
+    warming?.catch(() => {});
     const index = await this.getIndex();
     if (!index || index.size === 0) return null;
     const embedder = await this.getEmbedder();
     return { index, embed: (texts) => embedder.embedPassages(texts) };
+  }
+
+  /**
+   * The store as features see it, with passage vectors answered from the vector index's memory
+   * instead of row by row from SQLite (similar and patterns score thousands of candidate passages).
+   * Vectors the index does not hold (none, while it is not open) still come from the store.
+   */
+  private async storeWithMemoryVectors(): Promise<Store> {
+    const index = this.model ? await this.getIndex() : null;
+    if (!index || !index.size) return this.store;
+    const passages = this.store.passages;
+    const vectors = async (ids: readonly number[]) => {
+      const found = index.vectorsOf(ids);
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length) for (const [id, v] of await passages.vectors(missing)) found.set(id, v);
+      return found;
+    };
+    const memory: Store['passages'] = {
+      ...passages,
+      vectors,
+      vectorsOfDocuments: async (documentIds) => {
+        const rows = await passages.embeddedOfDocuments(documentIds);
+        const found = await vectors(rows.map((r) => r.id));
+        return rows.flatMap((r) => {
+          const vector = found.get(r.id);
+          return vector ? [{ ...r, vector }] : [];
+        });
+      },
+    };
+    return new Proxy(this.store, { get: (target, key) => (key === 'passages' ? memory : Reflect.get(target, key)) });
   }
 
   private async incidentInput(req: ApiRequest<'similar'>): Promise<IncidentInput> {
@@ -267,7 +331,7 @@ export class Engine {
     const doc = await this.store.documents.withBody(id);
     if (!doc) throw new HindsightError('not-found', `There is no document #${id}.`);
     const passages = await this.store.passages.ofDocuments([id]);
-    const vectors = this.model ? await this.store.passages.vectors(passages.map((p) => p.id)) : new Map<number, Float32Array>();
+    const vectors = this.model ? await (await this.storeWithMemoryVectors()).passages.vectors(passages.map((p) => p.id)) : new Map<number, Float32Array>();
     return {
       ...base,
       text: doc.body,
@@ -276,8 +340,13 @@ export class Engine {
     };
   }
 
-  /** Embeds every passage that has no vector yet (no model at import time, or a model change). */
-  async reindex(options: JobOptions<IndexProgress> = {}): Promise<{ embedded: number; durationMs: number; status: 'done' | 'cancelled' }> {
+  /**
+   * The embedding job: embeds every passage that has no vector yet (just imported, no model at
+   * import time, or a model change), oldest first, with progress. Between batches it asks `gate`
+   * whether to hold (paused, or an import waiting to write): it then lets go of the database until
+   * told to go on. Search works throughout: passages without a vector are found by their words.
+   */
+  async reindex(options: JobOptions<IndexProgress> & { gate?: EmbedGate } = {}): Promise<{ embedded: number; durationMs: number; status: 'done' | 'cancelled' }> {
     if (!this.model) {
       throw new HindsightError('no-model', 'No embedding model is installed, so there is nothing to embed with.', {
         hint: 'Install one with `hindsight model fetch` or `hindsight model import <folder>`.',
@@ -287,13 +356,19 @@ export class Engine {
     const started = performance.now();
     let done = 0;
     let total = 0;
+    /** Time spent holding (paused or waiting) does not count against the rate. */
+    let heldMs = 0;
     const report = (phase: IndexProgress['phase']) => {
-      const secs = (performance.now() - started) / 1000;
+      const secs = (performance.now() - started - heldMs) / 1000;
       const rate = secs > 0 ? done / secs : 0;
       options.onProgress?.({ phase, done, total, rate, etaSeconds: rate > 0 ? Math.max(0, total - done) / rate : null });
     };
-    await this.holdWriter('reindexing', options.signal, () => report('waiting'));
+    const hold = async () => {
+      await this.holdWriter('reindexing', options.signal, () => report('waiting'));
+    };
+    await hold();
     let status: 'done' | 'cancelled' = 'done';
+    let holding = true;
     try {
       const embedder = await this.getEmbedder();
       total = await this.pendingCount();
@@ -304,7 +379,28 @@ export class Engine {
           status = 'cancelled';
           break;
         }
-        const rows = await this.store.passages.pending(after, 128);
+        const held = options.gate?.();
+        if (held) {
+          const t = performance.now();
+          await this.indexWrites;
+          this.index?.save();
+          this.writer.release();
+          holding = false;
+          report(held.why);
+          await held.until;
+          heldMs += performance.now() - t;
+          if (options.signal?.aborted) {
+            status = 'cancelled';
+            break;
+          }
+          await hold();
+          holding = true;
+          // An import may have added passages meanwhile.
+          total = done + (await this.pendingCount());
+          report('embedding');
+          continue;
+        }
+        const rows = await this.store.passages.pending(after, EMBED_PAGE);
         if (!rows.length) break;
         after = rows[rows.length - 1]!.id;
         const vectors = await embedder.embedPassages(rows.map((r) => passageText(r.title, r)));
@@ -315,8 +411,10 @@ export class Engine {
         report('embedding');
       }
     } finally {
-      this.index?.save();
-      this.writer.release();
+      if (holding) {
+        this.index?.save();
+        this.writer.release();
+      }
     }
     report(status);
     return { embedded: done, durationMs: Math.round(performance.now() - started), status };

@@ -22,22 +22,42 @@ async function load(): Promise<Extractor> {
     local_files_only: true,
     session_options: { intraOpNumThreads: init.threads, interOpNumThreads: 1 },
   });
+  // Some tokenizer configs (gte-small's) declare no real limit (model_max_length 1e30): without
+  // this a passage past 512 tokens would overrun the position table and fail the whole batch.
+  // (`model_max_length` is a getter over the tokenizer's config.)
+  const tokenizer = (extractor as unknown as { tokenizer: { model_max_length: number; _tokenizerConfig: { model_max_length?: number } } }).tokenizer;
+  tokenizer._tokenizerConfig.model_max_length = Math.min(tokenizer.model_max_length || Infinity, init.maxTokens);
   return extractor as unknown as Extractor;
 }
 
 load().then(
   (extractor) => {
     port.postMessage({ ready: true } satisfies EmbedReady);
-    port.on('message', (req: EmbedRequest) => {
-      const started = performance.now();
-      extractor(req.texts, { pooling: init.pooling, normalize: init.normalize }).then(
-        (out) => {
+    // One model call at a time: concurrent runs of one session would only fight over the same
+    // cores. Requests wait here, queries (urgent) before passage batches, so a search during a
+    // long embedding job waits for one batch at most.
+    const urgent: EmbedRequest[] = [];
+    const normal: EmbedRequest[] = [];
+    let busy = false;
+    const next = async () => {
+      if (busy) return;
+      busy = true;
+      for (let req = urgent.shift() ?? normal.shift(); req; req = urgent.shift() ?? normal.shift()) {
+        const started = performance.now();
+        try {
+          const out = await extractor(req.texts, { pooling: init.pooling, normalize: init.normalize });
           const vectors = new Float32Array(out.data);
           const res: EmbedResponse = { id: req.id, ok: true, dims: out.dims[out.dims.length - 1]!, vectors, ms: performance.now() - started };
           port.postMessage(res, [vectors.buffer]);
-        },
-        (err: unknown) => port.postMessage({ id: req.id, ok: false, message: (err as Error).message ?? String(err) } satisfies EmbedResponse),
-      );
+        } catch (err) {
+          port.postMessage({ id: req.id, ok: false, message: (err as Error).message ?? String(err) } satisfies EmbedResponse);
+        }
+      }
+      busy = false;
+    };
+    port.on('message', (req: EmbedRequest) => {
+      (req.urgent ? urgent : normal).push(req);
+      void next();
     });
   },
   (err: unknown) => port.postMessage({ ready: false, message: (err as Error).message ?? String(err) } satisfies EmbedReady),

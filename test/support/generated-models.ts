@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
+import { quantizeDynamic } from './quantize-model.js';
 
 // onnx-proto is CommonJS: its namespace is a property of the default export.
 const { onnx } = onnxProto;
@@ -164,13 +165,16 @@ export function bertShapedModel(shape: { layers: number; hidden: number; heads: 
 
 /**
  * Writes a model folder `<root>/<name>/` with the real tokenizer files of `name` from
- * ../shared/models and the given ONNX bytes as `onnx/model.onnx`; returns `root`.
+ * ../shared/models and the given ONNX bytes as `onnx/model.onnx`; returns `root`. `builds` picks
+ * which files to write: the float model, its int8 build (`onnx/model_quantized.onnx`, made by
+ * `quantizeDynamic`), or both, as the real model repositories ship them.
  */
-export function writeModelFolder(root: string, name: string, onnxBytes: Uint8Array): string {
+export function writeModelFolder(root: string, name: string, onnxBytes: Uint8Array, builds: 'fp32' | 'int8' | 'both' = 'fp32'): string {
   const dir = join(root, name);
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   for (const f of TOKENIZER_FILES) copyFileSync(join(SHARED_MODELS, name, f), join(dir, f));
-  writeFileSync(join(dir, 'onnx', 'model.onnx'), onnxBytes);
+  if (builds !== 'int8') writeFileSync(join(dir, 'onnx', 'model.onnx'), onnxBytes);
+  if (builds !== 'fp32') writeFileSync(join(dir, 'onnx', 'model_quantized.onnx'), quantizeDynamic(onnxBytes));
   return root;
 }
 
