@@ -27,6 +27,12 @@ const { values } = parseArgs({
     chunks: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '300' },
     messages: { type: 'string', default: '200000' },
+    // vectors: corpus sizes, HNSW M:efConstruction pairs, search ef values.
+    sizes: { type: 'string', default: '10000,100000' },
+    configs: { type: 'string', default: '16:100,32:200' },
+    efs: { type: 'string', default: '96,200,400,800' },
+    // embed: real passages per measurement.
+    passages: { type: 'string', default: '48' },
   },
 });
 const QUERIES = Number(values.queries);
@@ -186,4 +192,12 @@ if (!values.only) {
 } else if (values.only === 'real') await benchReal();
 else if (values.only === 'synthetic') await benchSynthetic(Number(values.chunks));
 else if (values.only === 'slack') await benchSlack(Number(values.messages));
-else throw new Error(`--only real|synthetic|slack`);
+else if (values.only === 'vectors') {
+  const { benchVectors } = await import('./vectors.js');
+  const nums = (s: string) => s.split(',').map(Number);
+  const configs = values.configs!.split(',').map((c) => ({ m: Number(c.split(':')[0]), efConstruction: Number(c.split(':')[1]) }));
+  await benchVectors(nums(values.sizes!), configs, nums(values.efs!), Math.min(QUERIES, 200));
+} else if (values.only === 'embed') {
+  const { benchEmbed } = await import('./embed.js');
+  await benchEmbed(work, Number(values.passages));
+} else throw new Error(`--only real|synthetic|slack|vectors|embed|scale`);

@@ -1,0 +1,187 @@
+/**
+ * `--only embed`: the embedding path against its floor, raw onnxruntime-node on the same batches,
+ * for the float and int8 builds of one generated encoder of gte-small's shape (12 layers, hidden
+ * 384, 12 heads; random weights, quantized by test/support/quantize-model.ts as onnxruntime's
+ * dynamic quantization does). Prints passages/s, the ratios, the agreement of the two builds'
+ * vectors and rankings, the background embedding job's throughput, and a thread/batch sweep.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import { chunkMarkdown } from '../native/chunk/chunker.js';
+import { Embedder } from '../native/embed/embedder.js';
+import { locateModel, type LocatedModel, type ModelSearch } from '../native/embed/model-locator.js';
+import { Engine } from '../native/engine.js';
+import { titleOf } from '../native/import/document-facts.js';
+import { splitFrontMatter } from '../native/import/front-matter.js';
+import { passageText } from '../native/import/importer.js';
+import { bertShapedModel, CORPUS, GTE_SMALL_SHAPE, writeModelFolder } from '../test/support/generated-models.js';
+
+type Build = 'fp32' | 'q8';
+const BATCH = 16;
+
+function line(label: string, value: string) {
+  console.log(`  ${label.padEnd(52)} ${value}`);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Passages of the real postmortems as the importer embeds them (title + passage), spread over lengths. */
+function realPassages(n: number): string[] {
+  const all: string[] = [];
+  const dir = join(CORPUS, 'postmortems');
+  for (const sub of readdirSync(dir, { withFileTypes: true })) {
+    if (!sub.isDirectory()) continue;
+    for (const f of readdirSync(join(dir, sub.name)).filter((x) => x.endsWith('.md')).sort()) {
+      const { body } = splitFrontMatter(readFileSync(join(dir, sub.name, f), 'utf8'));
+      const title = titleOf({}, body, f);
+      for (const c of chunkMarkdown(body)) all.push(passageText(title, c));
+    }
+  }
+  const step = all.length / n;
+  return Array.from({ length: Math.min(n, all.length) }, (_, i) => all[Math.floor(i * step)]!);
+}
+
+/** Raw onnxruntime-node: the same tokenized batches as the embedder, timing `session.run` only. */
+class RawFloor {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly tokenizer: (texts: string[], o: object) => Record<string, { data: BigInt64Array; dims: number[] }>,
+  ) {}
+
+  static async open(model: LocatedModel, threads: number): Promise<RawFloor> {
+    const { AutoTokenizer, env } = await import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    env.localModelPath = model.root;
+    const tokenizer = await AutoTokenizer.from_pretrained(model.spec.name);
+    const session = await ort.InferenceSession.create(join(model.dir, model.weights.file), { intraOpNumThreads: threads, interOpNumThreads: 1 });
+    return new RawFloor(session, tokenizer as never);
+  }
+
+  close(): Promise<void> {
+    return this.session.release();
+  }
+
+  /** Seconds inside the session for these texts, batched as Embedder.embedPassages batches them. */
+  async seconds(texts: string[], batch = BATCH): Promise<number> {
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+    let ms = 0;
+    for (let i = 0; i < order.length; i += batch) {
+      const enc = this.tokenizer(order.slice(i, i + batch).map((j) => texts[j]!), { padding: true, truncation: true, max_length: 512 });
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const name of this.session.inputNames) feeds[name] = new ort.Tensor('int64', enc[name]!.data, enc[name]!.dims);
+      const t = performance.now();
+      await this.session.run(feeds);
+      ms += performance.now() - t;
+    }
+    return ms / 1000;
+  }
+}
+
+function withBuild(model: LocatedModel, dtype: Build): LocatedModel {
+  return { ...model, weights: model.spec.weights.find((w) => w.dtype === dtype)! };
+}
+
+async function embedSeconds(model: LocatedModel, texts: string[], o: { threads?: number; batch?: number } = {}): Promise<{ secs: number; vectors: Float32Array[]; embedder: Embedder }> {
+  const embedder = await Embedder.start(model, o);
+  await embedder.embedPassages(texts.slice(0, 2)); // first call: session warm-up
+  const t = performance.now();
+  const vectors = await embedder.embedPassages(texts);
+  return { secs: (performance.now() - t) / 1000, vectors, embedder };
+}
+
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+
+export async function benchEmbed(work: string, count: number): Promise<void> {
+  const threads = availableParallelism();
+  console.log(`\nE. Embedding: gte-small-shaped encoder (random weights), fp32 and int8 builds, ${count} real passages, ${threads} threads, batches of ${BATCH}`);
+  const models = join(work, 'models-embed');
+  writeModelFolder(models, 'gte-small', bertShapedModel(GTE_SMALL_SHAPE), 'both');
+  const search: ModelSearch = { roots: [models], preferred: 'gte-small', allowUnverified: true };
+  const located = (await locateModel(search)).model!;
+  line('build chosen by default (both present)', `${located.weights.file} (${located.weights.dtype})`);
+  const texts = realPassages(count);
+
+  // Floors and the embedder, in turn (A B A B): the machine is shared, so each ratio is taken
+  // within one round and the median of the rounds is quoted.
+  const rounds = 2;
+  const res: Record<Build, { raw: number[]; emb: number[]; vectors: Float32Array[] }> = { fp32: { raw: [], emb: [], vectors: [] }, q8: { raw: [], emb: [], vectors: [] } };
+  const embedders: Partial<Record<Build, Embedder>> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const b of ['fp32', 'q8'] as const) {
+      const model = withBuild(located, b);
+      const raw = await RawFloor.open(model, threads);
+      await raw.seconds(texts.slice(0, 2));
+      res[b].raw.push(await raw.seconds(texts));
+      await raw.close();
+      const e = await embedSeconds(model, texts);
+      res[b].emb.push(e.secs);
+      res[b].vectors = e.vectors;
+      if (r === rounds - 1) embedders[b] = e.embedder;
+      else await e.embedder.close();
+    }
+  }
+  for (const b of ['fp32', 'q8'] as const) {
+    const ratios = res[b].raw.map((raw, i) => raw / res[b].emb[i]!);
+    line(`${b}: raw onnxruntime / embedder`, `${(texts.length / median(res[b].raw)).toFixed(2)} / ${(texts.length / median(res[b].emb)).toFixed(2)} passages/s; embedder at ${(median(ratios) * 100).toFixed(0)}% of raw`);
+  }
+  const speedup = res.fp32.emb.map((f, i) => f / res.q8.emb[i]!);
+  line('int8 / fp32 passages/s (embedder, per round)', `${speedup.map((x) => x.toFixed(2)).join(', ')}× (target ≥ 2×)`);
+  const rawSpeedup = res.fp32.raw.map((f, i) => f / res.q8.raw[i]!);
+  line('int8 / fp32 passages/s (raw onnxruntime)', `${rawSpeedup.map((x) => x.toFixed(2)).join(', ')}×`);
+
+  // Agreement of the two builds: the same passages' vectors, and the same queries' top 10.
+  const cos = res.fp32.vectors.map((v, i) => dot(v, res.q8.vectors[i]!));
+  line('vector agreement: cosine(fp32, int8), mean / min', `${(cos.reduce((a, b) => a + b, 0) / cos.length).toFixed(4)} / ${Math.min(...cos).toFixed(4)}`);
+  const queries = texts.slice(0, 20).map((t) => t.split(/\s+/).slice(0, 8).join(' '));
+  let overlap = 0;
+  for (const q of queries) {
+    const top = async (b: Build) => {
+      const qv = await embedders[b]!.embedQuery(q);
+      return new Set(res[b].vectors.map((v, i) => [dot(qv, v), i] as const).sort((x, y) => y[0] - x[0]).slice(0, 10).map((x) => x[1]));
+    };
+    const [a, c] = [await top('fp32'), await top('q8')];
+    overlap += [...a].filter((i) => c.has(i)).length / 10;
+  }
+  line(`ranking overlap@10 of ${queries.length} queries (fp32 vs int8)`, (overlap / queries.length).toFixed(3));
+  await embedders.fp32!.close();
+  await embedders.q8!.close();
+
+  // The embedding job after an import, against raw onnxruntime on the same passages and pages.
+  const folder = join(work, 'embed-import');
+  mkdirSync(folder, { recursive: true });
+  texts.forEach((t, i) => writeFileSync(join(folder, `p${String(i).padStart(4, '0')}.md`), `# Passage ${i}\n\n${t}\n`));
+  const engine = await Engine.open({ dbPath: join(work, 'embed.db'), models: search });
+  const ti = performance.now();
+  const s = await engine.import({ paths: [folder] });
+  const importSecs = (performance.now() - ti) / 1000;
+  const pending = await engine.store.passages.pending(0, 1_000_000);
+  await engine.search({ query: 'warm up', limit: 1 });
+  const tj = performance.now();
+  const job = await engine.reindex();
+  const jobSecs = (performance.now() - tj) / 1000;
+  await engine.close();
+  const raw = await RawFloor.open(located, threads);
+  await raw.seconds(texts.slice(0, 2));
+  // The job reads 64 passages a page and the embedder sorts each page into batches: so does this.
+  const pageTexts = pending.map((r) => passageText(r.title, r));
+  let rawSecs = 0;
+  for (let i = 0; i < pageTexts.length; i += 64) rawSecs += await raw.seconds(pageTexts.slice(i, i + 64));
+  await raw.close();
+  line('lexical import (passages without vectors)', `${s.chunksWritten} passages in ${importSecs.toFixed(2)} s (${(s.chunksWritten / importSecs).toFixed(0)} passages/s)`);
+  line(`background embedding job (${located.weights.dtype})`, `${job.embedded} passages in ${jobSecs.toFixed(1)} s = ${(job.embedded / jobSecs).toFixed(2)} passages/s`);
+  line('raw onnxruntime, same passages and pages', `${(pageTexts.length / rawSecs).toFixed(2)} passages/s → job at ${((rawSecs / jobSecs) * 100).toFixed(0)}% of raw (target ≥ 95%)`);
+
+  // Threads × batch size, int8, on a third of the passages.
+  const sweep = texts.slice(0, Math.max(16, Math.floor(texts.length / 3)));
+  const cells: string[] = [];
+  for (const th of [1, threads].filter((x, i, a) => a.indexOf(x) === i)) {
+    for (const batch of [4, 8, 16, 32]) {
+      const e = await embedSeconds(located, sweep, { threads: th, batch });
+      await e.embedder.close();
+      cells.push(`${th}t×${batch}: ${(sweep.length / e.secs).toFixed(2)}`);
+    }
+  }
+  line(`int8 passages/s by threads × batch (${sweep.length} passages)`, cells.join('  '));
+}
