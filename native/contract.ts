@@ -7,9 +7,9 @@
  * event has a payload type. Nothing here is written twice elsewhere.
  */
 import { z } from 'zod';
+import { CSV_MAP_FIELDS, DOCUMENT_KINDS } from './contract-values.js';
 
-/** What a document is. */
-export const DOCUMENT_KINDS = ['postmortem', 'slack-thread', 'ticket'] as const;
+export { CSV_MAP_FIELDS, DOCUMENT_KINDS };
 export const DocumentKindSchema = z.enum(DOCUMENT_KINDS);
 export type DocumentKind = z.infer<typeof DocumentKindSchema>;
 
@@ -101,9 +101,6 @@ export interface SearchResult {
   tookMs: number;
   embedMs: number;
 }
-
-/** Fields a generic CSV column mapping may fill. */
-export const CSV_MAP_FIELDS = ['title', 'body', 'key', 'created', 'resolved', 'status', 'priority', 'assignee', 'reporter', 'labels', 'service', 'url'] as const;
 
 export const ImportInputSchema = z.object({
   /** Files or folders (absolute paths). */

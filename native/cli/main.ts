@@ -7,14 +7,20 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { exitCodeOf, fromContractError, HindsightError, toContractError } from '../common/errors.js';
-import { CSV_MAP_FIELDS, DOCUMENT_KINDS, type ApiEvent, type ApiEvents, type ContractError } from '../contract.js';
+import type { ApiEvent, ApiEvents, ContractError } from '../contract.js';
+import { CSV_MAP_FIELDS, DOCUMENT_KINDS } from '../contract-values.js';
 import type { EngineService } from '../service/engine-service.js';
 import type { FieldNamer } from '../service/validation.js';
 import { packageVersion } from '../common/package-root.js';
 import { defaultDatabasePath, userModelsDir } from '../store/paths.js';
 import { printJson, ProgressLine, style } from './output.js';
 import * as print from './print.js';
+
+/**
+ * The error module loads the contract's schemas (zod): only paths that meet an error, or run a
+ * command, pay for it; `--help` and `--version` do not.
+ */
+const errors = () => import('../common/errors.js');
 
 /** Exit codes of the CLI contract (errors: the contract's ERROR_CODES, e.g. 64 usage, 66 not found). */
 export const EXIT = { ok: 0, partial: 2, sigint: 130, sigterm: 143 } as const;
@@ -103,6 +109,7 @@ export async function main(argv: string[]): Promise<number> {
       act((g, words: string[], o: { limit?: number; since?: string; until?: string; kind?: string[]; source?: string; service?: string; person?: string; error?: string }) =>
         withService(g, 'search', async (api) => {
           const query = words.join(' ');
+          const { HindsightError } = await errors();
           if (!query.trim()) throw new HindsightError('usage', 'Give a query: hindsight search "what you are looking for"');
           const r = await api.invoke(
             'search',
@@ -124,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
       act((g, id: number) =>
         withService(g, 'show', async (api) => {
           const doc = await api.invoke('show', { id }, { name: () => 'the document id' });
-          if (!doc) throw new HindsightError('not-found', `There is no document #${id}.`);
+          if (!doc) throw new (await errors()).HindsightError('not-found', `There is no document #${id}.`);
           if (g.json) printJson(doc);
           else print.printShow(doc);
           return EXIT.ok;
@@ -229,7 +236,7 @@ export async function main(argv: string[]): Promise<number> {
           const m = await api.invoke('modelStatus', {});
           if (g.json) printJson(m);
           else print.printModelStatus(m);
-          return m.state.state === 'ready' ? EXIT.ok : exitCodeOf({ code: 'no-model', message: '' });
+          return m.state.state === 'ready' ? EXIT.ok : (await errors()).exitCodeOf({ code: 'no-model', message: '' });
         }),
       ),
     );
@@ -249,14 +256,14 @@ export async function main(argv: string[]): Promise<number> {
 
   if (!argv.length) {
     program.outputHelp();
-    return exitCodeOf({ code: 'usage', message: '' });
+    return (await errors()).exitCodeOf({ code: 'usage', message: '' });
   }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return EXIT.ok; // --help, --version
-      throw new HindsightError('usage', err.message.replace(/^error: /, ''), { hint: 'Run `hindsight --help` for the commands and their options.' });
+      throw new (await errors()).HindsightError('usage', err.message.replace(/^error: /, ''), { hint: 'Run `hindsight --help` for the commands and their options.' });
     }
     throw err;
   }
@@ -351,7 +358,7 @@ async function cmdImport(g: Globals, paths: string[], o: { channels?: string[]; 
       settle = () => {};
       const result = early.find((d) => d.importId === importId) ?? (await done);
       progress.end();
-      if (result.failure) throw fromContractError(result.failure);
+      if (result.failure) throw (await errors()).fromContractError(result.failure);
       const summary = result.summary!;
       if (g.json) printJson(summary);
       else print.printImport(summary);
@@ -391,7 +398,7 @@ async function cmdReindex(g: Globals): Promise<number> {
       await api.invoke('startReindex', {});
       const r = await done;
       progress.end();
-      if (r.failure) throw fromContractError(r.failure);
+      if (r.failure) throw (await errors()).fromContractError(r.failure);
       if (g.json) printJson(r);
       else process.stdout.write(`${r.status === 'cancelled' ? 'Cancelled after embedding' : 'Embedded'} ${r.embedded} passages in ${formatDuration(r.durationMs / 1000)}.\n`);
       const sig = interrupt.signal();
@@ -429,6 +436,7 @@ export async function run(argv: string[]): Promise<void> {
   try {
     code = await main(argv);
   } catch (err) {
+    const { exitCodeOf, toContractError } = await errors();
     const e: ContractError = toContractError(err);
     if (argv.includes('--json')) printJson({ error: e });
     process.stderr.write(`hindsight: ${e.message}\n${e.hint ? `${style.dim(e.hint)}\n` : ''}`);
