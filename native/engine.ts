@@ -17,8 +17,9 @@ import type {
 import { Embedder } from './embed/embedder.js';
 import { locateModel, modelSearchFromEnv, type LocatedModel, type ModelSearch } from './embed/model-locator.js';
 import { findExperts } from './experts/experts.js';
-import { importPaths, passageText } from './import/importer.js';
-import { readSource } from './import/read-source.js';
+// Importers (parsers of every format, date-fns, XML, CSV, ZIP...) are loaded on first use: a
+// search or similar from the command line must not pay for them.
+const importer = () => import('./import/importer.js');
 import { findPatterns } from './patterns/patterns.js';
 import { search } from './search/search.js';
 import { findSimilar, type IncidentInput, type SimilarDeps } from './similar/similar.js';
@@ -190,6 +191,7 @@ export class Engine {
     });
     try {
       const embedder = this.model && this.options.embedDuringImport ? await this.getEmbedder() : null;
+      const { importPaths } = await importer();
       const summary = await importPaths(
         {
           store: this.store,
@@ -317,6 +319,7 @@ export class Engine {
     const base = { kinds: req.kinds, limit: req.limit, exclude: [] as number[] };
     if (req.text !== undefined) return { ...base, text: req.text };
     if (req.file !== undefined) {
+      const { readSource } = await import('./import/read-source.js');
       const source = await readSource({ path: resolve(req.file), root: resolve(req.file) }, { report: () => {} });
       const bodies: string[] = [];
       try {
@@ -371,6 +374,7 @@ export class Engine {
     let holding = true;
     try {
       const embedder = await this.getEmbedder();
+      const { passageText } = await importer();
       total = await this.pendingCount();
       report('embedding');
       let after = 0;

@@ -19,7 +19,6 @@ import { inspectModelDir, locateModel, modelSearchFromEnv, type ModelSearch } fr
 import { DEFAULT_MODEL, MODELS, modelSpec } from '../embed/model-registry.js';
 import { fetchModel, importModelDir } from '../embed/model-install.js';
 import { emptySummary, Engine } from '../engine.js';
-import { previewImport } from '../import/importer.js';
 import { userModelsDir } from '../store/paths.js';
 import { isMethod, parseInput, plainNames, type FieldNamer } from './validation.js';
 
@@ -158,7 +157,8 @@ export class EngineService {
     similar: async (i) => (await this.engineFor('similar')).similar(i),
     patterns: async (i) => (await this.engineFor('patterns')).patterns(i),
     experts: async (i) => (await this.engineFor('experts')).experts(i),
-    previewImport: async (i) => previewImport(i.paths, i.channels),
+    // Importers load on first use (a search need not parse every format's libraries).
+    previewImport: async (i) => (await import('../import/importer.js')).previewImport(i.paths, i.channels),
     startImport: async (i) => this.startImport(i),
     cancelImport: async (i) => {
       const job = this.imports.get(i.importId);
