@@ -33,6 +33,8 @@ const { values } = parseArgs({
     efs: { type: 'string', default: '96,200,400,800' },
     // embed: real passages per measurement.
     passages: { type: 'string', default: '48' },
+    // scale: embed with the bag-of-words model (1) or lexical only (0).
+    embed: { type: 'string', default: '1' },
   },
 });
 const QUERIES = Number(values.queries);
@@ -200,4 +202,14 @@ else if (values.only === 'vectors') {
 } else if (values.only === 'embed') {
   const { benchEmbed } = await import('./embed.js');
   await benchEmbed(work, Number(values.passages));
+} else if (values.only === 'scale') {
+  console.log(`\nS. Growth with the corpus (${values.embed === '1' ? 'bag-of-words model, embedded by the background job' : 'lexical only'}); each size in its own process`);
+  const { spawnSync } = await import('node:child_process');
+  for (const n of values.sizes!.split(',')) {
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', 'scale-one', '--chunks', n, '--embed', values.embed!, '--queries', values.queries!], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+} else if (values.only === 'scale-one') {
+  const { benchScaleOne } = await import('./scale.js');
+  await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries));
 } else throw new Error(`--only real|synthetic|slack|vectors|embed|scale`);

@@ -377,13 +377,29 @@ export class Engine {
       const { passageText } = await importer();
       total = await this.pendingCount();
       report('embedding');
-      let after = 0;
-      for (;;) {
+      const texts = (rows: Array<{ title: string; text: string }>) => rows.map((r) => passageText(r.title, r));
+      // One page is embedded while the one before it is written: the worker never waits for
+      // this thread's SQLite writes and index inserts.
+      let rows = await this.store.passages.pending(0, EMBED_PAGE);
+      let vectors = rows.length ? embedder.embedPassages(texts(rows)) : null;
+      while (rows.length && vectors) {
         if (options.signal?.aborted) {
           status = 'cancelled';
+          await vectors.catch(() => {});
           break;
         }
         const held = options.gate?.();
+        const nextRows = held ? [] : await this.store.passages.pending(rows[rows.length - 1]!.id, EMBED_PAGE);
+        const nextVectors = nextRows.length ? embedder.embedPassages(texts(nextRows)) : null;
+        nextVectors?.catch(() => {});
+        const got = await vectors;
+        const index = await this.indexFor(got[0]!.length);
+        await this.store.passages.setVectors(rows.map((r, i) => ({ id: r.id, vector: got[i]! })));
+        rows.forEach((r, i) => index.add(r.id, got[i]!));
+        done += rows.length;
+        report('embedding');
+        rows = nextRows;
+        vectors = nextVectors;
         if (held) {
           const t = performance.now();
           await this.indexWrites;
@@ -402,17 +418,9 @@ export class Engine {
           // An import may have added passages meanwhile.
           total = done + (await this.pendingCount());
           report('embedding');
-          continue;
+          rows = await this.store.passages.pending(0, EMBED_PAGE);
+          vectors = rows.length ? embedder.embedPassages(texts(rows)) : null;
         }
-        const rows = await this.store.passages.pending(after, EMBED_PAGE);
-        if (!rows.length) break;
-        after = rows[rows.length - 1]!.id;
-        const vectors = await embedder.embedPassages(rows.map((r) => passageText(r.title, r)));
-        const index = await this.indexFor(vectors[0]!.length);
-        await this.store.passages.setVectors(rows.map((r, i) => ({ id: r.id, vector: vectors[i]! })));
-        rows.forEach((r, i) => index.add(r.id, vectors[i]!));
-        done += rows.length;
-        report('embedding');
       }
     } finally {
       if (holding) {
