@@ -362,7 +362,7 @@ async function cmdImport(g: Globals, paths: string[], o: { channels?: string[]; 
       const summary = result.summary!;
       if (g.json) printJson(summary);
       else print.printImport(summary);
-      const sig = interrupt.signal();
+      const sig = interrupt.signal() ?? (await embedAfterImport(api, events, g));
       if (sig) return sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
       const nothing = !summary.documentsAdded && !summary.documentsUpdated && !summary.documentsUnchanged;
       return summary.errors.length || (nothing && summary.skipped.length) ? EXIT.partial : EXIT.ok;
@@ -371,6 +371,35 @@ async function cmdImport(g: Globals, paths: string[], o: { channels?: string[]; 
       progress.end();
     }
   });
+}
+
+/**
+ * The import is searchable by its words already; with a model, its passages are embedded now,
+ * with progress on stderr. Ctrl+C stops only the embedding: `hindsight reindex` goes on later.
+ */
+async function embedAfterImport(api: EngineService, events: Subscriptions, g: Globals): Promise<NodeJS.Signals | null> {
+  if (!api.embedding) return null;
+  const progress = new ProgressLine(!g.quiet);
+  const off = events.on('indexProgress', (p) => progress.indexing(p));
+  let ended: ApiEvents['indexDone'] | null = null;
+  const offDone = events.on('indexDone', (d) => (ended = d));
+  const interrupt = onInterrupt(() => api.invoke('cancelReindex', {}));
+  try {
+    await api.embeddingDone();
+  } finally {
+    off();
+    offDone();
+    interrupt.off();
+    progress.end();
+  }
+  const r = ended as ApiEvents['indexDone'] | null;
+  if (!g.quiet && r) {
+    const { formatDuration } = await import('../common/time.js');
+    if (r.failure) process.stderr.write(`Embedding failed: ${r.failure.message} Search works by keywords; run \`hindsight reindex\` to try again.\n`);
+    else if (r.status === 'cancelled') process.stderr.write(`Embedding stopped after ${r.embedded} passages; everything is searchable by its words. Run \`hindsight reindex\` to go on.\n`);
+    else process.stderr.write(`Embedded ${r.embedded} passages in ${formatDuration(r.durationMs / 1000)}.\n`);
+  }
+  return interrupt.signal();
 }
 
 /** Lists the channels of each Slack export before a long import, and which ones will be read. */

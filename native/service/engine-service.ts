@@ -279,6 +279,11 @@ export class EngineService {
     return job;
   }
 
+  /** True while the embedding job runs (or is queued behind imports). */
+  get embedding(): boolean {
+    return this.reindexJob !== null;
+  }
+
   /** Resolves when the embedding job (if one runs) has ended: tests and the CLI wait for it. */
   async embeddingDone(): Promise<void> {
     await this.reindexJob?.done;

@@ -39,6 +39,14 @@ export interface VectorHit {
  * M=48/efC=300: 0.97 at ef=400, 0.98 at ef=800 (p50 5 ms on a loaded 2-core machine, 15× faster
  * than the exact scan). Inserts cost a few ms each, small beside embedding the passage (tens of ms).
  */
+export interface HnswParams {
+  m: number;
+  efConstruction: number;
+  ef: number;
+  /** At or below this many vectors, search scans them all (exact, and about as fast as HNSW there). */
+  exactBelow: number;
+}
+
 /** Below 5,000 vectors the exact scan takes ~2 ms (and is exact); above, HNSW is faster. */
 export const HNSW_DEFAULTS: HnswParams = { m: 48, efConstruction: 300, ef: 800, exactBelow: 5_000 };
 
