@@ -94,7 +94,7 @@ export async function benchScaleOne(work: string, chunks: number, embed: boolean
   if (embed) writeModelFolder(models, 'gte-small', tinyEmbeddingModel(384));
   const search = embed ? { roots: [models], preferred: 'gte-small', allowUnverified: true } : { roots: [], preferred: 'gte-small', allowUnverified: false };
   const dbPath = join(work, `scale-${chunks}.db`);
-  let engine = await Engine.open({ dbPath, models: search });
+  const engine = await Engine.open({ dbPath, models: search });
   const ti = performance.now();
   const s = await engine.import({ paths: [corpus] });
   const importSecs = (performance.now() - ti) / 1000;
