@@ -102,13 +102,6 @@ function withBuild(model: LocatedModel, dtype: Build): LocatedModel {
   return { ...model, weights: model.spec.weights.find((w) => w.dtype === dtype)! };
 }
 
-async function embedSeconds(model: LocatedModel, texts: string[], o: { threads?: number; batch?: number } = {}): Promise<{ secs: number; vectors: Float32Array[]; embedder: Embedder }> {
-  const embedder = await Embedder.start(model, o);
-  await embedder.embedPassages(texts.slice(0, 2)); // first call: session warm-up
-  const t = performance.now();
-  const vectors = await embedder.embedPassages(texts);
-  return { secs: (performance.now() - t) / 1000, vectors, embedder };
-}
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
 
