@@ -128,7 +128,9 @@ export function bertShapedModel(shape: { layers: number; hidden: number; heads: 
   const layerNorm = (x: string) => {
     const mean = g.op('ReduceMean', [x], [ints('axes', [-1]), int('keepdims', 1)]);
     const d = g.op('Sub', [x, mean]);
-    const v = g.op('ReduceMean', [g.op('Mul', [d, d])], [ints('axes', [-1]), int('keepdims', 1)]);
+    // Pow(d, 2), as PyTorch exports LayerNorm: onnxruntime fuses exactly this chain into one
+    // LayerNormalization kernel, as it does for the real model (a Mul(d, d) would stay unfused).
+    const v = g.op('ReduceMean', [g.op('Pow', [d, g.const([2], [])])], [ints('axes', [-1]), int('keepdims', 1)]);
     const norm = g.op('Div', [d, g.op('Sqrt', [g.op('Add', [v, g.const([1e-12], [])])])]);
     return g.op('Add', [g.op('Mul', [norm, g.const(new Array(H).fill(1))]), g.const(new Array(H).fill(0))]);
   };
