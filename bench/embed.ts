@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { chunkMarkdown } from '../native/chunk/chunker.js';
-import { Embedder } from '../native/embed/embedder.js';
+import { EMBED_BATCH, EMBED_THREADS, Embedder } from '../native/embed/embedder.js';
 import { locateModel, type LocatedModel, type ModelSearch } from '../native/embed/model-locator.js';
 import { Engine } from '../native/engine.js';
 import { titleOf } from '../native/import/document-facts.js';
@@ -19,7 +19,7 @@ import { passageText } from '../native/import/importer.js';
 import { bertShapedModel, CORPUS, GTE_SMALL_SHAPE, writeModelFolder } from '../test/support/generated-models.js';
 
 type Build = 'fp32' | 'q8';
-const BATCH = 16;
+const BATCH = EMBED_BATCH;
 
 function line(label: string, value: string) {
   console.log(`  ${label.padEnd(52)} ${value}`);
@@ -106,8 +106,8 @@ function withBuild(model: LocatedModel, dtype: Build): LocatedModel {
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
 
 export async function benchEmbed(work: string, count: number): Promise<void> {
-  const threads = availableParallelism();
-  console.log(`\nE. Embedding: gte-small-shaped encoder (random weights), fp32 and int8 builds, ${count} real passages, ${threads} threads, batches of ${BATCH}`);
+  const threads = EMBED_THREADS;
+  console.log(`\nE. Embedding: gte-small-shaped encoder (random weights), fp32 and int8 builds, ${count} real passages, ${threads} onnxruntime thread(s) of ${availableParallelism()} cores, batches of ${BATCH}`);
   const models = join(work, 'models-embed');
   writeModelFolder(models, 'gte-small', bertShapedModel(GTE_SMALL_SHAPE), 'both');
   const search: ModelSearch = { roots: [models], preferred: 'gte-small', allowUnverified: true };
@@ -227,7 +227,7 @@ export async function benchEmbed(work: string, count: number): Promise<void> {
   // Threads × batch size, int8, on a third of the passages: every configuration loaded at once
   // and run in turn, three rounds, so that they see the same machine.
   const sweep = texts.slice(0, Math.max(16, Math.floor(texts.length / 3)));
-  const configs = [1, threads].filter((x, i, a) => a.indexOf(x) === i).flatMap((th) => [4, 8, 16, 32].map((batch) => ({ th, batch })));
+  const configs = [1, availableParallelism()].filter((x, i, a) => a.indexOf(x) === i).flatMap((th) => [4, 8, 16, 32].map((batch) => ({ th, batch })));
   const sweepers = await Promise.all(configs.map((c) => Embedder.start(located, { threads: c.th, batch: c.batch })));
   for (const e of sweepers) await e.embedPassages(sweep.slice(0, 2));
   const walls = configs.map(() => [] as number[]);

@@ -8,10 +8,18 @@ import type { EmbedReady, EmbedRequest, EmbedResponse, EmbedWorkerInit } from '.
 import type { LocatedModel } from './model-locator.js';
 
 /**
- * Passages per model call. Passages are sorted by length first, so a batch pads little; larger
- * batches stopped paying on two cores (`npm run bench -- --only embed` sweeps it).
+ * Passages per model call. Passages are sorted by length first (within a page of the embedding
+ * job), and small batches pad least: on the int8 gte-small-shaped encoder, batches of 4 took
+ * 52 CPU-ms a passage against 85 for 16 and 132 for 32 (`npm run bench -- --only embed`).
  */
-export const EMBED_BATCH = 16;
+export const EMBED_BATCH = 4;
+
+/**
+ * onnxruntime threads: all cores but one. The one left runs the rest of the job (tokenizing the
+ * next batch, SQLite writes, index inserts) and the app itself, so they do not preempt the
+ * model; on two cores one thread also cost ~45 % less CPU per passage than two.
+ */
+export const EMBED_THREADS = Math.max(1, availableParallelism() - 1);
 
 /**
  * A WordPiece token is at least one character and rarely more than a dozen: text past this many
@@ -23,7 +31,7 @@ const CHARS_PER_TOKEN_CAP = 16;
 const QUERY_CACHE = 256;
 
 export interface EmbedderOptions {
-  /** ONNX Runtime intra-op threads (default: every core; inference is the only heavy work). */
+  /** ONNX Runtime intra-op threads (default EMBED_THREADS). */
   threads?: number;
   /** Passages per model call (default EMBED_BATCH). */
   batch?: number;
@@ -67,10 +75,7 @@ export class Embedder {
     worker.on('exit', (code) => failAll(new Error(`exit code ${code}`)));
   }
 
-  /**
-   * Starts the worker and waits for the model to load. Inference gets every core: the calling
-   * thread only parses and writes between batches.
-   */
+  /** Starts the worker and waits for the model to load. */
   static async start(model: LocatedModel, options: EmbedderOptions | number = {}): Promise<Embedder> {
     const o = typeof options === 'number' ? { threads: options } : options;
     const init: EmbedWorkerInit = {
@@ -79,7 +84,7 @@ export class Embedder {
       dtype: model.weights.dtype,
       pooling: model.spec.pooling,
       normalize: model.spec.normalize,
-      threads: o.threads ?? availableParallelism(),
+      threads: o.threads ?? EMBED_THREADS,
       maxTokens: model.spec.maxTokens,
     };
     const worker = spawnWorker(new URL('./embed-worker.js', import.meta.url), init);
