@@ -28,14 +28,17 @@ export function entityStore(sql: Sql): EntityStore {
 
     async ofDocuments(documentIds, types) {
       const typeList = JSON.stringify(types ?? []);
+      // Two statements, not `? = 1 OR document_id IN (…)`: the OR keeps SQLite from using the
+      // primary key, and every call scanned all of document_entities (12 ms a call at 50,000
+      // passages; similar makes one per result).
+      const byDocument = documentIds !== 'all';
       const rows = sql.all<Omit<DocumentEntity, 'fromField'> & { fromField: number }>(
         `SELECT de.document_id AS documentId, e.id AS entityId, e.type, e.key, e.name, de.mentions, de.from_field AS fromField
          FROM document_entities de JOIN entities e ON e.id = de.entity_id
-         WHERE (? = 1 OR de.document_id IN (SELECT value FROM json_each(?)))
-           AND (json_array_length(?) = 0 OR e.type IN (SELECT value FROM json_each(?)))
+         WHERE ${byDocument ? 'de.document_id IN (SELECT value FROM json_each(?)) AND' : ''}
+           (json_array_length(?) = 0 OR e.type IN (SELECT value FROM json_each(?)))
          ORDER BY de.document_id, e.type, de.mentions DESC, e.name`,
-        documentIds === 'all' ? 1 : 0,
-        documentIds === 'all' ? '[]' : ids(documentIds),
+        ...(byDocument ? [ids(documentIds)] : []),
         typeList,
         typeList,
       );

@@ -79,12 +79,14 @@ describe('embedding in the background after a lexical import', () => {
     expect(held).toBeLessThan(summary.chunksWritten);
     await new Promise((r) => setTimeout(r, 700));
     expect((await t.stats()).index.embedded).toBe(held);
-    // Searching works while paused (lexically for what is not embedded).
-    expect((await t.search({ query: 'sentinel promoted replica' })).hits[0]?.title).toBe('Redis failover');
+    // Searching works while paused (by its words for what is not embedded; some pages may be).
+    const during = await t.search({ query: 'sentinel promoted replica' });
+    expect(during.hits.slice(0, 3).find((h) => h.title === 'Redis failover')?.matchedBy).toContain('lexical');
     expect((await t.invoke('resumeReindex', {})).resumed).toBe(true);
     const ended = await done;
     expect(ended.status).toBe('done');
-    expect(held + ended.embedded).toBe(summary.chunksWritten);
+    // One job from start to end: what it did before the pause counts too.
+    expect(ended.embedded).toBe(summary.chunksWritten);
     expect((await t.stats()).index.pending).toBe(0);
   });
 
