@@ -97,7 +97,7 @@ describe('patterns', () => {
 describe('patterns do not chain unlike incidents', () => {
   let engine: TestApi;
   // Each incident shares telling words with the next (a chain), but fails differently, elsewhere.
-  const LINKS = ['sidecar envoy proxy restarted', 'redis cache eviction storm', 'feature flag rollout paused'];
+  const LINKS = ['quarterly invoice batch overlapped', 'marketing newsletter spike arrived', 'warehouse scanner firmware stalled'];
   const UNLIKE = [
     ['billing-api', 'The billing-api nodes ran out of disk space (ENOSPC): no space left on device.'],
     ['partner-gateway', 'The TLS certificate of partner-gateway expired: x509 certificate has expired.'],
