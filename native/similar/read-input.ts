@@ -50,7 +50,7 @@ export function textInput(text: string, taxonomy: Taxonomy): IncidentInput {
   // A few lines written to describe this incident say deliberately what a long write-up repeats:
   // one strong cue is enough there (a generic word, weighted low, still is not).
   const fields = extractRecordFields(
-    { documentId: 0, kind: 'postmortem', format: 'text', title: '', body, occurredAt: null, resolvedAt: null, severity: null, status: null, metadata: {}, sections: [], fieldPeople: [] },
+    { documentId: 0, kind: 'postmortem', format: 'text', title: '', body, occurredAt: null, resolvedAt: null, severity: null, status: null, metadata: {}, fieldPeople: [] },
     structured ? taxonomy : { ...taxonomy, threshold: taxonomy.threshold * SHORT_TEXT_THRESHOLD },
   );
   return finish(text, raw, extractEntities(text), fields, null, new Set());
