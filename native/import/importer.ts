@@ -5,6 +5,7 @@ import { sha256 } from '../common/hash.js';
 import type { ImportFileError, ImportPreview, ImportProgress, ImportSummary } from '../contract.js';
 import type { Store, WriteResult } from '../store/store.js';
 import { extractEntities } from '../entities/extract.js';
+import { analyseDocument } from '../rank/analyse.js';
 import { ref, refsFromUrl } from '../entities/refs.js';
 import type { ParsedDocument } from './parsed-document.js';
 import { folderTree, zipTree } from './file-tree.js';
@@ -214,7 +215,9 @@ async function importDocument(ctx: ImportContext, doc: ParsedDocument, origin: s
   // Embedding happens before the write transaction: the model is slow, the write is not.
   const vectors = ctx.embedPassages ? await ctx.embedPassages(chunks.map((c) => passageText(doc.title, c))) : null;
   const { entities, refs, links } = relations(doc);
-  const result = await ctx.store.documents.write({ doc, origin, contentHash, chunks, vectors, importId: ctx.importId, entities, refs, links });
+  // Term statistics for ranking, like the vectors, are computed before the write transaction.
+  const analysis = analyseDocument({ id: 0, title: doc.title, passages: chunks.map((c, i) => ({ id: i, heading: c.heading, text: c.text })) });
+  const result = await ctx.store.documents.write({ doc, origin, contentHash, chunks, vectors, importId: ctx.importId, entities, refs, links, analysis });
   ctx.onWritten?.(result, vectors);
   await ctx.afterWrite?.(result);
   summary.chunksWritten += chunks.length;
