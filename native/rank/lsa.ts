@@ -61,6 +61,13 @@ export interface Drift {
   unknownWeight: number;
 }
 
+/** How far a model trained on `trainedUnits` units has drifted (what LsaModel.staleness() says). */
+export function staleness(drift: Drift, trainedUnits: number): Staleness {
+  const changedShare = (drift.added + drift.removed) / Math.max(1, trainedUnits);
+  const unknownShare = drift.foldedWeight ? drift.unknownWeight / drift.foldedWeight : 0;
+  return { changedShare, unknownShare, retrain: changedShare >= RETRAIN.changedShare || (drift.added >= 20 && unknownShare >= RETRAIN.unknownShare) };
+}
+
 /** A trained model's arrays, as stored (the vocabulary in basis row order). */
 export interface LsaParts {
   vocabulary: readonly string[];
@@ -414,9 +421,7 @@ export class LsaModel {
   }
 
   staleness(): Staleness {
-    const changedShare = (this.added + this.removed) / Math.max(1, this.trainedUnits);
-    const unknownShare = this.foldedWeight ? this.unknownWeight / this.foldedWeight : 0;
-    return { changedShare, unknownShare, retrain: changedShare >= RETRAIN.changedShare || (this.added >= 20 && unknownShare >= RETRAIN.unknownShare) };
+    return staleness(this.drift, this.trainedUnits);
   }
 }
 

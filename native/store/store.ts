@@ -24,7 +24,7 @@ import type { Chunk } from '../chunk/chunker.js';
 import type { FoundEntity } from '../entities/extract.js';
 import type { ParsedDocument } from '../import/parsed-document.js';
 import type { AnalysedDocument } from '../rank/analyse.js';
-import type { LsaModel, LsaScorer, LsaSettings } from '../rank/lsa.js';
+import type { LsaModel, LsaScorer, LsaSettings, Staleness } from '../rank/lsa.js';
 import type { TermIndex } from '../rank/term-index.js';
 
 export interface Store {
@@ -437,6 +437,8 @@ export interface RankStore {
   setExpansions(rows: readonly ExpansionWrite[]): Promise<void>;
   /** The corpus latent model's scorer over every passage (trained ones and folded-in ones); null until one is trained. */
   latent(): Promise<LatentState | null>;
+  /** How far the stored latent model has drifted from the corpus (without loading it); null when there is none. */
+  latentStaleness(): Promise<(Staleness & { trainedAt: string; trainedUnits: number }) | null>;
   /**
    * Trains a latent model on the stored passages' terms. SQLite trains in a worker thread that
    * reads the file itself, so the engine stays responsive; aborting `signal` stops it at once.

@@ -11,7 +11,7 @@
  */
 import type { FieldValues } from '../../rank/analyse.js';
 import type { AnalysedDocument } from '../../rank/analyse.js';
-import { LsaModel, LsaScorer, type Drift, type LsaSettings } from '../../rank/lsa.js';
+import { LsaModel, LsaScorer, staleness, type Drift, type LsaSettings, type Staleness } from '../../rank/lsa.js';
 import { isContentTerm } from '../../rank/query-terms.js';
 import type { Level, PostingBlock, TermIndex } from '../../rank/term-index.js';
 import type { ExpansionWrite, LatentModelWrite, LatentState, LatentTrainingProgress, RankStore } from '../store.js';
@@ -355,6 +355,15 @@ export class SqliteRanking implements RankStore {
     this.latentCache = loaded;
     this.latentGeneration = generation;
     return loaded;
+  }
+
+  async latentStaleness(): Promise<(Staleness & { trainedAt: string; trainedUnits: number }) | null> {
+    type Row = { trainedAt: string; trainedUnits: number; added: number; removed: number; folded: number; unknown: number };
+    const r = this.sql.get<Row>(
+      'SELECT trained_at AS trainedAt, trained_units AS trainedUnits, added, removed, folded_weight AS folded, unknown_weight AS unknown FROM rank_latent_model WHERE id = 1',
+    );
+    if (!r) return null;
+    return { ...staleness({ added: r.added, removed: r.removed, foldedWeight: r.folded, unknownWeight: r.unknown }, r.trainedUnits), trainedAt: r.trainedAt, trainedUnits: r.trainedUnits };
   }
 
   async trainLatent(settings: LsaSettings, o: { onProgress?: (p: LatentTrainingProgress) => void; signal?: AbortSignal } = {}): Promise<LatentModelWrite | null> {
