@@ -44,6 +44,12 @@ export interface EngineOptions {
   models?: ModelSearch;
   /** `read` refuses a missing database and opens an unwritable one read-only (see store). */
   mode?: OpenMode;
+  /**
+   * False: imports keep no ranking statistics, expansions or corpus model — only for the
+   * benchmark's floor (import throughput as it was before them); ranking does not see what such
+   * an import writes.
+   */
+  rankingStatistics?: boolean;
 }
 
 const META_MODEL = 'embedding_model';
@@ -100,6 +106,7 @@ export class Engine {
     readonly model: LocatedModel | null,
     private readonly modelState: ModelState,
     readonly taxonomy: Taxonomy,
+    private readonly rankingStatistics = true,
   ) {
     this.writer = new WriterLock(`${dbPath}.writer.lock`);
     this.incidents = new IncidentBuilder(store, taxonomy);
@@ -115,7 +122,7 @@ export class Engine {
     const store = SqliteStore.open(options.dbPath, options.mode ?? 'write');
     try {
       const { model, state } = await locateModel(options.models ?? modelSearchFromEnv());
-      const engine = new Engine(store, options.dbPath, model, state, taxonomy);
+      const engine = new Engine(store, options.dbPath, model, state, taxonomy, options.rankingStatistics ?? true);
       if (!store.readOnly) {
         // Imports whose process died (kill -9, a crash) are not "running" any more.
         await store.imports.markInterrupted(processAlive);
@@ -244,6 +251,7 @@ export class Engine {
           signal: options.signal,
           channels: req.channels,
           csvMap: req.csvMap,
+          analyse: this.rankingStatistics,
           relabel: options.relabel,
         },
         req.paths,
@@ -251,7 +259,7 @@ export class Engine {
       // Even a cancelled import leaves the incidents of what it wrote current.
       await this.incidents.settle();
       // Neighbour expansion of what it wrote (bounded per document; see rank/corpus-upkeep.ts).
-      await this.upkeep.expand();
+      if (this.rankingStatistics) await this.upkeep.expand();
       settled = true;
       return summary;
     } finally {
@@ -304,7 +312,7 @@ export class Engine {
 
   /** Starts the corpus model job in the background when the model is missing or stale (one at a time). */
   private scheduleCorpusModel(): void {
-    if (this.store.readOnly || this.corpusModelJob || this.closing) return;
+    if (this.store.readOnly || this.corpusModelJob || this.closing || !this.rankingStatistics) return;
     const controller = new AbortController();
     const done = (async () => {
       const reason = await this.upkeep.latentDue();

@@ -24,6 +24,8 @@ export interface ImportContext {
   importId: number;
   /** Embeds passages; null when no model is installed (lexical only). */
   embedPassages: ((texts: string[]) => Promise<Float32Array[]>) | null;
+  /** False: no term statistics are computed (the benchmark's floor: an import as before them). */
+  analyse?: boolean;
   /** Called after each document write (the engine keeps the vector index in step). */
   onWritten?: (result: WriteResult, vectors: Float32Array[] | null) => void;
   /** Called after documents are removed (their passages are gone). */
@@ -216,7 +218,7 @@ async function importDocument(ctx: ImportContext, doc: ParsedDocument, origin: s
   const vectors = ctx.embedPassages ? await ctx.embedPassages(chunks.map((c) => passageText(doc.title, c))) : null;
   const { entities, refs, links } = relations(doc);
   // Term statistics for ranking, like the vectors, are computed before the write transaction.
-  const analysis = analyseDocument({ id: 0, title: doc.title, passages: chunks.map((c, i) => ({ id: i, heading: c.heading, text: c.text })) });
+  const analysis = ctx.analyse === false ? null : analyseDocument({ id: 0, title: doc.title, passages: chunks.map((c, i) => ({ id: i, heading: c.heading, text: c.text })) });
   const result = await ctx.store.documents.write({ doc, origin, contentHash, chunks, vectors, importId: ctx.importId, entities, refs, links, analysis });
   ctx.onWritten?.(result, vectors);
   await ctx.afterWrite?.(result);

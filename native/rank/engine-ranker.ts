@@ -18,7 +18,7 @@
 import { checkpoint } from '../common/checkpoint.js';
 import type { Store } from '../store/store.js';
 import { confidence, coverage } from './confidence.js';
-import { entityCandidates, entityOverlap, inputEntities, storedEntities } from './entity-evidence.js';
+import { entityOverlap, inputEntities, storedEntities } from './entity-evidence.js';
 import { isDocumentInput, rankDocuments, settingsFor, type RankSettings } from './rank.js';
 import type { DocumentRanker, DocumentRanking, RankedDocument, RankRequest } from './ranker.js';
 import { inputPassages, semanticEvidence, spread, type SemanticSide } from './semantic-evidence.js';
@@ -40,11 +40,18 @@ export interface EngineWeights {
 }
 
 /**
- * Added to rank.ts's profiles. Entities: tuned on the odd queries of each evaluation set
- * (eval/eval.ts, fold table), checked on the even ones. Semantic: NOT measured (no real model
- * is reachable here; the generated test models have random weights): the transformer gets the
- * weight of the whole lexical evidence, as today's `similar` gave it 0.45 against 0.35 lexical.
- * Remeasure with `HINDSIGHT_MODEL_DIR=… npm run eval` once a real model is installed.
+ * Added to rank.ts's profiles.
+ *
+ * Entities: 0. Tuned on the odd queries of each set through this ranker (`npm run eval`,
+ * section 5: a grid of entity and latent weights, the entity share fused into both passes so it
+ * also picks the feedback documents): on the odd halves no entity weight beat none by more than
+ * the spread between neighbouring settings (±0.01 nDCG@10), so the signal is computed (for
+ * explanations) but not fused.
+ *
+ * Semantic: NOT measured — no real model is reachable here and the generated test models have
+ * random weights. The transformer gets the weight of the whole lexical evidence (today's
+ * `similar` gave it 0.45 against 0.35 lexical). Remeasure with `HINDSIGHT_MODEL_DIR=… npm run eval`
+ * (section 5 then tunes it too) once a real model is installed.
  */
 export const ENGINE_WEIGHTS: EngineWeights = {
   short: { semantic: 1, entities: 0 },
@@ -62,7 +69,7 @@ export interface EngineRankerOptions {
 }
 
 /** Documents scored by the transformer besides the ones its index finds: the best lexical ones. */
-const SEMANTIC_CANDIDATES = 200;
+const SEMANTIC_CANDIDATES = 100;
 
 export class EngineRanker implements DocumentRanker {
   constructor(
@@ -83,41 +90,48 @@ export class EngineRanker implements DocumentRanker {
     await checkpoint(request.signal);
 
     const [index, latent, side] = await Promise.all([store.ranking.termIndex(), store.ranking.latent(), this.semantic()]);
-    const ranking = rankDocuments(index, request.text, settings, { exclude, latent: latent?.scorer ?? null });
+    // Shared entities are evidence in both passes, so they also choose the feedback documents.
+    const entities = await storedEntities(store, inputEntities(request.text));
+    const entityScores = new Map<number, number>();
+    if (entities.length) for (const [id, v] of await entityOverlap(store, entities, null)) if (!exclude.has(id)) entityScores.set(id, v);
+    // fuse() divides a signal by its best value; the entity share is absolute, so its weight carries that value back.
+    const entityBest = Math.max(0, ...entityScores.values());
+    const evidence = entityBest > 0 && w.entities ? [{ scores: entityScores, weight: w.entities * entityBest }] : [];
+    const lexicalSettings: RankSettings = { ...settings, weights: { document: w.document, passage: w.passage, latent: w.latent } };
+    const ranking = rankDocuments(index, request.text, lexicalSettings, { exclude, latent: latent?.scorer ?? null, evidence });
     await checkpoint(request.signal);
 
-    const signals = new Map<number, { document: number; passage: number; latent: number; semantic: number; entities: number }>();
-    const of = (id: number) => {
-      let s = signals.get(id);
-      if (!s) signals.set(id, (s = { document: 0, passage: 0, latent: 0, semantic: 0, entities: 0 }));
-      return s;
-    };
-    for (const d of ranking.documents) Object.assign(of(d.id), { document: d.signals.document, passage: d.signals.passage, latent: d.signals.latent });
-
-    const entities = await storedEntities(store, inputEntities(request.text));
-    if (entities.length) {
-      for (const id of await entityCandidates(store, entities)) if (!exclude.has(id)) of(id);
-      for (const [id, v] of await entityOverlap(store, entities, null)) if (!exclude.has(id)) of(id).entities = v;
+    const best = { document: 0, passage: 0 };
+    for (const d of ranking.documents) {
+      best.document = Math.max(best.document, d.signals.document);
+      best.passage = Math.max(best.passage, d.signals.passage);
+    }
+    const lexicalWeight = w.document + w.passage;
+    const lexicalOf = (document: number, passage: number) =>
+      lexicalWeight ? (w.document * (best.document ? document / best.document : 0) + w.passage * (best.passage ? passage / best.passage : 0)) / lexicalWeight : 0;
+    const scoredById = new Map<number, RankedDocument>();
+    for (const d of ranking.documents) {
+      scoredById.set(d.id, {
+        documentId: d.id,
+        score: d.score,
+        signals: { lexical: lexicalOf(d.signals.document, d.signals.passage), latent: latent ? Math.min(1, Math.max(0, d.signals.latent)) : null, semantic: side ? 0 : null, entities: entityScores.get(d.id) ?? 0 },
+        coverage: 0,
+      });
     }
 
     if (side) {
+      // The transformer scores the best lexical candidates and what its own index finds near the input.
       const lexicalBest = ranking.documents.slice(0, SEMANTIC_CANDIDATES).map((d) => d.id);
       const { raw } = await semanticEvidence(store, side, inputPassages(request.text, request.passages), lexicalBest, exclude);
-      for (const [id, v] of spread(raw)) of(id).semantic = v;
+      for (const [id, v] of spread(raw)) {
+        let d = scoredById.get(id);
+        if (!d) scoredById.set(id, (d = { documentId: id, score: 0, signals: { lexical: 0, latent: latent ? 0 : null, semantic: 0, entities: entityScores.get(id) ?? 0 }, coverage: 0 }));
+        d.signals.semantic = v;
+        d.score += w.semantic * v;
+      }
       await checkpoint(request.signal);
     }
-
-    // Each signal over its best value among the candidates, weighted and summed.
-    const best = { document: 0, passage: 0, latent: 0, semantic: 0, entities: 0 };
-    for (const s of signals.values()) for (const k of Object.keys(best) as Array<keyof typeof best>) best[k] = Math.max(best[k], s[k]);
-    const norm = (k: keyof typeof best, v: number) => (best[k] > 0 ? v / best[k] : 0);
-    const lexicalWeight = w.document + w.passage;
-    let scored: RankedDocument[] = [...signals].map(([documentId, s]) => {
-      const lexical = lexicalWeight ? (w.document * norm('document', s.document) + w.passage * norm('passage', s.passage)) / lexicalWeight : 0;
-      const score = w.document * norm('document', s.document) + w.passage * norm('passage', s.passage) + w.latent * norm('latent', s.latent) + w.semantic * s.semantic + w.entities * s.entities;
-      return { documentId, score, signals: { lexical, latent: latent ? Math.min(1, Math.max(0, s.latent)) : null, semantic: side ? s.semantic : null, entities: s.entities }, coverage: 0 };
-    });
-    scored.sort((a, b) => b.score - a.score || a.documentId - b.documentId);
+    let scored = [...scoredById.values()].sort((a, b) => b.score - a.score || a.documentId - b.documentId);
 
     if (request.kinds?.length) scored = await this.ofKinds(scored, new Set(request.kinds), request.limit);
     const documents = scored.slice(0, request.limit);

@@ -68,6 +68,8 @@ function dot(a: Float32Array, b: Float32Array): number {
 
 /** Passages the model's index finds near each input passage, per passage. */
 export const NEIGHBOURS_PER_PASSAGE = 80;
+/** Documents found by the index that are scored, closest first. */
+export const FOUND_DOCUMENTS = 150;
 
 /**
  * Semantic evidence for the candidates and the documents the index finds near the input:
@@ -80,9 +82,16 @@ export async function semanticEvidence(store: Store, side: SemanticSide, passage
     const vectors = await side.embed(missing.map((p) => p.text));
     missing.forEach((p, i) => (p.vector = vectors[i]));
   }
-  const hits = passages.flatMap((p) => side.search(p.vector!, NEIGHBOURS_PER_PASSAGE).map((h) => h.chunkId));
-  const found = new Set<number>();
-  for (const d of (await store.passages.documentsOf(hits)).values()) if (!exclude.has(d)) found.add(d);
+  const hits = passages.flatMap((p) => side.search(p.vector!, NEIGHBOURS_PER_PASSAGE));
+  const docOf = await store.passages.documentsOf(hits.map((h) => h.chunkId));
+  // The documents of the closest passages first; at most FOUND_DOCUMENTS of them are scored
+  // (each costs its passages' vectors: a whole write-up as input finds hundreds).
+  const closest = new Map<number, number>();
+  for (const h of hits) {
+    const d = docOf.get(h.chunkId);
+    if (d !== undefined && !exclude.has(d)) closest.set(d, Math.max(closest.get(d) ?? -1, h.similarity));
+  }
+  const found = new Set([...closest].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, FOUND_DOCUMENTS).map(([d]) => d));
   const ids = [...new Set([...candidates, ...found])].filter((d) => !exclude.has(d));
   const byDoc = new Map<number, Array<{ role: SectionRole; v: Float32Array }>>();
   for (const v of await store.passages.vectorsOfDocuments(ids)) {

@@ -114,9 +114,10 @@ export interface DocumentWrite {
   /**
    * The document's term statistics (rank/analyse.ts), computed before the transaction like the
    * vectors: passage i of the analysis is chunk i (its id is assigned by the write), the
-   * document's id likewise. Written in the same transaction as the document.
+   * document's id likewise. Written in the same transaction as the document. Null only for the
+   * benchmark's floor (an import as it was before ranking statistics): ranking then does not see it.
    */
-  analysis: AnalysedDocument;
+  analysis: AnalysedDocument | null;
 }
 
 export interface WriteResult {
@@ -391,6 +392,8 @@ export interface LatentModelWrite {
   settings: LsaSettings;
   /** The highest passage id the training saw: passages after it are folded in. */
   trainedThrough: number;
+  /** The vectors of the passages it trained on (passage i: values[i·rank …]), when training computed them. */
+  vectors?: { ids: Int32Array; docs: Int32Array; values: Float32Array };
 }
 
 /** What training reports as it goes. */

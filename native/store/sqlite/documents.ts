@@ -86,7 +86,7 @@ export function documentStore(sql: Sql, ranking: SqliteRanking): DocumentStore {
  */
 function writeDocument(sql: Sql, ranking: SqliteRanking, w: DocumentWrite): WriteResult {
   const { doc, origin, contentHash, chunks, vectors, importId } = w;
-  if (w.analysis.passages.length !== chunks.length) throw new Error(`${doc.source}: the term analysis has ${w.analysis.passages.length} passages for ${chunks.length} chunks`);
+  if (w.analysis && w.analysis.passages.length !== chunks.length) throw new Error(`${doc.source}: the term analysis has ${w.analysis.passages.length} passages for ${chunks.length} chunks`);
   const existing = sql.value<number>('SELECT id FROM documents WHERE uid = ?', doc.uid);
   const removedChunkIds = existing ? sql.column<number>('SELECT id FROM chunks WHERE document_id = ?', existing) : [];
   if (existing) {
@@ -143,7 +143,7 @@ function writeDocument(sql: Sql, ranking: SqliteRanking, w: DocumentWrite): Writ
       ).lastInsertRowid,
     );
   });
-  ranking.putDocument(documentId, w.analysis, chunkIds);
+  if (w.analysis) ranking.putDocument(documentId, w.analysis, chunkIds);
   writeEntities(sql, documentId, w.entities);
   sql.run('DELETE FROM document_refs WHERE document_id = ?', documentId);
   for (const r of w.refs) sql.run('INSERT OR IGNORE INTO document_refs (ref, document_id) VALUES (?, ?)', r, documentId);

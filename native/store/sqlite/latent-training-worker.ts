@@ -11,7 +11,9 @@ try {
     const result = trainFrom(db, input.settings, (progress) => post({ type: 'progress', progress }));
     if (result) {
       const { parts } = result;
-      post({ type: 'done', parts, trainedThrough: result.trainedThrough }, [parts.idf.buffer as ArrayBuffer, parts.basis.buffer as ArrayBuffer, parts.singularValues.buffer as ArrayBuffer]);
+      const { vectors } = result;
+      const transfer = [parts.idf.buffer, parts.basis.buffer, parts.singularValues.buffer, vectors.ids.buffer, vectors.docs.buffer, vectors.values.buffer] as ArrayBuffer[];
+      post({ type: 'done', parts, trainedThrough: result.trainedThrough, vectors }, transfer);
     } else post({ type: 'failed', message: 'there are no passages to train on' });
   } finally {
     db.close();

@@ -17,9 +17,15 @@ export interface TrainingInput {
   nativeBinding?: string;
 }
 
+export interface TrainedVectors {
+  ids: Int32Array;
+  docs: Int32Array;
+  values: Float32Array;
+}
+
 export type TrainingMessage =
   | { type: 'progress'; progress: LatentTrainingProgress }
-  | { type: 'done'; parts: LsaParts; trainedThrough: number }
+  | { type: 'done'; parts: LsaParts; trainedThrough: number; vectors: TrainedVectors }
   | { type: 'failed'; message: string };
 
 /**
@@ -27,13 +33,16 @@ export type TrainingMessage =
  * in one snapshot. A unit decodes its blob when training asks for it: training samples at most
  * `maxTrainingUnits` and reads each of those twice, so decoding on demand keeps no maps alive.
  */
-export function readTrainingUnits(db: Database.Database, onProgress?: (p: LatentTrainingProgress) => void): { units: LsaUnit[]; trainedThrough: number } {
+export function readTrainingUnits(db: Database.Database, onProgress?: (p: LatentTrainingProgress) => void): { units: LsaUnit[]; trainedThrough: number; vocabulary: string[]; rows: Array<[number, number, Buffer]> } {
   const vocabulary: string[] = [];
   for (const [id, term] of db.prepare('SELECT id, term FROM rank_vocabulary').raw().iterate() as IterableIterator<[number, string]>) vocabulary[id] = term;
   const total = (db.prepare('SELECT count(*) FROM rank_passages').pluck().get() as number) ?? 0;
   const units: LsaUnit[] = [];
+  const rows: Array<[number, number, Buffer]> = [];
   let trainedThrough = 0;
-  for (const [id, blob] of db.prepare('SELECT passage_id, terms FROM rank_passages ORDER BY passage_id').raw().iterate() as IterableIterator<[number, Buffer]>) {
+  for (const row of db.prepare('SELECT passage_id, document_id, terms FROM rank_passages ORDER BY passage_id').raw().iterate() as IterableIterator<[number, number, Buffer]>) {
+    const [id, , blob] = row;
+    rows.push(row);
     trainedThrough = id;
     units.push({
       get terms() {
@@ -50,15 +59,29 @@ export function readTrainingUnits(db: Database.Database, onProgress?: (p: Latent
     if (units.length % 10_000 === 0) onProgress?.({ phase: 'reading', done: units.length, total });
   }
   onProgress?.({ phase: 'reading', done: units.length, total });
-  return { units, trainedThrough };
+  return { units, trainedThrough, vocabulary, rows };
 }
 
-/** Reads and trains in one go (the worker's body; also the in-process path for a database in memory). */
-export function trainFrom(db: Database.Database, settings: LsaSettings, onProgress?: (p: LatentTrainingProgress) => void): { parts: LsaParts; trainedThrough: number } | null {
-  const { units, trainedThrough } = db.transaction(() => readTrainingUnits(db, onProgress))();
+/**
+ * Reads, trains, and projects every passage read (their vectors are stored with the model), in
+ * one go: the worker's body, and the in-process path for a database in memory.
+ */
+export function trainFrom(db: Database.Database, settings: LsaSettings, onProgress?: (p: LatentTrainingProgress) => void): { parts: LsaParts; trainedThrough: number; vectors: TrainedVectors } | null {
+  const { units, trainedThrough, vocabulary, rows } = db.transaction(() => readTrainingUnits(db, onProgress))();
   if (!units.length) return null;
   const model = LsaModel.train(units, settings, (step) => onProgress?.({ phase: step.phase, done: step.done, total: step.total }));
-  return { parts: model.parts(), trainedThrough };
+  const rowOf = Int32Array.from(vocabulary, (t) => (t === undefined ? -1 : model.rowOf(t)));
+  const rank = model.rank;
+  const vectors: TrainedVectors = { ids: new Int32Array(rows.length), docs: new Int32Array(rows.length), values: new Float32Array(rows.length * rank) };
+  rows.forEach(([id, doc, blob], i) => {
+    const t = decodeTerms(blob);
+    const r = Int32Array.from(t.ids, (x) => rowOf[x] ?? -1);
+    const tfs = Float64Array.from(t.ids, (_, k) => t.tf[k * 3]! + t.tf[k * 3 + 1]! + t.tf[k * 3 + 2]!);
+    vectors.ids[i] = id;
+    vectors.docs[i] = doc;
+    vectors.values.set(model.projectRows(r, tfs), i * rank);
+  });
+  return { parts: model.parts(), trainedThrough, vectors };
 }
 
 /** Trains in a worker over the database file at `path`; rejects with `cancelled` when `signal` aborts. */
@@ -80,7 +103,7 @@ export function trainInWorker(path: string, settings: LsaSettings, o: { onProgre
     o.signal?.addEventListener('abort', abort, { once: true });
     worker.on('message', (m: TrainingMessage) => {
       if (m.type === 'progress') o.onProgress?.(m.progress);
-      else if (m.type === 'done') settle(() => resolve({ model: LsaModel.restore(m.parts), settings, trainedThrough: m.trainedThrough }));
+      else if (m.type === 'done') settle(() => resolve({ model: LsaModel.restore(m.parts), settings, trainedThrough: m.trainedThrough, vectors: m.vectors }));
       else settle(() => reject(new HindsightError('internal', `Training the corpus model failed: ${m.message}`)));
     });
     worker.on('error', (err) => settle(() => reject(new HindsightError('internal', `Training the corpus model failed: ${err.message}`))));

@@ -12,13 +12,12 @@
 import type { FieldValues } from '../../rank/analyse.js';
 import type { AnalysedDocument } from '../../rank/analyse.js';
 import { LsaModel, LsaScorer, staleness, type Drift, type LsaSettings, type Staleness } from '../../rank/lsa.js';
-import { isContentTerm } from '../../rank/query-terms.js';
 import type { Level, PostingBlock, TermIndex } from '../../rank/term-index.js';
 import type { ExpansionWrite, LatentModelWrite, LatentState, LatentTrainingProgress, RankStore } from '../store.js';
 import { HindsightError } from '../../common/errors.js';
 import { trainFrom, trainInWorker } from './latent-training.js';
 import type { Sql } from './sql.js';
-import { decodeTerms, decodeWeights, encodeTerms, encodeWeights, type TermRows, type WeightRows } from './term-blobs.js';
+import { decodeTerms, decodeTermsInto, decodeWeights, encodeTerms, encodeWeights, type TermRows, type WeightRows } from './term-blobs.js';
 import { TermPostings, Vocabulary } from './term-postings.js';
 
 /** One write transaction's changes to the caches, applied after it commits. */
@@ -102,6 +101,7 @@ export class SqliteRanking implements RankStore {
     const rows = decodeTerms(terms);
     txn.postings.push((p) => p.removeDocument(documentId, rows, replacing));
     if (passages.length && this.latentModelExists()) {
+      this.sql.run('DELETE FROM rank_latent_vectors WHERE document_id = ?', documentId);
       this.sql.run('UPDATE rank_latent_model SET removed = removed + ? WHERE id = 1', passages.length);
       txn.latent.push((l) => {
         for (const id of passages) l.scorer.delete(id);
@@ -197,44 +197,81 @@ export class SqliteRanking implements RankStore {
     return id;
   }
 
-  /** The stored latent model's vocabulary (what drift is measured against), by training time. */
-  private latentVocabulary: { trainedAt: string; terms: Set<string> } | null = null;
+  /** The stored latent model (without passage vectors), by training time: what new passages are folded into. */
+  private latentModel: { trainedAt: string; model: LsaModel; settings: LsaSettings; rowOf: Int32Array } | null = null;
 
   private latentModelExists(): boolean {
     return (this.sql.value<number>('SELECT count(*) FROM rank_latent_model') ?? 0) > 0;
   }
 
+  /** The stored model, read again only when another training replaced it. */
+  private storedModel(): { trainedAt: string; model: LsaModel; settings: LsaSettings; rowOf: Int32Array } | null {
+    const trainedAt = this.sql.value<string>('SELECT trained_at FROM rank_latent_model WHERE id = 1');
+    if (trainedAt === undefined) return (this.latentModel = null);
+    if (this.latentModel?.trainedAt === trainedAt) return this.latentModel;
+    type Row = { settings: string; trained_units: number; vocabulary: Buffer; idf: Buffer; basis: Buffer; singular_values: Buffer } & Record<'added' | 'removed' | 'folded_weight' | 'unknown_weight', number>;
+    const row = this.sql.get<Row>('SELECT * FROM rank_latent_model WHERE id = 1')!;
+    const drift: Drift = { added: row.added, removed: row.removed, foldedWeight: row.folded_weight, unknownWeight: row.unknown_weight };
+    const vocabulary = row.vocabulary.length ? row.vocabulary.toString('utf8').split('\n') : [];
+    const model = LsaModel.restore({ vocabulary, idf: floats(row.idf), basis: floats(row.basis), singularValues: floats(row.singular_values), trainedUnits: row.trained_units }, drift);
+    return (this.latentModel = { trainedAt, model, settings: JSON.parse(row.settings) as LsaSettings, rowOf: this.rowTable(model) });
+  }
+
+  /** Term id → basis row of `model` (−1: not in its vocabulary), for the terms known now. */
+  private rowTable(model: LsaModel): Int32Array {
+    const vocab = this.vocabulary(true);
+    const rowOf = new Int32Array(vocab.highestId + 1).fill(-1);
+    for (let id = 0; id < rowOf.length; id++) {
+      const term = vocab.term(id);
+      if (term !== undefined) rowOf[id] = model.rowOf(term);
+    }
+    return rowOf;
+  }
+
+  /** A passage's vector in a model: its projection, through the term id → row table (terms newer than the table by name). */
+  private project(m: { model: LsaModel; rowOf: Int32Array }, rows: TermRows, name: (id: number) => string | undefined): Float32Array {
+    const n = rows.ids.length;
+    const r = new Int32Array(n);
+    const tfs = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const id = rows.ids[k]!;
+      r[k] = id < m.rowOf.length ? m.rowOf[id]! : m.model.rowOf(name(id) ?? '');
+      tfs[k] = unitTf(rows.tf, k);
+    }
+    return m.model.projectRows(r, tfs, n);
+  }
+
   /**
    * New passages are folded into the latent model (no retraining): their vectors are its
-   * projection of their terms. What that changes (units added, their weight the model does not
-   * know) is counted in the model's row for staleness(), in this transaction.
+   * projection of their terms, stored with them. What that changes (units added, their weight the
+   * model does not know) is counted in the model's row for staleness(), in this transaction.
    */
   private foldIn(txn: PendingChanges, documentId: number, passages: ReadonlyArray<{ id: number; rows: TermRows }>): void {
     if (!passages.length) return;
-    const trainedAt = this.sql.value<string>('SELECT trained_at FROM rank_latent_model WHERE id = 1');
-    if (trainedAt === undefined) return;
-    if (this.latentVocabulary?.trainedAt !== trainedAt) {
-      const blob = this.sql.value<Buffer>('SELECT vocabulary FROM rank_latent_model WHERE id = 1')!;
-      this.latentVocabulary = { trainedAt, terms: new Set(blob.length ? blob.toString('utf8').split('\n') : []) };
-    }
-    const known = this.latentVocabulary.terms;
+    const m = this.storedModel();
+    if (!m) return;
     const vocab = this.vocabulary();
     const fresh = new Map(txn.terms);
+    const name = (id: number) => vocab.term(id) ?? fresh.get(id);
+    const vectors = passages.map((p) => {
+      const v = this.project(m, p.rows, name);
+      this.sql.run('INSERT OR REPLACE INTO rank_latent_vectors (passage_id, document_id, vector) VALUES (?, ?, ?)', p.id, documentId, blob(v));
+      return v;
+    });
     const units = passages.map((p) => {
       const terms = new Map<string, number>();
       for (let k = 0; k < p.rows.ids.length; k++) {
-        const id = p.rows.ids[k]!;
-        const term = vocab.term(id) ?? fresh.get(id);
+        const term = name(p.rows.ids[k]!);
         if (term !== undefined) terms.set(term, unitTf(p.rows.tf, k));
       }
       return terms;
     });
-    const d = measureFold(known, units);
+    const d = m.model.measureFold(units);
     this.sql.run(
       'UPDATE rank_latent_model SET added = added + ?, folded_weight = folded_weight + ?, unknown_weight = unknown_weight + ? WHERE id = 1',
       d.added, d.foldedWeight, d.unknownWeight,
     );
-    txn.latent.push((l) => passages.forEach((p, i) => l.scorer.set(p.id, documentId, units[i]!, true)));
+    txn.latent.push((l) => passages.forEach((p, i) => l.scorer.setVector(p.id, documentId, vectors[i]!)));
   }
 
   // ------------------------------------------------------------------ RankStore
@@ -255,12 +292,31 @@ export class SqliteRanking implements RankStore {
     this.postingsCache = this.sql.db.transaction(() => {
       const postings = new TermPostings(this.vocabulary(true));
       postings.generation = this.currentGeneration();
-      const docs = this.sql.db.prepare('SELECT document_id, len_title, len_headings, len_text, terms FROM rank_documents ORDER BY document_id').raw();
-      for (const [doc, t, h, x, blob] of docs.iterate() as IterableIterator<[number, number, number, number, Buffer]>) postings.addDocumentLevel(doc, decodeTerms(blob), [t, h, x]);
-      const passages = this.sql.db.prepare('SELECT passage_id, document_id, len_title, len_headings, len_text, terms FROM rank_passages ORDER BY document_id, passage_id').raw();
-      for (const [id, doc, t, h, x, blob] of passages.iterate() as IterableIterator<[number, number, number, number, number, Buffer]>) postings.addPassage(doc, { id, rows: decodeTerms(blob), length: [t, h, x] });
-      const expansions = this.sql.db.prepare('SELECT document_id, terms FROM rank_expansions').raw();
-      for (const [doc, blob] of expansions.iterate() as IterableIterator<[number, Buffer]>) postings.setExpansion(doc, decodeWeights(blob));
+      // Rows in table (rowid) order: reading in any index's order costs a lookup per row (25×).
+      // Each level is read once into memory, counted (to size every list once), then added.
+      const scratch = new Scratch();
+      const counts = (rows: ReadonlyArray<readonly unknown[]>, blobAt: number) => {
+        const n = new Int32Array(postings.vocabulary.highestId + 1);
+        for (const r of rows) {
+          const t = scratch.decode(r[blobAt] as Buffer);
+          for (const id of t.ids) n[id]!++;
+        }
+        return n;
+      };
+      const expansions = new Map<number, WeightRows>();
+      for (const [doc, blob] of this.sql.db.prepare('SELECT document_id, terms FROM rank_expansions').raw().iterate() as IterableIterator<[number, Buffer]>) expansions.set(doc, decodeWeights(blob));
+      const docs = this.sql.db.prepare('SELECT document_id, len_title, len_headings, len_text, terms FROM rank_documents').raw().all() as Array<[number, number, number, number, Buffer]>;
+      const docCounts = counts(docs, 4);
+      // Expansion terms the document also holds are counted twice: a little room to spare, no second decode.
+      for (const e of expansions.values()) for (const id of e.ids) if (id < docCounts.length) docCounts[id]!++;
+      postings.reserve('document', docCounts);
+      for (const [doc, t, h, x, blob] of docs) postings.addDocumentLevel(doc, scratch.decode(blob), [t, h, x], expansions.get(doc));
+      docs.length = 0;
+      // Passage ids grow with each write, so a document's passages come in their order.
+      const passages = this.sql.db.prepare('SELECT passage_id, document_id, len_title, len_headings, len_text, terms FROM rank_passages').raw().all() as Array<[number, number, number, number, number, Buffer]>;
+      postings.reserve('passage', counts(passages, 5));
+      for (const [id, doc, t, h, x, blob] of passages) postings.addPassage(doc, { id, rows: scratch.decode(blob), length: [t, h, x] });
+      passages.length = 0;
       return postings;
     })();
     return this.postingsCache;
@@ -315,42 +371,25 @@ export class SqliteRanking implements RankStore {
     return l ? { scorer: l.scorer, trainedAt: l.trainedAt, settings: l.settings } : null;
   }
 
-  /** The stored model with a vector for every passage (its projection), loaded when missing or behind. */
+  /** The stored model with every passage's stored vector, loaded when missing or behind. */
   private loadLatent(): LatentCache | null {
     const generation = this.currentGeneration();
     if (this.latentCache !== undefined && this.latentGeneration === generation) return this.latentCache;
     const loaded = this.sql.db.transaction((): LatentCache | null => {
-      type Row = { trained_at: string; settings: string; trained_units: number; vocabulary: Buffer; idf: Buffer; basis: Buffer; singular_values: Buffer } & Record<'added' | 'removed' | 'folded_weight' | 'unknown_weight', number>;
-      const row = this.sql.get<Row>('SELECT * FROM rank_latent_model WHERE id = 1');
-      if (!row) return null;
-      const drift: Drift = { added: row.added, removed: row.removed, foldedWeight: row.folded_weight, unknownWeight: row.unknown_weight };
-      const vocabulary = row.vocabulary.length ? row.vocabulary.toString('utf8').split('\n') : [];
-      const model = LsaModel.restore({ vocabulary, idf: floats(row.idf), basis: floats(row.basis), singularValues: floats(row.singular_values), trainedUnits: row.trained_units }, drift);
-      const scorer = new LsaScorer(model);
-      // Passage vectors: the projection of each passage's terms, through a term id → basis row table.
-      const vocab = this.vocabulary(true);
-      const rowOf = new Int32Array(vocab.highestId + 1).fill(-1);
-      for (let id = 0; id < rowOf.length; id++) {
-        const term = vocab.term(id);
-        if (term !== undefined) rowOf[id] = model.rowOf(term);
+      const m = this.storedModel();
+      if (!m) return null;
+      const scorer = new LsaScorer(m.model);
+      const rank = m.model.rank;
+      for (const [id, doc, v] of this.sql.db.prepare('SELECT passage_id, document_id, vector FROM rank_latent_vectors').raw().iterate() as IterableIterator<[number, number, Buffer]>) {
+        if (v.byteLength === rank * 4) scorer.setVector(id, doc, floats(v));
       }
-      let rows = new Int32Array(1024);
-      let tfs = new Float64Array(1024);
-      const passages = this.sql.db.prepare('SELECT passage_id, document_id, terms FROM rank_passages ORDER BY passage_id').raw();
-      for (const [id, doc, blob] of passages.iterate() as IterableIterator<[number, number, Buffer]>) {
-        const t = decodeTerms(blob);
-        const n = t.ids.length;
-        if (n > rows.length) {
-          rows = new Int32Array(n);
-          tfs = new Float64Array(n);
-        }
-        for (let k = 0; k < n; k++) {
-          rows[k] = rowOf[t.ids[k]!] ?? -1;
-          tfs[k] = unitTf(t.tf, k);
-        }
-        scorer.setVector(id, doc, model.projectRows(rows, tfs, n));
+      // A passage without a vector (written while another process trained) is projected now.
+      const scratch = new Scratch();
+      const vocab = this.vocabulary();
+      for (const [id, doc, terms] of this.sql.db.prepare('SELECT p.passage_id, p.document_id, p.terms FROM rank_passages p WHERE NOT EXISTS (SELECT 1 FROM rank_latent_vectors v WHERE v.passage_id = p.passage_id)').raw().iterate() as IterableIterator<[number, number, Buffer]>) {
+        scorer.setVector(id, doc, this.project(m, scratch.decode(terms), (t) => vocab.term(t)));
       }
-      return { model, scorer, trainedAt: row.trained_at, settings: JSON.parse(row.settings) as LsaSettings };
+      return { model: m.model, scorer, trainedAt: m.trainedAt, settings: m.settings };
     })();
     this.latentCache = loaded;
     this.latentGeneration = generation;
@@ -373,7 +412,7 @@ export class SqliteRanking implements RankStore {
     if (this.location !== ':memory:') return trainInWorker(this.location, settings, o);
     // A database in memory cannot be opened by a worker: trained here (tests and tools only).
     const r = trainFrom(this.sql.db, settings, o.onProgress);
-    return r ? { model: LsaModel.restore(r.parts), settings, trainedThrough: r.trainedThrough } : null;
+    return r ? { model: LsaModel.restore(r.parts), settings, trainedThrough: r.trainedThrough, vectors: r.vectors } : null;
   }
 
   async saveLatent(write: LatentModelWrite): Promise<void> {
@@ -381,30 +420,55 @@ export class SqliteRanking implements RankStore {
     const parts = model.parts();
     this.sql.write(() => {
       this.begin();
-      // What changed between the snapshot it trained on and now counts toward its staleness.
-      const kept = this.sql.value<number>('SELECT count(*) FROM rank_passages WHERE passage_id <= ?', trainedThrough) ?? 0;
+      const trainedAt = new Date().toISOString();
+      const m = { model, rowOf: this.rowTable(model) };
       const vocab = this.vocabulary();
-      const later = this.sql.db.prepare('SELECT terms FROM rank_passages WHERE passage_id > ?').pluck();
-      const units: Array<Map<string, number>> = [];
-      for (const blob of later.iterate(trainedThrough) as IterableIterator<Buffer>) {
-        const t = decodeTerms(blob);
-        const m = new Map<string, number>();
-        for (let k = 0; k < t.ids.length; k++) {
-          const term = vocab.term(t.ids[k]!);
-          if (term !== undefined) m.set(term, unitTf(t.tf, k));
+      // The model and every passage's vector in it change together.
+      this.sql.run('DELETE FROM rank_latent_vectors');
+      const insert = this.sql.db.prepare('INSERT INTO rank_latent_vectors (passage_id, document_id, vector) VALUES (?, ?, ?)');
+      const have = new Set<number>();
+      const current = new Map<number, number>();
+      for (const [id, doc] of this.sql.db.prepare('SELECT passage_id, document_id FROM rank_passages').raw().iterate() as IterableIterator<[number, number]>) current.set(id, doc);
+      const rank = model.rank;
+      if (write.vectors) {
+        const { ids, docs, values } = write.vectors;
+        for (let i = 0; i < ids.length; i++) {
+          // Passages removed since the snapshot it trained on are gone.
+          if (current.get(ids[i]!) !== docs[i]) continue;
+          insert.run(ids[i], docs[i], Buffer.from(values.buffer, values.byteOffset + i * rank * 4, rank * 4));
+          have.add(ids[i]!);
         }
-        units.push(m);
+      }
+      // What changed between that snapshot and now counts toward its staleness; passages written since are folded in.
+      const kept = this.sql.value<number>('SELECT count(*) FROM rank_passages WHERE passage_id <= ?', trainedThrough) ?? 0;
+      const scratch = new Scratch();
+      const units: Array<Map<string, number>> = [];
+      // (Read first: a statement cannot run while another one iterates on the connection.)
+      for (const [id, doc, terms] of this.sql.db.prepare('SELECT passage_id, document_id, terms FROM rank_passages').raw().all() as Array<[number, number, Buffer]>) {
+        if (have.has(id)) continue;
+        const rows = scratch.decode(terms);
+        insert.run(id, doc, blob(this.project(m, rows, (t) => vocab.term(t))));
+        if (id <= trainedThrough) continue;
+        const unit = new Map<string, number>();
+        for (let k = 0; k < rows.ids.length; k++) {
+          const term = vocab.term(rows.ids[k]!);
+          if (term !== undefined) unit.set(term, unitTf(rows.tf, k));
+        }
+        units.push(unit);
       }
       const drift = model.measureFold(units);
       drift.removed = Math.max(0, parts.trainedUnits - kept);
       this.sql.run(
         `INSERT OR REPLACE INTO rank_latent_model (id, trained_at, settings, trained_units, trained_through, vocabulary, idf, basis, singular_values,
            added, removed, folded_weight, unknown_weight) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        new Date().toISOString(), JSON.stringify(settings), parts.trainedUnits, trainedThrough, Buffer.from(parts.vocabulary.join('\n'), 'utf8'),
+        trainedAt, JSON.stringify(settings), parts.trainedUnits, trainedThrough, Buffer.from(parts.vocabulary.join('\n'), 'utf8'),
         blob(parts.idf), blob(parts.basis), blob(parts.singularValues), drift.added, drift.removed, drift.foldedWeight, drift.unknownWeight,
       );
-      // The scorer of the old model is dropped: the new one is loaded (all passages projected) on next use.
-      this.sql.afterCommit(() => (this.latentCache = undefined));
+      // The old model's scorer is dropped: the new one is loaded on next use.
+      this.sql.afterCommit(() => {
+        this.latentCache = undefined;
+        this.latentModel = null;
+      });
     });
   }
 
@@ -418,18 +482,19 @@ export class SqliteRanking implements RankStore {
   }
 }
 
-/** What LsaModel.foldIn records for these units, against a model's vocabulary (the same sums). */
-function measureFold(vocabulary: ReadonlySet<string>, units: ReadonlyArray<ReadonlyMap<string, number>>): Drift {
-  const d: Drift = { added: units.length, removed: 0, foldedWeight: 0, unknownWeight: 0 };
-  for (const terms of units) {
-    for (const [t, tf] of terms) {
-      if (!isContentTerm(t) || tf <= 0) continue;
-      const w = Math.log(1 + tf);
-      d.foldedWeight += w;
-      if (!vocabulary.has(t)) d.unknownWeight += w;
+/** One pair of arrays reused to decode blob after blob while loading (the rows are only read, then dropped). */
+class Scratch {
+  private ids = new Int32Array(1024);
+  private tf = new Uint32Array(3072);
+
+  decode(blob: Uint8Array): TermRows {
+    if (blob.length >> 2 > this.ids.length) {
+      this.ids = new Int32Array(blob.length);
+      this.tf = new Uint32Array(blob.length * 3);
     }
+    const n = decodeTermsInto(blob, this.ids, this.tf);
+    return { ids: this.ids.subarray(0, n), tf: this.tf.subarray(0, n * 3) };
   }
-  return d;
 }
 
 const floats = (b: Buffer): Float32Array => {

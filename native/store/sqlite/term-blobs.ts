@@ -42,30 +42,40 @@ export function decodeTerms(blob: Uint8Array): TermRows {
   // An upper bound on the rows (each takes at least 4 bytes), trimmed at the end.
   const ids = new Int32Array(blob.length >> 2);
   const tf = new Uint32Array(ids.length * 3);
+  const n = decodeTermsInto(blob, ids, tf);
+  return { ids: ids.slice(0, n), tf: tf.slice(0, n * 3) };
+}
+
+/**
+ * Decodes into the caller's arrays (at least blob.length / 4 ids, three counts each) and returns
+ * the number of rows: loading every passage reuses one pair of arrays. Varints are read inline,
+ * without a helper call per number: this loop runs once per posting of the whole corpus.
+ */
+export function decodeTermsInto(blob: Uint8Array, ids: Int32Array, tf: Uint32Array): number {
   let n = 0;
   let p = 0;
   let id = 0;
-  const read = () => {
-    let v = 0;
-    let shift = 0;
-    for (;;) {
-      const b = blob[p++];
-      if (b === undefined) throw new Error('term blob ends inside a number');
-      v += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return v;
-      shift += 7;
-      if (shift > 35) throw new Error('term blob holds a number wider than 32 bits');
+  const end = blob.length;
+  while (p < end) {
+    for (let field = 0; field < 4; field++) {
+      let v = 0;
+      let shift = 0;
+      let b: number;
+      do {
+        if (p >= end) throw new Error('term blob ends inside a number');
+        b = blob[p++]!;
+        v += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (b >= 0x80 && shift <= 35);
+      if (b >= 0x80) throw new Error('term blob holds a number wider than 32 bits');
+      if (field === 0) {
+        id += v;
+        ids[n] = id;
+      } else tf[n * 3 + field - 1] = v;
     }
-  };
-  while (p < blob.length) {
-    id += read();
-    ids[n] = id;
-    tf[n * 3] = read();
-    tf[n * 3 + 1] = read();
-    tf[n * 3 + 2] = read();
     n++;
   }
-  return { ids: ids.subarray(0, n), tf: tf.subarray(0, n * 3) };
+  return n;
 }
 
 /** Term ids (ascending) with one float32 each: an expansion's pseudo-frequencies. */

@@ -109,6 +109,11 @@ class TermList {
     return this.exp;
   }
 
+  /** Room for `capacity` postings at once (loading knows each list's size: no doubling copies). */
+  reserve(capacity: number): void {
+    if (capacity > this.ids.length) this.grow(capacity);
+  }
+
   private grow(capacity: number): void {
     const ids = new Int32Array(capacity);
     ids.set(this.ids);
@@ -324,7 +329,11 @@ export class TermPostings {
       out.tf[k * 4 + 1] = list.tf[i * 3 + 1]!;
       out.tf[k * 4 + 2] = list.tf[i * 3 + 2]!;
       out.tf[k * 4 + 3] = list.exp ? list.exp[i]! : 0;
-      out.length.set(s.lengths.subarray(item * 4, item * 4 + 4), k * 4);
+      const o = item * 4;
+      out.length[k * 4] = s.lengths[o]!;
+      out.length[k * 4 + 1] = s.lengths[o + 1]!;
+      out.length[k * 4 + 2] = s.lengths[o + 2]!;
+      out.length[k * 4 + 3] = s.lengths[o + 3]!;
     }
     return out;
   }
@@ -359,11 +368,40 @@ export class TermPostings {
     if (expansion) this.setExpansion(doc, expansion);
   }
 
-  /** A document's own postings and lengths, without its passages (loading adds them next, in order). */
-  addDocumentLevel(doc: number, rows: TermRows, length: readonly number[]): void {
+  /**
+   * Sizes the lists before a load: `counts[term id]` postings will be added at `level`. Growing
+   * lists by doubling while loading a large corpus spent more time allocating than adding.
+   */
+  reserve(level: Level, counts: Int32Array): void {
+    const s = this.levels[level];
+    for (let term = 0; term < counts.length; term++) if (counts[term]! > 0) s.list(term).reserve(counts[term]!);
+  }
+
+  /**
+   * A document's own postings and lengths, without its passages (loading adds them next, in
+   * order), with its expansion when it has one: added together, each list gets the document's
+   * posting in id order (an expansion added later would be inserted mid-list).
+   */
+  addDocumentLevel(doc: number, rows: TermRows, length: readonly number[], expansion?: WeightRows): void {
     const d = this.levels.document;
     d.setLength(doc, length);
-    for (let k = 0; k < rows.ids.length; k++) d.list(rows.ids[k]!).add(doc, rows.tf[k * 3]!, rows.tf[k * 3 + 1]!, rows.tf[k * 3 + 2]!, 0);
+    const lent = new Map<number, number>();
+    if (expansion) for (let k = 0; k < expansion.ids.length; k++) if (expansion.values[k]! > 0) lent.set(expansion.ids[k]!, expansion.values[k]!);
+    for (let k = 0; k < rows.ids.length; k++) {
+      const term = rows.ids[k]!;
+      const e = lent.get(term) ?? 0;
+      if (e) lent.delete(term);
+      d.list(term).add(doc, rows.tf[k * 3]!, rows.tf[k * 3 + 1]!, rows.tf[k * 3 + 2]!, e);
+    }
+    for (const [term, e] of lent) d.list(term).add(doc, 0, 0, 0, e);
+    if (expansion?.ids.length) {
+      let total = 0;
+      for (const v of expansion.values) if (v > 0) total += v;
+      d.lengths[doc * 4 + 3] = total;
+      d.sums[3] += total;
+      if (total > 0) d.expanded++;
+      this.expansions.set(doc, { ids: Int32Array.from(expansion.ids), values: Float32Array.from(expansion.values) });
+    }
     if (!this.passageIds.has(doc)) this.passageIds.set(doc, []);
   }
 

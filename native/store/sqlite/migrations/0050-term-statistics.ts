@@ -19,8 +19,10 @@
  * - `rank_expansions`: a document's neighbour expansion (term id → pseudo-frequency) and the
  *   neighbours that lent it; `rank_expansion_queue`: documents written since their last expansion.
  * - `rank_latent_model`: the corpus's latent model (LSA), with what changed since it was trained
- *   (its staleness). Passage vectors are not stored: they are the model's projection of the
- *   passages' terms, recomputed when the model is loaded.
+ *   (its staleness); `rank_latent_vectors`: each passage's vector in it (the model's projection of
+ *   the passage's terms, unit length), written with the model for the passages it trained on and
+ *   with each passage written later (folded in). Stored rather than recomputed on load: projecting
+ *   100,000 passages costs seconds (a random basis row per term), reading them a fraction of that.
  */
 export const migration0050 = {
   version: 50,
@@ -79,5 +81,12 @@ CREATE TABLE rank_latent_model (
   folded_weight   REAL NOT NULL DEFAULT 0,
   unknown_weight  REAL NOT NULL DEFAULT 0
 ) STRICT;
+
+CREATE TABLE rank_latent_vectors (
+  passage_id  INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  vector      BLOB NOT NULL               -- float32 × the model's rank
+) STRICT;
+CREATE INDEX rank_latent_vectors_document ON rank_latent_vectors(document_id);
 `,
 };
