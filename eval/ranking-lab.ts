@@ -260,6 +260,7 @@ async function mainTable() {
     ...ablations.map(([n, s]) => [n, systemRanker(s)] as [string, Ranker]),
     ...(o.rows ?? []),
   ];
+  const perStyle: Array<[string, Scored]> = [];
   for (const [name, ranker] of rows) {
     const ni = await evaluate(ranker, newIncidents);
     const rec = await evaluate(ranker, recurrence);
@@ -270,6 +271,15 @@ async function mainTable() {
     console.log(`   ${name.padEnd(38)} ${st('symptom')} ${st('cause')} ${st('slack')} | ${f3(ni.all.ndcg).padStart(6)} ${f3(ni.all.recall).padStart(6)} ${f3(ni.all.mrr).padStart(6)} ${delta(ni, against?.ni).padStart(6)} | ${f3(rec.all.ndcg).padStart(6)} ${f3(rec.all.recall).padStart(6)} ${f3(rec.all.mrr).padStart(6)} ${delta(rec, against?.rec).padStart(6)} | ${f3(sy.all.ndcg).padStart(6)}`);
     if (!name.startsWith('  ')) previous = { ni, rec };
     if (name.includes('shipped')) shippedScores = { ni, rec };
+    if (name === rows[0]![0] || name === rows[1]![0] || name === o.rows?.[0]?.[0]) perStyle.push([name, ni]);
+  }
+  // The three measures per style for the baseline, today's similar and the engine's ranker.
+  console.log(`\n   Per style (new incidents; nDCG@10 / recall@10 / MRR):`);
+  const styles = ['symptom', 'cause', 'slack'];
+  console.log(`   ${'ranking'.padEnd(38)} ${styles.map((s) => s.padEnd(20)).join(' | ')}`);
+  for (const [name, ni] of perStyle) {
+    const cell = (s: string) => { const m = ni.byStyle.get(s); return m ? `${f3(m.ndcg)} ${f3(m.recall)} ${f3(m.mrr)}`.padEnd(20) : ''.padEnd(20); };
+    console.log(`   ${name.padEnd(38)} ${styles.map(cell).join(' | ')}`);
   }
 }
 
