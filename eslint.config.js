@@ -54,8 +54,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(\\.\\./)+native/(?!contract$)', message: 'The renderer may only import native/contract (types and schemas).' }, { group: ['electron', 'node:*'], message: 'The renderer runs in a sandboxed page: no Node or Electron.' }] },
+        { patterns: [{ regex: '^(\\.\\./)+native/(?!contract(\\.js)?$)', message: 'The renderer may only import native/contract (types and schemas).' }, { group: ['electron', 'node:*'], message: 'The renderer runs in a sandboxed page: no Node or Electron.' }] },
       ],
+    },
+  },
+  {
+    files: ['native/contract-values.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['*'], message: 'Plain values of the contract: no imports at all.' }] }],
     },
   },
   {
@@ -63,7 +69,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', './*', '../*'], message: 'The contract is shared with the renderer: zod and types only.' }] },
+        { patterns: [{ group: ['node:*', './*', '!./contract-values.js', '../*'], message: 'The contract is shared with the renderer: zod, types and ./contract-values only.' }] },
       ],
     },
   },

@@ -9,13 +9,15 @@
  *
  *  C. A synthetic Slack export of 200,000 messages: throughput and peak memory.
  *
- *  D. Ranking statistics at the scale of B (the same synthetic corpus and model): the import with
- *     term statistics, neighbour expansion and the corpus latent model against the same import
- *     without them in the same run (the floor: imports as they were before), the corpus model's
- *     training time and memory, loading the statistics on reopen, and the ranker's latency (the
- *     one `similar` ranks with) beside today's `similar` and search.
+*  D. The costs of the door, the store layer and incident records (bench/costs.ts).
  *
- * Options: --only real|synthetic|slack|ranking, --chunks N (synthetic size), --queries N, --messages N.
+ *  E. Ranking statistics at the scale of B (the same synthetic corpus and model, embedded during
+ *     the import): the import with term statistics, neighbour expansion and the corpus latent
+ *     model against the same import without them in the same run (the floor: imports as they
+ *     were before), the corpus model's training time and memory, loading the statistics on
+ *     reopen, and the ranker's latency (the one `similar` is to rank with) beside `similar` and search.
+ *
+ * Options: --only real|synthetic|slack|costs|ranking|vectors|embed|scale, --chunks N (synthetic size), --queries N, --messages N.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -23,6 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { Engine } from '../native/engine.js';
+import { benchCosts } from './costs.js';
 import { realSentences, rng, writeSlackExport, writeSyntheticCorpus } from './synthetic.js';
 import type { ModelSearch } from '../native/embed/model-locator.js';
 import { bertShapedModel, CORPUS, GTE_SMALL_SHAPE, tinyEmbeddingModel, writeModelFolder } from '../test/support/generated-models.js';
@@ -33,6 +36,14 @@ const { values } = parseArgs({
     chunks: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '300' },
     messages: { type: 'string', default: '200000' },
+    // vectors: corpus sizes, HNSW M:efConstruction pairs, search ef values.
+    sizes: { type: 'string', default: '10000,100000' },
+    configs: { type: 'string', default: '16:100,32:200' },
+    efs: { type: 'string', default: '96,200,400,800' },
+    // embed: real passages per measurement.
+    passages: { type: 'string', default: '48' },
+    // scale: embed with the bag-of-words model (1) or lexical only (0).
+    embed: { type: 'string', default: '1' },
   },
 });
 const QUERIES = Number(values.queries);
@@ -148,7 +159,7 @@ async function benchSynthetic(chunks: number) {
   line(`similar for a paragraph, ${sim.length} inputs (model loaded)`, `p50 ${percentile(sim, 50).toFixed(0)} ms, p95 ${percentile(sim, 95).toFixed(0)} ms (target < 300 ms)`);
   const pt = performance.now();
   const pr = await engine.patterns({ minSize: 2, limit: 30 });
-  line(`patterns over ${pr.documents.toLocaleString()} documents`, `${((performance.now() - pt) / 1000).toFixed(1)} s, ${pr.patterns.length} themes (target < 10 s)`);
+  line(`patterns over ${pr.incidents.toLocaleString()} incidents`, `${((performance.now() - pt) / 1000).toFixed(1)} s, ${pr.patterns.length} themes (target < 10 s)`);
   await engine.close();
   // Reopen: the HNSW cache loads from disk instead of being rebuilt.
   const reopened = await Engine.open({ dbPath: join(work, 'syn.db'), models: { roots: [models], preferred: 'gte-small', allowUnverified: true } });
@@ -194,14 +205,14 @@ async function peakDuring<T>(work: () => Promise<T>): Promise<{ value: T; peakMb
 }
 
 async function benchRanking(chunks: number) {
-  console.log(`\nD. Ranking statistics: ~${chunks.toLocaleString()} synthetic passages (as B), 384-dim bag-of-words model`);
+  console.log(`\nE. Ranking statistics: ~${chunks.toLocaleString()} synthetic passages (as B), 384-dim bag-of-words model`);
   const corpus = join(work, 'synthetic-ranking');
   await writeSyntheticCorpus(corpus, chunks);
   const models = join(work, 'models-ranking');
   writeModelFolder(models, 'gte-small', tinyEmbeddingModel(384));
   const search: ModelSearch = { roots: [models], preferred: 'gte-small', allowUnverified: true };
   const importOnce = async (dbPath: string, rankingStatistics: boolean) => {
-    const engine = await Engine.open({ dbPath, models: search, rankingStatistics });
+    const engine = await Engine.open({ dbPath, models: search, rankingStatistics, embedDuringImport: true });
     await engine.search({ query: 'warm up', limit: 1 });
     const t = performance.now();
     const s = await engine.import({ paths: [corpus] });
@@ -277,9 +288,28 @@ async function runSection(only: string) {
 
 if (!values.only) {
   console.log(`Hindsight benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
-  for (const section of ['real', 'synthetic', 'slack', 'ranking']) await runSection(section);
+  for (const section of ['real', 'synthetic', 'slack', 'costs', 'ranking']) await runSection(section);
 } else if (values.only === 'real') await benchReal();
 else if (values.only === 'synthetic') await benchSynthetic(Number(values.chunks));
 else if (values.only === 'slack') await benchSlack(Number(values.messages));
+else if (values.only === 'costs') await benchCosts(work, Number(values.chunks));
 else if (values.only === 'ranking') await benchRanking(Number(values.chunks));
-else throw new Error(`--only real|synthetic|slack|ranking`);
+else if (values.only === 'vectors') {
+  const { benchVectors } = await import('./vectors.js');
+  const nums = (s: string) => s.split(',').map(Number);
+  const configs = values.configs!.split(',').map((c) => ({ m: Number(c.split(':')[0]), efConstruction: Number(c.split(':')[1]) }));
+  await benchVectors(nums(values.sizes!), configs, nums(values.efs!), Math.min(QUERIES, 200));
+} else if (values.only === 'embed') {
+  const { benchEmbed } = await import('./embed.js');
+  await benchEmbed(work, Number(values.passages));
+} else if (values.only === 'scale') {
+  console.log(`\nS. Growth with the corpus (${values.embed === '1' ? 'bag-of-words model, embedded by the background job' : 'lexical only'}); each size in its own process`);
+  const { spawnSync } = await import('node:child_process');
+  for (const n of values.sizes!.split(',')) {
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', 'scale-one', '--chunks', n, '--embed', values.embed!, '--queries', values.queries!], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+} else if (values.only === 'scale-one') {
+  const { benchScaleOne } = await import('./scale.js');
+  await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries));
+} else throw new Error(`--only real|synthetic|slack|costs|ranking|vectors|embed|scale`);

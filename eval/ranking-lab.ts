@@ -165,7 +165,7 @@ like think guess maybe seems`.split(/\s+/).filter(Boolean));
 const todaysSimilar: Ranker = async (q) => {
   const input = q.query_doc ? { id: idByPath.get(q.query_doc)! } : { text: q.query! };
   const r = await engine.similar(parseInput('similar', { ...input, limit: 50 }));
-  return r.incidents.map((i) => pathById.get(i.documentId)!);
+  return r.incidents.flatMap((i) => i.incident.records.filter((x) => x.kind === 'postmortem').map((x) => pathById.get(x.documentId)!));
 };
 
 // ---------- evaluation ----------

@@ -7,9 +7,9 @@
  * event has a payload type. Nothing here is written twice elsewhere.
  */
 import { z } from 'zod';
+import { CSV_MAP_FIELDS, DOCUMENT_KINDS } from './contract-values.js';
 
-/** What a document is. */
-export const DOCUMENT_KINDS = ['postmortem', 'slack-thread', 'ticket'] as const;
+export { CSV_MAP_FIELDS, DOCUMENT_KINDS };
 export const DocumentKindSchema = z.enum(DOCUMENT_KINDS);
 export type DocumentKind = z.infer<typeof DocumentKindSchema>;
 
@@ -101,9 +101,6 @@ export interface SearchResult {
   tookMs: number;
   embedMs: number;
 }
-
-/** Fields a generic CSV column mapping may fill. */
-export const CSV_MAP_FIELDS = ['title', 'body', 'key', 'created', 'resolved', 'status', 'priority', 'assignee', 'reporter', 'labels', 'service', 'url'] as const;
 
 export const ImportInputSchema = z.object({
   /** Files or folders (absolute paths). */
@@ -255,6 +252,8 @@ export interface DocumentView extends DocumentFields {
   sections: Array<{ heading: string; role: SectionRole; start: number; end: number }>;
   entities: EntityRef[];
   links: DocumentLink[];
+  /** The incident this record belongs to. */
+  incident: { incidentId: number; title: string; role: IncidentRecordRole } | null;
 }
 
 /** Pushed while an import runs. */
@@ -280,7 +279,8 @@ export interface ImportProgress {
 
 /** Pushed while embeddings are (re)computed. */
 export interface IndexProgress {
-  phase: 'waiting' | 'embedding' | 'done' | 'cancelled';
+  /** `paused`: by `pauseReindex`; `waiting`: for another writer (an import goes first). */
+  phase: 'waiting' | 'paused' | 'embedding' | 'done' | 'cancelled';
   done: number;
   total: number;
   rate: number;
@@ -496,7 +496,10 @@ export type SimilarRequest = z.output<typeof SimilarInputSchema>;
 
 /** How much each signal contributed, each in [0, 1] before weighting. */
 export interface ScoreBreakdown {
+  /** Meaning, from the embedding model (null without one). */
   semantic: number | null;
+  /** Meaning from the latent model trained on this corpus (null when there is none). */
+  latent: number | null;
   lexical: number;
   entities: number;
   /** Share of the input's telling words (weighted by rarity) that the incident contains: an absolute measure. */
@@ -505,49 +508,125 @@ export interface ScoreBreakdown {
   total: number;
 }
 
-/** An input passage and the document passage most like it. */
+/** An input passage and the record passage most like it. */
 export interface PassagePair {
   input: { text: string; role: SectionRole };
-  match: { text: string; heading: string; role: SectionRole; chunkId: number };
+  match: { text: string; heading: string; role: SectionRole; chunkId: number; documentId: number };
   similarity: number;
   /** Words both passages share (salient ones). */
   sharedTerms: string[];
 }
 
-export interface RelatedRecord {
-  documentId: number;
-  title: string;
-  kind: DocumentKind;
-  relation: string;
+/** What a past incident shares with the input: the first evidence shown. */
+export interface SharedEvidence {
+  failureModes: Array<{ id: string; label: string }>;
+  services: string[];
+  /** Phrases of how it failed that both name ("expired certificate", "crash loop"). */
+  mechanism: string[];
+  errors: string[];
+  technologies: string[];
+  other: string[];
 }
 
 /** One past incident like the input, and why. */
 export interface SimilarIncident {
-  documentId: number;
-  title: string;
-  kind: DocumentKind;
-  source: string;
-  url: string | null;
-  occurredAt: string | null;
+  incident: IncidentSummary;
   score: ScoreBreakdown;
-  shared: { services: string[]; errors: string[]; technologies: string[]; other: string[] };
+  /** Weak matches are listed apart (collapsed), never dressed as strong ones. */
+  strength: 'strong' | 'weak';
+  shared: SharedEvidence;
   passages: PassagePair[];
-  /** What resolved it: the resolution / action-items excerpt, or a ticket's resolution. */
-  resolution: { text: string; heading: string } | null;
-  /** Minutes from occurrence to resolution, when both are known. */
-  timeToResolveMinutes: number | null;
-  /** Records merged into this incident (its ticket, its Slack thread) and other links. */
-  related: RelatedRecord[];
+  /** What was done to stop it (not its follow-up action items, not a close code), and where it says so. */
+  mitigation: Sourced<string> | null;
+  people: Array<{ name: string; role: PersonRole }>;
+  /** Incidents it cites or is cited by ("recurrence of"). */
+  related: Array<{ incidentId: number; title: string; relation: IncidentRelation; direction: 'out' | 'in' }>;
 }
+
+export const VERDICTS = ['recurring', 'related', 'novel', 'nothing-to-compare'] as const;
+export type VerdictLabel = (typeof VERDICTS)[number];
 
 export interface SimilarResult {
   mode: 'hybrid' | 'lexical';
-  verdict: { label: 'recurring' | 'related' | 'novel'; reason: string };
+  /**
+   * recurring: past incidents share the failure mode and the mechanism (and the service where
+   * known); related: they share the symptom or a component; novel: there are incidents to compare
+   * and none is close; nothing-to-compare: (almost) nothing is imported yet.
+   */
+  verdict: { label: VerdictLabel; reason: string; confidence: number };
   /** What was understood of the input. */
-  input: { passages: number; terms: string[]; entities: Array<{ type: EntityType; name: string }> };
+  input: {
+    passages: number;
+    terms: string[];
+    entities: Array<{ type: EntityType; name: string }>;
+    failureModes: Array<{ id: string; label: string }>;
+    services: string[];
+    mechanism: string[];
+  };
   incidents: SimilarIncident[];
+  /** What fixed the strong matches, across them. */
+  playbook: Playbook;
+  /** Incidents in the database (what "novel" was judged against). */
+  incidentsKnown: number;
   tookMs: number;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Playbooks: what usually fixes this, across past incidents.
+// ---------------------------------------------------------------------------------------------
+
+export interface PlaybookIncidentRef {
+  incidentId: number;
+  title: string;
+  startedAt: string | null;
+}
+
+/** One kind of mitigation that worked, with the incidents where it was applied. */
+export interface PlaybookMitigation {
+  /** The action, as a person reads it ("roll back the deploy"). */
+  action: string;
+  incidents: PlaybookIncidentRef[];
+  /** How each incident's record words it, with where. */
+  examples: Array<{ text: string; incidentId: number; from: Provenance }>;
+}
+
+/** An action item a past incident raised, with its status; flagged when the failure came back while it stayed open. */
+export interface PlaybookActionItem {
+  text: string;
+  status: ActionStatus;
+  ticket: string | null;
+  incident: PlaybookIncidentRef;
+  /** Later incidents of the same kind that happened while this stayed open. */
+  recurredAfter: PlaybookIncidentRef[];
+}
+
+export interface Playbook {
+  /** What it covers ("Certificate expiry", "incidents like this one"). */
+  subject: string;
+  incidents: PlaybookIncidentRef[];
+  mitigations: PlaybookMitigation[];
+  actionItems: PlaybookActionItem[];
+  timeToResolve: { medianMinutes: number | null; fastestMinutes: number | null; slowestMinutes: number | null; known: number };
+}
+
+/** A playbook for a failure mode, a service, a pattern, or the incidents like a text or record. */
+export const PlaybookInputSchema = z
+  .object({
+    failureMode: z.string().min(1).max(100).optional(),
+    service: z.string().min(1).max(200).optional(),
+    /** A theme number from `patterns` (same filters as given there). */
+    pattern: z.number().int().min(1).max(500).optional(),
+    text: z.string().min(1).max(200_000).optional(),
+    id: DocumentIdSchema.optional(),
+    since: isoDate.optional(),
+    until: isoDate.optional(),
+  })
+  .strict()
+  .refine((v) => [v.failureMode, v.service, v.pattern, v.text, v.id].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of failureMode, service, pattern, text or id',
+    params: { oneOf: ['failureMode', 'service', 'pattern', 'text', 'id'] },
+  });
+export type PlaybookInput = z.input<typeof PlaybookInputSchema>;
 
 export const PatternsInputSchema = z.object({
   since: isoDate.optional(),
@@ -561,24 +640,31 @@ export type PatternsInput = z.input<typeof PatternsInputSchema>;
 
 export interface Pattern {
   id: number;
-  /** Readable label: distinctive terms and entities. */
+  /** Readable label: the failure mode and what it hit ("Certificate expiry · ingress, identity provider"). */
   label: string;
+  failureModes: Array<{ id: string; label: string }>;
+  services: string[];
+  mechanism: string[];
+  /** Distinctive words, when no failure mode names the theme. */
   terms: string[];
-  entities: Array<{ type: EntityType; name: string }>;
   size: number;
   firstAt: string | null;
   lastAt: string | null;
-  incidents: Array<{ documentId: number; title: string; kind: DocumentKind; occurredAt: string | null }>;
+  incidents: IncidentSummary[];
   /** Incidents per month ("2024-03" → count). */
   perMonth: Record<string, number>;
+  playbook: Playbook;
+  /** Who handled them, by role. */
+  people: Array<{ name: string; incidents: number; roles: PersonRole[] }>;
 }
 
 export interface PatternsResult {
   mode: 'hybrid' | 'lexical';
-  documents: number;
+  /** Incidents considered. */
+  incidents: number;
   patterns: Pattern[];
-  topServices: Array<{ name: string; documents: number }>;
-  topErrors: Array<{ name: string; documents: number }>;
+  topServices: Array<{ name: string; incidents: number }>;
+  topFailureModes: Array<{ id: string; label: string; incidents: number }>;
   tookMs: number;
 }
 
@@ -594,8 +680,8 @@ export type ExpertsInput = z.input<typeof ExpertsInputSchema>;
 export interface Expert {
   name: string;
   score: number;
-  /** The incidents that justify them, and what they did there. */
-  incidents: Array<{ documentId: number; title: string; role: string }>;
+  /** One line per incident: what they did there. */
+  incidents: Array<{ incidentId: number; title: string; role: PersonRole; startedAt: string | null }>;
 }
 
 export interface ExpertsResult {
@@ -672,13 +758,89 @@ export interface ModelProgress {
   total: number | null;
 }
 
+/** Input of `browse`: the documents that match filters alone (a pivot from an entity, a chart, a list). */
+export const BrowseInputSchema = SearchFiltersSchema.extend({
+  limit: z.number().int().min(1).max(200).default(30),
+});
+export type BrowseInput = z.input<typeof BrowseInputSchema>;
+
+/** Documents matching filters, newest first; each hit's snippet is the start of its summary. */
+export interface BrowseResult {
+  total: number;
+  hits: SearchHit[];
+  tookMs: number;
+}
+
+/** Input of `listImports`: the newest imports first. */
+export const ListImportsInputSchema = z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict();
+
+/** One import in the history: what was imported, when, how it ended, and what it holds now. */
+export interface ImportHistoryEntry {
+  importId: number;
+  /** What was imported, by the names the user knows (the dropped file and folder names, a folder's name). */
+  label: string;
+  /** The files and folders as imported; empty for files dropped into browser mode (their upload is gone). */
+  paths: string[];
+  status: 'queued' | 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
+  startedAt: string;
+  finishedAt: string | null;
+  filesTotal: number;
+  filesSeen: number;
+  filesFailed: number;
+  filesSkipped: number;
+  documentsAdded: number;
+  documentsUpdated: number;
+  documentsUnchanged: number;
+  /** Documents this import wrote that are still in the database (a later import may have rewritten some). */
+  documents: number;
+  /** Failed and skipped files (and records) it recorded; `importIssues` lists them. */
+  issues: number;
+  /** Whether `reimport` can read its source again, and when not, why. */
+  reimport: { possible: true } | { possible: false; why: string };
+}
+
+export interface ImportHistory {
+  imports: ImportHistoryEntry[];
+  /** Imports in the database, of which `imports` are the newest. */
+  total: number;
+}
+
+export const ImportIssuesInputSchema = z.object({ importId: z.number().int().positive(), limit: z.number().int().min(1).max(5000).default(1000) }).strict();
+
+/** A file (or a record inside one) an import failed on or skipped, and why. */
+export interface ImportIssueView {
+  outcome: 'failed' | 'skipped';
+  source: string;
+  record: string | null;
+  code: ErrorCode;
+  reason: string | null;
+  message: string;
+}
+
+export interface ImportIssues {
+  issues: ImportIssueView[];
+  total: number;
+}
+
+/** Input of `useDatabase`: a Hindsight database file to open, or a new `.db` file to create. */
+export const UseDatabaseInputSchema = z.object({ path: z.string().min(1).max(4096) }).strict();
+
+export interface DatabaseInUse {
+  databasePath: string;
+  documents: number;
+  /** True when the file did not exist and was created. */
+  created: boolean;
+}
+
 /** Method name → input schema. Inputs are parsed with these at every boundary. */
 export const API_INPUTS = {
   appInfo: Empty,
   stats: Empty,
   search: SearchInputSchema,
   show: DocumentRefSchema,
+  incident: IncidentRefSchema,
   similar: SimilarInputSchema,
+  playbook: PlaybookInputSchema,
   patterns: PatternsInputSchema,
   experts: ExpertsInputSchema,
   previewImport: ImportInputSchema,
@@ -688,8 +850,16 @@ export const API_INPUTS = {
   sourceOf: DocumentRefSchema,
   startReindex: Empty,
   cancelReindex: Empty,
+  pauseReindex: Empty,
+  resumeReindex: Empty,
   modelStatus: Empty,
   installModel: InstallModelInputSchema,
+  browse: BrowseInputSchema,
+  listImports: ListImportsInputSchema,
+  importIssues: ImportIssuesInputSchema,
+  deleteImport: ImportIdSchema,
+  reimport: ImportIdSchema,
+  useDatabase: UseDatabaseInputSchema,
 } as const;
 
 /** Method name → result type. */
@@ -698,7 +868,9 @@ export interface ApiResults {
   stats: Stats;
   search: SearchResult;
   show: DocumentView | null;
+  incident: IncidentView | null;
   similar: SimilarResult;
+  playbook: Playbook;
   patterns: PatternsResult;
   experts: ExpertsResult;
   previewImport: ImportPreview;
@@ -708,8 +880,24 @@ export interface ApiResults {
   sourceOf: SourceLocation | null;
   startReindex: { pending: number };
   cancelReindex: { cancelled: boolean };
+  /** Holds the embedding job after its current batch (it keeps its place; search works lexically for the rest). */
+  pauseReindex: { paused: boolean };
+  /** Lets a paused embedding job go on. */
+  resumeReindex: { resumed: boolean };
   modelStatus: ModelStatus;
   installModel: ModelInstalled;
+  /** Documents matching filters without words, newest first (what a pivot opens). */
+  browse: BrowseResult;
+  /** The import history, newest first. */
+  listImports: ImportHistory;
+  /** What one import failed on or skipped. */
+  importIssues: ImportIssues;
+  /** Removes an import from the history with the documents it brought (those no later import rewrote). */
+  deleteImport: { documentsRemoved: number };
+  /** Imports an earlier import's files and folders again, with the same channel choice. */
+  reimport: ImportStarted;
+  /** Switches to another database (or creates one); what follows uses it. */
+  useDatabase: DatabaseInUse;
 }
 
 export type ApiMethod = keyof typeof API_INPUTS;
@@ -728,7 +916,9 @@ export const API_ACCESS: { readonly [M in ApiMethod]: 'none' | 'read' | 'write' 
   stats: 'read',
   search: 'read',
   show: 'read',
+  incident: 'read',
   similar: 'read',
+  playbook: 'read',
   patterns: 'read',
   experts: 'read',
   previewImport: 'none',
@@ -738,8 +928,16 @@ export const API_ACCESS: { readonly [M in ApiMethod]: 'none' | 'read' | 'write' 
   sourceOf: 'read',
   startReindex: 'write',
   cancelReindex: 'none',
+  pauseReindex: 'none',
+  resumeReindex: 'none',
   modelStatus: 'none',
   installModel: 'none',
+  browse: 'read',
+  listImports: 'read',
+  importIssues: 'read',
+  deleteImport: 'write',
+  reimport: 'write',
+  useDatabase: 'none',
 };
 
 /**
@@ -751,7 +949,9 @@ export const API_TIMEOUT_MS: { readonly [M in ApiMethod]: number } = {
   stats: 30_000,
   search: 30_000,
   show: 30_000,
+  incident: 30_000,
   similar: 120_000,
+  playbook: 120_000,
   patterns: 300_000,
   experts: 120_000,
   previewImport: 120_000,
@@ -761,8 +961,16 @@ export const API_TIMEOUT_MS: { readonly [M in ApiMethod]: number } = {
   sourceOf: 10_000,
   startReindex: 30_000,
   cancelReindex: 10_000,
+  pauseReindex: 10_000,
+  resumeReindex: 10_000,
   modelStatus: 60_000,
   installModel: 3_600_000,
+  browse: 30_000,
+  listImports: 30_000,
+  importIssues: 30_000,
+  deleteImport: 120_000,
+  reimport: 30_000,
+  useDatabase: 60_000,
 };
 
 /** Event name → payload. */
@@ -776,11 +984,27 @@ export interface ApiEvents {
   modelProgress: ModelProgress;
   /** The engine process (desktop) is restarting after a crash, ready again, or stopped for good. */
   engineState: { state: 'restarting' | 'ready' | 'stopped'; reason: string | null };
-  /** A menu item or global shortcut of the desktop shell. */
-  menuCommand: { command: MenuCommand };
+  /** A menu item or global shortcut of the desktop shell; `paths` carries what its dialog chose. */
+  menuCommand: { command: MenuCommand; paths?: string[] };
 }
 
-export const MENU_COMMANDS = ['focus-search', 'import-files', 'view-search', 'view-similar', 'view-patterns'] as const;
+export const MENU_COMMANDS = [
+  'focus-search',
+  'command-palette',
+  'import-files',
+  'view-search',
+  'view-similar',
+  'view-patterns',
+  'view-imports',
+  'view-settings',
+  /** A model folder chosen in the desktop dialog (`paths[0]`): install it. */
+  'install-model-folder',
+  'download-model',
+  'reindex',
+  'cancel-reindex',
+  /** A database file chosen in the desktop dialog (`paths[0]`): switch to it. */
+  'use-database',
+] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 export type ApiEvent = keyof ApiEvents;
 /** Every event, listed once: a record keyed by event name, so that adding one without listing it is a type error. */

@@ -18,15 +18,23 @@ import type {
   SimilarResult,
   Stats,
   ApiRequest,
+  IncidentView,
+  Playbook,
 } from './contract.js';
 import { Embedder } from './embed/embedder.js';
 import { locateModel, modelSearchFromEnv, type LocatedModel, type ModelSearch } from './embed/model-locator.js';
 import { findExperts } from './experts/experts.js';
-import { importPaths, passageText } from './import/importer.js';
-import { readSource } from './import/read-source.js';
+// Importers (parsers of every format, date-fns, XML, CSV, ZIP...) are loaded on first use: a
+// search or similar from the command line must not pay for them.
+const importer = () => import('./import/importer.js');
 import { findPatterns } from './patterns/patterns.js';
 import { search } from './search/search.js';
-import { findSimilar, type IncidentInput, type SimilarDeps } from './similar/similar.js';
+import { findSimilar } from './similar/similar.js';
+import { recordInput, textInput, type IncidentInput } from './similar/read-input.js';
+import { WordsAndMeaningRanker, type RankDeps } from './similar/rank-documents.js';
+import { buildPlaybook } from './playbook/playbook.js';
+import { IncidentViews } from './incidents/view.js';
+import { normaliseKey } from './entities/extract.js';
 import { CorpusUpkeep } from './rank/corpus-upkeep.js';
 import { EngineRanker, type SemanticSide } from './rank/engine-ranker.js';
 import type { DocumentRanker } from './rank/ranker.js';
@@ -34,7 +42,7 @@ import type { OpenMode } from './store/sqlite/database.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { LatentTrainingProgress, Store } from './store/store.js';
 import { describeHolder, processAlive, WriterLock } from './store/writer-lock.js';
-import { VectorIndex } from './vector/vector-index.js';
+import { VectorIndex, type HnswParams } from './vector/vector-index.js';
 
 export interface EngineOptions {
   dbPath: string;
@@ -50,7 +58,21 @@ export interface EngineOptions {
    * an import writes.
    */
   rankingStatistics?: boolean;
+  /** Vector index parameters (benchmarks); the measured defaults otherwise. */
+  hnsw?: Partial<HnswParams>;
+  /**
+   * Embed passages while importing (the import then runs at the model's pace). Off by default:
+   * an import writes passages at lexical speed and the embedding job (`reindex`) embeds them
+   * after it, search working throughout.
+   */
+  embedDuringImport?: boolean;
 }
+
+/**
+ * Passages the embedding job reads and writes at a time: enough for the embedder to sort them by
+ * length into well-filled batches, few enough that a pause or an import waits seconds, not minutes.
+ */
+const EMBED_PAGE = 64;
 
 const META_MODEL = 'embedding_model';
 const META_DIMS = 'embedding_dims';
@@ -80,6 +102,13 @@ export interface JobOptions<P> {
 }
 
 /**
+ * How an embedding job is held between batches: a promise means "stop here until it settles"
+ * (paused by the user, or an import is waiting to write); the job lets go of the database
+ * meanwhile. `why` is reported as the progress phase.
+ */
+export type EmbedGate = () => { why: 'paused' | 'waiting'; until: Promise<void> } | null;
+
+/**
  * The engine: one store, the model (when there is one), the vector index. It takes requests the
  * contract has already parsed (see service/handlers.ts, the one door in); it does not parse again.
  */
@@ -99,6 +128,8 @@ export class Engine {
   onCorpusModelProgress: ((p: CorpusModelProgress) => void) | null = null;
   private corpusModelJob: { controller: AbortController; done: Promise<void> } | null = null;
   private closing = false;
+  private readonly rankingStatistics: boolean;
+  readonly views: IncidentViews;
 
   private constructor(
     readonly store: Store,
@@ -106,10 +137,12 @@ export class Engine {
     readonly model: LocatedModel | null,
     private readonly modelState: ModelState,
     readonly taxonomy: Taxonomy,
-    private readonly rankingStatistics = true,
+    private readonly options: EngineOptions,
   ) {
     this.writer = new WriterLock(`${dbPath}.writer.lock`);
     this.incidents = new IncidentBuilder(store, taxonomy);
+    this.views = new IncidentViews(store, taxonomy);
+    this.rankingStatistics = options.rankingStatistics ?? true;
     this.upkeep = new CorpusUpkeep(store);
     // The first ranking also checks whether the corpus model is due (a model left stale or
     // missing by a run that ended first); imports check after each import.
@@ -122,7 +155,7 @@ export class Engine {
     const store = SqliteStore.open(options.dbPath, options.mode ?? 'write');
     try {
       const { model, state } = await locateModel(options.models ?? modelSearchFromEnv());
-      const engine = new Engine(store, options.dbPath, model, state, taxonomy, options.rankingStatistics ?? true);
+      const engine = new Engine(store, options.dbPath, model, state, taxonomy, options);
       if (!store.readOnly) {
         // Imports whose process died (kill -9, a crash) are not "running" any more.
         await store.imports.markInterrupted(processAlive);
@@ -200,7 +233,7 @@ export class Engine {
     this.indexOpening ??= (async () => {
       const dims = Number((await this.store.meta.get(META_DIMS)) ?? 0);
       if (!dims) return null;
-      const index = await VectorIndex.open(this.store.passages, this.indexPath, this.model!.modelId, dims, { readOnly: this.store.readOnly });
+      const index = await VectorIndex.open(this.store.passages, this.indexPath, this.model!.modelId, dims, { readOnly: this.store.readOnly, params: this.options.hnsw });
       this.index = index;
       this.indexHealth = index.health;
       return index;
@@ -236,8 +269,10 @@ export class Engine {
       throw err;
     });
     let settled = false;
+    this.incidents.warmUp();
     try {
-      const embedder = this.model ? await this.getEmbedder() : null;
+      const embedder = this.model && this.options.embedDuringImport ? await this.getEmbedder() : null;
+      const { importPaths } = await importer();
       const summary = await importPaths(
         {
           store: this.store,
@@ -246,7 +281,7 @@ export class Engine {
           onWritten: (result, vectors) => void this.keepIndex(result.removedChunkIds, result.chunkIds, vectors),
           onRemoved: (chunkIds) => void this.keepIndex(chunkIds, [], null),
           afterWrite: (result) => this.incidents.recordWritten(result.documentId),
-          afterSource: () => this.incidents.settle(),
+          afterSource: () => this.incidents.settleRemovals(),
           onProgress: options.onProgress,
           signal: options.signal,
           channels: req.channels,
@@ -261,7 +296,8 @@ export class Engine {
       // Neighbour expansion of what it wrote (bounded per document; see rank/corpus-upkeep.ts).
       if (this.rankingStatistics) await this.upkeep.expand();
       settled = true;
-      return summary;
+      // Passages without vectors are the embedding job's: the import says what it will embed.
+      return { ...summary, semantic: this.semantic };
     } finally {
       // After a failure the incidents are still brought up to date; the import's own error is the one reported.
       if (!settled) {
@@ -340,7 +376,9 @@ export class Engine {
   /** The transformer's side of ranking, when a model and vectors exist (for rankers built with other options). */
   async semanticSide(): Promise<SemanticSide | null> {
     const deps = await this.semanticDeps();
-    return deps ? { embed: deps.embed, search: (v, k) => deps.index.search(v, k) } : null;
+    if (!deps) return null;
+    const { passages } = await this.storeWithMemoryVectors();
+    return { embed: deps.embed, search: (v, k) => deps.index.search(v, k), vectorsOfDocuments: (ids) => passages.vectorsOfDocuments(ids) };
   }
 
   /** Index updates are applied in order, after the documents they belong to were written. */
@@ -353,6 +391,26 @@ export class Engine {
       if (vectors) added.forEach((id, i) => index.add(id, vectors[i]!));
     });
     return this.indexWrites;
+  }
+
+  /**
+   * Removes the documents an import brought, and the import's row; the incidents they belonged to
+   * are rebuilt from what is left (or go, when nothing is). Holds the writer like an import does,
+   * so that it never interleaves with one in another process.
+   */
+  async deleteImport(importId: number, documentIds: number[]): Promise<void> {
+    this.assertWritable();
+    await this.holdWriter('a deletion', undefined, () => {});
+    try {
+      const removedChunks = await this.store.documents.delete(documentIds);
+      await this.incidents.settleRemovals();
+      await this.store.imports.remove(importId);
+      if (removedChunks.length) await this.keepIndex(removedChunks, [], null);
+      await this.indexWrites;
+      this.index?.save();
+    } finally {
+      this.writer.release();
+    }
   }
 
   private async holdWriter(what: string, signal: AbortSignal | undefined, onWait: (holder: string) => void): Promise<void> {
@@ -371,41 +429,119 @@ export class Engine {
   }
 
   async search(req: ApiRequest<'search'>): Promise<SearchResult> {
+    // With vectors to search, the model's worker starts loading before the index is read (both
+    // take a while on a cold start, and they do not compete: the worker is its own thread).
+    const vectors = this.model && !this.index ? Number((await this.store.meta.get(META_DIMS)) ?? 0) > 0 : false;
+    const warming = vectors && req.query.trim() ? this.getEmbedder() : null;
+    warming?.catch(() => {});
     const index = await this.getIndex();
     const semantic = index && index.size > 0 ? { index, embedQuery: async (q: string) => (await this.getEmbedder()).embedQuery(q) } : null;
     return search({ store: this.store, semantic }, req);
   }
 
-  /** Past incidents like the input (text, file or imported document), with explanations. */
-  async similar(req: ApiRequest<'similar'>, tuning: Pick<IncidentInput, 'weights' | 'signal'> = {}): Promise<SimilarResult> {
-    const incident = await this.incidentInput(req);
-    return findSimilar({ store: this.store, semantic: await this.semanticDeps() }, { ...incident, ...tuning });
+  /** Past incidents like the input (text, file or imported record), as incidents, with why and what fixed them. */
+  async similar(req: ApiRequest<'similar'>, tuning: { weights?: RankDeps['weights']; signal?: AbortSignal } = {}): Promise<SimilarResult> {
+    const semantic = this.semanticDeps();
+    semantic.catch(() => {});
+    const input = await this.similarInput(req);
+    const store = await this.storeWithMemoryVectors();
+    const meaning = await semantic;
+    const ranker = new WordsAndMeaningRanker({ store, semantic: meaning, weights: tuning.weights });
+    return findSimilar({ store, ranker, views: this.views, semantic: meaning !== null }, input, { limit: req.limit, kinds: req.kinds, signal: tuning.signal });
   }
 
-  /** Recurring themes across incidents, and the services and errors that recur most. */
+  /** One incident with its records, fields (each with where it was read), links and timeline. */
+  async incident(id: number): Promise<IncidentView | null> {
+    return this.views.view(id);
+  }
+
+  /** Recurring themes across incidents, and the services and failure modes that recur most. */
   async patterns(req: ApiRequest<'patterns'>, o: { signal?: AbortSignal } = {}): Promise<PatternsResult> {
     const semantic = (await this.semanticDeps()) !== null;
-    return findPatterns(this.store, { ...req, semantic, signal: o.signal });
+    return findPatterns(await this.storeWithMemoryVectors(), this.views, { ...req, semantic, signal: o.signal });
   }
 
-  /** The people who handled the incidents most like this one. */
+  /** What usually fixes it: for a failure mode, a service, a pattern, or the incidents like a text or record. */
+  async playbook(req: ApiRequest<'playbook'>, o: { signal?: AbortSignal } = {}): Promise<Playbook> {
+    if (req.text !== undefined || req.id !== undefined) {
+      const r = await this.similar(req.text !== undefined ? { text: req.text, limit: 15 } : { id: req.id!, limit: 15 }, { signal: o.signal });
+      return r.playbook;
+    }
+    if (req.pattern !== undefined) {
+      const p = await this.patterns({ since: req.since, until: req.until, minSize: 2, limit: 500 }, o);
+      const found = p.patterns.find((x) => x.id === req.pattern);
+      if (!found) throw new HindsightError('not-found', `There is no pattern ${req.pattern}${p.patterns.length ? ` (there are ${p.patterns.length})` : ''}.`, { hint: 'Run `hindsight patterns` to see them.' });
+      return found.playbook;
+    }
+    let subject: string;
+    let ids: number[];
+    if (req.failureMode !== undefined) {
+      const wanted = req.failureMode.toLowerCase();
+      const mode = this.taxonomy.modes.find((m) => m.id === wanted || m.label.toLowerCase() === wanted);
+      if (!mode) throw new HindsightError('not-found', `There is no failure mode "${req.failureMode}".`, { hint: `Known: ${this.taxonomy.modes.map((m) => m.id).join(', ')}.` });
+      subject = mode.label;
+      ids = await this.store.incidents.withFacet('failure-mode', mode.id);
+    } else {
+      subject = req.service!;
+      ids = await this.store.incidents.withFacet('service', normaliseKey('service', req.service!));
+    }
+    const rows = [...(await this.store.incidents.get(ids)).values()].filter(
+      (r) => (!req.since || (r.startedAt ?? '') >= new Date(req.since).toISOString()) && (!req.until || (r.startedAt ?? '') <= endOfDay(req.until)),
+    );
+    return buildPlaybook(subject, rows);
+  }
+
+  /** The people who handled the incidents most like this one, by role. */
   async experts(req: ApiRequest<'experts'>, o: { signal?: AbortSignal } = {}): Promise<ExpertsResult> {
     const similar = await this.similar(req.text !== undefined ? { text: req.text, limit: 15 } : { id: req.id!, limit: 15 }, { signal: o.signal });
     return findExperts(this.store, similar, req.limit);
   }
 
   /** The semantic side of similarity, when a model and vectors exist. */
-  private async semanticDeps(): Promise<SimilarDeps['semantic']> {
+  private async semanticDeps(): Promise<RankDeps['semantic']> {
+    const vectors = this.model && !this.index ? Number((await this.store.meta.get(META_DIMS)) ?? 0) > 0 : false;
+    const warming = vectors ? this.getEmbedder() : null;
+    warming?.catch(() => {});
     const index = await this.getIndex();
     if (!index || index.size === 0) return null;
     const embedder = await this.getEmbedder();
     return { index, embed: (texts) => embedder.embedPassages(texts) };
   }
 
-  private async incidentInput(req: ApiRequest<'similar'>): Promise<IncidentInput> {
-    const base = { kinds: req.kinds, limit: req.limit, exclude: [] as number[] };
-    if (req.text !== undefined) return { ...base, text: req.text };
+  /**
+   * The store as features see it, with passage vectors answered from the vector index's memory
+   * instead of row by row from SQLite (similar and patterns score thousands of candidate passages).
+   * Vectors the index does not hold (none, while it is not open) still come from the store.
+   */
+  private async storeWithMemoryVectors(): Promise<Store> {
+    const index = this.model ? await this.getIndex() : null;
+    if (!index || !index.size) return this.store;
+    const passages = this.store.passages;
+    const vectors = async (ids: readonly number[]) => {
+      const found = index.vectorsOf(ids);
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length) for (const [id, v] of await passages.vectors(missing)) found.set(id, v);
+      return found;
+    };
+    const memory: Store['passages'] = {
+      ...passages,
+      vectors,
+      vectorsOfDocuments: async (documentIds) => {
+        const rows = await passages.embeddedOfDocuments(documentIds);
+        const found = await vectors(rows.map((r) => r.id));
+        return rows.flatMap((r) => {
+          const vector = found.get(r.id);
+          return vector ? [{ ...r, vector }] : [];
+        });
+      },
+    };
+    return new Proxy(this.store, { get: (target, key) => (key === 'passages' ? memory : Reflect.get(target, key)) });
+  }
+
+  private async similarInput(req: ApiRequest<'similar'>): Promise<IncidentInput> {
+    if (req.text !== undefined) return textInput(req.text, this.taxonomy);
     if (req.file !== undefined) {
+      const { readSource } = await import('./import/read-source.js');
       const source = await readSource({ path: resolve(req.file), root: resolve(req.file) }, { report: () => {} });
       const bodies: string[] = [];
       try {
@@ -414,23 +550,20 @@ export class Engine {
         source.close();
       }
       if (!bodies.length) throw new HindsightError('empty', `${req.file} has no text to compare.`);
-      return { ...base, text: bodies.join('\n\n') };
+      return textInput(bodies.join('\n\n'), this.taxonomy);
     }
-    const id = req.id!;
-    const doc = await this.store.documents.withBody(id);
-    if (!doc) throw new HindsightError('not-found', `There is no document #${id}.`);
-    const passages = await this.store.passages.ofDocuments([id]);
-    const vectors = this.model ? await this.store.passages.vectors(passages.map((p) => p.id)) : new Map<number, Float32Array>();
-    return {
-      ...base,
-      text: doc.body,
-      exclude: [id],
-      passages: passages.map((r) => ({ text: r.text, role: r.role, vector: vectors.get(r.id) })),
-    };
+    const input = await recordInput(this.model ? await this.storeWithMemoryVectors() : this.store, req.id!, this.model !== null);
+    if (!input) throw new HindsightError('not-found', `There is no document #${req.id}.`);
+    return input;
   }
 
-  /** Embeds every passage that has no vector yet (no model at import time, or a model change). */
-  async reindex(options: JobOptions<IndexProgress> = {}): Promise<{ embedded: number; durationMs: number; status: 'done' | 'cancelled' }> {
+  /**
+   * The embedding job: embeds every passage that has no vector yet (just imported, no model at
+   * import time, or a model change), oldest first, with progress. Between batches it asks `gate`
+   * whether to hold (paused, or an import waiting to write): it then lets go of the database until
+   * told to go on. Search works throughout: passages without a vector are found by their words.
+   */
+  async reindex(options: JobOptions<IndexProgress> & { gate?: EmbedGate } = {}): Promise<{ embedded: number; durationMs: number; status: 'done' | 'cancelled' }> {
     if (!this.model) {
       throw new HindsightError('no-model', 'No embedding model is installed, so there is nothing to embed with.', {
         hint: 'Install one with `hindsight model fetch` or `hindsight model import <folder>`.',
@@ -440,36 +573,74 @@ export class Engine {
     const started = performance.now();
     let done = 0;
     let total = 0;
+    /** Time spent holding (paused or waiting) does not count against the rate. */
+    let heldMs = 0;
     const report = (phase: IndexProgress['phase']) => {
-      const secs = (performance.now() - started) / 1000;
+      const secs = (performance.now() - started - heldMs) / 1000;
       const rate = secs > 0 ? done / secs : 0;
       options.onProgress?.({ phase, done, total, rate, etaSeconds: rate > 0 ? Math.max(0, total - done) / rate : null });
     };
-    await this.holdWriter('reindexing', options.signal, () => report('waiting'));
+    const hold = async () => {
+      await this.holdWriter('reindexing', options.signal, () => report('waiting'));
+    };
+    await hold();
     let status: 'done' | 'cancelled' = 'done';
+    let holding = true;
     try {
       const embedder = await this.getEmbedder();
+      const { passageText } = await importer();
       total = await this.pendingCount();
       report('embedding');
-      let after = 0;
-      for (;;) {
+      const texts = (rows: Array<{ title: string; text: string }>) => rows.map((r) => passageText(r.title, r));
+      // One page is embedded while the one before it is written: the worker never waits for
+      // this thread's SQLite writes and index inserts.
+      let rows = await this.store.passages.pending(0, EMBED_PAGE);
+      let vectors = rows.length ? embedder.embedPassages(texts(rows)) : null;
+      while (rows.length && vectors) {
         if (options.signal?.aborted) {
           status = 'cancelled';
+          await vectors.catch(() => {});
           break;
         }
-        const rows = await this.store.passages.pending(after, 128);
-        if (!rows.length) break;
-        after = rows[rows.length - 1]!.id;
-        const vectors = await embedder.embedPassages(rows.map((r) => passageText(r.title, r)));
-        const index = await this.indexFor(vectors[0]!.length);
-        await this.store.passages.setVectors(rows.map((r, i) => ({ id: r.id, vector: vectors[i]! })));
-        rows.forEach((r, i) => index.add(r.id, vectors[i]!));
+        const held = options.gate?.();
+        const nextRows = held ? [] : await this.store.passages.pending(rows[rows.length - 1]!.id, EMBED_PAGE);
+        const nextVectors = nextRows.length ? embedder.embedPassages(texts(nextRows)) : null;
+        nextVectors?.catch(() => {});
+        const got = await vectors;
+        const index = await this.indexFor(got[0]!.length);
+        await this.store.passages.setVectors(rows.map((r, i) => ({ id: r.id, vector: got[i]! })));
+        rows.forEach((r, i) => index.add(r.id, got[i]!));
         done += rows.length;
         report('embedding');
+        rows = nextRows;
+        vectors = nextVectors;
+        if (held) {
+          const t = performance.now();
+          await this.indexWrites;
+          this.index?.save();
+          this.writer.release();
+          holding = false;
+          report(held.why);
+          await held.until;
+          heldMs += performance.now() - t;
+          if (options.signal?.aborted) {
+            status = 'cancelled';
+            break;
+          }
+          await hold();
+          holding = true;
+          // An import may have added passages meanwhile.
+          total = done + (await this.pendingCount());
+          report('embedding');
+          rows = await this.store.passages.pending(0, EMBED_PAGE);
+          vectors = rows.length ? embedder.embedPassages(texts(rows)) : null;
+        }
       }
     } finally {
-      this.index?.save();
-      this.writer.release();
+      if (holding) {
+        this.index?.save();
+        this.writer.release();
+      }
     }
     report(status);
     return { embedded: done, durationMs: Math.round(performance.now() - started), status };
@@ -510,6 +681,7 @@ export class Engine {
     await this.indexWrites.catch(() => {});
     this.index?.save();
     this.writer.release();
+    await this.incidents.close();
     await this.embedder?.close();
     await this.store.close();
   }
@@ -521,4 +693,8 @@ export function emptySummary(importId: number, status: ImportSummary['status']):
     importId, status, filesTotal: 0, filesSeen: 0, filesFailed: 0, skipped: [], byFormat: {}, documentsAdded: 0, documentsUpdated: 0,
     documentsUnchanged: 0, documentsDuplicate: 0, chunksWritten: 0, chunksEmbedded: 0, semantic: false, errors: [], durationMs: 0,
   };
+}
+
+function endOfDay(s: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T23:59:59.999Z` : new Date(s).toISOString();
 }

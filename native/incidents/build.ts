@@ -7,7 +7,10 @@
  * The work per record is bounded: only the neighbourhood of what changed is regrouped (its
  * incident, the records it links to, and theirs, up to NEIGHBOURHOOD records).
  */
+import type { Worker } from 'node:worker_threads';
 import { chunkMarkdown } from '../chunk/chunker.js';
+import { HindsightError } from '../common/errors.js';
+import { spawnWorker } from '../common/worker.js';
 import type { DocumentKind, IncidentFields, IncidentRecordRole } from '../contract.js';
 import { normaliseKey } from '../entities/extract.js';
 import { EMPTY_FIELDS } from './empty.js';
@@ -29,6 +32,8 @@ export const SAME_EVENT_HOURS = 36;
 const NEIGHBOURHOOD = 400;
 /** Records regrouped together during an import. */
 const BATCH = 64;
+/** Batches at least this large are extracted in the worker thread (starting it costs more than a few records). */
+const WORKER_FROM = 16;
 const KIND_RANK: Record<DocumentKind, number> = { postmortem: 0, ticket: 1, 'slack-thread': 2 };
 /** How much each role says about knowing an incident (experts, facets). */
 export const ROLE_WEIGHT: Record<string, number> = { lead: 3, resolver: 3, author: 2, reporter: 1, participant: 1 };
@@ -51,27 +56,49 @@ export class IncidentBuilder {
   }
 
   private pending: number[] = [];
+  /** Batches being built, one after the other, while the import goes on. */
+  private building: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private extractor: WorkerExtractor | null = null;
 
   /**
-   * A record was written during an import: it joins its incident with the next batch, so that an
-   * import pays for a handful of regroupings rather than one per record. `flush()` ends the batch.
+   * A record was written during an import: it joins its incident with the next batch. A full
+   * batch is built in the background — its fields extracted in a worker thread — while the import
+   * reads and writes the next records; `settle()` waits for all of it. At most one batch is built
+   * behind the import: when the next one is full the import waits for the one before it, so the
+   * incidents never lag far behind the records (a cancelled import settles in one batch's time).
    */
   async recordWritten(documentId: number): Promise<void> {
     this.pending.push(documentId);
-    if (this.pending.length >= BATCH) await this.flush();
+    if (this.pending.length >= BATCH) await this.schedule();
+  }
+
+  /** Queues the pending records as a batch; resolves when the batch before it is built. */
+  private schedule(): Promise<void> {
+    const batch = [...new Set(this.pending.splice(0))];
+    const before = this.building;
+    if (!batch.length) return before;
+    this.building = before.then(() => this.recordsWritten(batch)).catch((err: unknown) => void (this.failure ??= err));
+    return before;
   }
 
   /** Brings the incidents of the records written so far up to date. */
   async flush(): Promise<void> {
-    const batch = [...new Set(this.pending.splice(0))];
-    await this.recordsWritten(batch);
+    void this.schedule();
+    await this.building;
+    const failure = this.failure;
+    this.failure = null;
+    if (failure) throw failure;
   }
 
   /** Records were written (added or changed): extract their fields and regroup around them. */
   async recordsWritten(documentIds: number[]): Promise<void> {
     if (!documentIds.length) return;
     const records = await this.recordsOf(documentIds);
-    const fields = new Map(records.map((r) => [r.documentId, extractRecordFields(r, this.taxonomy)]));
+    // In this thread while the worker starts (a first batch, a cancel right after the start).
+    const useWorker = records.length >= WORKER_FROM && this.worker().isReady;
+    const extracted = useWorker ? await this.worker().extract(records) : records.map((r) => extractRecordFields(r, this.taxonomy));
+    const fields = new Map(records.map((r, i) => [r.documentId, extracted[i]!]));
     const plan = await this.regroup(documentIds, fields);
     plan.recordFields = [...fields].map(([documentId, f]) => ({ documentId, version: EXTRACTION_VERSION, fields: f }));
     plan.alerts = records.map((r) => ({ documentId: r.documentId, keys: isPage(r) ? alertKeys(r.title) : [], at: r.occurredAt }));
@@ -80,9 +107,34 @@ export class IncidentBuilder {
     if (plan.alerts.some((a) => a.keys.length)) await this.store.incidents.apply(await this.regroup(documentIds, new Map()));
   }
 
-  /** Rebuilds what deletions left dirty (incidents that lost records), after flushing the batch. */
+  /** Starts the extraction worker ahead of an import, so that its start overlaps the first reads. */
+  warmUp(): void {
+    this.worker();
+  }
+
+  private worker(): WorkerExtractor {
+    this.extractor ??= new WorkerExtractor(this.taxonomy.sources.slice(1));
+    return this.extractor;
+  }
+
+  /** Ends the extraction worker, if one was started. */
+  async close(): Promise<void> {
+    await this.building.catch(() => {});
+    await this.extractor?.close();
+    this.extractor = null;
+  }
+
+  /** Brings everything up to date: the batch written so far, and what deletions left dirty. */
   async settle(): Promise<void> {
     await this.flush();
+    await this.settleRemovals();
+  }
+
+  /**
+   * Rebuilds the incidents that lost records (a source no longer yields one, a deleted source),
+   * leaving the current batch to be flushed with its own.
+   */
+  async settleRemovals(): Promise<void> {
     for (;;) {
       const dirty = await this.store.incidents.dirty(200);
       if (!dirty.length) return;
@@ -361,4 +413,51 @@ function isFollowUp(ticket: DocumentSummary, ticketRefs: string[] | undefined, o
   if (ticket.kind !== 'ticket' || !other || !ticketRefs?.length) return false;
   const own = new Set(ticketRefs.map((r) => r.toLowerCase()));
   return other.actionItems.some((i) => i.value.ticket !== null && own.has(i.value.ticket.toLowerCase()));
+}
+
+/** Extraction in a worker thread: batches in, fields out, in order. */
+class WorkerExtractor {
+  private readonly worker: Worker;
+  private readonly ready: Promise<void>;
+  isReady = false;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (f: IncidentFields[]) => void; reject: (e: Error) => void }>();
+
+  constructor(taxonomyFiles: string[]) {
+    this.worker = spawnWorker(new URL('./extract-worker.js', import.meta.url), { taxonomyFiles });
+    // A worker that dies fails what it was doing, never leaves it waiting.
+    const failAll = (err: Error) => {
+      for (const w of this.waiting.values()) w.reject(new HindsightError('internal', `Incident extraction stopped: ${err.message}`));
+      this.waiting.clear();
+    };
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.worker.once('error', reject);
+      this.worker.on('message', (m: { ready?: true; id?: number; fields?: IncidentFields[]; error?: string }) => {
+        if (m.ready) {
+          this.isReady = true;
+          return resolve();
+        }
+        const w = this.waiting.get(m.id!);
+        if (!w) return;
+        this.waiting.delete(m.id!);
+        if (m.error) w.reject(new HindsightError('internal', `Incident extraction failed: ${m.error}`));
+        else w.resolve(m.fields!);
+      });
+    });
+    this.worker.on('error', failAll);
+    this.worker.on('exit', (code) => failAll(new Error(`exit code ${code}`)));
+  }
+
+  async extract(records: IncidentRecord[]): Promise<IncidentFields[]> {
+    await this.ready;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, records });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
 }

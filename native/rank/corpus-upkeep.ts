@@ -8,7 +8,7 @@
  *   after an import's documents are written, so a first import of N documents costs N expansions
  *   against the whole corpus, the same result as expanding everything at once (expansion ignores
  *   expansion fields, so the order does not matter).
- * - **Term statistics of older databases** (written before migration 0050): analysed from the
+ * - **Term statistics of older databases** (written before migration 0100): analysed from the
  *   stored passages, a batch at a time.
  * - **The corpus latent model** (LSA): trained when there is none and the corpus is big enough,
  *   retrained when staleness() says so (a quarter of the passages changed since, or new text the

@@ -17,6 +17,11 @@ export interface SemanticSide {
   embed(texts: string[]): Promise<Float32Array[]>;
   /** The stored passages nearest a vector (cosine). */
   search(vector: Float32Array, k: number): Array<{ chunkId: number; similarity: number }>;
+  /**
+   * The documents' passage vectors, when the engine holds them in memory (its vector index):
+   * scoring a few hundred candidate documents reads thousands of vectors. Else the store's.
+   */
+  vectorsOfDocuments?: Store['passages']['vectorsOfDocuments'];
 }
 
 type Group = 'symptom' | 'cause' | 'fix';
@@ -94,7 +99,8 @@ export async function semanticEvidence(store: Store, side: SemanticSide, passage
   const found = new Set([...closest].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, FOUND_DOCUMENTS).map(([d]) => d));
   const ids = [...new Set([...candidates, ...found])].filter((d) => !exclude.has(d));
   const byDoc = new Map<number, Array<{ role: SectionRole; v: Float32Array }>>();
-  for (const v of await store.passages.vectorsOfDocuments(ids)) {
+  const vectorsOf = side.vectorsOfDocuments ?? ((d: readonly number[]) => store.passages.vectorsOfDocuments(d));
+  for (const v of await vectorsOf(ids)) {
     let list = byDoc.get(v.documentId);
     if (!list) byDoc.set(v.documentId, (list = []));
     list.push({ role: v.role, v: v.vector });

@@ -1,4 +1,4 @@
-import { DocumentMetadataSchema, type DocumentKind, type DocumentLink, type DocumentMetadata, type DocumentView, type EntityRef, type SearchFilters, type SectionRole } from '../../contract.js';
+import { DocumentMetadataSchema, type IncidentRecordRole, type DocumentKind, type DocumentLink, type DocumentMetadata, type DocumentView, type EntityRef, type SearchFilters, type SectionRole } from '../../contract.js';
 import type { FoundEntity } from '../../entities/extract.js';
 import type { DocumentStore, DocumentSummary, DocumentWithBody, DocumentWrite, WriteResult } from '../store.js';
 import { filterSql } from './filters.js';
@@ -76,6 +76,17 @@ export function documentStore(sql: Sql, ranking: SqliteRanking): DocumentStore {
       const col = column === 'kind' ? 'kind' : 'format';
       const rows = sql.all<{ k: string; n: number }>(`SELECT ${col} AS k, count(*) AS n FROM documents GROUP BY ${col} ORDER BY n DESC, k`);
       return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+    },
+
+    async browse(filters, limit) {
+      const f = filterSql(filters);
+      const list = sql.column<number>(`SELECT d.id FROM documents d WHERE ${f.sql} ORDER BY d.occurred_at IS NULL, d.occurred_at DESC, d.id DESC LIMIT ?`, ...f.params, limit);
+      const total = sql.value<number>(`SELECT count(*) FROM documents d WHERE ${f.sql}`, ...f.params) ?? 0;
+      return { ids: list, total };
+    },
+
+    async idsOfImport(importId) {
+      return sql.column<number>('SELECT id FROM documents WHERE import_id = ? ORDER BY id', importId);
     },
   };
 }
@@ -171,7 +182,7 @@ function deleteDocuments(sql: Sql, ranking: SqliteRanking, list: number[]): numb
 
 /** A document with its sections, entities and links, both ways, resolved where the target is imported. */
 function viewDocument(sql: Sql, id: number): DocumentView | null {
-  const row = sql.get<Omit<DocumentView, 'metadata' | 'sections' | 'entities' | 'links'> & { metadata: string }>(
+  const row = sql.get<Omit<DocumentView, 'metadata' | 'sections' | 'entities' | 'links' | 'incident'> & { metadata: string }>(
     `SELECT id, kind, format, title, source, url, external_id AS externalId, occurred_at AS occurredAt, resolved_at AS resolvedAt,
             severity, status, metadata, body FROM documents WHERE id = ?`,
     id,
@@ -201,5 +212,10 @@ function viewDocument(sql: Sql, id: number): DocumentView | null {
     id,
   );
   const links: DocumentLink[] = [...out.map((l) => ({ direction: 'out' as const, ...l })), ...incoming.map((l) => ({ direction: 'in' as const, ...l }))];
-  return { ...row, metadata: parseMetadata(row.metadata), sections, entities, links };
+  const incident =
+    sql.get<{ incidentId: number; title: string; role: IncidentRecordRole }>(
+      'SELECT r.incident_id AS incidentId, i.title, r.role FROM incident_records r JOIN incidents i ON i.id = r.incident_id WHERE r.document_id = ?',
+      id,
+    ) ?? null;
+  return { ...row, metadata: parseMetadata(row.metadata), sections, entities, links, incident };
 }

@@ -1,5 +1,5 @@
 /**
- * The ranking side of the SQLite store (migration 0050): term statistics written with each
+ * The ranking side of the SQLite store (migration 0100): term statistics written with each
  * document and removed with it, the synchronous TermIndex view the scorers read, neighbour
  * expansions, and the corpus latent model.
  *

@@ -1,5 +1,5 @@
 /**
- * The term-frequency blobs of rank_documents / rank_passages / rank_expansions (migration 0050):
+ * The term-frequency blobs of rank_documents / rank_passages / rank_expansions (migration 0100):
  * term ids ascending, delta-coded as unsigned LEB128 varints, each followed by its frequencies.
  * A passage's ~80 terms take ~250 bytes (as JSON they took ~1.5 KB), and decoding is a loop over
  * bytes, so loading 100,000 passages into the posting lists is bounded by the lists, not the parse.

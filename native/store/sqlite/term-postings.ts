@@ -1,13 +1,13 @@
 /**
  * The posting lists the scorers read (native/rank/term-index.ts), held in memory by the SQLite
- * store: built once from the per-document and per-passage rows of migration 0050 and kept in
+ * store: built once from the per-document and per-passage rows of migration 0100 and kept in
  * step with every write after it commits. Observably the same as MemoryTermIndex (document
  * frequencies, lengths, postings capped by frequency; test/native/store/term-statistics.spec.ts
  * compares them), but compact enough for a large corpus: a posting is an int32 id and three
  * uint16 frequencies (plus a float32 expansion weight at document level), about 10 bytes, where
  * MemoryTermIndex spends objects and maps. At 100,000 passages that is ~130 MB.
  *
- * Why memory and not an index in the file: see the header of migrations/0050-term-statistics.ts.
+ * Why memory and not an index in the file: see the header of migrations/0100-term-statistics.ts.
  */
 import type { FieldValues } from '../../rank/analyse.js';
 import type { Level, PostingBlock } from '../../rank/term-index.js';

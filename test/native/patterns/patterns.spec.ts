@@ -55,7 +55,7 @@ describe('patterns', () => {
 
   it('finds the known clusters, and only them', async () => {
     const r = await engine.patterns({});
-    expect(r.documents).toBe(15);
+    expect(r.incidents).toBe(15);
     const groups = r.patterns.map((p) => p.incidents.map((i) => i.title.split(' ')[0]));
     expect(groups).toHaveLength(3);
     for (const g of groups) {
@@ -65,23 +65,60 @@ describe('patterns', () => {
     expect(groups.flat().some((t) => t === 'One-off')).toBe(false);
   });
 
-  it('labels each theme with what its members share, and counts it over time', async () => {
+  it('labels each theme so a person reads it — by failure mode where one is known — and counts it over time', async () => {
     const r = await engine.patterns({});
     const label = (theme: string) => r.patterns.find((p) => p.incidents[0]!.title.startsWith(theme))!;
     expect(label('kafka').label.toLowerCase()).toMatch(/kafka|lag|rebalanc|consumer/);
-    expect(label('certs').label.toLowerCase()).toMatch(/certificate|x509|tls|expired/);
-    expect(label('disk').label.toLowerCase()).toMatch(/disk|enospc|diskpressure/);
+    expect(label('certs').label).toMatch(/^Certificate expiry/);
+    expect(label('certs').failureModes.map((m) => m.id)).toContain('certificate-expiry');
+    expect(label('disk').label).toMatch(/^Disk full/);
     for (const p of r.patterns) {
       expect(Object.values(p.perMonth).reduce((a, b) => a + b, 0)).toBe(p.size);
       expect(p.firstAt! <= p.lastAt!).toBe(true);
+      // Each theme has its playbook, over exactly its incidents.
+      expect(p.playbook.incidents.map((i) => i.incidentId).sort()).toEqual(p.incidents.map((i) => i.incidentId).sort());
     }
-    expect(r.topErrors.map((e) => e.name)).toEqual(expect.arrayContaining(['ENOSPC']));
+    expect(r.topFailureModes.map((e) => e.id)).toEqual(expect.arrayContaining(['certificate-expiry', 'disk-full']));
+  });
+
+  it('counts incidents, not documents: one incident\'s records make one', async () => {
+    const r = await engine.patterns({});
+    for (const p of r.patterns) expect(new Set(p.incidents.map((i) => i.incidentId)).size).toBe(p.size);
   });
 
   it('takes a time window', async () => {
     const r = await engine.patterns({ since: '2024-01-01' });
-    expect(r.documents).toBe(12);
+    expect(r.incidents).toBe(12);
     const none = await engine.patterns({ until: '2023-12-31' });
     expect(none.patterns).toEqual([]);
+  });
+});
+
+describe('patterns do not chain unlike incidents', () => {
+  let engine: TestApi;
+  // Each incident shares telling words with the next (a chain), but fails differently, elsewhere.
+  const LINKS = ['quarterly invoice batch overlapped', 'marketing newsletter spike arrived', 'warehouse scanner firmware stalled'];
+  const UNLIKE = [
+    ['billing-api', 'The billing-api nodes ran out of disk space (ENOSPC): no space left on device.'],
+    ['partner-gateway', 'The TLS certificate of partner-gateway expired: x509 certificate has expired.'],
+    ['search-api', 'DNS resolution failed for search-api: NXDOMAIN from CoreDNS.'],
+    ['ledger-db', 'The ledger-db primary failed over to a replica and connections were refused.'],
+  ];
+  beforeAll(async () => {
+    const folder = join(dir, 'unlike');
+    mkdirSync(folder);
+    UNLIKE.forEach(([service, cause], i) => {
+      const words = [LINKS[i - 1], LINKS[i]].filter(Boolean).map((l) => `${l}. The ${l}, again.`).join(' ');
+      writeFileSync(join(folder, `u-${i}.md`), `---\ndate: 2024-0${i + 1}-10\nservice: ${service}\n---\n# Outage ${i}\n\n## Summary\n\n${cause} ${words}\n`);
+    });
+    engine = await TestApi.open({ dbPath: join(dir, 'u.db'), models: NO_MODEL });
+    await engine.import({ paths: [folder] });
+  });
+  afterAll(() => engine.close());
+
+  it('keeps incidents apart that share words but no failure mode or service', async () => {
+    const r = await engine.patterns({});
+    expect(r.incidents).toBe(4);
+    expect(r.patterns.map((p) => p.incidents.map((i) => i.title))).toEqual([]);
   });
 });

@@ -26,6 +26,8 @@ describe('hybrid ranking with a model (generated bag-of-tokens model)', () => {
     const models = ensureTinyModel(join(dir, 'models'));
     engine = await Engine.open({ dbPath: join(dir, 'hybrid.db'), models: { roots: [models], preferred: 'gte-small', allowUnverified: true } });
     await engine.import({ paths: postmortems.slice(0, 7) });
+    // Imports write passages at lexical speed; the embedding job gives them their vectors.
+    await engine.reindex();
   }, 120_000);
   afterAll(async () => engine?.close());
 

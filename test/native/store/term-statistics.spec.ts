@@ -1,5 +1,5 @@
 /**
- * The term statistics of the SQLite store (migration 0050, store/sqlite/ranking.ts): written with
+ * The term statistics of the SQLite store (migration 0100, store/sqlite/ranking.ts): written with
  * each document, removed with it, and read through a TermIndex that must observe exactly what
  * the in-memory reference (rank/term-index.ts MemoryTermIndex) observes for the same documents.
  * Real postmortems from the shared corpus, chunked as the importer chunks them.

@@ -24,8 +24,8 @@
  *   with each passage written later (folded in). Stored rather than recomputed on load: projecting
  *   100,000 passages costs seconds (a random basis row per term), reading them a fraction of that.
  */
-export const migration0050 = {
-  version: 50,
+export const migration0100 = {
+  version: 100,
   sql: `
 CREATE TABLE rank_vocabulary (
   id   INTEGER PRIMARY KEY,
