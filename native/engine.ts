@@ -446,7 +446,9 @@ export class Engine {
     const input = await this.similarInput(req);
     const store = await this.storeWithMemoryVectors();
     const meaning = await semantic;
-    const ranker = new WordsAndMeaningRanker({ store, semantic: meaning, weights: tuning.weights });
+    // The engine's ranker (term statistics, feedback, expansion, corpus model); explicit weights
+    // (the ranking lab's comparisons) get the earlier words-and-meaning ranker.
+    const ranker = tuning.weights ? new WordsAndMeaningRanker({ store, semantic: meaning, weights: tuning.weights }) : this.ranker;
     return findSimilar({ store, ranker, views: this.views, semantic: meaning !== null }, input, { limit: req.limit, kinds: req.kinds, signal: tuning.signal });
   }
 
