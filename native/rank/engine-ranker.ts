@@ -22,6 +22,7 @@ import { entityOverlap, inputEntities, storedEntities } from './entity-evidence.
 import { isDocumentInput, rankDocuments, settingsFor, type RankSettings } from './rank.js';
 import type { DocumentRanker, DocumentRanking, RankedDocument, RankRequest } from './ranker.js';
 import { inputPassages, semanticEvidence, spread, type SemanticSide } from './semantic-evidence.js';
+import { porterStem, unicode61Tokens } from './tokenize.js';
 
 export type { SemanticSide } from './semantic-evidence.js';
 
@@ -136,10 +137,11 @@ export class EngineRanker implements DocumentRanker {
     if (request.kinds?.length) scored = await this.ofKinds(scored, new Set(request.kinds), request.limit);
     const documents = scored.slice(0, request.limit);
     for (const d of documents) d.coverage = coverage(index, ranking.input, d.documentId);
+    const surface = surfaceForms(request.text);
     return {
       mode: side ? 'hybrid' : 'lexical',
       documents,
-      terms: ranking.input.map((t) => ({ term: t.term, weight: t.salience, seen: t.df > 0 })),
+      terms: ranking.input.map((t) => ({ term: surface.get(t.term) ?? t.term, weight: t.salience, seen: t.df > 0 })),
       confidence: confidence(index, ranking.bestPassageScore),
     };
   }
@@ -154,4 +156,16 @@ export class EngineRanker implements DocumentRanker {
     }
     return out;
   }
+}
+
+/** Each stem's most frequent word in the text ("prometheus" for the stem "prometheu"): what a person reads. */
+function surfaceForms(text: string): Map<string, string> {
+  const counts = new Map<string, Map<string, number>>();
+  for (const token of unicode61Tokens(text)) {
+    const stemmed = porterStem(token);
+    const forms = counts.get(stemmed) ?? new Map<string, number>();
+    forms.set(token, (forms.get(token) ?? 0) + 1);
+    counts.set(stemmed, forms);
+  }
+  return new Map([...counts].map(([stemmed, forms]) => [stemmed, [...forms].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0]![0]]));
 }
