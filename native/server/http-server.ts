@@ -168,22 +168,30 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     batches.add(batch);
     let received = 0;
     let over = false;
+    // Past the limit the rest of the body is read and thrown away (up to a bound), not refused
+    // mid-stream: failing the pipeline would destroy the request, and with it the connection the
+    // client may reuse for its next call (it would read the 413, then a reset).
     const limit = new Transform({
       transform(chunk: Buffer, _enc, next) {
         received += chunk.length;
-        if (received > limits.uploadBytes) {
-          over = true;
-          next(new Error('too large'));
-        } else next(null, chunk);
+        if (received <= limits.uploadBytes) return next(null, chunk);
+        over = true;
+        if (received > limits.uploadBytes + DRAIN_BOUND) return next(new Error('too large'));
+        next();
       },
     });
     try {
       await pipeline(req, limit, createWriteStream(dest, { flags: 'wx' }));
     } catch {
       rmSync(dest, { force: true });
-      if (over) return void drainThen(req, () => send(res, 413, tooLarge()));
-      if (!res.headersSent && !req.destroyed) return void send(res, 400, error('invalid-input', `The upload of ${name.slice(0, 200)} was interrupted.`));
+      // The connection is gone or going (an aborted upload, or one far past the limit): answer if it can still be read.
+      if (over) return void send(res, 413, tooLarge(), { close: true });
+      if (!req.destroyed) send(res, 400, error('invalid-input', `The upload of ${name.slice(0, 200)} was interrupted.`), { close: true });
       return;
+    }
+    if (over) {
+      rmSync(dest, { force: true });
+      return void send(res, 413, tooLarge());
     }
     send(res, 200, { ok: true, value: { path: dir } } satisfies Envelope<{ path: string }>);
   }
@@ -276,12 +284,16 @@ function error(code: 'internal' | 'invalid-input' | 'refused-input' | 'forbidden
   return { ok: false, error: { code, message } };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+/** `close`: the request was not read to its end, so the connection cannot carry another one. */
+function send(res: ServerResponse, status: number, body: unknown, o: { close?: boolean } = {}): void {
   if (res.headersSent) return;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'cache-control': 'no-store', ...securityHeaders() });
+  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'cache-control': 'no-store', ...securityHeaders(), ...(o.close ? { connection: 'close' } : {}) });
   res.end(text);
 }
+
+/** How much of a refused body is read and thrown away so that the client gets to read the answer. */
+const DRAIN_BOUND = 1024 * 1024 * 1024;
 
 /**
  * Answers only after the request body has been read and thrown away (up to a bound): a client
@@ -297,10 +309,9 @@ function drainThen(req: IncomingMessage, then: () => void): void {
   };
   if (req.readableEnded || req.destroyed) return answer();
   let drained = 0;
-  const bound = 1024 * 1024 * 1024;
   req.on('data', (c: Buffer) => {
     drained += c.length;
-    if (drained > bound) req.destroy();
+    if (drained > DRAIN_BOUND) req.destroy();
   });
   req.once('end', answer);
   req.once('close', answer);
