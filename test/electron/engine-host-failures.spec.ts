@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineHost, type ChildLike, type EngineHostOptions } from '../../electron/engine-host.js';
-import type { ApiEvents } from '../../native/contract.js';
+import { API_TIMEOUT_MS, type ApiEvents } from '../../native/contract.js';
 
 interface Script {
   /** What the process says once started: ready, a fatal error, or nothing at all. */
@@ -127,8 +127,10 @@ describe('engine host: starting', () => {
 
   it('makes a call wait while the engine starts, then answers it', async () => {
     vi.useFakeTimers();
-    const { host, children } = hostWith([{ readyAfterMs: 3_000, answer: (m) => `ok ${m.method}` }], { callTimeoutMs: () => 60_000 });
+    const { host, children, states } = hostWith([{ readyAfterMs: 3_000, answer: (m) => `ok ${m.method}` }], { callTimeoutMs: () => 60_000 });
+    expect(host.current).toEqual({ state: 'starting', reason: null });
     host.start();
+    expect(host.current.state).toBe('starting');
     let answer: unknown;
     void host.call('stats', {}).then((a) => (answer = a));
     await vi.advanceTimersByTimeAsync(2_999);
@@ -136,6 +138,9 @@ describe('engine host: starting', () => {
     expect(children[0]!.posted).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(answer).toEqual({ ok: true, value: 'ok stats' });
+    expect(host.current).toEqual({ state: 'ready', reason: null });
+    // The window hears of the engine's state only when something went wrong (or is put right).
+    expect(states).toEqual([]);
     await stopNow(host);
   });
 
@@ -156,6 +161,10 @@ describe('engine host: restarting', () => {
     vi.useFakeTimers({ now: 0 });
     const { host, forkedAt, states } = hostWith([{ start: { fatal: 'no space left on device' } }], { restartDelayMs: 100, maxRestarts: 3 });
     host.start();
+    await settle();
+    expect(host.current).toEqual({ state: 'restarting', reason: 'it could not start: no space left on device' });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(host.current.state).toBe('restarting');
     await vi.advanceTimersByTimeAsync(10_000);
     // One start and three restarts, each after twice the delay of the one before.
     expect(forkedAt).toEqual([0, 100, 300, 700]);
@@ -196,6 +205,49 @@ describe('engine host: restarting', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(children).toHaveLength(5);
     expect(host.current.state).toBe('stopped');
+  });
+
+  it('never counts a start that did not become ready as a healthy run, however long it took', async () => {
+    vi.useFakeTimers({ now: 0 });
+    // Each start takes 5 s to time out, far past `stableMs`: still failures in a row.
+    const { host, children, states } = hostWith([{ start: 'silent' }], { startTimeoutMs: 5_000, stableMs: 1_000, restartDelayMs: 10, maxRestarts: 2 });
+    host.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(children).toHaveLength(3);
+    expect(states.at(-1)).toMatchObject({ state: 'stopped', reason: expect.stringMatching(/failed 3 times in a row/) });
+  });
+
+  it('counts a run of exactly `stableMs` as healthy', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const { host, children } = hostWith([{}], { restartDelayMs: 10, maxRestarts: 1, stableMs: 1_000 });
+    host.start();
+    await settle();
+    children[0]!.crash();
+    await vi.advanceTimersByTimeAsync(10);
+    await vi.advanceTimersByTimeAsync(1_000);
+    children[1]!.crash();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(children).toHaveLength(3);
+    expect(host.current.state).toBe('ready');
+    await stopNow(host);
+  });
+
+  it('fails a call made while a restart is pending at once, with the reason', async () => {
+    vi.useFakeTimers();
+    const { host, children } = hostWith([{ answer: () => 'ok' }], { restartDelayMs: 5_000, callTimeoutMs: () => 60_000 });
+    host.start();
+    await settle();
+    children[0]!.crash(9);
+    let answer: unknown;
+    void host.call('stats', {}).then((a) => (answer = a));
+    await settle();
+    expect(answer).toEqual({
+      ok: false,
+      error: { code: 'engine-unavailable', message: 'The engine is not available: the engine process stopped unexpectedly (exit code 9).', hint: 'Hindsight restarts the engine; try again in a moment.' },
+    });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await host.call('stats', {})).toEqual({ ok: true, value: 'ok' });
+    await stopNow(host);
   });
 });
 
@@ -241,6 +293,20 @@ describe('engine host: calls', () => {
     expect(answer).toMatchObject({ ok: false, error: { code: 'timeout' } });
     // The engine is still in service for other calls.
     expect(await host.call('stats', {})).toEqual({ ok: true, value: 'fine' });
+    await stopNow(host);
+  });
+
+  it('gives a call the contract\'s time limit plus a margin for the engine\'s own timeout message by default', async () => {
+    vi.useFakeTimers();
+    const { host } = hostWith([{ answer: () => undefined }]);
+    host.start();
+    await settle();
+    let answer: unknown;
+    void host.call('stats', {}).then((a) => (answer = a));
+    await vi.advanceTimersByTimeAsync(API_TIMEOUT_MS.stats + 4_999);
+    expect(answer).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(answer).toEqual({ ok: false, error: { code: 'timeout', message: `stats took longer than ${Math.round((API_TIMEOUT_MS.stats + 5_000) / 1000)} s.`, hint: 'Try again, or with a narrower request.' } });
     await stopNow(host);
   });
 
@@ -322,9 +388,9 @@ describe('engine host: stopping', () => {
     await stopping;
   });
 
-  it('finishes stopping when the process exits before saying `closed`', async () => {
+  it('finishes stopping when the process exits before saying `closed`, and does not restart it', async () => {
     vi.useFakeTimers();
-    const { host, children } = hostWith([{ closeAfterMs: null }], { shutdownTimeoutMs: 60_000 });
+    const { host, children, states } = hostWith([{ closeAfterMs: null }], { shutdownTimeoutMs: 60_000, restartDelayMs: 10 });
     host.start();
     await settle();
     let stopped = false;
@@ -333,5 +399,33 @@ describe('engine host: stopping', () => {
     children[0]!.crash(0);
     await settle();
     expect(stopped).toBe(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(children).toHaveLength(1);
+    expect(states).toEqual([]);
+  });
+
+  it('does not start a new process when stopped while a restart was pending', async () => {
+    vi.useFakeTimers();
+    const { host, children } = hostWith([{}], { restartDelayMs: 1_000 });
+    host.start();
+    await settle();
+    children[0]!.crash();
+    await settle();
+    await stopNow(host);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(children).toHaveLength(1);
+  });
+
+  it('asks for the shutdown once when stopped twice', async () => {
+    vi.useFakeTimers();
+    const { host, children } = hostWith([{ closeAfterMs: 100 }]);
+    host.start();
+    await settle();
+    const a = host.stop();
+    const b = host.stop();
+    await vi.advanceTimersByTimeAsync(100);
+    await Promise.all([a, b]);
+    expect(children[0]!.posted).toEqual([{ shutdown: true }]);
+    expect(children[0]!.kills).toBe(1);
   });
 });

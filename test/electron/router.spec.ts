@@ -56,7 +56,7 @@ describe('IPC router', () => {
     const forward = vi.fn();
     registerRouter({ ipcMain: ipc, isTrusted: trusted, forward });
     const r = (await ipc.handlers.get(channelOf('stats'))!(event as InvokeEvent, {})) as Envelope<unknown>;
-    expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(r).toEqual({ ok: false, error: { code: 'forbidden', message: 'Refused: the call did not come from the Hindsight window.' } });
     expect(forward).not.toHaveBeenCalled();
   });
 
