@@ -70,7 +70,7 @@ describe('IPC router', () => {
       ['search', { query: 'x', limit: 10_000 }, /^limit must be between 1 and 200 \(got 10000\)\.$/],
       ['show', { id: -1 }, /^id must be at least 1/],
       ['similar', { text: 'a', id: 3 }, /^Give exactly one of text, file or id\.$/],
-      ['startImport', { paths: [] }, /^paths must be at least 1 items/],
+      ['startImport', { paths: [] }, /^paths must not be empty\.$/],
       ['stats', { extra: true }, /^extra is not an option here\.$/],
       ['search', { query: 'x', since: 'yesterday' }, /^since must be a date such as 2024-03-31/],
     ];
