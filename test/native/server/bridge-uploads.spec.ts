@@ -15,7 +15,9 @@ import { buildPdf } from '../../support/pdf-writer.js';
 import { tempDir } from '../../support/temp.js';
 
 const dir = tempDir();
-const LIMITS = { jsonBytes: 4 * 1024, uploadBytes: 64 * 1024 };
+// Whole megabytes, so that the messages read as they do with the real limits.
+const MiB = 1024 * 1024;
+const LIMITS = { jsonBytes: MiB, uploadBytes: MiB };
 
 interface Reply {
   status: number;
@@ -127,12 +129,12 @@ describe('HTTP bridge: limits and hostile uploads', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       expect((await send(`${h.bridge.url}api/stats`, { chunks: [Buffer.from('{}')], agent })).status).toBe(200);
-      // 64 × 16 KB = 1 MB against a 64 KB limit, with no content-length to check up front.
-      const chunks = Array.from({ length: 64 }, () => Buffer.alloc(16 * 1024, 0x61));
+      // 64 × 64 KB = 4 MB against a 1 MB limit, with no content-length to check up front.
+      const chunks = Array.from({ length: 64 }, () => Buffer.alloc(64 * 1024, 0x61));
       const r = await send(`${h.bridge.url}api/upload?batch=big001&path=${encodeURIComponent('dump/huge.md')}`, { chunks, agent });
       expect(r).toMatchObject({ status: 413 });
       expect(r.cut).toBeUndefined();
-      expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'refused-input', message: expect.stringMatching(/dump\/huge\.md is larger than/) } });
+      expect(JSON.parse(r.body)).toEqual({ ok: false, error: { code: 'refused-input', message: 'dump/huge.md is larger than 1 MB: import it with `hindsight import` instead.' } });
       expect(filesUnder(h.uploadDir)).toEqual([]);
       // The next call on the same connection is answered (a reset connection would fail it).
       const next = await send(`${h.bridge.url}api/stats`, { chunks: [Buffer.from('{}')], agent });
@@ -147,28 +149,34 @@ describe('HTTP bridge: limits and hostile uploads', () => {
     const r = await h.upload('big002', 'declared.md', body, { 'content-length': String(body.length) });
     expect(r).toMatchObject({ status: 413 });
     expect(r.cut).toBeUndefined();
+    expect(JSON.parse(r.body)).toEqual({ ok: false, error: { code: 'refused-input', message: 'declared.md is larger than 1 MB: import it with `hindsight import` instead.' } });
     expect(existsSync(join(h.uploadDir, 'big002', 'declared.md'))).toBe(false);
   });
 
-  it('accepts an upload of exactly the limit', async () => {
+  it('accepts an upload of exactly the limit, declared or not, and answers with its batch folder', async () => {
     const r = await h.upload('edge01', 'exact.md', Buffer.alloc(LIMITS.uploadBytes, 0x61));
     expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toEqual({ ok: true, value: { path: join(h.uploadDir, 'edge01') } });
     expect(statSync(join(h.uploadDir, 'edge01', 'exact.md')).size).toBe(LIMITS.uploadBytes);
+    const declared = await h.upload('edge02', 'exact.md', Buffer.alloc(LIMITS.uploadBytes, 0x61), { 'content-length': String(LIMITS.uploadBytes) });
+    expect(declared.status).toBe(200);
+    expect(statSync(join(h.uploadDir, 'edge02', 'exact.md')).size).toBe(LIMITS.uploadBytes);
   });
 
   it('answers a JSON body over the limit with a 413, with or without a content-length', async () => {
-    const big = Buffer.from(JSON.stringify({ query: 'x'.repeat(512 * 1024) }));
-    const pieces = Array.from({ length: 32 }, (_, i) => big.subarray(i * 16384, (i + 1) * 16384));
+    const big = Buffer.from(JSON.stringify({ query: 'x'.repeat(2 * MiB) }));
+    const pieces = Array.from({ length: 33 }, (_, i) => big.subarray(i * 65536, (i + 1) * 65536));
     const declared = await send(`${h.bridge.url}api/search`, { chunks: [big], headers: { 'content-length': String(big.length) } });
     expect(declared).toMatchObject({ status: 413 });
     expect(declared.cut).toBeUndefined();
-    expect(JSON.parse(declared.body)).toMatchObject({ ok: false, error: { code: 'refused-input', message: expect.stringMatching(/larger than/) } });
+    expect(JSON.parse(declared.body)).toEqual({ ok: false, error: { code: 'refused-input', message: 'The request is larger than 1 MB.' } });
     const chunked = await send(`${h.bridge.url}api/search`, { chunks: pieces });
     expect(chunked).toMatchObject({ status: 413 });
     expect(chunked.cut).toBeUndefined();
-    // Just under the limit is an ordinary call.
+    // Just under the limit is an ordinary call (refused by the contract, not by the bridge).
     const small = await h.api('search', { query: 'x'.repeat(LIMITS.jsonBytes - 100) });
     expect(small.status).toBe(200);
+    expect(JSON.parse(small.body)).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/^query must be at most 10000 characters long/) } });
   });
 
   it('refuses a body that is not JSON with a 400 and a plain message', async () => {
@@ -208,7 +216,7 @@ describe('HTTP bridge: limits and hostile uploads', () => {
   it('removes the partial file of a client that goes away mid-upload', async () => {
     const dest = join(h.uploadDir, 'gone01', 'half.md');
     const u = new URL(`${h.bridge.url}api/upload?batch=gone01&path=half.md`);
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', headers: { 'content-length': String(60 * 1024) } });
+    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', headers: { 'content-length': String(LIMITS.uploadBytes) } });
     req.on('error', () => {}); // the reset is ours
     req.write(Buffer.alloc(20 * 1024, 0x61));
     // The server has started writing the file: it exists, with part of the body.
