@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
@@ -157,12 +157,15 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     if (Number(req.headers['content-length'] ?? 0) > limits.uploadBytes) return void drainThen(req, () => send(res, 413, tooLarge()));
     const dir = join(uploadRoot, batch);
     const dest = join(dir, rel);
+    let file: WriteStream;
     try {
       mkdirSync(dirname(dest), { recursive: true });
       if (existsSync(dest)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+      // Opened before the body is read: a name the disk refuses (too long, say) is answered, not a failed stream.
+      file = await openNew(dest);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file and a folder of the same name (or the same file twice) in one drop' : 'it cannot be saved';
+      const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file and a folder of the same name (or the same file twice) in one drop' : `it cannot be saved (${code ?? 'error'})`;
       return void drainThen(req, () => send(res, 400, error('invalid-input', `Refused upload "${name.slice(0, 200)}": ${why}.`)));
     }
     batches.add(batch);
@@ -181,7 +184,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
       },
     });
     try {
-      await pipeline(req, limit, createWriteStream(dest, { flags: 'wx' }));
+      await pipeline(req, limit, file);
     } catch {
       rmSync(dest, { force: true });
       // The connection is gone or going (an aborted upload, or one far past the limit): answer if it can still be read.
@@ -290,6 +293,18 @@ function send(res: ServerResponse, status: number, body: unknown, o: { close?: b
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'cache-control': 'no-store', ...securityHeaders(), ...(o.close ? { connection: 'close' } : {}) });
   res.end(text);
+}
+
+/** A new file for writing, once it is open (`wx`: never an existing one). */
+function openNew(path: string): Promise<WriteStream> {
+  return new Promise((resolve, reject) => {
+    const file = createWriteStream(path, { flags: 'wx' });
+    file.once('open', () => {
+      file.off('error', reject);
+      resolve(file);
+    });
+    file.once('error', reject);
+  });
 }
 
 /** How much of a refused body is read and thrown away so that the client gets to read the answer. */

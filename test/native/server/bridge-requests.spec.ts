@@ -172,6 +172,16 @@ describe('hosts, origins and methods', () => {
     expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'invalid-input', reason: 'unknown-method' } });
   });
 
+  it('refuses an upload whose name the disk cannot hold with a 400 that says so, and goes on', async () => {
+    const long = 'n'.repeat(300);
+    for (const path of [`${long}.md`, `${long}/a.md`]) {
+      const r = await raw(`${prefix}api/upload?batch=longnm&path=${encodeURIComponent(path)}`, { method: 'POST', body: 'x'.repeat(100_000) });
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.body)).toEqual({ ok: false, error: { code: 'invalid-input', message: `Refused upload "${path.slice(0, 200)}": it cannot be saved (ENAMETOOLONG).` } });
+    }
+    expect((await raw(`${prefix}api/stats`, { method: 'POST', body: '{}' })).status).toBe(200);
+  });
+
   it('refuses an upload without a batch or a path', async () => {
     for (const q of ['path=a.md', 'batch=abcdef', '']) {
       const r = await raw(`${prefix}api/upload?${q}`, { method: 'POST', body: 'x' });
@@ -230,3 +240,4 @@ describe('the event stream', () => {
     expect(ended).toBe(true);
   });
 });
+
