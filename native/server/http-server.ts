@@ -37,6 +37,8 @@ const LIMITS = {
   uploadBytes: 512 * 1024 * 1024,
   /** Events kept while no page is connected. */
   heldEvents: 2_000,
+  /** How much of a refused body is read and thrown away so that the client gets to read the answer. */
+  drainBytes: 1024 * 1024 * 1024,
 };
 
 const TYPES: Record<string, string> = {
@@ -99,7 +101,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
       if (path === 'api/upload' && req.method === 'POST') return upload(req, res, url);
       const method = path.slice(4);
       if (req.method !== 'POST') return void send(res, 405, error('invalid-input', 'Use POST.'));
-      const body = await readJson(req, limits.jsonBytes);
+      const body = await readJson(req, limits.jsonBytes, limits.drainBytes);
       if (!body.ok) return void send(res, body.status, error(body.status === 413 ? 'refused-input' : 'invalid-input', body.message));
       if (PATH_METHODS.has(method)) {
         const refused = outsideUploads(body.value);
@@ -151,10 +153,10 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     const name = url.searchParams.get('path') ?? '';
     const rel = safeRelativePath(name);
     if (!/^[A-Za-z0-9_-]{6,64}$/.test(batch) || !rel) {
-      return void drainThen(req, () => send(res, 400, error('invalid-input', `Refused upload path "${name.slice(0, 200)}".`)));
+      return void drainThen(req, limits.drainBytes, () => send(res, 400, error('invalid-input', `Refused upload path "${name.slice(0, 200)}".`)));
     }
     const tooLarge = () => error('refused-input', `${name} is larger than ${Math.round(limits.uploadBytes / 1048576)} MB: import it with \`hindsight import\` instead.`);
-    if (Number(req.headers['content-length'] ?? 0) > limits.uploadBytes) return void drainThen(req, () => send(res, 413, tooLarge()));
+    if (Number(req.headers['content-length'] ?? 0) > limits.uploadBytes) return void drainThen(req, limits.drainBytes, () => send(res, 413, tooLarge()));
     const dir = join(uploadRoot, batch);
     const dest = join(dir, rel);
     let file: WriteStream;
@@ -166,7 +168,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file and a folder of the same name (or the same file twice) in one drop' : `it cannot be saved (${code ?? 'error'})`;
-      return void drainThen(req, () => send(res, 400, error('invalid-input', `Refused upload "${name.slice(0, 200)}": ${why}.`)));
+      return void drainThen(req, limits.drainBytes, () => send(res, 400, error('invalid-input', `Refused upload "${name.slice(0, 200)}": ${why}.`)));
     }
     batches.add(batch);
     let received = 0;
@@ -179,7 +181,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
         received += chunk.length;
         if (received <= limits.uploadBytes) return next(null, chunk);
         over = true;
-        if (received > limits.uploadBytes + DRAIN_BOUND) return next(new Error('too large'));
+        if (received > limits.uploadBytes + limits.drainBytes) return next(new Error('too large'));
         next();
       },
     });
@@ -307,14 +309,11 @@ function openNew(path: string): Promise<WriteStream> {
   });
 }
 
-/** How much of a refused body is read and thrown away so that the client gets to read the answer. */
-const DRAIN_BOUND = 1024 * 1024 * 1024;
-
 /**
  * Answers only after the request body has been read and thrown away (up to a bound): a client
  * that is still sending when the answer comes would see a reset connection, not the answer.
  */
-function drainThen(req: IncomingMessage, then: () => void): void {
+function drainThen(req: IncomingMessage, bound: number, then: () => void): void {
   let answered = false;
   const answer = () => {
     if (!answered) {
@@ -326,21 +325,21 @@ function drainThen(req: IncomingMessage, then: () => void): void {
   let drained = 0;
   req.on('data', (c: Buffer) => {
     drained += c.length;
-    if (drained > DRAIN_BOUND) req.destroy();
+    if (drained > bound) req.destroy();
   });
   req.once('end', answer);
   req.once('close', answer);
   req.resume();
 }
 
-async function readJson(req: IncomingMessage, limit: number): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
+async function readJson(req: IncomingMessage, limit: number, drainBytes: number): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
   let text: string;
   try {
     text = await getRawBody(req, { limit, encoding: 'utf-8' });
   } catch (err) {
     const e = err as { type?: string };
     if (e.type === 'entity.too.large') {
-      await new Promise<void>((ok) => drainThen(req, ok));
+      await new Promise<void>((ok) => drainThen(req, drainBytes, ok));
       return { ok: false, status: 413, message: `The request is larger than ${Math.round(limit / 1048576)} MB.` };
     }
     return { ok: false, status: 400, message: 'The request body could not be read.' };

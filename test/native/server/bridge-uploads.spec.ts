@@ -81,7 +81,7 @@ function filesUnder(root: string): string[] {
 }
 
 /** A bridge wired like `hindsight serve`: the service's events go to the bridge. */
-async function open(name: string, o: { limits?: Partial<typeof LIMITS & { heldEvents: number }> } = {}) {
+async function open(name: string, o: { limits?: Partial<typeof LIMITS & { heldEvents: number; drainBytes: number }> } = {}) {
   const root = join(dir, name);
   const staticDir = join(root, 'static');
   mkdirSync(staticDir, { recursive: true });
@@ -225,6 +225,101 @@ describe('HTTP bridge: limits and hostile uploads', () => {
     await until('the partial file to be removed', () => !existsSync(dest));
     // The server is still fine.
     expect((await h.api('stats', {})).status).toBe(200);
+  });
+});
+
+/**
+ * A client that keeps sending a body and never ends it (up to `total` bytes, then it waits).
+ * Resolves when the server answers or closes the connection, with how much had been written;
+ * rejects when the server is still reading `ms` after the client stopped writing.
+ */
+function endless(url: string, o: { headers?: Record<string, string>; total: number; ms?: number }): Promise<{ status?: number; body?: string; cut?: string; written: number }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    let written = 0;
+    let over = false;
+    let idle: NodeJS.Timeout | undefined;
+    const finish = (r: { status?: number; body?: string; cut?: string }) => {
+      if (over) return;
+      over = true;
+      clearTimeout(idle);
+      req.destroy();
+      resolve({ ...r, written });
+    };
+    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', headers: o.headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => finish({ status: res.statusCode!, body: Buffer.concat(parts).toString('utf8') }));
+      res.on('error', (err: NodeJS.ErrnoException) => finish({ status: res.statusCode!, cut: err.code ?? err.message }));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => finish({ cut: err.code ?? err.message }));
+    req.on('close', () => finish({ cut: 'closed' }));
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const next = () => {
+      if (over) return;
+      if (written >= o.total) {
+        idle = setTimeout(() => {
+          if (over) return;
+          over = true;
+          req.destroy();
+          reject(new Error(`the server was still reading after ${written} bytes`));
+        }, o.ms ?? 3_000);
+        return;
+      }
+      written += chunk.length;
+      req.write(chunk, (err) => (err ? finish({ cut: (err as NodeJS.ErrnoException).code ?? err.message }) : setImmediate(next)));
+    };
+    next();
+  });
+}
+
+describe('HTTP bridge: a refused body is drained only up to a bound', () => {
+  // 256 KiB of a refused body are read (so that the client can read the answer); past that the
+  // connection is closed. Without a bound, a client could keep the server reading forever.
+  const drainBytes = 256 * 1024;
+  let h: Awaited<ReturnType<typeof open>>;
+  beforeAll(async () => {
+    h = await open('drain', { limits: { drainBytes } });
+  });
+  afterAll(() => h.close());
+
+  // The client would send 16 MiB, far past limit + bound, and waits (never ending the body).
+  const total = 16 * MiB;
+
+  it('a chunked upload that never ends: the server stops reading past the limit plus the bound, and keeps no file', async () => {
+    const r = await endless(`${h.bridge.url}api/upload?batch=drain1&path=flood.md`, { total });
+    expect(r.written).toBeLessThan(total);
+    // Either the 413 got through before the close, or the close came first: never a 200, never a hang.
+    if (r.status !== undefined) expect(r.status).toBe(413);
+    await until('the partial file to be removed', () => !existsSync(join(h.uploadDir, 'drain1', 'flood.md')));
+    expect((await h.api('stats', {})).status).toBe(200);
+  });
+
+  it('an upload declared over the limit: the server reads at most the bound of it', async () => {
+    const r = await endless(`${h.bridge.url}api/upload?batch=drain2&path=declared.md`, { total, headers: { 'content-length': String(64 * MiB) } });
+    expect(r.written).toBeLessThan(total);
+    if (r.status !== undefined) expect(r.status).toBe(413);
+    expect(existsSync(join(h.uploadDir, 'drain2', 'declared.md'))).toBe(false);
+  });
+
+  it('a refused upload path: the server reads at most the bound of its body', async () => {
+    const r = await endless(`${h.bridge.url}api/upload?batch=drain3&path=${encodeURIComponent('../x.md')}`, { total });
+    expect(r.written).toBeLessThan(total);
+    if (r.status !== undefined) expect(r.status).toBe(400);
+  });
+
+  it('a JSON call over its limit: the server reads at most the limit plus the bound', async () => {
+    const r = await endless(`${h.bridge.url}api/search`, { total, headers: { 'content-type': 'application/json' } });
+    expect(r.written).toBeLessThan(total);
+    if (r.status !== undefined) expect(r.status).toBe(413);
+  });
+
+  it('a body just over the limit, within the bound, still gets an answer the client reads', async () => {
+    const chunks = Array.from({ length: 18 }, () => Buffer.alloc(64 * 1024, 0x61)); // 1 MiB + 128 KiB
+    const r = await send(`${h.bridge.url}api/upload?batch=drain4&path=near.md`, { chunks });
+    expect(r).toMatchObject({ status: 413 });
+    expect(r.cut).toBeUndefined();
+    expect(existsSync(join(h.uploadDir, 'drain4', 'near.md'))).toBe(false);
   });
 });
 
