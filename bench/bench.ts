@@ -9,7 +9,9 @@
  *
  *  C. A synthetic Slack export of 200,000 messages: throughput and peak memory.
  *
- * Options: --only real|synthetic|slack, --chunks N (synthetic size), --queries N, --messages N.
+ *  D. The costs of the door, the store layer and incident records (bench/costs.ts).
+ *
+ * Options: --only real|synthetic|slack|costs, --chunks N (synthetic size), --queries N, --messages N.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -17,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { Engine } from '../native/engine.js';
+import { benchCosts } from './costs.js';
 import { realSentences, rng, writeSlackExport, writeSyntheticCorpus } from './synthetic.js';
 import type { ModelSearch } from '../native/embed/model-locator.js';
 import { bertShapedModel, CORPUS, GTE_SMALL_SHAPE, tinyEmbeddingModel, writeModelFolder } from '../test/support/generated-models.js';
@@ -142,7 +145,7 @@ async function benchSynthetic(chunks: number) {
   line(`similar for a paragraph, ${sim.length} inputs (model loaded)`, `p50 ${percentile(sim, 50).toFixed(0)} ms, p95 ${percentile(sim, 95).toFixed(0)} ms (target < 300 ms)`);
   const pt = performance.now();
   const pr = await engine.patterns({ minSize: 2, limit: 30 });
-  line(`patterns over ${pr.documents.toLocaleString()} documents`, `${((performance.now() - pt) / 1000).toFixed(1)} s, ${pr.patterns.length} themes (target < 10 s)`);
+  line(`patterns over ${pr.incidents.toLocaleString()} incidents`, `${((performance.now() - pt) / 1000).toFixed(1)} s, ${pr.patterns.length} themes (target < 10 s)`);
   await engine.close();
   // Reopen: the HNSW cache loads from disk instead of being rebuilt.
   const reopened = await Engine.open({ dbPath: join(work, 'syn.db'), models: { roots: [models], preferred: 'gte-small', allowUnverified: true } });
@@ -182,8 +185,9 @@ async function runSection(only: string) {
 
 if (!values.only) {
   console.log(`Hindsight benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
-  for (const section of ['real', 'synthetic', 'slack']) await runSection(section);
+  for (const section of ['real', 'synthetic', 'slack', 'costs']) await runSection(section);
 } else if (values.only === 'real') await benchReal();
 else if (values.only === 'synthetic') await benchSynthetic(Number(values.chunks));
 else if (values.only === 'slack') await benchSlack(Number(values.messages));
-else throw new Error(`--only real|synthetic|slack`);
+else if (values.only === 'costs') await benchCosts(work, Number(values.chunks));
+else throw new Error(`--only real|synthetic|slack|costs`);

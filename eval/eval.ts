@@ -62,7 +62,7 @@ try {
   const similar = (weights?: { semantic: number; lexical: number; entities: number }): Ranker => async (q) => {
     const input = q.query_doc ? { id: idByPath.get(q.query_doc)! } : { text: q.query! };
     const r = await engine.similar(parseInput('similar', { ...input, limit: 50 }), weights ? { weights } : {});
-    return r.incidents.map((i) => pathById.get(i.documentId)!);
+    return r.incidents.flatMap((i) => i.incident.records.filter((x) => x.kind === 'postmortem').map((x) => pathById.get(x.documentId)!));
   };
   // Plain BM25: every distinct word of the query OR-ed, documents ranked by their best passage.
   const bm25: Ranker = async (q) => {

@@ -255,6 +255,8 @@ export interface DocumentView extends DocumentFields {
   sections: Array<{ heading: string; role: SectionRole; start: number; end: number }>;
   entities: EntityRef[];
   links: DocumentLink[];
+  /** The incident this record belongs to. */
+  incident: { incidentId: number; title: string; role: IncidentRecordRole } | null;
 }
 
 /** Pushed while an import runs. */
@@ -372,6 +374,112 @@ export interface ContractError {
   reason?: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Incidents: one record per event (a postmortem, its Slack threads, its tickets), with fields
+// extracted from its records, each with where it was read.
+// ---------------------------------------------------------------------------------------------
+
+/** Where a value was read: the record, its heading path, and the span of the body it came from. */
+export const ProvenanceSchema = z.object({
+  documentId: z.number(),
+  /** Heading path (" > " separated), or null for the title and structured fields. */
+  section: z.string().nullable(),
+  /** [start, end) offsets into the record's body. */
+  start: z.number().optional(),
+  end: z.number().optional(),
+});
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
+const sourced = <T extends z.ZodType>(value: T) => z.object({ value, from: ProvenanceSchema });
+export interface Sourced<T> {
+  value: T;
+  from: Provenance;
+}
+
+export const PERSON_ROLES = ['lead', 'resolver', 'author', 'reporter', 'participant'] as const;
+export type PersonRole = (typeof PERSON_ROLES)[number];
+export const ACTION_STATUSES = ['open', 'done', 'unknown'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export const ActionItemSchema = z.object({
+  text: z.string(),
+  status: z.enum(ACTION_STATUSES),
+  /** The tracker record it points at, as a reference (`ticket:OPS-42`, `github:o/r#12`). */
+  ticket: z.string().nullable(),
+});
+export type ActionItem = z.infer<typeof ActionItemSchema>;
+
+export const PersonSchema = z.object({ name: z.string(), role: z.enum(PERSON_ROLES) });
+export type Person = z.infer<typeof PersonSchema>;
+
+/** The normalised fields of a record or an incident; a field nobody states stays empty. */
+export const IncidentFieldsSchema = z.object({
+  title: sourced(z.string()).nullable(),
+  /** Services / components affected. */
+  services: z.array(sourced(z.string())),
+  /** What users or on-call saw. */
+  symptom: sourced(z.string()).nullable(),
+  /** What set it off (a deploy, a certificate expiring, a config push). */
+  trigger: sourced(z.string()).nullable(),
+  rootCause: sourced(z.string()).nullable(),
+  /** A few key phrases of how it failed ("expired certificate", "crash loop"). */
+  mechanism: z.array(z.string()),
+  /** Failure-mode taxonomy ids (config/failure-modes.yaml), multi-label, with their evidence score. */
+  failureModes: z.array(sourced(z.string()).extend({ score: z.number() })),
+  /** What was done to stop it: never follow-up action items, never a ticket's close code. */
+  mitigation: sourced(z.string()).nullable(),
+  actionItems: z.array(sourced(ActionItemSchema)),
+  people: z.array(sourced(PersonSchema)),
+  severity: sourced(z.string()).nullable(),
+  /** ISO 8601 UTC. */
+  startedAt: sourced(z.string()).nullable(),
+  detectedAt: sourced(z.string()).nullable(),
+  mitigatedAt: sourced(z.string()).nullable(),
+  resolvedAt: sourced(z.string()).nullable(),
+});
+export type IncidentFields = z.infer<typeof IncidentFieldsSchema>;
+
+/** How a record belongs to its incident: the record that stands for it, one of its records, or a follow-up ticket. */
+export const INCIDENT_RECORD_ROLES = ['primary', 'record', 'follow-up'] as const;
+export type IncidentRecordRole = (typeof INCIDENT_RECORD_ROLES)[number];
+export const INCIDENT_RELATIONS = ['recurrence of', 'related to'] as const;
+export type IncidentRelation = (typeof INCIDENT_RELATIONS)[number];
+
+/** A record of an incident, as listed with it. */
+export interface IncidentRecordRef {
+  documentId: number;
+  title: string;
+  kind: DocumentKind;
+  role: IncidentRecordRole;
+  occurredAt: string | null;
+}
+
+/** An incident in a list: what it was, when, how long it took. */
+export interface IncidentSummary {
+  incidentId: number;
+  title: string;
+  startedAt: string | null;
+  resolvedAt: string | null;
+  severity: string | null;
+  minutesToDetect: number | null;
+  minutesToResolve: number | null;
+  services: string[];
+  /** Failure modes with their readable labels. */
+  failureModes: Array<{ id: string; label: string }>;
+  records: IncidentRecordRef[];
+}
+
+/** An incident with everything known about it (the incident page, `hindsight incident`). */
+export interface IncidentView extends IncidentSummary {
+  fields: IncidentFields;
+  /** Incidents this one cites or is cited by. */
+  links: Array<{ incidentId: number; title: string; relation: IncidentRelation; direction: 'out' | 'in'; startedAt: string | null }>;
+  /** What happened when, from the records (timeline entries and record times), oldest first. */
+  timeline: Array<{ at: string; text: string; from: Provenance }>;
+}
+
+export const IncidentRefSchema = z.object({ id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict();
+
 /** Input of `similar`: exactly one of text, file or document id. */
 export const SimilarInputSchema = z
   .object({
@@ -390,7 +498,10 @@ export type SimilarRequest = z.output<typeof SimilarInputSchema>;
 
 /** How much each signal contributed, each in [0, 1] before weighting. */
 export interface ScoreBreakdown {
+  /** Meaning, from the embedding model (null without one). */
   semantic: number | null;
+  /** Meaning from the latent model trained on this corpus (null when there is none). */
+  latent: number | null;
   lexical: number;
   entities: number;
   /** Share of the input's telling words (weighted by rarity) that the incident contains: an absolute measure. */
@@ -399,49 +510,125 @@ export interface ScoreBreakdown {
   total: number;
 }
 
-/** An input passage and the document passage most like it. */
+/** An input passage and the record passage most like it. */
 export interface PassagePair {
   input: { text: string; role: SectionRole };
-  match: { text: string; heading: string; role: SectionRole; chunkId: number };
+  match: { text: string; heading: string; role: SectionRole; chunkId: number; documentId: number };
   similarity: number;
   /** Words both passages share (salient ones). */
   sharedTerms: string[];
 }
 
-export interface RelatedRecord {
-  documentId: number;
-  title: string;
-  kind: DocumentKind;
-  relation: string;
+/** What a past incident shares with the input: the first evidence shown. */
+export interface SharedEvidence {
+  failureModes: Array<{ id: string; label: string }>;
+  services: string[];
+  /** Phrases of how it failed that both name ("expired certificate", "crash loop"). */
+  mechanism: string[];
+  errors: string[];
+  technologies: string[];
+  other: string[];
 }
 
 /** One past incident like the input, and why. */
 export interface SimilarIncident {
-  documentId: number;
-  title: string;
-  kind: DocumentKind;
-  source: string;
-  url: string | null;
-  occurredAt: string | null;
+  incident: IncidentSummary;
   score: ScoreBreakdown;
-  shared: { services: string[]; errors: string[]; technologies: string[]; other: string[] };
+  /** Weak matches are listed apart (collapsed), never dressed as strong ones. */
+  strength: 'strong' | 'weak';
+  shared: SharedEvidence;
   passages: PassagePair[];
-  /** What resolved it: the resolution / action-items excerpt, or a ticket's resolution. */
-  resolution: { text: string; heading: string } | null;
-  /** Minutes from occurrence to resolution, when both are known. */
-  timeToResolveMinutes: number | null;
-  /** Records merged into this incident (its ticket, its Slack thread) and other links. */
-  related: RelatedRecord[];
+  /** What was done to stop it (not its follow-up action items, not a close code), and where it says so. */
+  mitigation: Sourced<string> | null;
+  people: Array<{ name: string; role: PersonRole }>;
+  /** Incidents it cites or is cited by ("recurrence of"). */
+  related: Array<{ incidentId: number; title: string; relation: IncidentRelation; direction: 'out' | 'in' }>;
 }
+
+export const VERDICTS = ['recurring', 'related', 'novel', 'nothing-to-compare'] as const;
+export type VerdictLabel = (typeof VERDICTS)[number];
 
 export interface SimilarResult {
   mode: 'hybrid' | 'lexical';
-  verdict: { label: 'recurring' | 'related' | 'novel'; reason: string };
+  /**
+   * recurring: past incidents share the failure mode and the mechanism (and the service where
+   * known); related: they share the symptom or a component; novel: there are incidents to compare
+   * and none is close; nothing-to-compare: (almost) nothing is imported yet.
+   */
+  verdict: { label: VerdictLabel; reason: string; confidence: number };
   /** What was understood of the input. */
-  input: { passages: number; terms: string[]; entities: Array<{ type: EntityType; name: string }> };
+  input: {
+    passages: number;
+    terms: string[];
+    entities: Array<{ type: EntityType; name: string }>;
+    failureModes: Array<{ id: string; label: string }>;
+    services: string[];
+    mechanism: string[];
+  };
   incidents: SimilarIncident[];
+  /** What fixed the strong matches, across them. */
+  playbook: Playbook;
+  /** Incidents in the database (what "novel" was judged against). */
+  incidentsKnown: number;
   tookMs: number;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Playbooks: what usually fixes this, across past incidents.
+// ---------------------------------------------------------------------------------------------
+
+export interface PlaybookIncidentRef {
+  incidentId: number;
+  title: string;
+  startedAt: string | null;
+}
+
+/** One kind of mitigation that worked, with the incidents where it was applied. */
+export interface PlaybookMitigation {
+  /** The action, as a person reads it ("roll back the deploy"). */
+  action: string;
+  incidents: PlaybookIncidentRef[];
+  /** How each incident's record words it, with where. */
+  examples: Array<{ text: string; incidentId: number; from: Provenance }>;
+}
+
+/** An action item a past incident raised, with its status; flagged when the failure came back while it stayed open. */
+export interface PlaybookActionItem {
+  text: string;
+  status: ActionStatus;
+  ticket: string | null;
+  incident: PlaybookIncidentRef;
+  /** Later incidents of the same kind that happened while this stayed open. */
+  recurredAfter: PlaybookIncidentRef[];
+}
+
+export interface Playbook {
+  /** What it covers ("Certificate expiry", "incidents like this one"). */
+  subject: string;
+  incidents: PlaybookIncidentRef[];
+  mitigations: PlaybookMitigation[];
+  actionItems: PlaybookActionItem[];
+  timeToResolve: { medianMinutes: number | null; fastestMinutes: number | null; slowestMinutes: number | null; known: number };
+}
+
+/** A playbook for a failure mode, a service, a pattern, or the incidents like a text or record. */
+export const PlaybookInputSchema = z
+  .object({
+    failureMode: z.string().min(1).max(100).optional(),
+    service: z.string().min(1).max(200).optional(),
+    /** A theme number from `patterns` (same filters as given there). */
+    pattern: z.number().int().min(1).max(500).optional(),
+    text: z.string().min(1).max(200_000).optional(),
+    id: DocumentIdSchema.optional(),
+    since: isoDate.optional(),
+    until: isoDate.optional(),
+  })
+  .strict()
+  .refine((v) => [v.failureMode, v.service, v.pattern, v.text, v.id].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of failureMode, service, pattern, text or id',
+    params: { oneOf: ['failureMode', 'service', 'pattern', 'text', 'id'] },
+  });
+export type PlaybookInput = z.input<typeof PlaybookInputSchema>;
 
 export const PatternsInputSchema = z.object({
   since: isoDate.optional(),
@@ -455,24 +642,31 @@ export type PatternsInput = z.input<typeof PatternsInputSchema>;
 
 export interface Pattern {
   id: number;
-  /** Readable label: distinctive terms and entities. */
+  /** Readable label: the failure mode and what it hit ("Certificate expiry · ingress, identity provider"). */
   label: string;
+  failureModes: Array<{ id: string; label: string }>;
+  services: string[];
+  mechanism: string[];
+  /** Distinctive words, when no failure mode names the theme. */
   terms: string[];
-  entities: Array<{ type: EntityType; name: string }>;
   size: number;
   firstAt: string | null;
   lastAt: string | null;
-  incidents: Array<{ documentId: number; title: string; kind: DocumentKind; occurredAt: string | null }>;
+  incidents: IncidentSummary[];
   /** Incidents per month ("2024-03" → count). */
   perMonth: Record<string, number>;
+  playbook: Playbook;
+  /** Who handled them, by role. */
+  people: Array<{ name: string; incidents: number; roles: PersonRole[] }>;
 }
 
 export interface PatternsResult {
   mode: 'hybrid' | 'lexical';
-  documents: number;
+  /** Incidents considered. */
+  incidents: number;
   patterns: Pattern[];
-  topServices: Array<{ name: string; documents: number }>;
-  topErrors: Array<{ name: string; documents: number }>;
+  topServices: Array<{ name: string; incidents: number }>;
+  topFailureModes: Array<{ id: string; label: string; incidents: number }>;
   tookMs: number;
 }
 
@@ -488,8 +682,8 @@ export type ExpertsInput = z.input<typeof ExpertsInputSchema>;
 export interface Expert {
   name: string;
   score: number;
-  /** The incidents that justify them, and what they did there. */
-  incidents: Array<{ documentId: number; title: string; role: string }>;
+  /** One line per incident: what they did there. */
+  incidents: Array<{ incidentId: number; title: string; role: PersonRole; startedAt: string | null }>;
 }
 
 export interface ExpertsResult {
@@ -572,7 +766,9 @@ export const API_INPUTS = {
   stats: Empty,
   search: SearchInputSchema,
   show: DocumentRefSchema,
+  incident: IncidentRefSchema,
   similar: SimilarInputSchema,
+  playbook: PlaybookInputSchema,
   patterns: PatternsInputSchema,
   experts: ExpertsInputSchema,
   previewImport: ImportInputSchema,
@@ -592,7 +788,9 @@ export interface ApiResults {
   stats: Stats;
   search: SearchResult;
   show: DocumentView | null;
+  incident: IncidentView | null;
   similar: SimilarResult;
+  playbook: Playbook;
   patterns: PatternsResult;
   experts: ExpertsResult;
   previewImport: ImportPreview;
@@ -622,7 +820,9 @@ export const API_ACCESS: { readonly [M in ApiMethod]: 'none' | 'read' | 'write' 
   stats: 'read',
   search: 'read',
   show: 'read',
+  incident: 'read',
   similar: 'read',
+  playbook: 'read',
   patterns: 'read',
   experts: 'read',
   previewImport: 'none',
@@ -645,7 +845,9 @@ export const API_TIMEOUT_MS: { readonly [M in ApiMethod]: number } = {
   stats: 30_000,
   search: 30_000,
   show: 30_000,
+  incident: 30_000,
   similar: 120_000,
+  playbook: 120_000,
   patterns: 300_000,
   experts: 120_000,
   previewImport: 120_000,

@@ -1,4 +1,9 @@
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { sha256 } from './common/hash.js';
+import { EXTRACTION_VERSION, IncidentBuilder } from './incidents/build.js';
+import { loadTaxonomy, type Taxonomy } from './incidents/taxonomy.js';
+import { userDataDir } from './store/paths.js';
 import { HindsightError } from './common/errors.js';
 import type {
   DocumentView,
@@ -13,6 +18,8 @@ import type {
   SimilarResult,
   Stats,
   ApiRequest,
+  IncidentView,
+  Playbook,
 } from './contract.js';
 import { Embedder } from './embed/embedder.js';
 import { locateModel, modelSearchFromEnv, type LocatedModel, type ModelSearch } from './embed/model-locator.js';
@@ -21,7 +28,12 @@ import { importPaths, passageText } from './import/importer.js';
 import { readSource } from './import/read-source.js';
 import { findPatterns } from './patterns/patterns.js';
 import { search } from './search/search.js';
-import { findSimilar, type IncidentInput, type SimilarDeps } from './similar/similar.js';
+import { findSimilar } from './similar/similar.js';
+import { recordInput, textInput, type IncidentInput } from './similar/read-input.js';
+import { WordsAndMeaningRanker, type RankDeps } from './similar/rank-documents.js';
+import { buildPlaybook } from './playbook/playbook.js';
+import { IncidentViews } from './incidents/view.js';
+import { normaliseKey } from './entities/extract.js';
 import type { OpenMode } from './store/sqlite/database.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -30,6 +42,8 @@ import { VectorIndex } from './vector/vector-index.js';
 
 export interface EngineOptions {
   dbPath: string;
+  /** Team failure-mode files extending the shipped taxonomy; defaults to the environment and user folder. */
+  taxonomyFiles?: string[];
   /** Where to look for models; defaults to the environment (HINDSIGHT_MODEL_DIR, user folder). */
   models?: ModelSearch;
   /** `read` refuses a missing database and opens an unwritable one read-only (see store). */
@@ -38,6 +52,14 @@ export interface EngineOptions {
 
 const META_MODEL = 'embedding_model';
 const META_DIMS = 'embedding_dims';
+const META_EXTRACTION = 'incident_extraction';
+
+/** Team failure-mode files: $HINDSIGHT_FAILURE_MODES (a path list), else failure-modes.yaml in the user folder if there is one. */
+export function taxonomyFilesFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.HINDSIGHT_FAILURE_MODES) return env.HINDSIGHT_FAILURE_MODES.split(delimiter).filter(Boolean);
+  const own = join(userDataDir(env), 'failure-modes.yaml');
+  return existsSync(own) ? [own] : [];
+}
 
 /** Options of a long job (an import, reindexing). */
 export interface JobOptions<P> {
@@ -56,31 +78,52 @@ export class Engine {
   private indexOpening: Promise<VectorIndex | null> | null = null;
   private indexHealth: IndexState['health'] = 'absent';
   private readonly writer: WriterLock;
+  readonly incidents: IncidentBuilder;
+  readonly views: IncidentViews;
 
   private constructor(
     readonly store: Store,
     readonly dbPath: string,
     readonly model: LocatedModel | null,
     private readonly modelState: ModelState,
+    readonly taxonomy: Taxonomy,
   ) {
     this.writer = new WriterLock(`${dbPath}.writer.lock`);
+    this.incidents = new IncidentBuilder(store, taxonomy);
+    this.views = new IncidentViews(store, taxonomy);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
+    const taxonomyFiles = options.taxonomyFiles ?? taxonomyFilesFromEnv();
+    const taxonomy = loadTaxonomy({ extraFiles: taxonomyFiles });
     const store = SqliteStore.open(options.dbPath, options.mode ?? 'write');
     try {
       const { model, state } = await locateModel(options.models ?? modelSearchFromEnv());
-      const engine = new Engine(store, options.dbPath, model, state);
+      const engine = new Engine(store, options.dbPath, model, state, taxonomy);
       if (!store.readOnly) {
         // Imports whose process died (kill -9, a crash) are not "running" any more.
         await store.imports.markInterrupted(processAlive);
         if (model) await engine.adoptModel(model);
+        await engine.upgradeIncidents();
       }
       return engine;
     } catch (err) {
       await store.close();
       throw err;
     }
+  }
+
+  /**
+   * Incident records for what is stored: built for a database from before they existed, and
+   * extracted again when the extraction or the failure-mode taxonomy changed.
+   */
+  private async upgradeIncidents(): Promise<void> {
+    const signature = `${EXTRACTION_VERSION}:${sha256(this.taxonomy.sources.map((f) => readFileSync(f, 'utf8')).join('\u0000')).slice(0, 16)}`;
+    if ((await this.store.meta.get(META_EXTRACTION)) !== signature) {
+      await this.store.incidents.markAllStale();
+      await this.store.meta.set(META_EXTRACTION, signature);
+    }
+    await this.incidents.backfill();
   }
 
   /** Vectors of another model are never mixed with this one's: a change of model clears them. */
@@ -166,15 +209,18 @@ export class Engine {
       await this.store.imports.finish(importId, emptySummary(importId, 'cancelled'));
       throw err;
     });
+    let settled = false;
     try {
       const embedder = this.model ? await this.getEmbedder() : null;
-      return await importPaths(
+      const summary = await importPaths(
         {
           store: this.store,
           importId,
           embedPassages: embedder ? (texts) => embedder.embedPassages(texts) : null,
           onWritten: (result, vectors) => void this.keepIndex(result.removedChunkIds, result.chunkIds, vectors),
           onRemoved: (chunkIds) => void this.keepIndex(chunkIds, [], null),
+          afterWrite: (result) => this.incidents.recordWritten(result.documentId),
+          afterSource: () => this.incidents.settleRemovals(),
           onProgress: options.onProgress,
           signal: options.signal,
           channels: req.channels,
@@ -183,7 +229,13 @@ export class Engine {
         },
         req.paths,
       );
+      // Even a cancelled import leaves the incidents of what it wrote current.
+      await this.incidents.settle();
+      settled = true;
+      return summary;
     } finally {
+      // After a failure the incidents are still brought up to date; the import's own error is the one reported.
+      if (!settled) await this.incidents.settle().catch(() => {});
       await this.indexWrites;
       this.index?.save();
       this.writer.release();
@@ -223,35 +275,71 @@ export class Engine {
     return search({ store: this.store, semantic }, req);
   }
 
-  /** Past incidents like the input (text, file or imported document), with explanations. */
-  async similar(req: ApiRequest<'similar'>, tuning: Pick<IncidentInput, 'weights' | 'signal'> = {}): Promise<SimilarResult> {
-    const incident = await this.incidentInput(req);
-    return findSimilar({ store: this.store, semantic: await this.semanticDeps() }, { ...incident, ...tuning });
+  /** Past incidents like the input (text, file or imported record), as incidents, with why and what fixed them. */
+  async similar(req: ApiRequest<'similar'>, tuning: { weights?: RankDeps['weights']; signal?: AbortSignal } = {}): Promise<SimilarResult> {
+    const input = await this.similarInput(req);
+    const semantic = await this.semanticDeps();
+    const ranker = new WordsAndMeaningRanker({ store: this.store, semantic, weights: tuning.weights });
+    return findSimilar({ store: this.store, ranker, views: this.views, semantic: semantic !== null }, input, { limit: req.limit, kinds: req.kinds, signal: tuning.signal });
   }
 
-  /** Recurring themes across incidents, and the services and errors that recur most. */
+  /** One incident with its records, fields (each with where it was read), links and timeline. */
+  async incident(id: number): Promise<IncidentView | null> {
+    return this.views.view(id);
+  }
+
+  /** Recurring themes across incidents, and the services and failure modes that recur most. */
   async patterns(req: ApiRequest<'patterns'>, o: { signal?: AbortSignal } = {}): Promise<PatternsResult> {
     const semantic = (await this.semanticDeps()) !== null;
-    return findPatterns(this.store, { ...req, semantic, signal: o.signal });
+    return findPatterns(this.store, this.views, { ...req, semantic, signal: o.signal });
   }
 
-  /** The people who handled the incidents most like this one. */
+  /** What usually fixes it: for a failure mode, a service, a pattern, or the incidents like a text or record. */
+  async playbook(req: ApiRequest<'playbook'>, o: { signal?: AbortSignal } = {}): Promise<Playbook> {
+    if (req.text !== undefined || req.id !== undefined) {
+      const r = await this.similar(req.text !== undefined ? { text: req.text, limit: 15 } : { id: req.id!, limit: 15 }, { signal: o.signal });
+      return r.playbook;
+    }
+    if (req.pattern !== undefined) {
+      const p = await this.patterns({ since: req.since, until: req.until, minSize: 2, limit: 500 }, o);
+      const found = p.patterns.find((x) => x.id === req.pattern);
+      if (!found) throw new HindsightError('not-found', `There is no pattern ${req.pattern}${p.patterns.length ? ` (there are ${p.patterns.length})` : ''}.`, { hint: 'Run `hindsight patterns` to see them.' });
+      return found.playbook;
+    }
+    let subject: string;
+    let ids: number[];
+    if (req.failureMode !== undefined) {
+      const wanted = req.failureMode.toLowerCase();
+      const mode = this.taxonomy.modes.find((m) => m.id === wanted || m.label.toLowerCase() === wanted);
+      if (!mode) throw new HindsightError('not-found', `There is no failure mode "${req.failureMode}".`, { hint: `Known: ${this.taxonomy.modes.map((m) => m.id).join(', ')}.` });
+      subject = mode.label;
+      ids = await this.store.incidents.withFacet('failure-mode', mode.id);
+    } else {
+      subject = req.service!;
+      ids = await this.store.incidents.withFacet('service', normaliseKey('service', req.service!));
+    }
+    const rows = [...(await this.store.incidents.get(ids)).values()].filter(
+      (r) => (!req.since || (r.startedAt ?? '') >= new Date(req.since).toISOString()) && (!req.until || (r.startedAt ?? '') <= endOfDay(req.until)),
+    );
+    return buildPlaybook(subject, rows);
+  }
+
+  /** The people who handled the incidents most like this one, by role. */
   async experts(req: ApiRequest<'experts'>, o: { signal?: AbortSignal } = {}): Promise<ExpertsResult> {
     const similar = await this.similar(req.text !== undefined ? { text: req.text, limit: 15 } : { id: req.id!, limit: 15 }, { signal: o.signal });
     return findExperts(this.store, similar, req.limit);
   }
 
   /** The semantic side of similarity, when a model and vectors exist. */
-  private async semanticDeps(): Promise<SimilarDeps['semantic']> {
+  private async semanticDeps(): Promise<RankDeps['semantic']> {
     const index = await this.getIndex();
     if (!index || index.size === 0) return null;
     const embedder = await this.getEmbedder();
     return { index, embed: (texts) => embedder.embedPassages(texts) };
   }
 
-  private async incidentInput(req: ApiRequest<'similar'>): Promise<IncidentInput> {
-    const base = { kinds: req.kinds, limit: req.limit, exclude: [] as number[] };
-    if (req.text !== undefined) return { ...base, text: req.text };
+  private async similarInput(req: ApiRequest<'similar'>): Promise<IncidentInput> {
+    if (req.text !== undefined) return textInput(req.text, this.taxonomy);
     if (req.file !== undefined) {
       const source = await readSource({ path: resolve(req.file), root: resolve(req.file) }, { report: () => {} });
       const bodies: string[] = [];
@@ -261,19 +349,11 @@ export class Engine {
         source.close();
       }
       if (!bodies.length) throw new HindsightError('empty', `${req.file} has no text to compare.`);
-      return { ...base, text: bodies.join('\n\n') };
+      return textInput(bodies.join('\n\n'), this.taxonomy);
     }
-    const id = req.id!;
-    const doc = await this.store.documents.withBody(id);
-    if (!doc) throw new HindsightError('not-found', `There is no document #${id}.`);
-    const passages = await this.store.passages.ofDocuments([id]);
-    const vectors = this.model ? await this.store.passages.vectors(passages.map((p) => p.id)) : new Map<number, Float32Array>();
-    return {
-      ...base,
-      text: doc.body,
-      exclude: [id],
-      passages: passages.map((r) => ({ text: r.text, role: r.role, vector: vectors.get(r.id) })),
-    };
+    const input = await recordInput(this.store, req.id!, this.model !== null);
+    if (!input) throw new HindsightError('not-found', `There is no document #${req.id}.`);
+    return input;
   }
 
   /** Embeds every passage that has no vector yet (no model at import time, or a model change). */
@@ -354,6 +434,7 @@ export class Engine {
     await this.indexWrites.catch(() => {});
     this.index?.save();
     this.writer.release();
+    await this.incidents.close();
     await this.embedder?.close();
     await this.store.close();
   }
@@ -365,4 +446,8 @@ export function emptySummary(importId: number, status: ImportSummary['status']):
     importId, status, filesTotal: 0, filesSeen: 0, filesFailed: 0, skipped: [], byFormat: {}, documentsAdded: 0, documentsUpdated: 0,
     documentsUnchanged: 0, documentsDuplicate: 0, chunksWritten: 0, chunksEmbedded: 0, semantic: false, errors: [], durationMs: 0,
   };
+}
+
+function endOfDay(s: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T23:59:59.999Z` : new Date(s).toISOString();
 }

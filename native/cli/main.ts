@@ -41,6 +41,8 @@ const FLAGS: Record<string, string> = {
   channels: '--channels',
   csvMap: '--map',
   minSize: '--min-size',
+  failureMode: '--failure-mode',
+  pattern: '--pattern',
   query: 'the query',
   paths: 'the paths to import',
   folder: 'the model folder',
@@ -127,6 +129,43 @@ export async function main(argv: string[]): Promise<number> {
           if (!doc) throw new HindsightError('not-found', `There is no document #${id}.`);
           if (g.json) printJson(doc);
           else print.printShow(doc);
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  program
+    .command('incident')
+    .description('an incident: its records, fields (each with where it was read), timeline and linked incidents')
+    .argument('<id>', 'an incident id (from similar, patterns or show)', numberish)
+    .action(
+      act((g, id: number) =>
+        withService(g, 'incident', async (api) => {
+          const v = await api.invoke('incident', { id }, { name: () => 'the incident id' });
+          if (!v) throw new HindsightError('not-found', `There is no incident #${id}.`);
+          if (g.json) printJson(v);
+          else print.printIncident(v);
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  program
+    .command('playbook')
+    .description('what usually fixes it, across past incidents: for a failure mode, a service, a pattern, or incidents like a text or record')
+    .option('--failure-mode <id>', 'a failure mode (certificate-expiry, dns, ...; see config/failure-modes.yaml)')
+    .option('--service <name>', 'a service')
+    .option('--pattern <n>', 'a theme number from `hindsight patterns`', numberish)
+    .option('--text <text>', 'incidents like this description')
+    .option('--id <n>', 'incidents like this imported record', numberish)
+    .option('--since <date>', 'incidents on or after')
+    .option('--until <date>', 'incidents on or before')
+    .action(
+      act((g, o: { failureMode?: string; service?: string; pattern?: number; text?: string; id?: number; since?: string; until?: string }) =>
+        withService(g, 'playbook', async (api) => {
+          const p = await api.invoke('playbook', o, { name: cliNames });
+          if (g.json) printJson(p);
+          else print.printPlaybook(p);
           return EXIT.ok;
         }),
       ),
@@ -280,7 +319,7 @@ class Subscriptions {
 }
 
 /** Opens the service for one command, runs it, and closes the database cleanly whatever happens. */
-async function withService(g: Globals, method: 'search' | 'show' | 'similar' | 'patterns' | 'experts' | 'stats' | 'modelStatus' | 'startImport' | 'startReindex' | 'installModel', fn: Handler, options: { modelsDir?: string } = {}): Promise<number> {
+async function withService(g: Globals, method: 'search' | 'show' | 'incident' | 'similar' | 'playbook' | 'patterns' | 'experts' | 'stats' | 'modelStatus' | 'startImport' | 'startReindex' | 'installModel', fn: Handler, options: { modelsDir?: string } = {}): Promise<number> {
   const { EngineService } = await import('../service/engine-service.js');
   const events = new Subscriptions();
   const service = await EngineService.open(

@@ -6,6 +6,7 @@ import { HindsightError } from './errors.js';
  * every so often: that is what makes a call's timeout and cancellation take effect.
  */
 export async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  // A timer, not setImmediate: the timers phase runs a due timeout (a call's limit) before this resumes.
+  await new Promise<void>((resolve) => setTimeout(resolve, 0));
   if (signal?.aborted) throw new HindsightError('cancelled', 'The request was stopped before it finished.');
 }

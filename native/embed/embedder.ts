@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../common/worker.js';
 import { availableParallelism } from 'node:os';
 import { HindsightError } from '../common/errors.js';
 import type { EmbedReady, EmbedResponse, EmbedWorkerInit } from './embed-protocol.js';
@@ -114,19 +112,4 @@ export class Embedder {
     this.dead ??= new Error('closed');
     await this.worker.terminate();
   }
-}
-
-/**
- * Starts a worker from a module next to this one. Under the test runner and tsx the sources are
- * TypeScript: the worker then gets tsx's loader; built code runs the compiled .js directly.
- */
-function spawnWorker(jsUrl: URL, workerData: unknown): Worker {
-  if (import.meta.url.endsWith('.ts')) {
-    const tsUrl = new URL(jsUrl.href.replace(/\.js$/, '.ts'));
-    // The ESM entry of tsx's API (require.resolve would give its CommonJS twin).
-    const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(tsUrl.href)}); })`;
-    return new Worker(boot, { eval: true, workerData });
-  }
-  return new Worker(jsUrl, { workerData });
 }

@@ -27,6 +27,10 @@ export interface ImportContext {
   onWritten?: (result: WriteResult, vectors: Float32Array[] | null) => void;
   /** Called after documents are removed (their passages are gone). */
   onRemoved?: (chunkIds: number[]) => void;
+  /** Awaited after each document write, before the next one (incident records are kept current here). */
+  afterWrite?: (result: WriteResult) => Promise<void>;
+  /** Awaited after a source was read to its end and what it no longer yields was removed. */
+  afterSource?: () => Promise<void>;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
   /** Slack channel names or globs to import. */
@@ -164,6 +168,7 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
           const removed = await store.documents.removeVanished(file.path, uids);
           if (removed.length) ctx.onRemoved?.(removed);
         }
+        await ctx.afterSource?.();
         if (completed && ctx.channels?.length && source.channels && !source.channels.some((c) => c.selected)) {
           summary.filesFailed++;
           await fail({
@@ -211,6 +216,7 @@ async function importDocument(ctx: ImportContext, doc: ParsedDocument, origin: s
   const { entities, refs, links } = relations(doc);
   const result = await ctx.store.documents.write({ doc, origin, contentHash, chunks, vectors, importId: ctx.importId, entities, refs, links });
   ctx.onWritten?.(result, vectors);
+  await ctx.afterWrite?.(result);
   summary.chunksWritten += chunks.length;
   if (vectors) summary.chunksEmbedded += vectors.length;
   if (result.status === 'added') summary.documentsAdded++;

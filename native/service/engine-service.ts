@@ -148,6 +148,8 @@ export class EngineService {
     stats: async () => (await this.engineFor('stats')).stats(),
     search: async (i) => (await this.engineFor('search')).search(i),
     show: async (i) => (await this.engineFor('show')).show(i.id),
+    incident: async (i) => (await this.engineFor('incident')).incident(i.id),
+    playbook: async (i, ctx) => (await this.engineFor('playbook')).playbook(i, { signal: ctx.signal }),
     similar: async (i, ctx) => (await this.engineFor('similar')).similar(i, { signal: ctx.signal }),
     patterns: async (i, ctx) => (await this.engineFor('patterns')).patterns(i, { signal: ctx.signal }),
     experts: async (i, ctx) => (await this.engineFor('experts')).experts(i, { signal: ctx.signal }),

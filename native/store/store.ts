@@ -13,6 +13,9 @@ import type {
   DocumentView,
   EntityType,
   ErrorCode,
+  IncidentFields,
+  IncidentRecordRole,
+  IncidentRelation,
   ImportSummary,
   SearchFilters,
   SectionRole,
@@ -33,6 +36,7 @@ export interface Store {
   readonly lexical: LexicalStore;
   readonly entities: EntityStore;
   readonly links: LinkStore;
+  readonly incidents: IncidentStore;
   /** Bytes on disk (database and its journal). */
   size(): Promise<number>;
   close(): Promise<void>;
@@ -264,6 +268,97 @@ export interface LinkedDocument {
 export interface LinkStore {
   /** Documents linked to each of these, either way (a link from A to B, or from B to A). */
   neighbours(documentIds: readonly number[]): Promise<LinkedDocument[]>;
+  /** The references each document answers to (`ticket:OPS-42`, `slack:C1:…`, `url:…`). */
+  refsOf(documentIds: readonly number[]): Promise<Map<number, string[]>>;
   /** Resolved outgoing links of a document (targets that are imported). */
   outgoing(documentId: number, limit: number): Promise<Array<{ documentId: number; title: string; kind: DocumentKind; relation: string }>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incidents
+// ---------------------------------------------------------------------------------------------
+
+export type FacetKind = 'failure-mode' | 'service' | 'mechanism' | 'person';
+
+export interface IncidentFacet {
+  facet: FacetKind;
+  /** Normalised, for grouping ("payments-api", "certificate-expiry", "dana"). */
+  key: string;
+  /** As shown. */
+  label: string;
+  /** A person's role in the incident; '' for other facets. */
+  role: string;
+  weight: number;
+}
+
+export interface IncidentMember {
+  documentId: number;
+  role: IncidentRecordRole;
+}
+
+/** What is stored for an incident once its records' fields are merged. */
+export interface IncidentWrite {
+  title: string;
+  primaryDocumentId: number | null;
+  startedAt: string | null;
+  detectedAt: string | null;
+  mitigatedAt: string | null;
+  resolvedAt: string | null;
+  severity: string | null;
+  minutesToDetect: number | null;
+  minutesToResolve: number | null;
+  fields: IncidentFields;
+  facets: IncidentFacet[];
+}
+
+/** A regrouping, applied at once (see IncidentStore.apply). */
+export interface IncidentPlan {
+  recordFields: Array<{ documentId: number; version: number; fields: IncidentFields }>;
+  /** The alert names of pages (replacing what each record had; [] clears). */
+  alerts: Array<{ documentId: number; keys: string[]; at: string | null }>;
+  groups: Array<{
+    keep: number | null;
+    members: IncidentMember[];
+    incident: IncidentWrite;
+    /** Incidents this one cites: another group of the plan, or an incident outside it. */
+    links: Array<{ to: { group: number } | { incident: number }; relation: IncidentRelation }>;
+  }>;
+}
+
+export interface IncidentRow extends Omit<IncidentWrite, 'facets'> {
+  id: number;
+  records: IncidentMember[];
+  links: Array<{ otherId: number; relation: IncidentRelation; direction: 'out' | 'in' }>;
+}
+
+export interface IncidentStore {
+  /**
+   * Applies a regrouping in one transaction: records' extracted fields and alerts, then each group
+   * of records as an incident (a group with `keep` stays that incident, one without gets a new
+   * one) with its merged fields, facets and the incidents it cites; incidents left without
+   * records are removed. Returns each group's incident id.
+   */
+  apply(plan: IncidentPlan): Promise<number[]>;
+  recordFields(documentIds: readonly number[]): Promise<Map<number, IncidentFields>>;
+  /** Every record's fields are to be extracted again (the taxonomy or the extraction changed). */
+  markAllStale(): Promise<void>;
+  /** Records whose fields are missing or older than `version` (after an upgrade), at most `limit`. */
+  recordsToExtract(version: number, limit: number): Promise<number[]>;
+  /**
+   * Pairs of records where one is a page and the other names its alert within `hours` of it —
+   * for these records, either side.
+   */
+  alertMatches(documentIds: readonly number[], hours: number): Promise<Array<{ page: number; other: number }>>;
+  /** The incident of each record (records not yet grouped are absent). */
+  ofDocuments(documentIds: readonly number[]): Promise<Map<number, number>>;
+  membersOf(incidentIds: readonly number[]): Promise<Map<number, IncidentMember[]>>;
+  /** Incidents that lost a record since they were built (and so must be rebuilt). */
+  dirty(limit: number): Promise<number[]>;
+  get(ids: readonly number[]): Promise<Map<number, IncidentRow>>;
+  /** Incidents that started in the range (undated ones are kept unless a range is given). */
+  list(range: { since?: string; until?: string }): Promise<IncidentRow[]>;
+  facetsOf(ids: readonly number[] | 'all'): Promise<Array<IncidentFacet & { incidentId: number }>>;
+  /** Incidents with this facet value. */
+  withFacet(facet: FacetKind, key: string): Promise<number[]>;
+  count(): Promise<number>;
 }

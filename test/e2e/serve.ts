@@ -32,6 +32,15 @@ export async function serveDemo(): Promise<Served> {
     proc.once('exit', (code) => reject(new Error(`hindsight serve exited (${code}): ${stderr}`)));
     setTimeout(() => reject(new Error(`hindsight serve printed no URL: ${stderr}`)), 30_000);
   });
+  // The demo data is imported in the background: tests start once that import has ended, so that
+  // its last documents (and the incidents built from them) do not change a page mid-test.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const r = (await (await fetch(`${url}api/stats`, { method: 'POST', body: '{}' })).json()) as { ok: boolean; value?: { lastImport: { finishedAt: string | null } | null } };
+    if (r.ok && r.value?.lastImport?.finishedAt) break;
+    if (Date.now() > deadline) throw new Error(`the demo import did not finish: ${stderr}`);
+    await new Promise((done) => setTimeout(done, 250));
+  }
   return {
     url,
     origin: new URL(url).origin,

@@ -33,7 +33,7 @@ describe('no network request by default', () => {
     expect(readFileSync(log, 'utf8')).toMatch(/fetch http:\/\/127\.0\.0\.1:9\/[\s\S]*net\.connect/);
   });
 
-  it('import, embedding (in its worker), search, similar and patterns open no connection', () => {
+  it('import, embedding (in its worker), search, similar and patterns open no connection', { timeout: 240_000 }, () => {
     const log = join(dir, 'engine.log');
     const db = join(dir, 'n.db');
     for (const args of [

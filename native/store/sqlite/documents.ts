@@ -1,4 +1,4 @@
-import { DocumentMetadataSchema, type DocumentKind, type DocumentLink, type DocumentMetadata, type DocumentView, type EntityRef, type SearchFilters, type SectionRole } from '../../contract.js';
+import { DocumentMetadataSchema, type IncidentRecordRole, type DocumentKind, type DocumentLink, type DocumentMetadata, type DocumentView, type EntityRef, type SearchFilters, type SectionRole } from '../../contract.js';
 import type { FoundEntity } from '../../entities/extract.js';
 import type { DocumentStore, DocumentSummary, DocumentWithBody, DocumentWrite, WriteResult } from '../store.js';
 import { filterSql } from './filters.js';
@@ -163,7 +163,7 @@ function deleteDocuments(sql: Sql, list: number[]): number[] {
 
 /** A document with its sections, entities and links, both ways, resolved where the target is imported. */
 function viewDocument(sql: Sql, id: number): DocumentView | null {
-  const row = sql.get<Omit<DocumentView, 'metadata' | 'sections' | 'entities' | 'links'> & { metadata: string }>(
+  const row = sql.get<Omit<DocumentView, 'metadata' | 'sections' | 'entities' | 'links' | 'incident'> & { metadata: string }>(
     `SELECT id, kind, format, title, source, url, external_id AS externalId, occurred_at AS occurredAt, resolved_at AS resolvedAt,
             severity, status, metadata, body FROM documents WHERE id = ?`,
     id,
@@ -193,5 +193,10 @@ function viewDocument(sql: Sql, id: number): DocumentView | null {
     id,
   );
   const links: DocumentLink[] = [...out.map((l) => ({ direction: 'out' as const, ...l })), ...incoming.map((l) => ({ direction: 'in' as const, ...l }))];
-  return { ...row, metadata: parseMetadata(row.metadata), sections, entities, links };
+  const incident =
+    sql.get<{ incidentId: number; title: string; role: IncidentRecordRole }>(
+      'SELECT r.incident_id AS incidentId, i.title, r.role FROM incident_records r JOIN incidents i ON i.id = r.incident_id WHERE r.document_id = ?',
+      id,
+    ) ?? null;
+  return { ...row, metadata: parseMetadata(row.metadata), sections, entities, links, incident };
 }

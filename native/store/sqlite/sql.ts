@@ -9,8 +9,30 @@ export class Sql {
   private statements = new Map<string, Database.Statement>();
   /** Bumped on every write that changes passages: caches of term statistics drop their contents. */
   generation = 0;
+  /** HINDSIGHT_SQL_PROFILE=1: time spent per statement, printed to stderr at exit (slowest first). */
+  private readonly profile = process.env.HINDSIGHT_SQL_PROFILE === '1' ? new Map<string, { n: number; ms: number }>() : null;
 
-  constructor(readonly db: Db) {}
+  constructor(readonly db: Db) {
+    if (this.profile) process.once('exit', () => this.report());
+  }
+
+  private timed<T>(sql: string, fn: () => T): T {
+    if (!this.profile) return fn();
+    const t = performance.now();
+    try {
+      return fn();
+    } finally {
+      const p = this.profile.get(sql) ?? { n: 0, ms: 0 };
+      p.n++;
+      p.ms += performance.now() - t;
+      this.profile.set(sql, p);
+    }
+  }
+
+  private report(): void {
+    const rows = [...this.profile!.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+    for (const [sql, p] of rows) process.stderr.write(`${p.ms.toFixed(0).padStart(7)} ms ${String(p.n).padStart(7)}× ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+  }
 
   stmt(sql: string): Database.Statement {
     let s = this.statements.get(sql);
@@ -19,31 +41,35 @@ export class Sql {
   }
 
   all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.stmt(sql).all(...params) as T[];
+    return this.timed(sql, () => this.stmt(sql).all(...params) as T[]);
   }
 
   get<T>(sql: string, ...params: unknown[]): T | undefined {
-    return this.stmt(sql).get(...params) as T | undefined;
+    return this.timed(sql, () => this.stmt(sql).get(...params) as T | undefined);
   }
 
   /** The first column of every row. */
   column<T>(sql: string, ...params: unknown[]): T[] {
-    return this.stmt(sql).pluck().all(...params) as T[];
+    return this.timed(sql, () => this.stmt(sql).pluck().all(...params) as T[]);
   }
 
   value<T>(sql: string, ...params: unknown[]): T | undefined {
-    return this.stmt(sql).pluck().get(...params) as T | undefined;
+    return this.timed(sql, () => this.stmt(sql).pluck().get(...params) as T | undefined);
   }
 
   run(sql: string, ...params: unknown[]): Database.RunResult {
-    return this.stmt(sql).run(...params);
+    return this.timed(sql, () => this.stmt(sql).run(...params));
   }
 
-  /** A write transaction that takes the write lock up front (BEGIN IMMEDIATE), so that a busy
-   * database makes it wait for the lock (busy_timeout) instead of failing half-way. */
+  /**
+   * A write transaction that takes the write lock up front (BEGIN IMMEDIATE), so that a busy
+   * database makes it wait for the lock (busy_timeout) instead of failing half-way. Nested calls
+   * join the transaction they are in.
+   */
   write<T>(fn: () => T): T {
     this.generation++;
-    return this.db.transaction(fn).immediate();
+    if (this.db.inTransaction) return fn();
+    return this.timed('COMMIT (write transaction)', () => this.db.transaction(fn).immediate());
   }
 }
 

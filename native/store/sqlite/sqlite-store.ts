@@ -4,6 +4,7 @@ import { closeDatabase, openDatabase, type Db, type OpenMode } from './database.
 import { documentStore } from './documents.js';
 import { entityStore, linkStore } from './entities.js';
 import { importStore } from './imports.js';
+import { incidentStore } from './incidents.js';
 import { lexicalStore } from './lexical.js';
 import { passageStore } from './passages.js';
 import { Sql } from './sql.js';
@@ -11,12 +12,13 @@ import { Sql } from './sql.js';
 /** The store in one SQLite file (WAL), through better-sqlite3. */
 export class SqliteStore implements Store {
   readonly meta: MetaStore;
-  readonly imports;
-  readonly documents;
-  readonly passages;
-  readonly lexical;
-  readonly entities;
-  readonly links;
+  readonly imports: Store['imports'];
+  readonly documents: Store['documents'];
+  readonly passages: Store['passages'];
+  readonly lexical: Store['lexical'];
+  readonly entities: Store['entities'];
+  readonly links: Store['links'];
+  readonly incidents: Store['incidents'];
   private readonly sql: Sql;
 
   private constructor(
@@ -36,6 +38,7 @@ export class SqliteStore implements Store {
     this.lexical = lexicalStore(sql);
     this.entities = entityStore(sql);
     this.links = linkStore(sql);
+    this.incidents = incidentStore(sql);
   }
 
   static open(path: string, mode: OpenMode = 'write'): SqliteStore {

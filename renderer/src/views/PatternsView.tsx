@@ -67,10 +67,10 @@ export function PatternsView() {
                   {open === p.id && (
                     <ul className="theme-incidents">
                       {p.incidents.map((inc) => (
-                        <li key={inc.documentId}>
-                          <KindBadge kind={inc.kind} />
-                          <button className="link-button" onClick={() => navigate({ view: 'document', id: inc.documentId })}>{inc.title}</button>
-                          <span className="muted small">{shortDate(inc.occurredAt)}</span>
+                        <li key={inc.incidentId}>
+                          {inc.records[0] && <KindBadge kind={inc.records[0].kind} />}
+                          <button className="link-button" onClick={() => inc.records[0] && navigate({ view: 'document', id: inc.records[0].documentId })}>{inc.title}</button>
+                          <span className="muted small">{shortDate(inc.startedAt)}</span>
                         </li>
                       ))}
                     </ul>
@@ -80,12 +80,12 @@ export function PatternsView() {
             </ol>
             <aside className="recurring">
               <section className="card">
-                <h3>Services that recur</h3>
-                <Bars items={result.topServices} />
+                <h3>Failure modes that recur</h3>
+                <Bars items={result.topFailureModes.map((m) => ({ name: m.label, incidents: m.incidents }))} />
               </section>
               <section className="card">
-                <h3>Errors that recur</h3>
-                <Bars items={result.topErrors} />
+                <h3>Services that recur</h3>
+                <Bars items={result.topServices} />
               </section>
             </aside>
           </div>
@@ -95,16 +95,16 @@ export function PatternsView() {
   );
 }
 
-function Bars({ items }: { items: Array<{ name: string; documents: number }> }) {
+function Bars({ items }: { items: Array<{ name: string; incidents: number }> }) {
   if (!items.length) return <p className="muted">None yet.</p>;
-  const max = Math.max(...items.map((i) => i.documents));
+  const max = Math.max(...items.map((i) => i.incidents));
   return (
     <ul className="hbars">
       {items.slice(0, 10).map((i) => (
         <li key={i.name}>
           <span className="hbar-name" title={i.name}>{i.name}</span>
-          <span className="hbar-track"><span className="hbar-fill" style={{ width: `${(i.documents / max) * 100}%` }} /></span>
-          <span className="hbar-count">{i.documents}</span>
+          <span className="hbar-track"><span className="hbar-fill" style={{ width: `${(i.incidents / max) * 100}%` }} /></span>
+          <span className="hbar-count">{i.incidents}</span>
         </li>
       ))}
     </ul>

@@ -11,7 +11,7 @@ const EXAMPLE = `[09:12] alertmanager: FIRING PaymentsHighErrorRate — payments
 
 /** Paste or drop a new incident; see the past incidents like it, why, what fixed them, and who knows. */
 export function SimilarView() {
-  const { transport, navigate, openLink } = useApp();
+  const { transport, navigate } = useApp();
   const [text, setText] = useState('');
   const [fromDoc, setFromDoc] = useState<number | null>(null);
   const [result, setResult] = useState<SimilarResult | null>(null);
@@ -93,7 +93,7 @@ export function SimilarView() {
       {!busy && result && (
         <div className="similar-results">
           <div className={`verdict verdict-${result.verdict.label}`} data-testid="verdict">
-            <strong>{result.verdict.label === 'recurring' ? 'Looks recurring' : result.verdict.label === 'related' ? 'Partly familiar' : 'Looks new'}</strong>
+            <strong>{result.verdict.label === 'recurring' ? 'Looks recurring' : result.verdict.label === 'related' ? 'Partly familiar' : result.verdict.label === 'novel' ? 'Looks new' : 'Nothing to compare yet'}</strong>
             <span>{result.verdict.reason}</span>
             {fromDoc && (
               <button className="link-button" onClick={() => navigate({ view: 'document', id: fromDoc })}>
@@ -105,7 +105,7 @@ export function SimilarView() {
             <ol className="incidents">
               {result.incidents.length === 0 && <EmptyState title="No similar incidents">Nothing in the database shares its words, meaning or entities.</EmptyState>}
               {result.incidents.map((inc, i) => (
-                <IncidentCard key={inc.documentId} rank={i + 1} inc={inc} hybrid={result.mode === 'hybrid'} onOpen={(id) => navigate({ view: 'document', id })} onLink={openLink} />
+                <IncidentCard key={inc.incident.incidentId} rank={i + 1} inc={inc} hybrid={result.mode === 'hybrid'} onOpen={(id) => navigate({ view: 'document', id })} />
               ))}
             </ol>
             <aside className="experts">
@@ -121,7 +121,7 @@ export function SimilarView() {
                     <ul className="expert-why">
                       {e.incidents.slice(0, 3).map((x, j) => (
                         <li key={j}>
-                          <span className="muted">{x.role}</span> — <button className="link-button" onClick={() => navigate({ view: 'document', id: x.documentId })}>{x.title}</button>
+                          <span className="muted">{x.role}</span> — {x.title}
                         </li>
                       ))}
                     </ul>
@@ -141,7 +141,7 @@ export function SimilarView() {
   );
 }
 
-function IncidentCard({ rank, inc, hybrid, onOpen, onLink }: { rank: number; inc: SimilarIncident; hybrid: boolean; onOpen(id: number): void; onLink(h: string): void }) {
+function IncidentCard({ rank, inc, hybrid, onOpen }: { rank: number; inc: SimilarIncident; hybrid: boolean; onOpen(id: number): void }) {
   const shared = [
     ...inc.shared.services.map((n) => ({ n, t: 'service' as const })),
     ...inc.shared.errors.map((n) => ({ n, t: 'error' as const })),
@@ -151,11 +151,11 @@ function IncidentCard({ rank, inc, hybrid, onOpen, onLink }: { rank: number; inc
     <li className="incident" data-testid="incident">
       <div className="incident-head">
         <span className="rank">{rank}</span>
-        <KindBadge kind={inc.kind} />
-        <button className="incident-title link-button" onClick={() => onOpen(inc.documentId)}>
-          {inc.title}
+        {inc.incident.records[0] && <KindBadge kind={inc.incident.records[0].kind} />}
+        <button className="incident-title link-button" onClick={() => inc.incident.records[0] && onOpen(inc.incident.records[0].documentId)}>
+          {inc.incident.title}
         </button>
-        <span className="result-date">{shortDate(inc.occurredAt)}</span>
+        <span className="result-date">{shortDate(inc.incident.startedAt)}</span>
       </div>
       <div className="scores">
         {hybrid && <ScoreBar label="meaning" value={inc.score.semantic} />}
@@ -183,24 +183,24 @@ function IncidentCard({ rank, inc, hybrid, onOpen, onLink }: { rank: number; inc
           </div>
         </div>
       ))}
-      {inc.resolution && (
+      {inc.mitigation && (
         <div className="fix">
-          <div className="fix-label">What fixed it{inc.resolution.heading ? ` · ${inc.resolution.heading.split(' > ').pop()}` : ''}</div>
-          <p>{inc.resolution.text}</p>
+          <div className="fix-label">What fixed it{inc.mitigation.from.section ? ` · ${inc.mitigation.from.section.split(' > ').pop()}` : ''}</div>
+          <p>{inc.mitigation.value}</p>
         </div>
       )}
       <div className="incident-foot">
-        {inc.timeToResolveMinutes !== null && <span>Resolved in {humanMinutes(inc.timeToResolveMinutes)}</span>}
-        {inc.related.slice(0, 4).map((r) => (
+        {inc.incident.minutesToResolve !== null && <span>Resolved in {humanMinutes(inc.incident.minutesToResolve)}</span>}
+        {inc.incident.records.slice(1, 5).map((r) => (
           <button key={r.documentId} className="link-button small" onClick={() => onOpen(r.documentId)}>
-            {r.relation === 'same incident' ? '≡' : '↔'} {r.title.slice(0, 60)}
+            ≡ {r.title.slice(0, 60)}
           </button>
         ))}
-        {inc.url && (
-          <button className="link-button small" onClick={() => onLink(inc.url!)}>
-            source ↗
-          </button>
-        )}
+        {inc.related.slice(0, 3).map((r) => (
+          <span key={r.incidentId} className="small muted">
+            {r.direction === 'out' ? r.relation : 'recurred in'}: {r.title.slice(0, 60)}
+          </span>
+        ))}
       </div>
     </li>
   );

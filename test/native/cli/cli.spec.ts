@@ -145,10 +145,12 @@ describe('hindsight CLI: exports, show, similar, patterns, experts', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^RECURRING /);
     expect(r.stdout).toMatch(/1\. Kafka metrics/);
-    expect(r.stdout).toMatch(/Fixed by/);
+    expect(r.stdout).toMatch(/Mitigated by: /);
+    expect(r.stdout).toMatch(/What fixed them/);
     const json = JSON.parse(runCli(['--db', db2, 'similar', '--text', 'Kafka metrics missing from Prometheus', '--json', '-n', '2']).stdout);
     expect(json.incidents).toHaveLength(2);
     expect(json.incidents[0].score).toEqual(expect.objectContaining({ lexical: expect.any(Number), entities: expect.any(Number), coverage: expect.any(Number) }));
+    expect(json.incidents[0].incident).toEqual(expect.objectContaining({ incidentId: expect.any(Number), records: expect.any(Array) }));
     const none = runCli(['--db', db2, 'similar']);
     expect(none.stderr).toMatch(/Give exactly one of --text, --file or --id\./);
     expect(none.code).toBe(64);
@@ -156,7 +158,7 @@ describe('hindsight CLI: exports, show, similar, patterns, experts', () => {
 
   it('prints patterns and experts', () => {
     const p = JSON.parse(runCli(['--db', db2, 'patterns', '--json']).stdout);
-    expect(p.documents).toBeGreaterThan(39);
+    expect(p.incidents).toBeGreaterThan(39);
     expect(p.patterns.length).toBeGreaterThan(2);
     const e = runCli(['--db', db2, 'experts', '--text', 'Kafka metrics missing', '--json']);
     expect(e.code).toBe(0);

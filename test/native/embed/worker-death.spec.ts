@@ -88,7 +88,7 @@ describe('engine: the embedding worker dies mid-session', () => {
     await workerOf(second).terminate();
     const similar = await api.similar({ text: 'consumer group keeps rebalancing, orders delayed' });
     expect(similar.mode).toBe('hybrid');
-    expect(similar.incidents[0]!.title).toBe('Kafka consumer lag');
+    expect(similar.incidents[0]!.incident.title).toBe('Kafka consumer lag');
     expect((await embedderOf(api))!.alive).toBe(true);
   });
 

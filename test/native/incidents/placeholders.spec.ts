@@ -102,7 +102,7 @@ describe('people', () => {
   it('of a ServiceNow incident: pseudonymised codes are not people, and the close code is not the mitigation', async () => {
     const docs = await sourceDocuments(join(CORPUS, 'servicenow/servicenow-incident-event-log/incident_event_log.csv'));
     const doc = docs.find((d) => d.uid === 'servicenow:INC0000047')!;
-    expect(doc.body).toMatch(/Close code: code \d/);
+    expect(doc.body).toMatch(/Close code\**: code \d/);
     expect(doc.fields.some((x) => x.type === 'person')).toBe(true);
     const f = fieldsOf((await import('../../../native/incidents/record.js')).recordFromParsed(doc, 99));
     expect(f.people).toEqual([]);

@@ -111,7 +111,7 @@ describe('a team taxonomy file', () => {
         err = e;
       }
       expect(err, text).toBeInstanceOf(HindsightError);
-      expect((err as HindsightError).code).toBe('bad-taxonomy');
+      expect((err as HindsightError).reason).toBe('bad-taxonomy');
       expect((err as HindsightError).message).toContain(path);
       expect((err as HindsightError).message).toMatch(message);
     }

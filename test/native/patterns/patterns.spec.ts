@@ -55,7 +55,7 @@ describe('patterns', () => {
 
   it('finds the known clusters, and only them', async () => {
     const r = await engine.patterns({});
-    expect(r.documents).toBe(15);
+    expect(r.incidents).toBe(15);
     const groups = r.patterns.map((p) => p.incidents.map((i) => i.title.split(' ')[0]));
     expect(groups).toHaveLength(3);
     for (const g of groups) {
@@ -65,22 +65,30 @@ describe('patterns', () => {
     expect(groups.flat().some((t) => t === 'One-off')).toBe(false);
   });
 
-  it('labels each theme with what its members share, and counts it over time', async () => {
+  it('labels each theme so a person reads it — by failure mode where one is known — and counts it over time', async () => {
     const r = await engine.patterns({});
     const label = (theme: string) => r.patterns.find((p) => p.incidents[0]!.title.startsWith(theme))!;
     expect(label('kafka').label.toLowerCase()).toMatch(/kafka|lag|rebalanc|consumer/);
-    expect(label('certs').label.toLowerCase()).toMatch(/certificate|x509|tls|expired/);
-    expect(label('disk').label.toLowerCase()).toMatch(/disk|enospc|diskpressure/);
+    expect(label('certs').label).toMatch(/^Certificate expiry/);
+    expect(label('certs').failureModes.map((m) => m.id)).toContain('certificate-expiry');
+    expect(label('disk').label).toMatch(/^Disk full/);
     for (const p of r.patterns) {
       expect(Object.values(p.perMonth).reduce((a, b) => a + b, 0)).toBe(p.size);
       expect(p.firstAt! <= p.lastAt!).toBe(true);
+      // Each theme has its playbook, over exactly its incidents.
+      expect(p.playbook.incidents.map((i) => i.incidentId).sort()).toEqual(p.incidents.map((i) => i.incidentId).sort());
     }
-    expect(r.topErrors.map((e) => e.name)).toEqual(expect.arrayContaining(['ENOSPC']));
+    expect(r.topFailureModes.map((e) => e.id)).toEqual(expect.arrayContaining(['certificate-expiry', 'disk-full']));
+  });
+
+  it('counts incidents, not documents: one incident\'s records make one', async () => {
+    const r = await engine.patterns({});
+    for (const p of r.patterns) expect(new Set(p.incidents.map((i) => i.incidentId)).size).toBe(p.size);
   });
 
   it('takes a time window', async () => {
     const r = await engine.patterns({ since: '2024-01-01' });
-    expect(r.documents).toBe(12);
+    expect(r.incidents).toBe(12);
     const none = await engine.patterns({ until: '2023-12-31' });
     expect(none.patterns).toEqual([]);
   });

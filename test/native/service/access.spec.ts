@@ -28,7 +28,9 @@ const INPUTS: Record<ApiMethod, unknown> = {
   stats: {},
   search: { query: 'disk' },
   show: { id: 1 },
+  incident: { id: 1 },
   similar: { text: 'disk full' },
+  playbook: { text: 'disk full' },
   patterns: {},
   experts: { text: 'disk full' },
   previewImport: { paths: [docs] },
@@ -58,7 +60,7 @@ describe('database access per method, on a machine without a database', () => {
     await service.close();
   });
 
-  it.each(['stats', 'search', 'show', 'similar', 'patterns', 'experts', 'sourceOf'] as const)('%s refuses with not-found and creates none', async (method) => {
+  it.each(['stats', 'search', 'show', 'incident', 'similar', 'playbook', 'patterns', 'experts', 'sourceOf'] as const)('%s refuses with not-found and creates none', async (method) => {
     const { dbPath, service } = await fresh(`read-${method}`);
     const r = await service.call(method, INPUTS[method]);
     expect(r).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringContaining(dbPath) } });

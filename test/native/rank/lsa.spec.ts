@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { cosine, DEFAULT_LSA, LsaModel, LsaScorer, RETRAIN } from '../../../native/rank/lsa.js';
+
+/** Units over three disjoint topics, each topic's words co-occurring in varying mixtures. */
+function topicUnits(perTopic: number) {
+  const topics = [
+    ['certif', 'x509', 'expir', 'renew', 'tls'],
+    ['disk', 'evict', 'log', 'rotat', 'inode'],
+    ['dns', 'coredn', 'lookup', 'nxdomain', 'resolv'],
+  ];
+  const units: Array<{ id: number; doc: number; topic: number; terms: Map<string, number> }> = [];
+  let id = 0;
+  topics.forEach((words, topic) => {
+    for (let i = 0; i < perTopic; i++) {
+      // Each unit uses three of its topic's five words: no two share all of them.
+      const terms = new Map([0, 1, 2].map((k) => [words[(i + k * (1 + (i % 2))) % words.length]!, 1 + ((i + k) % 3)]));
+      units.push({ id: ++id, doc: topic * 1000 + i, topic, terms });
+    }
+  });
+  return { topics, units };
+}
+
+describe('LsaModel (randomised SVD)', () => {
+  const { topics, units } = topicUnits(40);
+  const model = LsaModel.train(units, { ...DEFAULT_LSA, rank: 6, minDf: 1 });
+
+  it('learns an orthonormal term basis with descending singular values', () => {
+    const k = model.rank;
+    const m = model.vocabulary.size;
+    for (let a = 0; a < k; a++) {
+      for (let b = a; b < k; b++) {
+        let dot = 0;
+        for (let r = 0; r < m; r++) dot += model.basis[r * k + a]! * model.basis[r * k + b]!;
+        expect(dot).toBeCloseTo(a === b ? 1 : 0, 4);
+      }
+    }
+    const s = [...model.singularValues];
+    expect(s).toEqual([...s].sort((x, y) => y - x));
+    expect(s[0]!).toBeGreaterThan(0);
+  });
+
+  it('is deterministic for a seed', () => {
+    const again = LsaModel.train(units, { ...DEFAULT_LSA, rank: 6, minDf: 1 });
+    expect([...again.singularValues]).toEqual([...model.singularValues]);
+  });
+
+  it('brings text close to its topic even through words it does not share', () => {
+    // "renew tls": no unit has exactly these two, yet they belong with the certificate units.
+    const q = model.project(new Map([['renew', 1], ['tls', 1]]));
+    const sims = units.map((u) => ({ topic: u.topic, c: cosine(q, model.project(u.terms)) }));
+    const mean = (t: number) => sims.filter((s) => s.topic === t).reduce((a, s) => a + s.c, 0) / 40;
+    expect(mean(0)).toBeGreaterThan(0.5);
+    expect(mean(1)).toBeLessThan(0.1);
+    expect(mean(2)).toBeLessThan(0.1);
+    expect(topics[0]).toContain('renew');
+  });
+
+  it('projects unknown words to nothing', () => {
+    const v = model.project(new Map([['kubernetes', 3]]));
+    expect([...v].every((x) => x === 0)).toBe(true);
+  });
+
+  it('samples at most maxTrainingUnits, and still ranks by topic', () => {
+    const sampled = LsaModel.train(units, { ...DEFAULT_LSA, rank: 6, minDf: 1, maxTrainingUnits: 30 });
+    expect(sampled.trainedUnits).toBe(units.length);
+    const scorer = new LsaScorer(sampled);
+    for (const u of units) scorer.set(u.id, u.doc, u.terms);
+    const sims = scorer.similarities([{ term: 'coredn', weight: 1 }, { term: 'lookup', weight: 1 }]);
+    const best = [...sims].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([doc]) => Math.floor(doc / 1000));
+    expect(best.every((t) => t === 2)).toBe(true);
+  });
+
+  it('says when to retrain: after a quarter of the corpus changed, or when new text is mostly unknown', () => {
+    const m = LsaModel.train(units, { ...DEFAULT_LSA, rank: 6, minDf: 1 });
+    for (let i = 0; i < 20; i++) m.foldIn(new Map([['certif', 1]]));
+    expect(m.staleness().retrain).toBe(false);
+    for (let i = 0; i < Math.ceil(units.length * RETRAIN.changedShare) - 20; i++) m.foldIn(new Map([['disk', 1]]));
+    expect(m.staleness().retrain).toBe(true);
+    const fresh = LsaModel.train(units, { ...DEFAULT_LSA, rank: 6, minDf: 1 });
+    for (let i = 0; i < 20; i++) fresh.foldIn(new Map([['kafka', 2], ['zookeep', 2]]));
+    expect(fresh.staleness().unknownShare).toBe(1);
+    expect(fresh.staleness().retrain).toBe(true);
+  });
+});
