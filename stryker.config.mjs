@@ -38,6 +38,8 @@ const selection = chosen.join('+');
 // tests find it through HINDSIGHT_SHARED (test/support/generated-models.ts). Set here, in the
 // parent process, so that every test-runner process inherits it.
 process.env.HINDSIGHT_SHARED ??= resolve('..', 'shared');
+// The groups' test files, for vitest.mutation.config.ts (not Stryker's `testFiles`: see there).
+process.env.HINDSIGHT_MUTATION_TESTS = JSON.stringify(chosen.flatMap((g) => GROUPS[g].tests));
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -46,11 +48,10 @@ export default {
   // Test files are isolated as in `npm test` (each imports the code afresh): mutants of code that
   // runs once at load (tables, schemas) are then tested, and coverage is known per test, so each
   // mutant runs only the tests that reach it.
-  vitest: { configFile: 'vitest.config.ts', related: true },
+  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
   // Each mutant runs only the tests that reach it.
   coverageAnalysis: 'perTest',
   mutate: chosen.flatMap((g) => GROUPS[g].mutate),
-  testFiles: chosen.flatMap((g) => GROUPS[g].tests),
   incremental: true,
   incrementalFile: `reports/mutation/${selection}.incremental.json`,
   reporters: ['clear-text', 'progress', 'html', 'json'],

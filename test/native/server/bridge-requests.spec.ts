@@ -193,6 +193,40 @@ describe('hosts, origins and methods', () => {
   });
 });
 
+describe('import inputs of the wrong shape', () => {
+  // The bridge checks the paths an import names before the call; input that is not a list of
+  // paths is left to the contract, which answers with its sentence (never a 500, never a 403).
+  it.each([
+    ['no input at all (null)', 'null', /^Invalid input|must be an object|is required/],
+    ['paths that are one string, not a list', '{"paths":"/etc"}', /^paths must be a list \(got "\/etc"\)\.$/],
+  ])('startImport with %s gets the contract\'s refusal', async (_, body, message) => {
+    for (const method of ['startImport', 'previewImport']) {
+      const r = await raw(`${prefix}api/${method}`, { method: 'POST', body });
+      expect(r.status).toBe(200);
+      expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(message) } });
+    }
+  });
+
+  it('a path that is not text is refused as any path that is not an upload (403), not a failure inside', async () => {
+    const r = await raw(`${prefix}api/startImport`, { method: 'POST', body: '{"paths":[7]}' });
+    expect(r.status).toBe(403);
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('only the import methods have their paths checked: others refuse paths as an unknown option', async () => {
+    const r = await raw(`${prefix}api/stats`, { method: 'POST', body: '{"paths":["/etc"]}' });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'paths is not an option here.' } });
+  });
+
+  it('a refused upload names at most 200 characters of what it was given', async () => {
+    const name = `../${'x'.repeat(600)}.md`;
+    const r = await raw(`${prefix}api/upload?batch=abcdef&path=${encodeURIComponent(name)}`, { method: 'POST', body: 'x' });
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toEqual({ ok: false, error: { code: 'invalid-input', message: `Refused upload path "${name.slice(0, 200)}".` } });
+  });
+});
+
 describe('upload paths', () => {
   it.each([
     ['a//b.md', join('a', 'b.md')],
