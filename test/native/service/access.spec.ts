@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ApiMethod } from '../../../native/contract.js';
+import { API_ACCESS, type ApiMethod } from '../../../native/contract.js';
 import { EngineService } from '../../../native/service/engine-service.js';
 import { NO_MODEL } from '../../support/generated-models.js';
 import { tempDir } from '../../support/temp.js';
@@ -44,8 +44,21 @@ const INPUTS: Record<ApiMethod, unknown> = {
   installModel: { folder: join(dir, 'no-such-model') },
 };
 
+/** The methods by the access the contract declares for them, as the tests below exercise them. */
+const NONE = ['appInfo', 'previewImport', 'cancelImport', 'cancelReindex', 'modelStatus', 'installModel'] as const;
+const READ = ['stats', 'search', 'show', 'incident', 'similar', 'playbook', 'patterns', 'experts', 'sourceOf'] as const;
+const WRITE = ['startImport', 'startReindex', 'importSample'] as const;
+
 describe('database access per method, on a machine without a database', () => {
-  it.each(['appInfo', 'previewImport', 'cancelImport', 'cancelReindex', 'modelStatus'] as const)('%s works without one and creates none', async (method) => {
+  it('every method declares none, read or write, as this file tests it', () => {
+    const declared = (level: string) => Object.entries(API_ACCESS).filter(([, a]) => a === level).map(([m]) => m).sort();
+    expect(declared('none')).toEqual([...NONE].sort());
+    expect(declared('read')).toEqual([...READ].sort());
+    expect(declared('write')).toEqual([...WRITE].sort());
+    expect(Object.keys(API_ACCESS).sort()).toEqual(Object.keys(INPUTS).sort());
+  });
+
+  it.each(NONE.filter((m) => m !== 'installModel'))('%s works without one and creates none', async (method) => {
     const { dbPath, service } = await fresh(`none-${method}`);
     const r = await service.call(method, INPUTS[method]);
     expect(r).toMatchObject({ ok: true });
@@ -60,7 +73,7 @@ describe('database access per method, on a machine without a database', () => {
     await service.close();
   });
 
-  it.each(['stats', 'search', 'show', 'incident', 'similar', 'playbook', 'patterns', 'experts', 'sourceOf'] as const)('%s refuses with not-found and creates none', async (method) => {
+  it.each(READ)('%s refuses with not-found and creates none', async (method) => {
     const { dbPath, service } = await fresh(`read-${method}`);
     const r = await service.call(method, INPUTS[method]);
     expect(r).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringContaining(dbPath) } });

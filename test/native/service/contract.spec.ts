@@ -13,6 +13,7 @@ import {
   CSV_MAP_FIELDS,
   DOCUMENT_KINDS,
   DocumentMetadataSchema,
+  IncidentFieldsSchema,
   ENTITY_TYPES,
   EntityTypeSchema,
   ERROR_CODE_LIST,
@@ -46,6 +47,7 @@ describe('bounds: accepted at the bound, refused one past it with a sentence', (
     ['experts', 'limit', { text: 'q' }, 1, 100, 'limit must be between 1 and 100'],
     ['patterns', 'limit', {}, 1, 500, 'limit must be between 1 and 500'],
     ['patterns', 'minSize', {}, 2, 1000, 'minSize must be between 2 and 1000'],
+    ['playbook', 'pattern', {}, 1, 500, 'pattern must be between 1 and 500'],
   ])('%s %s', (method, field, base, min, max, message) => {
     expect(refusal(method, { ...base, [field]: min })).toBeNull();
     expect(refusal(method, { ...base, [field]: max })).toBeNull();
@@ -65,6 +67,9 @@ describe('bounds: accepted at the bound, refused one past it with a sentence', (
     ['experts', 'text', {}, 1, 200_000],
     ['installModel', 'folder', {}, 1, 4096],
     ['installModel', 'download', {}, 1, 100],
+    ['playbook', 'failureMode', {}, 1, 100],
+    ['playbook', 'service', {}, 1, 200],
+    ['playbook', 'text', {}, 1, 200_000],
   ])('%s %s: %i to %i characters', (method, field, base, min, max) => {
     expect(refusal(method, { ...base, [field]: text(max) })).toBeNull();
     expect(refusal(method, { ...base, [field]: text(min) })).toBeNull();
@@ -202,6 +207,7 @@ describe('"exactly one of" inputs', () => {
     ['similar', [{ text: 'x' }, { file: '/f' }, { id: 1 }], 'Give exactly one of text, file or id.'],
     ['experts', [{ text: 'x' }, { id: 1 }], 'Give exactly one of text or id.'],
     ['installModel', [{ folder: '/m' }, { download: 'gte-small' }], 'Give exactly one of folder or download.'],
+    ['playbook', [{ failureMode: 'bad-deploy' }, { service: 'api' }, { pattern: 1 }, { text: 'x' }, { id: 1 }], 'Give exactly one of failureMode, service, pattern, text or id.'],
   ])('%s', (method, ones, message) => {
     for (const one of ones) expect(refusal(method, one)).toBeNull();
     expect(refusal(method, {})).toBe(message);
@@ -238,6 +244,41 @@ describe('document metadata read back from the store', () => {
     expect(DocumentMetadataSchema.parse(good)).toEqual(good);
     const bad = { system: 7, labels: 'sev1', comments: 'three', thread: 'yes', participants: [{ name: 'ann' }], messageCount: '12', author: 'kept' };
     expect(DocumentMetadataSchema.parse(bad)).toEqual({ author: 'kept' });
+  });
+});
+
+describe('incident fields read back from the store', () => {
+  const from = { documentId: 3, section: 'Timeline', start: 10, end: 42 };
+  const fields = {
+    title: { value: 'Checkout down', from: { documentId: 3, section: null } },
+    services: [{ value: 'checkout', from }],
+    symptom: { value: '502s at the edge', from },
+    trigger: null,
+    rootCause: { value: 'an expired certificate', from },
+    mechanism: ['expired certificate'],
+    failureModes: [{ value: 'cert-expiry', from, score: 0.9 }],
+    mitigation: { value: 'renewed the certificate', from },
+    actionItems: [{ value: { text: 'alert 30 days before expiry', status: 'open', ticket: 'ticket:OPS-42' }, from }],
+    people: [{ value: { name: 'ann', role: 'resolver' }, from }],
+    severity: { value: 'SEV1', from },
+    startedAt: { value: '2024-03-01T10:00:00Z', from },
+    detectedAt: null,
+    mitigatedAt: { value: '2024-03-01T10:40:00Z', from },
+    resolvedAt: null,
+  };
+
+  it('keeps every field, with where each value was read', () => {
+    expect(IncidentFieldsSchema.parse(fields)).toEqual(fields);
+  });
+
+  it.each([
+    ['a value without where it was read', { ...fields, symptom: { value: '502s' } }],
+    ['a provenance without its record', { ...fields, services: [{ value: 'checkout', from: { section: null } }] }],
+    ['an action item of an unknown status', { ...fields, actionItems: [{ value: { text: 'x', status: 'maybe', ticket: null }, from }] }],
+    ['a person of an unknown role', { ...fields, people: [{ value: { name: 'ann', role: 'hero' }, from }] }],
+    ['a failure mode without its score', { ...fields, failureModes: [{ value: 'cert-expiry', from }] }],
+  ])('refuses %s', (_, bad) => {
+    expect(IncidentFieldsSchema.safeParse(bad).success).toBe(false);
   });
 });
 
