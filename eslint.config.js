@@ -54,7 +54,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(\\.\\./)+native/(?!contract$)', message: 'The renderer may only import native/contract (types and schemas).' }, { group: ['electron', 'node:*'], message: 'The renderer runs in a sandboxed page: no Node or Electron.' }] },
+        { patterns: [{ regex: '^(\\.\\./)+native/(?!contract(\\.js)?$)', message: 'The renderer may only import native/contract (types and schemas).' }, { group: ['electron', 'node:*'], message: 'The renderer runs in a sandboxed page: no Node or Electron.' }] },
       ],
     },
   },

@@ -1,9 +1,10 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end tests of the real UI in Debian's Chromium (never a downloaded browser), against
- * `hindsight serve --demo` (browser mode). Screenshots of every main screen are kept in
- * test-results/screenshots.
+ * End-to-end tests of the real UI in Debian's Chromium (never a downloaded browser), in browser
+ * mode: `ui.spec.ts` against `hindsight serve --demo`, `corpus.spec.ts` against an empty database
+ * fed the shared corpus through the page. Screenshots of every screen (light and dark) are kept
+ * in test-results/screenshots.
  */
 export default defineConfig({
   testDir: 'test/e2e',
@@ -13,7 +14,7 @@ export default defineConfig({
   outputDir: 'test-results/playwright',
   use: {
     browserName: 'chromium',
-    viewport: { width: 1360, height: 860 },
+    viewport: { width: 1280, height: 800 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       // Playwright gives every run a fresh, empty profile.

@@ -2,14 +2,16 @@
  * The desktop shell: one window, the app menu, the engine in a utilityProcess, and the security
  * policy. All engine logic lives in native/; this file only wires Electron to it.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, session, shell, utilityProcess, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, session, shell, utilityProcess } from 'electron';
 import { existsSync } from 'node:fs';
 import { join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { channelOf, type ApiEvent, type MenuCommand } from '../native/contract.js';
 import { EngineHost, type ChildLike } from './engine-host.js';
+import { menuTemplate } from './menu.js';
 import { APP_ORIGIN, EventGate, READY_CHANNEL, registerRouter, trustedSender } from './router.js';
 import { applyNavigationPolicy, applySessionPolicy, secureWebPreferences } from './security.js';
+import { loadSettings, rememberingDatabase, saveSettings } from './settings.js';
 import { loadBounds, saveBounds } from './window-state.js';
 
 app.setName('Hindsight');
@@ -57,12 +59,15 @@ function start() {
   app.on('web-contents-created', (_e, contents) => applyNavigationPolicy(contents, (url) => void shell.openExternal(url)));
 
   const userData = app.getPath('userData');
+  const settingsFile = join(userData, 'settings.json');
+  // The database the user chose last time (File → Open Database…), else the default one.
+  let databasePath = loadSettings(settingsFile).databasePath ?? join(userData, 'hindsight.db');
   const bundledModels = app.isPackaged ? join(process.resourcesPath, 'models') : join(root, 'models');
   // In development the Electron build of better-sqlite3 sits beside the Node one (npm start builds it).
   const devBinding = join(root, '.electron-native', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   engine = new EngineHost({
     fork: () =>
-      utilityProcess.fork(join(root, 'dist', 'native', 'service', 'engine-process.js'), [join(userData, 'hindsight.db'), app.getVersion(), existsSync(bundledModels) ? bundledModels : ''], {
+      utilityProcess.fork(join(root, 'dist', 'native', 'service', 'engine-process.js'), [databasePath, app.getVersion(), existsSync(bundledModels) ? bundledModels : ''], {
         serviceName: 'Hindsight engine',
         env: { ...process.env, ...(!app.isPackaged && existsSync(devBinding) ? { HINDSIGHT_SQLITE_BINDING: devBinding } : {}) },
       }) as unknown as ChildLike,
@@ -70,11 +75,18 @@ function start() {
     onState: (state) => send('engineState', state),
   });
   engine.start();
-  registerRouter({ ipcMain, isTrusted, forward: (method, input) => engine!.call(method, input) });
+  const forward = rememberingDatabase(
+    (method, input) => engine!.call(method, input),
+    (path) => {
+      databasePath = path;
+      saveSettings(settingsFile, { databasePath: path });
+    },
+  );
+  registerRouter({ ipcMain, isTrusted, forward });
   ipcMain.on(READY_CHANNEL, (event) => {
     if (isTrusted({ sender: event.sender, senderFrame: event.senderFrame })) gate.ready();
   });
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(menuActions())));
   createWindow(userData);
   app.on('activate', () => {
     if (!BrowserWindow.getAllWindows().length) createWindow(userData);
@@ -106,59 +118,27 @@ function createWindow(userData: string) {
   void win.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
-function command(c: MenuCommand) {
-  return () => send('menuCommand', { command: c });
-}
-
-function menuTemplate(): MenuItemConstructorOptions[] {
-  const mac = process.platform === 'darwin';
-  return [
-    ...(mac ? [{ role: 'appMenu' as const }] : []),
-    {
-      label: 'File',
-      submenu: [
-        {
-          label: 'Import Files or Folders…',
-          accelerator: 'CmdOrCtrl+O',
-          click: async () => {
-            if (!win) return;
-            const r = await dialog.showOpenDialog(win, { title: 'Import into Hindsight', properties: ['openFile', 'openDirectory', 'multiSelections'] });
-            if (!r.canceled && r.filePaths.length) void engine?.call('startImport', { paths: r.filePaths });
-          },
-        },
-        { type: 'separator' },
-        mac ? { role: 'close' } : { role: 'quit' },
-      ],
+/** The menu's actions: system dialogs here, the work in the page (which shows progress and errors) or the engine. */
+function menuActions() {
+  const send = (command: MenuCommand, paths?: string[]) => gate.send(channelOf('menuCommand'), { command, ...(paths ? { paths } : {}) });
+  const pick = async (options: Electron.OpenDialogOptions): Promise<string[]> => {
+    if (!win) return [];
+    const r = await dialog.showOpenDialog(win, options);
+    return r.canceled ? [] : r.filePaths;
+  };
+  return {
+    send,
+    chooseImport: () => pick({ title: 'Import into Hindsight', properties: ['openFile', 'openDirectory', 'multiSelections'] }),
+    chooseModelFolder: async () => (await pick({ title: 'Choose the model folder (it holds config.json, tokenizer.json and onnx/)', properties: ['openDirectory'] }))[0] ?? null,
+    chooseDatabase: async () => (await pick({ title: 'Open a Hindsight database', properties: ['openFile'], filters: [{ name: 'Hindsight database', extensions: ['db'] }, { name: 'All files', extensions: ['*'] }] }))[0] ?? null,
+    chooseNewDatabase: async () => {
+      if (!win) return null;
+      const r = await dialog.showSaveDialog(win, { title: 'New Hindsight database', defaultPath: 'hindsight.db', filters: [{ name: 'Hindsight database', extensions: ['db'] }] });
+      return r.canceled || !r.filePath ? null : r.filePath;
     },
-    { role: 'editMenu' },
-    {
-      label: 'View',
-      submenu: [
-        { label: 'Search', accelerator: 'CmdOrCtrl+K', click: command('focus-search') },
-        { label: 'Search Results', accelerator: 'CmdOrCtrl+1', click: command('view-search') },
-        { label: 'Similar Incidents', accelerator: 'CmdOrCtrl+2', click: command('view-similar') },
-        { label: 'Patterns', accelerator: 'CmdOrCtrl+3', click: command('view-patterns') },
-        { type: 'separator' },
-        { role: 'reload' },
-        { role: 'toggleDevTools' },
-        { type: 'separator' },
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
-        { role: 'togglefullscreen' },
-      ],
-    },
-    { role: 'windowMenu' },
-    {
-      role: 'help',
-      submenu: [
-        {
-          label: 'About Hindsight',
-          click: () => void dialog.showMessageBox({ message: `Hindsight ${app.getVersion()}`, detail: 'Offline incident knowledge. Nothing leaves this machine.' }),
-        },
-      ],
-    },
-  ];
+    startImport: (paths: string[]) => void engine?.call('startImport', { paths }),
+    about: () => void dialog.showMessageBox({ message: `Hindsight ${app.getVersion()}`, detail: 'Offline incident knowledge. Nothing leaves this machine.' }),
+  };
 }
 
 app.on('window-all-closed', () => {

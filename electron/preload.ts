@@ -11,7 +11,8 @@ const api: Record<string, unknown> = {};
 for (const method of API_METHODS) {
   api[method] = async (input: unknown) => {
     const env = (await ipcRenderer.invoke(channelOf(method), input)) as Envelope<unknown>;
-    if (!env.ok) throw Object.assign(new Error(env.error.message), { code: env.error.code });
+    // The code, reason and hint survive: the page offers what to do about an error by them.
+    if (!env.ok) throw Object.assign(new Error(env.error.message), { code: env.error.code, reason: env.error.reason, hint: env.error.hint });
     return env.value;
   };
 }

@@ -760,6 +760,80 @@ export interface ModelProgress {
   total: number | null;
 }
 
+/** Input of `browse`: the documents that match filters alone (a pivot from an entity, a chart, a list). */
+export const BrowseInputSchema = SearchFiltersSchema.extend({
+  limit: z.number().int().min(1).max(200).default(30),
+});
+export type BrowseInput = z.input<typeof BrowseInputSchema>;
+
+/** Documents matching filters, newest first; each hit's snippet is the start of its summary. */
+export interface BrowseResult {
+  total: number;
+  hits: SearchHit[];
+  tookMs: number;
+}
+
+/** Input of `listImports`: the newest imports first. */
+export const ListImportsInputSchema = z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict();
+
+/** One import in the history: what was imported, when, how it ended, and what it holds now. */
+export interface ImportHistoryEntry {
+  importId: number;
+  /** What was imported, by the names the user knows (the dropped file and folder names, a folder's name). */
+  label: string;
+  /** The files and folders as imported; empty for files dropped into browser mode (their upload is gone). */
+  paths: string[];
+  status: 'queued' | 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
+  startedAt: string;
+  finishedAt: string | null;
+  filesTotal: number;
+  filesSeen: number;
+  filesFailed: number;
+  filesSkipped: number;
+  documentsAdded: number;
+  documentsUpdated: number;
+  documentsUnchanged: number;
+  /** Documents this import wrote that are still in the database (a later import may have rewritten some). */
+  documents: number;
+  /** Failed and skipped files (and records) it recorded; `importIssues` lists them. */
+  issues: number;
+  /** Whether `reimport` can read its source again, and when not, why. */
+  reimport: { possible: true } | { possible: false; why: string };
+}
+
+export interface ImportHistory {
+  imports: ImportHistoryEntry[];
+  /** Imports in the database, of which `imports` are the newest. */
+  total: number;
+}
+
+export const ImportIssuesInputSchema = z.object({ importId: z.number().int().positive(), limit: z.number().int().min(1).max(5000).default(1000) }).strict();
+
+/** A file (or a record inside one) an import failed on or skipped, and why. */
+export interface ImportIssueView {
+  outcome: 'failed' | 'skipped';
+  source: string;
+  record: string | null;
+  code: ErrorCode;
+  reason: string | null;
+  message: string;
+}
+
+export interface ImportIssues {
+  issues: ImportIssueView[];
+  total: number;
+}
+
+/** Input of `useDatabase`: a Hindsight database file to open, or a new `.db` file to create. */
+export const UseDatabaseInputSchema = z.object({ path: z.string().min(1).max(4096) }).strict();
+
+export interface DatabaseInUse {
+  databasePath: string;
+  documents: number;
+  /** True when the file did not exist and was created. */
+  created: boolean;
+}
+
 /** Method name → input schema. Inputs are parsed with these at every boundary. */
 export const API_INPUTS = {
   appInfo: Empty,
@@ -780,6 +854,12 @@ export const API_INPUTS = {
   cancelReindex: Empty,
   modelStatus: Empty,
   installModel: InstallModelInputSchema,
+  browse: BrowseInputSchema,
+  listImports: ListImportsInputSchema,
+  importIssues: ImportIssuesInputSchema,
+  deleteImport: ImportIdSchema,
+  reimport: ImportIdSchema,
+  useDatabase: UseDatabaseInputSchema,
 } as const;
 
 /** Method name → result type. */
@@ -802,6 +882,18 @@ export interface ApiResults {
   cancelReindex: { cancelled: boolean };
   modelStatus: ModelStatus;
   installModel: ModelInstalled;
+  /** Documents matching filters without words, newest first (what a pivot opens). */
+  browse: BrowseResult;
+  /** The import history, newest first. */
+  listImports: ImportHistory;
+  /** What one import failed on or skipped. */
+  importIssues: ImportIssues;
+  /** Removes an import from the history with the documents it brought (those no later import rewrote). */
+  deleteImport: { documentsRemoved: number };
+  /** Imports an earlier import's files and folders again, with the same channel choice. */
+  reimport: ImportStarted;
+  /** Switches to another database (or creates one); what follows uses it. */
+  useDatabase: DatabaseInUse;
 }
 
 export type ApiMethod = keyof typeof API_INPUTS;
@@ -834,6 +926,12 @@ export const API_ACCESS: { readonly [M in ApiMethod]: 'none' | 'read' | 'write' 
   cancelReindex: 'none',
   modelStatus: 'none',
   installModel: 'none',
+  browse: 'read',
+  listImports: 'read',
+  importIssues: 'read',
+  deleteImport: 'write',
+  reimport: 'write',
+  useDatabase: 'none',
 };
 
 /**
@@ -859,6 +957,12 @@ export const API_TIMEOUT_MS: { readonly [M in ApiMethod]: number } = {
   cancelReindex: 10_000,
   modelStatus: 60_000,
   installModel: 3_600_000,
+  browse: 30_000,
+  listImports: 30_000,
+  importIssues: 30_000,
+  deleteImport: 120_000,
+  reimport: 30_000,
+  useDatabase: 60_000,
 };
 
 /** Event name → payload. */
@@ -872,11 +976,27 @@ export interface ApiEvents {
   modelProgress: ModelProgress;
   /** The engine process (desktop) is restarting after a crash, ready again, or stopped for good. */
   engineState: { state: 'restarting' | 'ready' | 'stopped'; reason: string | null };
-  /** A menu item or global shortcut of the desktop shell. */
-  menuCommand: { command: MenuCommand };
+  /** A menu item or global shortcut of the desktop shell; `paths` carries what its dialog chose. */
+  menuCommand: { command: MenuCommand; paths?: string[] };
 }
 
-export const MENU_COMMANDS = ['focus-search', 'import-files', 'view-search', 'view-similar', 'view-patterns'] as const;
+export const MENU_COMMANDS = [
+  'focus-search',
+  'command-palette',
+  'import-files',
+  'view-search',
+  'view-similar',
+  'view-patterns',
+  'view-imports',
+  'view-settings',
+  /** A model folder chosen in the desktop dialog (`paths[0]`): install it. */
+  'install-model-folder',
+  'download-model',
+  'reindex',
+  'cancel-reindex',
+  /** A database file chosen in the desktop dialog (`paths[0]`): switch to it. */
+  'use-database',
+] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 export type ApiEvent = keyof ApiEvents;
 /** Every event, listed once: a record keyed by event name, so that adding one without listing it is a type error. */

@@ -210,6 +210,7 @@ export class Engine {
       throw err;
     });
     let settled = false;
+    this.incidents.warmUp();
     try {
       const embedder = this.model ? await this.getEmbedder() : null;
       const summary = await importPaths(
@@ -252,6 +253,26 @@ export class Engine {
       if (vectors) added.forEach((id, i) => index.add(id, vectors[i]!));
     });
     return this.indexWrites;
+  }
+
+  /**
+   * Removes the documents an import brought, and the import's row; the incidents they belonged to
+   * are rebuilt from what is left (or go, when nothing is). Holds the writer like an import does,
+   * so that it never interleaves with one in another process.
+   */
+  async deleteImport(importId: number, documentIds: number[]): Promise<void> {
+    this.assertWritable();
+    await this.holdWriter('a deletion', undefined, () => {});
+    try {
+      const removedChunks = await this.store.documents.delete(documentIds);
+      await this.incidents.settleRemovals();
+      await this.store.imports.remove(importId);
+      if (removedChunks.length) await this.keepIndex(removedChunks, [], null);
+      await this.indexWrites;
+      this.index?.save();
+    } finally {
+      this.writer.release();
+    }
   }
 
   private async holdWriter(what: string, signal: AbortSignal | undefined, onWait: (holder: string) => void): Promise<void> {

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { chunkMarkdown, type Chunk } from '../chunk/chunker.js';
+import { breathe } from '../common/breathe.js';
 import { HindsightError, toContractError } from '../common/errors.js';
 import { sha256 } from '../common/hash.js';
 import type { ImportFileError, ImportPreview, ImportProgress, ImportSummary } from '../contract.js';
@@ -128,6 +129,7 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
     summary.filesTotal = walked.files.length + walked.errors.length;
     await store.imports.start(importId, summary.filesTotal);
     for (const file of walked.files) {
+      await breathe();
       if (ctx.signal?.aborted) break;
       currentRecords = 0;
       progress('importing', file.path);
@@ -157,6 +159,7 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
             await importDocument(ctx, doc, file.path, summary);
             summary.byFormat[source.format] = (summary.byFormat[source.format] ?? 0) + 1;
             progress('importing', file.path, true);
+            await breathe();
           }
           completed = !ctx.signal?.aborted;
         } finally {

@@ -64,22 +64,27 @@ export class IncidentBuilder {
   /**
    * A record was written during an import: it joins its incident with the next batch. A full
    * batch is built in the background — its fields extracted in a worker thread — while the import
-   * reads and writes the next records; `settle()` waits for all of it.
+   * reads and writes the next records; `settle()` waits for all of it. At most one batch is built
+   * behind the import: when the next one is full the import waits for the one before it, so the
+   * incidents never lag far behind the records (a cancelled import settles in one batch's time).
    */
   async recordWritten(documentId: number): Promise<void> {
     this.pending.push(documentId);
-    if (this.pending.length >= BATCH) this.schedule();
+    if (this.pending.length >= BATCH) await this.schedule();
   }
 
-  private schedule(): void {
+  /** Queues the pending records as a batch; resolves when the batch before it is built. */
+  private schedule(): Promise<void> {
     const batch = [...new Set(this.pending.splice(0))];
-    if (!batch.length) return;
-    this.building = this.building.then(() => this.recordsWritten(batch)).catch((err: unknown) => void (this.failure ??= err));
+    const before = this.building;
+    if (!batch.length) return before;
+    this.building = before.then(() => this.recordsWritten(batch)).catch((err: unknown) => void (this.failure ??= err));
+    return before;
   }
 
   /** Brings the incidents of the records written so far up to date. */
   async flush(): Promise<void> {
-    this.schedule();
+    void this.schedule();
     await this.building;
     const failure = this.failure;
     this.failure = null;
@@ -90,7 +95,9 @@ export class IncidentBuilder {
   async recordsWritten(documentIds: number[]): Promise<void> {
     if (!documentIds.length) return;
     const records = await this.recordsOf(documentIds);
-    const extracted = records.length >= WORKER_FROM ? await this.worker().extract(records) : records.map((r) => extractRecordFields(r, this.taxonomy));
+    // In this thread while the worker starts (a first batch, a cancel right after the start).
+    const useWorker = records.length >= WORKER_FROM && this.worker().isReady;
+    const extracted = useWorker ? await this.worker().extract(records) : records.map((r) => extractRecordFields(r, this.taxonomy));
     const fields = new Map(records.map((r, i) => [r.documentId, extracted[i]!]));
     const plan = await this.regroup(documentIds, fields);
     plan.recordFields = [...fields].map(([documentId, f]) => ({ documentId, version: EXTRACTION_VERSION, fields: f }));
@@ -98,6 +105,11 @@ export class IncidentBuilder {
     // Alerts first: the regroup of the next record finds this page by them.
     await this.store.incidents.apply(plan);
     if (plan.alerts.some((a) => a.keys.length)) await this.store.incidents.apply(await this.regroup(documentIds, new Map()));
+  }
+
+  /** Starts the extraction worker ahead of an import, so that its start overlaps the first reads. */
+  warmUp(): void {
+    this.worker();
   }
 
   private worker(): WorkerExtractor {
@@ -407,6 +419,7 @@ function isFollowUp(ticket: DocumentSummary, ticketRefs: string[] | undefined, o
 class WorkerExtractor {
   private readonly worker: Worker;
   private readonly ready: Promise<void>;
+  isReady = false;
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (f: IncidentFields[]) => void; reject: (e: Error) => void }>();
 
@@ -420,7 +433,10 @@ class WorkerExtractor {
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.once('error', reject);
       this.worker.on('message', (m: { ready?: true; id?: number; fields?: IncidentFields[]; error?: string }) => {
-        if (m.ready) return resolve();
+        if (m.ready) {
+          this.isReady = true;
+          return resolve();
+        }
         const w = this.waiting.get(m.id!);
         if (!w) return;
         this.waiting.delete(m.id!);

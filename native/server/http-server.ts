@@ -112,6 +112,9 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
         const paths = (body.value as { paths: string[] }).paths.map((p) => resolve(p));
         importBatches.set((envelope.value as { importId: number }).importId, paths);
       }
+      // A model folder dropped into the page was copied into the model folder (or refused): its upload goes.
+      const folder = method === 'installModel' ? (body.value as { folder?: unknown } | null)?.folder : undefined;
+      if (typeof folder === 'string') removeBatchOf(resolve(folder));
       return void send(res, 200, shownPaths(envelope));
     }
     return serveStatic(res, path);
@@ -221,12 +224,14 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     const paths = importBatches.get(importId);
     if (!paths) return;
     importBatches.delete(importId);
-    for (const p of paths) {
-      const batch = relative(uploadRoot, p).split(sep)[0];
-      if (!batch || batch.startsWith('..')) continue;
-      batches.delete(batch);
-      rmSync(join(uploadRoot, batch), { recursive: true, force: true });
-    }
+    for (const p of paths) removeBatchOf(p);
+  }
+
+  function removeBatchOf(path: string) {
+    const batch = relative(uploadRoot, path).split(sep)[0];
+    if (!batch || batch.startsWith('..') || !batches.has(batch)) return;
+    batches.delete(batch);
+    rmSync(join(uploadRoot, batch), { recursive: true, force: true });
   }
 
   await new Promise<void>((ok, fail) => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { extname, resolve, sep } from 'node:path';
 import { HindsightError, toContractError } from '../common/errors.js';
 import {
   API_ACCESS,
@@ -11,8 +11,12 @@ import {
   type ApiRequest,
   type ApiResults,
   type AppInfo,
+  type BrowseResult,
+  type DatabaseInUse,
   type Envelope,
+  type ImportHistoryEntry,
   type ModelInstalled,
+  type SearchHit,
   type SourceLocation,
 } from '../contract.js';
 import { inspectModelDir, locateModel, modelSearchFromEnv, type ModelSearch } from '../embed/model-locator.js';
@@ -21,6 +25,9 @@ import { fetchModel, importModelDir } from '../embed/model-install.js';
 import { emptySummary, Engine } from '../engine.js';
 import { previewImport } from '../import/importer.js';
 import { userModelsDir } from '../store/paths.js';
+import { inspectDatabaseFile } from '../store/sqlite/sqlite-store.js';
+import type { ImportHistoryRow, Passage } from '../store/store.js';
+import { importLabel, isUpload } from './import-labels.js';
 import { isMethod, parseInput, plainNames, type FieldNamer } from './validation.js';
 
 export interface ServiceOptions {
@@ -74,11 +81,15 @@ export class EngineService {
   private reindexJob: Job | null = null;
   private closing = false;
   private readonly closed = new AbortController();
+  /** The database in use: the one it was started with until `useDatabase` switches. */
+  private dbPath: string;
 
   private constructor(
     private readonly options: ServiceOptions,
     private readonly emit: Emit,
-  ) {}
+  ) {
+    this.dbPath = options.dbPath;
+  }
 
   static async open(options: ServiceOptions, emit: Emit): Promise<EngineService> {
     const service = new EngineService(options, emit);
@@ -129,7 +140,7 @@ export class EngineService {
    */
   private async engine(access: 'read' | 'write'): Promise<Engine> {
     if (!this.engineOpen) {
-      const opening = Engine.open({ dbPath: this.options.dbPath, models: this.options.models, mode: access });
+      const opening = Engine.open({ dbPath: this.dbPath, models: this.options.models, mode: access });
       this.engineOpen = opening;
       opening.catch(() => {
         if (this.engineOpen === opening) this.engineOpen = null;
@@ -144,7 +155,7 @@ export class EngineService {
   }
 
   private readonly handlers: Handlers = {
-    appInfo: async () => ({ version: this.options.version, shell: this.options.shell, demo: !!this.options.sampleDir, databasePath: this.options.dbPath }),
+    appInfo: async () => ({ version: this.options.version, shell: this.options.shell, demo: !!this.options.sampleDir, databasePath: this.dbPath }),
     stats: async () => (await this.engineFor('stats')).stats(),
     search: async (i) => (await this.engineFor('search')).search(i),
     show: async (i) => (await this.engineFor('show')).show(i.id),
@@ -163,7 +174,7 @@ export class EngineService {
     importSample: async () => {
       const dir = this.options.sampleDir;
       if (!dir || !existsSync(dir)) throw new HindsightError('no-sample', 'Sample data is only available when Hindsight was started with --demo.');
-      return this.startImport({ paths: [dir] });
+      return this.startImport({ paths: [dir] }, 'Sample data');
     },
     sourceOf: async (i) => this.sourceOf(await this.engineFor('sourceOf'), i.id),
     startReindex: async () => this.startReindex(),
@@ -178,7 +189,135 @@ export class EngineService {
       return { state, searched: search.roots, known: MODELS.map((m) => ({ name: m.name, dims: m.dims, bytes: m.weights[0]!.bytes })) };
     },
     installModel: async (i, ctx) => this.installModel(i, ctx),
+    browse: async (i) => this.browse(await this.engineFor('browse'), i),
+    listImports: async (i) => {
+      const engine = await this.engineFor('listImports');
+      const rows = await engine.store.imports.list(i.limit);
+      return { imports: rows.map((r) => this.historyEntry(r)), total: await engine.store.imports.count() };
+    },
+    importIssues: async (i) => {
+      const engine = await this.engineFor('importIssues');
+      if (!(await engine.store.imports.get(i.importId))) throw new HindsightError('not-found', `There is no import #${i.importId}.`);
+      const { issues, total } = await engine.store.imports.issues(i.importId, i.limit);
+      return { issues: issues.map((x) => ({ outcome: x.outcome, source: x.source, record: x.record ?? null, code: x.code, reason: x.reason ?? null, message: x.message })), total };
+    },
+    deleteImport: async (i) => this.deleteImport(i.importId),
+    reimport: async (i) => {
+      const engine = await this.engineFor('reimport');
+      const row = await engine.store.imports.history(i.importId);
+      if (!row) throw new HindsightError('not-found', `There is no import #${i.importId}.`);
+      const entry = this.historyEntry(row);
+      if (!entry.reimport.possible) throw new HindsightError('not-found', entry.reimport.why);
+      return this.startImport({ paths: row.paths, ...row.request }, entry.label);
+    },
+    useDatabase: async (i) => this.useDatabase(i.path),
   };
+
+  /** Documents by filters alone, newest first, each with the opening of its summary (or first passage). */
+  private async browse(engine: Engine, i: ApiRequest<'browse'>): Promise<BrowseResult> {
+    const started = performance.now();
+    const { limit, ...filters } = i;
+    const { ids, total } = await engine.store.documents.browse(filters, limit);
+    const summaries = await engine.store.documents.summaries(ids);
+    const passages = await engine.store.passages.ofDocuments(ids);
+    // The opening worth reading: a summary section of its own, else the first section with a heading
+    // of its own, else the first passage (a ticket's first passage is its field list, a thread's its title).
+    const rank = (p: Passage, title: string) => (p.heading !== title && p.role === 'summary' ? 0 : p.heading !== title ? 1 : 2);
+    const opening = new Map<number, Passage>();
+    for (const p of passages) {
+      const title = summaries.get(p.documentId)?.title ?? '';
+      const had = opening.get(p.documentId);
+      if (!had || rank(p, title) < rank(had, title)) opening.set(p.documentId, p);
+    }
+    const hits: SearchHit[] = ids.flatMap((id) => {
+      const d = summaries.get(id);
+      if (!d) return [];
+      const p = opening.get(id);
+      const text = p ? clip(plainText(p.text), 260) : '';
+      return [{ documentId: id, title: d.title, kind: d.kind, source: d.source, occurredAt: d.occurredAt, score: 0, matchedBy: [], snippets: p ? [{ text, highlights: [], heading: p.heading === d.title ? '' : p.heading, role: p.role }] : [] }];
+    });
+    return { total, hits, tookMs: Math.round(performance.now() - started) };
+  }
+
+  /** A stored import as the history shows it: by its name, without upload paths, with what re-import can do. */
+  private historyEntry(r: ImportHistoryRow): ImportHistoryEntry {
+    const uploads = r.paths.some((p) => isUpload(p, this.options.uploadDir));
+    const active = this.imports.has(r.id);
+    const status = r.status;
+    const missing = uploads ? undefined : r.paths.find((p) => !existsSync(p));
+    const reimport: ImportHistoryEntry['reimport'] = uploads
+      ? { possible: false, why: 'These files were dropped into the browser and are not kept after their import: drop them again to re-import them.' }
+      : active || status === 'queued' || status === 'running'
+        ? { possible: false, why: 'This import is still running.' }
+        : missing
+          ? { possible: false, why: `${missing} is no longer there.` }
+          : { possible: true };
+    return {
+      importId: r.id,
+      label: r.label ?? importLabel(r.paths, this.options.uploadDir),
+      paths: uploads ? [] : r.paths,
+      status,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      filesTotal: r.filesTotal,
+      filesSeen: r.filesSeen,
+      filesFailed: r.filesFailed,
+      filesSkipped: r.filesSkipped,
+      documentsAdded: r.documentsAdded,
+      documentsUpdated: r.documentsUpdated,
+      documentsUnchanged: r.documentsUnchanged,
+      documents: r.documents,
+      issues: r.issues,
+      reimport,
+    };
+  }
+
+  /**
+   * Removes an import with the documents it brought. Documents a later import rewrote belong to
+   * that import and stay; their incidents are rebuilt from what is left.
+   */
+  private async deleteImport(importId: number): Promise<{ documentsRemoved: number }> {
+    if (this.imports.has(importId)) throw new HindsightError('busy', `Import #${importId} is still running: cancel it first, then delete it.`);
+    const engine = await this.engine('write');
+    const row = await engine.store.imports.get(importId);
+    if (!row) throw new HindsightError('not-found', `There is no import #${importId}.`);
+    if (row.status === 'queued' || row.status === 'running') {
+      throw new HindsightError('busy', `Import #${importId} is running in another Hindsight process; delete it when it has finished.`);
+    }
+    const ids = await engine.store.documents.idsOfImport(importId);
+    await engine.deleteImport(importId, ids);
+    return { documentsRemoved: ids.length };
+  }
+
+  /**
+   * Switches to another database: an existing Hindsight database, or a new `.db` file. Any other
+   * file is refused untouched (opening it for writing would add our tables to it). The new one is
+   * opened before the old one is closed, so a refusal leaves everything as it was.
+   */
+  private async useDatabase(given: string): Promise<DatabaseInUse> {
+    const path = resolve(given);
+    if (this.imports.size || this.reindexJob) throw new HindsightError('busy', 'Wait for the running import or reindexing to finish before switching databases.');
+    const kind = inspectDatabaseFile(path);
+    if (kind === 'folder') throw new HindsightError('db-open', `${path} is a folder: choose a database file, or name a new one ending in .db.`);
+    if (kind === 'not-sqlite' || kind === 'other-sqlite') {
+      throw new HindsightError('db-open', `${path} is not a Hindsight database${kind === 'other-sqlite' ? ' (it belongs to another application)' : ''}; it was not opened or changed.`, {
+        hint: 'Choose a Hindsight database, or name a new file ending in .db.',
+      });
+    }
+    if (kind === 'missing' && extname(path).toLowerCase() !== '.db') {
+      throw new HindsightError('db-open', `${path} does not exist: a new database must be a file ending in .db.`);
+    }
+    if (path === this.dbPath) {
+      const engine = await this.engine('write');
+      return { databasePath: path, documents: await engine.store.documents.count(), created: false };
+    }
+    const next = await Engine.open({ dbPath: path, models: this.options.models, mode: 'write' });
+    const old = this.engineOpen;
+    this.engineOpen = Promise.resolve(next);
+    this.dbPath = path;
+    await (await old?.catch(() => null))?.close();
+    return { databasePath: path, documents: await next.store.documents.count(), created: kind === 'missing' || kind === 'empty' };
+  }
 
   /** `<uploads>/<batch>/dir/file.md` → `dir/file.md`. */
   private readonly relabel = (path: string): string => {
@@ -194,9 +333,13 @@ export class EngineService {
   }
 
   /** Queues an import and answers with its id at once; it runs after the ones before it. */
-  private async startImport(input: ApiRequest<'startImport'>): Promise<{ importId: number }> {
+  private async startImport(input: ApiRequest<'startImport'>, label?: string): Promise<{ importId: number }> {
     const engine = await this.engine('write');
     const importId = await engine.queueImport(input.paths);
+    await engine.store.imports.describe(importId, {
+      label: label ?? importLabel(input.paths, this.options.uploadDir),
+      request: { ...(input.channels?.length ? { channels: input.channels } : {}), ...(input.csvMap ? { csvMap: input.csvMap } : {}) },
+    });
     const controller = new AbortController();
     this.emit('importProgress', { importId, phase: 'queued', filesTotal: 0, filesDone: 0, filesFailed: 0, documents: 0, chunksEmbedded: 0, currentFile: null, currentRecords: 0, rate: 0, etaSeconds: null });
     const done = this.importQueue.then(async () => {
@@ -271,7 +414,7 @@ export class EngineService {
     const old = this.engineOpen;
     this.engineOpen = null;
     if (old) await (await old.catch(() => null))?.close();
-    const pending = existsSync(this.options.dbPath) ? await (await this.engine('read')).pendingCount() : 0;
+    const pending = existsSync(this.dbPath) ? await (await this.engine('read')).pendingCount() : 0;
     return { name, path, verified, pending };
   }
 
@@ -303,4 +446,27 @@ export class EngineService {
     this.engineOpen = null;
     await engine?.close();
   }
+}
+
+/** The first `max` characters of a passage, cut at a word, with an ellipsis when cut. */
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const at = cut.lastIndexOf(' ');
+  return `${cut.slice(0, at > max * 0.6 ? at : max)}…`;
+}
+
+/** A passage as plain words for a listing: no Markdown marks, no headings (the listing names the section), no field list. */
+function plainText(markdown: string): string {
+  const lines = markdown.split('\n').filter((l) => !/^#{1,6}\s/.test(l.trim()));
+  const body = lines.filter((l) => !/^- \*\*[^*]+\*\*: /.test(l)).join('\n') || lines.join('\n');
+  return body
+    .replace(/```[^\n]*\n?/g, '')
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/(^|\s)[*_]([^*_\n]+)[*_](?=\s|[.,;:!?]|$)/g, '$1$2')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
+    .replace(/^\s*[-*+]\s+/gm, '')
+    .replace(/^\s*>\s?/gm, '');
 }

@@ -79,6 +79,23 @@ export interface ImportRecord {
   chunksWritten: number;
 }
 
+/** What an import was asked to do besides its paths, kept so that a re-import does the same. */
+export interface ImportRequestOptions {
+  channels?: string[];
+  csvMap?: Partial<Record<string, string>>;
+}
+
+/** An import as the history shows it: its record, its name, and what it holds now. */
+export interface ImportHistoryRow extends ImportRecord {
+  /** What the user called it (null for imports recorded before labels were kept). */
+  label: string | null;
+  request: ImportRequestOptions;
+  /** Documents it wrote that are still in the database. */
+  documents: number;
+  /** Issues (failed and skipped files or records) it recorded. */
+  issues: number;
+}
+
 export interface ImportStore {
   /** A new import, queued; `pid` owns it (an import whose process died becomes `interrupted`). */
   create(paths: string[], pid: number): Promise<number>;
@@ -89,6 +106,16 @@ export interface ImportStore {
   markInterrupted(isAlive: (pid: number) => boolean): Promise<number>;
   get(id: number): Promise<ImportRecord | null>;
   last(): Promise<ImportRecord | null>;
+  /** Keeps what the user called the import and its options (for the history and re-import). */
+  describe(id: number, d: { label: string; request: ImportRequestOptions }): Promise<void>;
+  /** The newest imports first, with their names and what they hold now. */
+  list(limit: number): Promise<ImportHistoryRow[]>;
+  history(id: number): Promise<ImportHistoryRow | null>;
+  count(): Promise<number>;
+  /** An import's issues in the order they were met, at most `limit`, and how many there are. */
+  issues(id: number, limit: number): Promise<{ issues: ImportIssue[]; total: number }>;
+  /** Removes an import and its issues from the history (its documents are removed separately). */
+  remove(id: number): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,6 +179,10 @@ export interface DocumentStore {
   origin(id: number): Promise<{ source: string; url: string | null; origin: string } | null>;
   count(): Promise<number>;
   countBy(column: 'kind' | 'format'): Promise<Record<string, number>>;
+  /** Documents last written by this import. */
+  idsOfImport(importId: number): Promise<number[]>;
+  /** Documents matching the filters, newest first (undated last), at most `limit`, and how many match. */
+  browse(filters: SearchFilters, limit: number): Promise<{ ids: number[]; total: number }>;
 }
 
 // ---------------------------------------------------------------------------------------------

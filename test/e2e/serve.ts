@@ -9,15 +9,22 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export interface Served {
   url: string;
   origin: string;
+  /** The server's own folder (HINDSIGHT_HOME): its database, uploads and model folder. */
+  home: string;
   stop(): Promise<void>;
 }
 
-/** Starts `hindsight serve --demo` (built CLI) on a free port and waits for the URL it prints. */
-export async function serveDemo(): Promise<Served> {
+/**
+ * Starts `hindsight serve` (built CLI) on a free port and waits for the URL it prints: with the
+ * demo company (`demo`), or on an empty database. No model is found unless one is installed
+ * through the app (into `home/models`); `env` adds variables (HINDSIGHT_ALLOW_UNVERIFIED_MODEL).
+ */
+export async function serve(o: { demo?: boolean; env?: Record<string, string> } = {}): Promise<Served> {
   const home = mkdtempSync(join(tmpdir(), 'hindsight-e2e-'));
-  const proc: ChildProcess = spawn(process.execPath, ['bin/hindsight.js', 'serve', '--demo', '--port', '0', '--db', join(home, 'e2e.db')], {
+  const args = ['bin/hindsight.js', 'serve', ...(o.demo ? ['--demo'] : []), '--port', '0', '--db', join(home, 'e2e.db')];
+  const proc: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, HINDSIGHT_HOME: home, HINDSIGHT_MODEL_DIR: join(home, 'no-models') },
+    env: { ...process.env, HINDSIGHT_HOME: home, HINDSIGHT_MODEL_DIR: join(home, 'no-models'), ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -35,7 +42,7 @@ export async function serveDemo(): Promise<Served> {
   // The demo data is imported in the background: tests start once that import has ended, so that
   // its last documents (and the incidents built from them) do not change a page mid-test.
   const deadline = Date.now() + 120_000;
-  for (;;) {
+  while (o.demo) {
     const r = (await (await fetch(`${url}api/stats`, { method: 'POST', body: '{}' })).json()) as { ok: boolean; value?: { lastImport: { finishedAt: string | null } | null } };
     if (r.ok && r.value?.lastImport?.finishedAt) break;
     if (Date.now() > deadline) throw new Error(`the demo import did not finish: ${stderr}`);
@@ -44,6 +51,7 @@ export async function serveDemo(): Promise<Served> {
   return {
     url,
     origin: new URL(url).origin,
+    home,
     stop: async () => {
       proc.kill('SIGINT');
       await new Promise((r) => proc.once('exit', r));
@@ -51,3 +59,6 @@ export async function serveDemo(): Promise<Served> {
     },
   };
 }
+
+/** `hindsight serve --demo`. */
+export const serveDemo = () => serve({ demo: true });

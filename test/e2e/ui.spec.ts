@@ -1,15 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { checkScreen, CORPUS, documentCount, drop, SHOTS } from './helpers.js';
 import { serveDemo, type Served } from './serve.js';
 
-const SHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
-const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
-mkdirSync(SHOTS, { recursive: true });
-
+/** The demo company through the browser: every screen, its pivots and shortcuts, axe in both schemes. */
 let served: Served;
 const requests: string[] = [];
+// Each screen is checked with axe twice (light and dark): a few seconds each on a busy CI machine.
+test.describe.configure({ timeout: 150_000 });
 
 test.beforeAll(async () => {
   served = await serveDemo();
@@ -25,43 +24,21 @@ async function open(page: Page, hash = '') {
   await expect(page.getByTestId('statusbar')).toContainText(/[1-9]\d* documents/, { timeout: 30_000 });
 }
 
-/** Drops files onto an element as a user would (a DataTransfer with File objects). */
-async function drop(page: Page, selector: string, files: Array<{ name: string; content: string | Buffer; type?: string }>) {
-  const payload = files.map((f) => ({ name: f.name, type: f.type ?? 'application/octet-stream', data: Buffer.from(f.content).toString('base64') }));
-  const dt = await page.evaluateHandle((items) => {
-    // Runs in the page; typed loosely because the test's own program has no DOM types.
-    const w = globalThis as unknown as {
-      DataTransfer: new () => { items: { add(file: unknown): void } };
-      File: new (parts: Uint8Array[], name: string, options: { type: string }) => unknown;
-      atob(s: string): string;
-    };
-    const t = new w.DataTransfer();
-    for (const it of items) {
-      const bytes = Uint8Array.from(w.atob(it.data), (c) => c.charCodeAt(0));
-      t.items.add(new w.File([bytes], it.name, { type: it.type }));
-    }
-    return t;
-  }, payload);
-  await page.dispatchEvent(selector, 'dragenter', { dataTransfer: dt });
-  await page.dispatchEvent(selector, 'drop', { dataTransfer: dt });
-}
-
-test('search: results as you type, filters, keyboard navigation and the document view', async ({ page }) => {
+test('search: results as you type, filters, keyboard, the document, pivots and the way back', async ({ page }) => {
   await open(page);
   await expect(page.locator('#search-input')).toBeFocused();
-  await page.screenshot({ path: join(SHOTS, '1-start.png') });
+  await checkScreen(page, '01-search-start');
   await page.locator('#search-input').fill('consumer lag rebalance');
   const results = page.locator('.result');
   await expect(results.first()).toContainText(/Kafka|consumer|rebalance/i);
   await expect(page.locator('.result mark').first()).toBeVisible();
-  await page.screenshot({ path: join(SHOTS, '2-search.png') });
+  await checkScreen(page, '02-search-results');
 
   // Filter to tickets only.
   await page.getByRole('button', { name: 'Tickets' }).click();
   await expect.poll(async () => [...new Set((await results.locator('.badge').allTextContents()).map((b) => b.toLowerCase()))]).toEqual(['ticket']);
   await page.getByRole('button', { name: 'Tickets' }).click();
-  // The unfiltered results are back (postmortems among them) before the keyboard acts on them.
-  await expect.poll(async () => (await results.locator('.badge').allTextContents()).map((b) => b.toLowerCase()).some((b) => b !== 'ticket')).toBe(true);
+  await expect.poll(async () => new Set((await results.locator('.badge').allTextContents()).map((b) => b.toLowerCase())).size).toBeGreaterThan(1);
 
   // Keyboard: second result, Enter opens it.
   await page.locator('#search-input').press('ArrowDown');
@@ -70,58 +47,191 @@ test('search: results as you type, filters, keyboard navigation and the document
   await page.locator('#search-input').press('Enter');
   await expect(page.locator('.doc-header h1')).toHaveText(title);
   await expect(page.locator('.doc-side')).toContainText('Services');
-  await page.screenshot({ path: join(SHOTS, '3-document.png') });
+  await checkScreen(page, '03-document');
 
-  // Ctrl+K from anywhere comes back to a focused search box.
-  await page.keyboard.press('Control+k');
-  await expect(page.locator('#search-input')).toBeFocused();
+  // A service chip opens the search filtered by it (no words needed), newest first.
+  const chip = page.locator('.doc-side .chip-service').first();
+  const service = (await chip.textContent())!.trim();
+  await chip.click();
+  await expect(page.getByRole('textbox', { name: 'Service' })).toHaveValue(service);
+  await expect(page.locator('.result-meta')).toContainText(`naming service ${service}`);
+  expect(await results.count()).toBeGreaterThan(0);
+  await checkScreen(page, '04-pivot');
+  // Back returns to the document, and Back again to the search as it was.
+  await page.goBack();
+  await expect(page.locator('.doc-header h1')).toHaveText(title);
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.locator('#search-input')).toHaveValue('consumer lag rebalance');
 });
 
-test('import by dropping files: progress, the new documents, and a readable error for a bad file', async ({ page }) => {
+test('a ticket shows its fields once, dates in the user’s zone, sections as anchors; a missing document has a way back', async ({ page }) => {
   await open(page);
-  const before = Number((await page.getByTestId('statusbar').textContent())!.match(/(\d+) documents/)![1]);
+  await page.locator('#search-input').fill('LF-244 pgbouncer');
+  await page.locator('.result', { hasText: 'LF-244' }).first().click();
+  const facts = page.getByTestId('ticket-facts');
+  await expect(facts).toContainText('Assignee');
+  await expect(facts).not.toContainText(/\d{4}-\d{2}-\d{2}T/);
+  // The body no longer repeats the field list.
+  await expect(page.locator('.doc-body')).not.toContainText('**Status**');
+  await expect(page.locator('.doc-body')).not.toContainText('Status: Done');
+  // A person in the fields pivots to everything they took part in.
+  await facts.locator('.chip-person').first().click();
+  await expect(page.getByRole('textbox', { name: 'Person' })).not.toHaveValue('');
+  await expect(page.locator('.result').first()).toBeVisible();
+
+  // A postmortem's sections are links that move to the heading.
+  await page.getByRole('textbox', { name: 'Person' }).fill('');
+  await page.locator('#search-input').fill('certificate expired partner');
+  await page.locator('.result', { hasText: 'expired TLS certificate' }).first().click();
+  const section = page.locator('.section-link', { hasText: 'Root cause' });
+  await section.click();
+  await expect(page).toHaveURL(/#\/doc\/\d+\/section\/\d+/);
+  await expect(page.locator('.doc-body h3', { hasText: 'Root cause' })).toBeFocused();
+
+  await page.goto(`${served.url}#/doc/999999`);
+  await expect(page.getByRole('heading', { name: 'There is no document #999999' })).toBeVisible();
+  await checkScreen(page, '05-missing-document');
+  await page.getByRole('link', { name: 'Go to search' }).click();
+  await expect(page.locator('#search-input')).toBeVisible();
+});
+
+test('import by dropping files: progress, a readable error, the card folds into the tray and the history', async ({ page }) => {
+  await open(page);
+  const before = await documentCount(page);
   const postmortem = readFileSync(join(CORPUS, 'postmortems/dfds/PM2020-004_-_CoreDNS_upgrade_issue.md'));
   await drop(page, '.app', [
     { name: 'PM2020-004_-_CoreDNS_upgrade_issue.md', content: postmortem, type: 'text/markdown' },
     { name: 'broken.pdf', content: 'this is not a PDF at all', type: 'application/pdf' },
   ]);
   const card = page.getByTestId('import-card').last();
-  await expect(card).toContainText(/Imported 1 new/, { timeout: 30_000 });
+  await expect(card).toContainText('1 new', { timeout: 30_000 });
   await expect(card).toContainText('1 file failed');
   await card.getByRole('button', { name: /Show 1 problem/ }).click();
   await expect(page.getByTestId('import-errors')).toContainText(/broken\.pdf is not a readable PDF/);
-  await page.screenshot({ path: join(SHOTS, '4-import.png') });
+  // The dropped names, never the server's upload folder.
+  await expect(card).not.toContainText('uploads');
+  await checkScreen(page, '06-import-card');
   await expect(page.getByTestId('statusbar')).toContainText(`${before + 1} documents`);
+  // Finished cards fold into the status bar's tray: nothing stays over the page.
+  await expect(page.getByTestId('import-card')).toHaveCount(0, { timeout: 15_000 });
+  await page.getByTestId('import-tray').getByRole('link').click();
+  const item = page.getByTestId('history-item').first();
+  await expect(item.locator('.history-label')).toHaveText('broken.pdf, PM2020-004_-_CoreDNS_upgrade_issue.md');
+  await expect(page.getByTestId('history-issues')).toContainText('broken.pdf');
+  await checkScreen(page, '07-import-history');
+
+  // Delete it again, with its document: a confirmation that takes focus and closes on Escape.
+  await item.getByRole('button', { name: 'Delete…' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('button', { name: 'Keep it' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: 'Keep it' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await item.getByRole('button', { name: 'Delete…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: /Delete 1 document/ }).click();
+  await expect(page.getByTestId('statusbar')).toContainText(`${before} documents`);
+  await page.locator('.nav-item', { hasText: 'Search' }).click();
   await page.locator('#search-input').fill('CoreDNS upgrade crash loop');
-  await expect(page.locator('.result').first()).toContainText('CoreDNS upgrade issue');
+  await expect(page.locator('.result').first()).not.toContainText('CoreDNS upgrade issue');
 });
 
-test('similar incidents: verdict, explanations, what fixed it, who knows', async ({ page }) => {
+test('similar incidents: Ctrl+Enter from anywhere, verdict, what fixed it, who knows (each incident once)', async ({ page }) => {
   await open(page, '#/similar');
   await page.getByRole('textbox', { name: 'New incident' }).fill('Checkout is failing with 503 errors; payments-gateway logs say pool timed out while waiting for an open connection after the campaign email went out');
-  await page.getByRole('button', { name: 'Find similar incidents' }).click();
+  // Focus away from the text box: the shortcut works on the whole screen.
+  await page.getByRole('heading', { name: 'Similar incidents' }).click();
+  await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('verdict')).toContainText(/Looks recurring|Partly familiar/);
   const first = page.getByTestId('incident').first();
   await expect(first).toContainText(/connection pool exhaustion|payments/i);
   await expect(first.locator('.chip-service')).toContainText(['payments-gateway']);
-  await expect(first.locator('.pair').first()).toBeVisible();
   await expect(first.locator('.fix')).toContainText(/pgbouncer/i);
+  // One input passage: no "You:" column repeating it on every card.
+  await expect(page.locator('.pair-label', { hasText: 'You:' })).toHaveCount(0);
   await expect(page.locator('.experts')).toContainText('Priya Raman');
-  await page.screenshot({ path: join(SHOTS, '5-similar.png'), fullPage: true });
+  for (const person of await page.locator('.experts > ul > li').all()) {
+    const links = await person.locator('.expert-why a').allTextContents();
+    expect(new Set(links).size).toBe(links.length);
+  }
+  expect((await page.locator('.incident-foot').allTextContents()).join(' ')).not.toMatch(/\b24 h\b/);
+  await checkScreen(page, '08-similar');
+  await page.screenshot({ path: join(SHOTS, '08-similar-full.png'), fullPage: true });
 });
 
-test('patterns: themes, the monthly chart, click through to an incident', async ({ page }) => {
+test('patterns: legend and bars filter, services pivot to the search', async ({ page }) => {
   await open(page, '#/patterns');
   const theme = page.getByTestId('theme').first();
   await expect(theme).toBeVisible();
   await expect(page.locator('svg.chart rect.bar').first()).toBeVisible();
   await expect(page.locator('.recurring')).toContainText('tracking-worker');
-  await page.screenshot({ path: join(SHOTS, '6-patterns.png') });
-  await theme.locator('.theme-head').click();
-  const incident = theme.locator('.theme-incidents .link-button').first();
+  await checkScreen(page, '09-patterns');
+  // A legend item narrows chart and list to its theme.
+  const legend = page.locator('.legend-item').first();
+  const label = (await legend.textContent())!.trim();
+  await legend.click();
+  await expect(page).toHaveURL(/theme=\d+/);
+  await expect(page.getByTestId('theme')).toHaveCount(1);
+  await expect(page.getByTestId('theme').first()).toContainText(label);
+  // A month's bar (keyboard too) lists that month's incidents.
+  const bar = page.locator('.bar-group[role="button"]').first();
+  await bar.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('month-incidents').locator('a').first()).toBeVisible();
+  await checkScreen(page, '10-patterns-filtered');
+  const incident = page.getByTestId('month-incidents').locator('a').first();
   const title = (await incident.textContent())!;
   await incident.click();
   await expect(page.locator('.doc-header h1')).toHaveText(title);
+  await page.goBack();
+  await expect(page.getByTestId('month-incidents')).toBeVisible();
+  // A recurring service opens the search filtered by it.
+  await page.locator('.hbar-link', { hasText: 'tracking-worker' }).click();
+  await expect(page.getByRole('textbox', { name: 'Service' })).toHaveValue('tracking-worker');
+  await expect(page.locator('.result').first()).toBeVisible();
+});
+
+test('keyboard: the command palette runs actions and searches; settings are a shortcut away', async ({ page }) => {
+  await open(page);
+  await page.keyboard.press('Control+k');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await expect(palette.getByRole('combobox')).toBeFocused();
+  await checkScreen(page, '11-palette');
+  await page.keyboard.type('settings');
+  await expect(palette.getByRole('option').first()).toContainText('Settings');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('database-path')).toContainText('e2e.db');
+  await checkScreen(page, '12-settings');
+
+  // Words that name no action search, and matching documents are offered too.
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('pgbouncer');
+  await expect(palette.getByRole('option', { name: /Search for “pgbouncer”/ })).toBeVisible();
+  await expect(palette.getByRole('group', { name: 'Documents' })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#search-input')).toHaveValue('pgbouncer');
+  // Escape closes it and focus returns.
+  await page.keyboard.press('Control+k');
+  await page.keyboard.press('Escape');
+  await expect(palette).toHaveCount(0);
+  await expect(page.locator('#search-input')).toBeFocused();
+});
+
+test('at 900 px: import buttons stay, the status bar is whole, screens stay clean', async ({ page }) => {
+  await page.setViewportSize({ width: 900, height: 700 });
+  await open(page, '#/search?q=payments');
+  await expect(page.getByRole('button', { name: 'Import files…' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Import a folder…' })).toBeVisible();
+  const bar = page.getByTestId('statusbar');
+  const fits = await bar.evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+  expect(fits).toBe(true);
+  await expect(bar.getByRole('link', { name: 'turn on semantic search' })).toBeVisible();
+  await checkScreen(page, '13-narrow-search');
+  await page.goto(`${served.url}#/patterns`);
+  await expect(page.getByTestId('theme').first()).toBeVisible();
+  await checkScreen(page, '14-narrow-patterns');
 });
 
 test('the page talks to nobody but its own origin', async () => {

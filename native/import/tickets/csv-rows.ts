@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { breathe } from '../../common/breathe.js';
 import { HindsightError } from '../../common/errors.js';
 import type { RawRecord } from './field-map.js';
 
@@ -22,7 +23,11 @@ export async function* csvRows(text: string, what: string): AsyncGenerator<strin
   }
   const parser = Readable.from(slices()).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_FIELD }));
   try {
-    for await (const row of parser) yield row as string[];
+    for await (const row of parser) {
+      yield row as string[];
+      // A big export is read in one go before its first ticket (ServiceNow audit logs): let Cancel through.
+      await breathe();
+    }
   } catch (err) {
     throw new HindsightError('bad-csv', `${what} is not a readable CSV file (${(err as Error).message.split('\n')[0]}).`);
   } finally {

@@ -76,6 +76,17 @@ export function documentStore(sql: Sql): DocumentStore {
       const rows = sql.all<{ k: string; n: number }>(`SELECT ${col} AS k, count(*) AS n FROM documents GROUP BY ${col} ORDER BY n DESC, k`);
       return Object.fromEntries(rows.map((r) => [r.k, r.n]));
     },
+
+    async browse(filters, limit) {
+      const f = filterSql(filters);
+      const list = sql.column<number>(`SELECT d.id FROM documents d WHERE ${f.sql} ORDER BY d.occurred_at IS NULL, d.occurred_at DESC, d.id DESC LIMIT ?`, ...f.params, limit);
+      const total = sql.value<number>(`SELECT count(*) FROM documents d WHERE ${f.sql}`, ...f.params) ?? 0;
+      return { ids: list, total };
+    },
+
+    async idsOfImport(importId) {
+      return sql.column<number>('SELECT id FROM documents WHERE import_id = ? ORDER BY id', importId);
+    },
   };
 }
 

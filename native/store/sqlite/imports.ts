@@ -1,10 +1,32 @@
 import { ERROR_CODES, type ErrorCode } from '../../contract.js';
-import type { ImportRecord, ImportStore } from '../store.js';
+import type { ImportHistoryRow, ImportIssue, ImportRecord, ImportRequestOptions, ImportStore } from '../store.js';
 import type { Sql } from './sql.js';
 
 const RECORD = `id, status, started_at AS startedAt, finished_at AS finishedAt, paths, files_total AS filesTotal, files_seen AS filesSeen,
   files_failed AS filesFailed, files_skipped AS filesSkipped, documents_added AS documentsAdded, documents_updated AS documentsUpdated,
   documents_unchanged AS documentsUnchanged, chunks_written AS chunksWritten`;
+
+type HistoryRow = Omit<ImportHistoryRow, 'paths' | 'request'> & { paths: string; request: string | null };
+const HISTORY = `i.id, i.status, i.started_at AS startedAt, i.finished_at AS finishedAt, i.paths, i.files_total AS filesTotal,
+  i.files_seen AS filesSeen, i.files_failed AS filesFailed, i.files_skipped AS filesSkipped, i.documents_added AS documentsAdded,
+  i.documents_updated AS documentsUpdated, i.documents_unchanged AS documentsUnchanged, i.chunks_written AS chunksWritten,
+  i.label, i.request, (SELECT count(*) FROM documents d WHERE d.import_id = i.id) AS documents,
+  (SELECT count(*) FROM import_issues x WHERE x.import_id = i.id) AS issues`;
+
+const historyRow = (r: HistoryRow): ImportHistoryRow => ({ ...r, paths: JSON.parse(r.paths) as string[], request: parseRequest(r.request) });
+
+function parseRequest(json: string | null): ImportRequestOptions {
+  if (!json) return {};
+  try {
+    const v = JSON.parse(json) as ImportRequestOptions;
+    return {
+      ...(Array.isArray(v.channels) && v.channels.every((c) => typeof c === 'string') ? { channels: v.channels } : {}),
+      ...(v.csvMap && typeof v.csvMap === 'object' ? { csvMap: v.csvMap } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
 
 const record = (r: Omit<ImportRecord, 'paths'> & { paths: string }): ImportRecord => ({ ...r, paths: JSON.parse(r.paths) as string[] });
 
@@ -63,6 +85,42 @@ export function importStore(sql: Sql): ImportStore {
     async last() {
       const r = sql.get<Omit<ImportRecord, 'paths'> & { paths: string }>(`SELECT ${RECORD} FROM imports WHERE status NOT IN ('queued') ORDER BY id DESC LIMIT 1`);
       return r ? record(r) : null;
+    },
+
+    async describe(id, d) {
+      sql.write(() => sql.run('UPDATE imports SET label = ?, request = ? WHERE id = ?', d.label, JSON.stringify(d.request), id));
+    },
+
+    async list(limit) {
+      return sql.all<HistoryRow>(`SELECT ${HISTORY} FROM imports i ORDER BY i.id DESC LIMIT ?`, limit).map(historyRow);
+    },
+
+    async history(id) {
+      const r = sql.get<HistoryRow>(`SELECT ${HISTORY} FROM imports i WHERE i.id = ?`, id);
+      return r ? historyRow(r) : null;
+    },
+
+    async count() {
+      return sql.value<number>('SELECT count(*) FROM imports') ?? 0;
+    },
+
+    async issues(id, limit) {
+      type Row = { outcome: ImportIssue['outcome']; source: string; record: string | null; code: string; reason: string | null; message: string };
+      const rows = sql.all<Row>('SELECT outcome, source, record, code, reason, message FROM import_issues WHERE import_id = ? ORDER BY id LIMIT ?', id, limit);
+      const total = sql.value<number>('SELECT count(*) FROM import_issues WHERE import_id = ?', id) ?? 0;
+      const issues = rows.map((r): ImportIssue => ({
+        outcome: r.outcome,
+        source: r.source,
+        code: storedCode(r.code),
+        message: r.message,
+        ...(r.record !== null ? { record: r.record } : {}),
+        ...(r.reason !== null ? { reason: r.reason } : {}),
+      }));
+      return { issues, total };
+    },
+
+    async remove(id) {
+      sql.write(() => sql.run('DELETE FROM imports WHERE id = ?', id));
     },
   };
 }

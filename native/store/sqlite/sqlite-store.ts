@@ -62,3 +62,6 @@ export class SqliteStore implements Store {
     closeDatabase(this.db, this.readOnly);
   }
 }
+
+/** Tells a Hindsight database from another file before opening it (the engine's factory needs it too). */
+export { inspectDatabaseFile, type DatabaseFileKind } from './inspect.js';

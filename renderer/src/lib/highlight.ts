@@ -11,3 +11,12 @@ export function segments(text: string, highlights: ReadonlyArray<readonly [numbe
   if (at < text.length) out.push({ text: text.slice(at), mark: false });
   return out;
 }
+
+/** Ranges of whole-word occurrences of `terms` in `text` (case-insensitive), for highlighting shared words. */
+export function termHighlights(text: string, terms: readonly string[]): Array<[number, number]> {
+  const words = [...new Set(terms.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 1))];
+  if (!words.length) return [];
+  const escaped = words.sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+  return [...text.matchAll(re)].map((m) => [m.index, m.index + m[0].length] as [number, number]);
+}

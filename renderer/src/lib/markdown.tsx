@@ -1,91 +1,75 @@
-import { Fragment, type ReactNode } from 'react';
-import { parseBlocks } from './markdown-blocks';
+import type { ReactNode } from 'react';
+import ReactMarkdown, { type Components } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
 
 /**
- * A small Markdown renderer for document bodies: headings, paragraphs, lists, block quotes,
- * fenced code, tables, and inline code, bold, italics and links. It builds React elements only
- * (never HTML strings), so a hostile document cannot inject markup. Links open through the
- * shell (`onLink`), never by navigating the window.
+ * Document bodies through react-markdown + remark-gfm (tables, task lists, strikethrough,
+ * autolinks). Raw HTML stays off: react-markdown shows it as text and never renders it, so a
+ * hostile document cannot inject markup. Links leave through the shell (`onLink`), never by
+ * navigating the window; images are not loaded (the page may load nothing remote) but named.
+ *
+ * Headings carry their offset in the body (`data-offset`), so that a section of the document (a
+ * passage's start) can be scrolled to.
  */
-const INLINE = /(`[^`]+`)|(\*\*[^*]+\*\*)|(__[^_]+__)|(\*[^*\s][^*]*\*)|(_[^_\s][^_]*_)|(\[[^\]]+\]\([^)\s]+(?:\s+"[^"]*")?\))|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?])/g;
-
-export function renderInline(text: string, onLink: (href: string) => void, key = 'i'): ReactNode[] {
-  const out: ReactNode[] = [];
-  let at = 0;
-  let n = 0;
-  for (const m of text.matchAll(INLINE)) {
-    if (m.index > at) out.push(text.slice(at, m.index));
-    const t = m[0];
-    const k = `${key}-${n++}`;
-    if (m[1]) out.push(<code key={k}>{t.slice(1, -1)}</code>);
-    else if (m[2] || m[3]) out.push(<strong key={k}>{renderInline(t.slice(2, -2), onLink, k)}</strong>);
-    else if (m[4] || m[5]) out.push(<em key={k}>{renderInline(t.slice(1, -1), onLink, k)}</em>);
-    else if (m[6]) {
-      const lm = /^\[([^\]]+)\]\(([^)\s]+)/.exec(t)!;
-      out.push(link(lm[2]!, renderInline(lm[1]!, onLink, k), onLink, k));
-    } else if (m[7]) out.push(link(t, t, onLink, k));
-    at = m.index + t.length;
-  }
-  if (at < text.length) out.push(text.slice(at));
-  return out;
-}
-
-function link(href: string, children: ReactNode, onLink: (href: string) => void, key: string): ReactNode {
-  if (!/^https?:\/\//i.test(href)) return <Fragment key={key}>{children}</Fragment>;
-  return (
-    <a
-      key={key}
-      href={href}
-      onClick={(e) => {
-        e.preventDefault();
-        onLink(href);
-      }}
-    >
-      {children}
-    </a>
-  );
-}
-
-export function Markdown({ text, onLink }: { text: string; onLink: (href: string) => void }) {
+export function Markdown({ text, onLink, skipTitle }: { text: string; onLink: (href: string) => void; skipTitle?: string }) {
+  const heading =
+    (level: number) =>
+    ({ node, children }: { node?: { position?: { start: { offset?: number } } }; children?: ReactNode }) => {
+      const offset = node?.position?.start.offset ?? 0;
+      // The title is in the page's header already: the body's own first H1 repeating it goes.
+      if (level === 1 && skipTitle !== undefined && offset === 0 && plainText(children).trim() === skipTitle.trim()) return null;
+      // The page's h1 is the title: body headings start one level below it.
+      const Tag = `h${Math.min(6, level + 1)}` as 'h2';
+      return (
+        <Tag id={`at-${offset}`} data-offset={offset} tabIndex={-1}>
+          {children}
+        </Tag>
+      );
+    };
+  const components: Components = {
+    h1: heading(1),
+    h2: heading(2),
+    h3: heading(3),
+    h4: heading(4),
+    h5: heading(5),
+    h6: heading(6),
+    a: ({ href, children }) =>
+      href && /^https?:\/\//i.test(href) ? (
+        <a
+          href={href}
+          onClick={(e) => {
+            e.preventDefault();
+            onLink(href);
+          }}
+        >
+          {children}
+        </a>
+      ) : (
+        <>{children}</>
+      ),
+    img: ({ alt, src }) => <span className="image-placeholder" title={src ?? undefined}>[image{alt ? `: ${alt}` : ''}]</span>,
+    // Wide tables and code scroll inside the page; keyboard users reach them too.
+    table: ({ children }) => (
+      <div className="table-wrap" tabIndex={0}>
+        <table>{children}</table>
+      </div>
+    ),
+    pre: ({ children }) => (
+      <pre tabIndex={0}>{children}</pre>
+    ),
+  };
   return (
     <div className="markdown">
-      {parseBlocks(text).map((b, i) => {
-        const k = `b${i}`;
-        switch (b.type) {
-          case 'heading': {
-            const Tag = `h${Math.min(6, b.level + 1)}` as 'h2';
-            return <Tag key={k} id={`sec-${b.offset}`}>{renderInline(b.text, onLink, k)}</Tag>;
-          }
-          case 'paragraph':
-            return <p key={k}>{renderInline(b.text, onLink, k)}</p>;
-          case 'list': {
-            const items = b.items.map((it, j) => <li key={j}>{renderInline(it, onLink, `${k}-${j}`)}</li>);
-            return b.ordered ? <ol key={k}>{items}</ol> : <ul key={k}>{items}</ul>;
-          }
-          case 'quote':
-            return <blockquote key={k}>{renderInline(b.text, onLink, k)}</blockquote>;
-          case 'code':
-            return (
-              <pre key={k}>
-                <code>{b.text}</code>
-              </pre>
-            );
-          case 'table':
-            return (
-              <div className="table-wrap" key={k}>
-                <table>
-                  <tbody>
-                    {b.rows.map((r, j) => (
-                      <tr key={j}>{r.map((c, x) => (j === 0 ? <th key={x}>{renderInline(c, onLink)}</th> : <td key={x}>{renderInline(c, onLink)}</td>))}</tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            );
-          case 'rule':
-            return <hr key={k} />;
-        }
-      })}
+      <ReactMarkdown remarkPlugins={[remarkGfm]} components={components}>
+        {text}
+      </ReactMarkdown>
     </div>
   );
+}
+
+function plainText(children: ReactNode): string {
+  if (typeof children === 'string' || typeof children === 'number') return String(children);
+  if (Array.isArray(children)) return children.map(plainText).join('');
+  if (children && typeof children === 'object' && 'props' in children) return plainText((children as { props: { children?: ReactNode } }).props.children);
+  return '';
 }

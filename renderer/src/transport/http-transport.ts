@@ -1,14 +1,5 @@
 import { API_EVENTS, API_METHODS, type ApiEvent, type ApiEvents, type Envelope, type HindsightApi } from '../../../native/contract';
-import type { Transport } from './types';
-
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { ApiError, relativePathOf, type Transport } from './types';
 
 /**
  * Browser mode: every method is a POST to `api/<method>` and events arrive over one
@@ -27,10 +18,16 @@ export function httpTransport(base = './'): Transport {
       });
     }
   };
+  const failed = (env: Envelope<unknown> & { ok: false }) => new ApiError(env.error.code, env.error.message, env.error.reason, env.error.hint);
   const call = async (method: string, input: unknown) => {
-    const res = await fetch(`${base}api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input ?? {}) });
+    let res: Response;
+    try {
+      res = await fetch(`${base}api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input ?? {}) });
+    } catch {
+      throw new ApiError('engine-unavailable', 'Hindsight is not answering: is `hindsight serve` still running?');
+    }
     const env = (await res.json()) as Envelope<unknown>;
-    if (!env.ok) throw new ApiError(env.error.code, env.error.message);
+    if (!env.ok) throw failed(env);
     return env.value;
   };
   const api = Object.fromEntries(API_METHODS.map((m) => [m, (input: unknown) => call(m, input)])) as unknown as HindsightApi;
@@ -41,22 +38,39 @@ export function httpTransport(base = './'): Transport {
     set.add(listener as (payload: never) => void);
     return () => set.delete(listener as (payload: never) => void);
   };
+
+  /** One batch folder per drop: the engine reads the folder, files keep their relative paths. */
+  const upload = async (files: File[], onFile: (i: number, f: File) => void): Promise<string> => {
+    const batch = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    let folder = '';
+    for (const [i, f] of files.entries()) {
+      const res = await fetch(`${base}api/upload?batch=${batch}&path=${encodeURIComponent(relativePathOf(f))}`, { method: 'POST', body: f });
+      const env = (await res.json()) as Envelope<{ path: string }>;
+      if (!env.ok) throw failed(env);
+      folder = env.value.path;
+      onFile(i, f);
+    }
+    return folder;
+  };
+
   return {
     api,
     kind: 'browser',
     async pathsFor(files, onProgress) {
-      // One batch folder per drop: the engine imports the folder, files keep their relative paths.
-      const batch = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-      let folder = '';
-      for (const [i, f] of files.entries()) {
-        const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
-        const res = await fetch(`${base}api/upload?batch=${batch}&path=${encodeURIComponent(rel)}`, { method: 'POST', body: f });
-        const env = (await res.json()) as Envelope<{ path: string }>;
-        if (!env.ok) throw new ApiError(env.error.code, env.error.message);
-        folder = env.value.path;
-        onProgress?.(i + 1, files.length);
-      }
+      const folder = await upload(files, (i) => onProgress?.(i + 1, files.length));
       return folder ? [folder] : [];
+    },
+    async folderFor(files, onProgress) {
+      const total = files.reduce((n, f) => n + f.size, 0);
+      let done = 0;
+      const batch = await upload(files, (_i, f) => onProgress?.((done += f.size), total));
+      if (!batch) throw new ApiError('invalid-input', 'The folder is empty.');
+      // The picked folder's own name is the first part of every relative path: the model folder is inside the batch.
+      const top = relativePathOf(files[0]!).split('/')[0]!;
+      const sep = batch.includes('\\') && !batch.includes('/') ? '\\' : '/';
+      return files.every((f) => relativePathOf(f).includes('/')) ? `${batch}${sep}${top}` : batch;
     },
   };
 }
+
+export { ApiError };

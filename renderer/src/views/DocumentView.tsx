@@ -1,50 +1,114 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DocumentView as Doc, EntityType } from '../../../native/contract';
-import { Chip, EmptyState, ErrorNote, KindBadge, Spinner } from '../components/common';
+import { DateText, EmptyState, EntityChip, ErrorNote, KindBadge, RouteLink, Spinner } from '../components/common';
 import { BackIcon, ExternalIcon, SimilarIcon } from '../components/icons';
 import { useApp } from '../context';
-import { shortDate } from '../lib/format';
+import { factValue, FACTS_IN_HEADER, localChatTimes, localCommentTimes, ticketFacts, type Fact } from '../lib/document-body';
 import { Markdown } from '../lib/markdown';
 
 const ENTITY_ORDER: EntityType[] = ['service', 'error', 'technology', 'person', 'host', 'ticket', 'url'];
 const ENTITY_LABEL: Record<EntityType, string> = { service: 'Services', error: 'Errors', technology: 'Technologies', person: 'People', host: 'Hosts', ticket: 'Tickets', url: 'Links' };
+/** Ticket fields whose values are people or services: they pivot like entities. */
+const FACT_PIVOT: Record<string, 'person' | 'service'> = {
+  Assignee: 'person',
+  Reporter: 'person',
+  'Incident commander': 'person',
+  'Resolved by': 'person',
+  'Acknowledged by': 'person',
+  Components: 'service',
+  Services: 'service',
+};
 
-/** One document: its text with sections, entities, and the records it links to or is linked from. */
-export function DocumentView({ id }: { id: number }) {
-  const { transport, navigate, openSource, openLink } = useApp();
+/** One document: its text with sections, fields, entities, and the records it links to or is linked from. */
+export function DocumentView({ id, section }: { id: number; section?: number }) {
+  const { transport, navigate, openSource, openLink, back } = useApp();
   const [doc, setDoc] = useState<Doc | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
+  const body = useRef<HTMLElement>(null);
 
   useEffect(() => {
     setDoc(undefined);
+    setError(null);
     transport.api.show({ id }).then(setDoc, (e: Error) => setError(e.message));
   }, [id, transport]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !(e.target as HTMLElement).closest('input, textarea')) history.back();
+      if (e.key === 'Escape' && !e.defaultPrevented && !(e.target as HTMLElement).closest('input, textarea, select')) back();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [back]);
 
-  if (error) return <div className="view"><ErrorNote message={error} /></div>;
+  const shown = useMemo(() => {
+    if (!doc) return null;
+    if (doc.kind === 'slack-thread') return { facts: [] as Fact[], body: localChatTimes(doc.body) };
+    if (doc.kind !== 'ticket') return { facts: [] as Fact[], body: doc.body };
+    const t = ticketFacts(doc.body);
+    return { facts: t.facts.filter((f) => !FACTS_IN_HEADER.has(f.label)), body: localCommentTimes(t.body) };
+  }, [doc]);
+
+  // A section link scrolls to its heading and gives it focus (so the keyboard continues from there).
+  useEffect(() => {
+    if (!doc || section === undefined || !body.current) return;
+    const target = headingFor(body.current, doc, section);
+    if (target) {
+      target.scrollIntoView({ block: 'start' });
+      target.focus({ preventScroll: true });
+    }
+  }, [doc, section]);
+
+  if (error) {
+    return (
+      <div className="view">
+        <h1 className="visually-hidden">Document</h1>
+        <ErrorNote message={error} action={<button className="button small" onClick={back}>Back</button>} />
+      </div>
+    );
+  }
   if (doc === undefined) return <div className="view"><Spinner label="Opening…" /></div>;
-  if (doc === null) return <div className="view"><EmptyState title={`There is no document #${id}`} /></div>;
+  if (doc === null) {
+    return (
+      <div className="view">
+        <EmptyState
+          level={1}
+          title={`There is no document #${id}`}
+          action={
+            <span className="empty-actions">
+              <button className="button primary" onClick={back}>
+                <BackIcon /> Back
+              </button>
+              <RouteLink to={{ view: 'search' }} className="button">
+                Go to search
+              </RouteLink>
+            </span>
+          }
+        >
+          <p>It may have been deleted with its import, or the link is from another database.</p>
+        </EmptyState>
+      </div>
+    );
+  }
 
   const byType = ENTITY_ORDER.map((t) => [t, doc.entities.filter((e) => e.type === t)] as const).filter(([, es]) => es.length);
-  const headings = doc.sections.filter((s, i, all) => s.heading && all.findIndex((x) => x.heading === s.heading) === i);
+  const headings = doc.sections.filter((s, i, all) => s.heading && s.heading !== doc.title && all.findIndex((x) => x.heading === s.heading) === i);
   return (
     <div className="view document-view">
       <div className="doc-toolbar">
-        <button className="button ghost small" onClick={() => history.back()}>
+        <button className="button ghost small" onClick={back}>
           <BackIcon /> Back
         </button>
         <div className="spacer" />
         <button className="button ghost small" onClick={() => openSource(doc.id)}>
           <ExternalIcon /> Open original
         </button>
-        <button className="button small" onClick={() => { sessionStorage.setItem('hindsight.similar.id', String(doc.id)); navigate({ view: 'similar' }); }}>
+        <button
+          className="button small"
+          onClick={() => {
+            sessionStorage.setItem('hindsight.similar.id', String(doc.id));
+            navigate({ view: 'similar' });
+          }}
+        >
           <SimilarIcon /> Find similar
         </button>
       </div>
@@ -52,56 +116,85 @@ export function DocumentView({ id }: { id: number }) {
         <KindBadge kind={doc.kind} />
         <h1>{doc.title}</h1>
         <div className="doc-meta">
-          <span>{shortDate(doc.occurredAt)}</span>
-          {doc.resolvedAt && <span>resolved {shortDate(doc.resolvedAt)}</span>}
+          <DateText iso={doc.occurredAt} />
+          {doc.resolvedAt && (
+            <span>
+              resolved <DateText iso={doc.resolvedAt} />
+            </span>
+          )}
           {doc.status && <span>{doc.status}</span>}
           {doc.severity && <span>{doc.severity}</span>}
-          <span className="muted" title={doc.source}>{doc.format}</span>
+          {doc.metadata.channel && <span>#{doc.metadata.channel}</span>}
+          <span className="muted" title={doc.source}>
+            {doc.format}
+          </span>
         </div>
       </header>
       <div className="doc-layout">
-        <article className="doc-body">
-          {/* The title is in the header already: drop the body's own first H1 when it repeats it. */}
-          <Markdown text={doc.body.replace(/^#\s+(.+)\n+/, (m, t: string) => (t.trim() === doc.title ? '' : m))} onLink={openLink} />
+        <article className="doc-body" ref={body} aria-label="Document text">
+          <Markdown text={shown!.body} onLink={openLink} skipTitle={doc.title} />
         </article>
-        <aside className="doc-side">
-          {headings.length > 1 && (
+        <aside className="doc-side" aria-label="About this document">
+          {shown!.facts.length > 0 && (
             <section>
-              <h3>Sections</h3>
+              <h2 className="side-title">Fields</h2>
+              <dl className="facts" data-testid="ticket-facts">
+                {shown!.facts.map((f) => (
+                  <div key={f.label}>
+                    <dt>{f.label}</dt>
+                    <dd>
+                      <FactValue fact={f} />
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+            </section>
+          )}
+          {headings.length > 1 && (
+            <nav aria-label="Sections">
+              <h2 className="side-title">Sections</h2>
               <ul className="section-list">
                 {headings.map((s) => (
                   <li key={s.start}>
-                    <span className={`role role-${s.role}`}>{s.role.replace('_', ' ')}</span> {s.heading.split(' > ').pop()}
+                    <RouteLink to={{ view: 'document', id: doc.id, section: s.start }} className="section-link">
+                      <span className={`role role-${s.role}`}>{s.role.replace('_', ' ')}</span> {s.heading.split(' > ').pop()}
+                    </RouteLink>
                   </li>
                 ))}
               </ul>
-            </section>
+            </nav>
           )}
           {byType.map(([type, es]) => (
             <section key={type}>
-              <h3>{ENTITY_LABEL[type]}</h3>
+              <h2 className="side-title">{ENTITY_LABEL[type]}</h2>
               <div className="chips">
-                {es.slice(0, 30).map((e) => (
-                  <Chip key={e.key} tone={type === 'service' || type === 'error' || type === 'technology' || type === 'person' ? type : 'plain'}>
-                    {type === 'url' ? e.name.replace(/^https?:\/\//, '').slice(0, 48) : e.name}
-                  </Chip>
-                ))}
+                {es.slice(0, 30).map((e) =>
+                  type === 'url' ? (
+                    <a key={e.key} className="chip chip-plain chip-link" href={e.name} onClick={(ev) => { ev.preventDefault(); openLink(e.name); }}>
+                      {e.name.replace(/^https?:\/\//, '').slice(0, 48)}
+                    </a>
+                  ) : (
+                    <EntityChip key={e.key} type={type} name={e.name} />
+                  ),
+                )}
               </div>
             </section>
           ))}
           {doc.links.length > 0 && (
             <section>
-              <h3>Related records</h3>
+              <h2 className="side-title">Related records</h2>
               <ul className="link-list">
                 {doc.links.map((l, i) => (
                   <li key={i}>
-                    <span className="muted">{l.direction === 'out' ? '→' : '←'} {l.relation}</span>{' '}
+                    <span className="muted">
+                      {l.direction === 'out' ? '→' : '←'} {l.relation}
+                    </span>{' '}
                     {l.documentId ? (
-                      <button className="link-button" onClick={() => navigate({ view: 'document', id: l.documentId! })}>
-                        {l.title}
-                      </button>
+                      <RouteLink to={{ view: 'document', id: l.documentId }}>{l.title}</RouteLink>
                     ) : (
-                      <span className="muted" title="Not imported">{l.target.replace(/^(ticket|url|github|pagerduty|slack|servicenow):/, '')}</span>
+                      <span className="muted" title="Not imported">
+                        {l.target.replace(/^(ticket|url|github|pagerduty|slack|servicenow):/, '')}
+                      </span>
                     )}
                   </li>
                 ))}
@@ -112,4 +205,27 @@ export function DocumentView({ id }: { id: number }) {
       </div>
     </div>
   );
+}
+
+function FactValue({ fact }: { fact: Fact }) {
+  const pivot = FACT_PIVOT[fact.label];
+  if (!pivot) return <>{factValue(fact.value)}</>;
+  const names = pivot === 'service' ? fact.value.split(/,\s*/).filter(Boolean) : [fact.value];
+  return (
+    <span className="chips">
+      {names.map((n) => (
+        <EntityChip key={n} type={pivot} name={n} />
+      ))}
+    </span>
+  );
+}
+
+/** The heading of a section: by its words (offsets move when the body is reshaped for display), nearest to its offset. */
+function headingFor(root: HTMLElement, doc: Doc, start: number): HTMLElement | null {
+  const all = [...root.querySelectorAll<HTMLElement>('[data-offset]')];
+  const sec = doc.sections.find((s) => s.start === start);
+  const words = sec?.heading.split(' > ').pop()?.trim();
+  const byText = words ? all.filter((h) => h.textContent?.trim() === words) : [];
+  const pool = byText.length ? byText : all.filter((h) => Number(h.dataset.offset) <= start);
+  return pool.sort((a, b) => Math.abs(Number(a.dataset.offset) - start) - Math.abs(Number(b.dataset.offset) - start))[0] ?? null;
 }

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import type { DocumentKind, SearchResult } from '../../../native/contract';
-import { EmptyState, ErrorNote, Highlighted, KindBadge } from '../components/common';
-import { SearchIcon } from '../components/icons';
+import type { DocumentKind, SearchHit } from '../../../native/contract';
+import { DateText, EmptyState, ErrorNote, Highlighted, KindBadge, VisuallyHidden } from '../components/common';
+import { CloseIcon, SearchIcon } from '../components/icons';
 import { useApp } from '../context';
-import { shortDate } from '../lib/format';
-import { moveSelection } from '../lib/list-nav';
+import { count, plural } from '../lib/format';
 import { MOD } from '../lib/keys';
+import { moveSelection } from '../lib/list-nav';
+import { rememberSearch, routeHash, type Route, type SearchPivot } from '../lib/route';
 
 const RANGES: Array<{ label: string; days: number | null }> = [
   { label: 'Any time', days: null },
@@ -14,16 +15,34 @@ const RANGES: Array<{ label: string; days: number | null }> = [
   { label: 'Past 3 years', days: 365 * 3 },
 ];
 
-/** Search as you type, with filters, keyboard navigation and highlighted passages. */
-export function SearchView({ initialQuery }: { initialQuery?: string }) {
-  const { transport, navigate, stats, info } = useApp();
-  const [query, setQuery] = useState(initialQuery ?? '');
-  const [kinds, setKinds] = useState<DocumentKind[]>([]);
+const KIND_FILTERS: Array<[DocumentKind, string]> = [
+  ['postmortem', 'Postmortems'],
+  ['slack-thread', 'Slack threads'],
+  ['ticket', 'Tickets'],
+];
+
+interface Listing {
+  hits: SearchHit[];
+  total: number;
+  tookMs: number;
+  mode: 'hybrid' | 'lexical' | 'browse';
+}
+
+/**
+ * Search as you type, with filters, keyboard navigation and highlighted passages. Opened from a
+ * pivot (an entity, a service or person list) it starts filtered; with filters and no words it
+ * lists the matching documents, newest first.
+ */
+export function SearchView({ initial }: { initial: { q?: string } & SearchPivot }) {
+  const { transport, navigate, stats, info, pickFiles } = useApp();
+  const [query, setQuery] = useState(initial.q ?? '');
+  const [kinds, setKinds] = useState<DocumentKind[]>(initial.kinds ?? []);
   const [range, setRange] = useState<number | null>(null);
-  const [service, setService] = useState('');
-  const [person, setPerson] = useState('');
-  const [result, setResult] = useState<SearchResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [service, setService] = useState(initial.service ?? '');
+  const [person, setPerson] = useState(initial.person ?? '');
+  const [error, setErrorFilter] = useState(initial.error ?? '');
+  const [result, setResult] = useState<Listing | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
   const [selected, setSelected] = useState(-1);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -31,36 +50,45 @@ export function SearchView({ initialQuery }: { initialQuery?: string }) {
 
   useEffect(() => input.current?.focus(), []);
 
+  const filters = { kinds: kinds.length ? kinds : undefined, service: service.trim() || undefined, person: person.trim() || undefined, error: error.trim() || undefined };
+  const filtered = !!(filters.kinds || filters.service || filters.person || filters.error || range);
+
   // Debounced: a request per pause in typing, and only the latest answer is shown.
   useEffect(() => {
-    if (!query.trim()) {
+    const since = range ? new Date(Date.now() - range * 86_400_000).toISOString().slice(0, 10) : undefined;
+    const f = { kinds: kinds.length ? kinds : undefined, since, service: service.trim() || undefined, person: person.trim() || undefined, error: error.trim() || undefined };
+    // The address says what is shown, so that back, reload and a copied link bring it again.
+    const shown: Route = { view: 'search', q: query.trim() ? query : undefined, kinds: f.kinds, service: f.service, person: f.person, error: f.error };
+    history.replaceState(null, '', routeHash(shown));
+    rememberSearch(shown);
+    if (!query.trim() && !f.kinds && !f.service && !f.person && !f.error && !since) {
       setResult(null);
-      setError(null);
+      setFailure(null);
       return;
     }
     let stale = false;
     const t = setTimeout(() => {
       setBusy(true);
-      const since = range ? new Date(Date.now() - range * 86_400_000).toISOString().slice(0, 10) : undefined;
-      transport.api
-        .search({ query, limit: 30, kinds: kinds.length ? kinds : undefined, since, service: service.trim() || undefined, person: person.trim() || undefined })
+      const call: Promise<Listing> = query.trim()
+        ? transport.api.search({ query, limit: 30, ...f }).then((r) => ({ hits: r.hits, total: r.total, tookMs: r.tookMs, mode: r.mode }))
+        : transport.api.browse({ limit: 50, ...f }).then((r) => ({ hits: r.hits, total: r.total, tookMs: r.tookMs, mode: 'browse' as const }));
+      call
         .then(
           (r) => {
             if (stale) return;
             setResult(r);
-            setError(null);
+            setFailure(null);
             setSelected(r.hits.length ? 0 : -1);
           },
-          (e: Error) => !stale && setError(e.message),
+          (e: Error) => !stale && setFailure(e.message),
         )
         .finally(() => !stale && setBusy(false));
-      history.replaceState(null, '', `#/search/${encodeURIComponent(query)}`);
     }, 160);
     return () => {
       stale = true;
       clearTimeout(t);
     };
-  }, [query, kinds, range, service, person, transport]);
+  }, [query, kinds, range, service, person, error, transport, stats?.documents]);
 
   useEffect(() => {
     listRef.current?.querySelector<HTMLElement>(`[data-index="${selected}"]`)?.scrollIntoView({ block: 'nearest' });
@@ -73,7 +101,8 @@ export function SearchView({ initialQuery }: { initialQuery?: string }) {
       navigate({ view: 'document', id: hits[selected]!.documentId });
       return;
     }
-    if (e.key === 'Escape') {
+    if (e.key === 'Escape' && query) {
+      e.preventDefault();
       setQuery('');
       return;
     }
@@ -85,10 +114,19 @@ export function SearchView({ initialQuery }: { initialQuery?: string }) {
   };
 
   const toggleKind = (k: DocumentKind) => setKinds((ks) => (ks.includes(k) ? ks.filter((x) => x !== k) : [...ks, k]));
+  const clearFilters = () => {
+    setKinds([]);
+    setRange(null);
+    setService('');
+    setPerson('');
+    setErrorFilter('');
+  };
   const empty = stats && stats.documents === 0;
+  const pivotName = filters.service ? `service ${filters.service}` : filters.person ? `${filters.person}` : filters.error ? `error ${filters.error}` : null;
 
   return (
     <div className="view search-view">
+      <VisuallyHidden as="h1">Search</VisuallyHidden>
       <div className="search-box">
         <SearchIcon />
         <input
@@ -99,15 +137,23 @@ export function SearchView({ initialQuery }: { initialQuery?: string }) {
           onKeyDown={onKeyDown}
           placeholder="Search incidents, threads and tickets…"
           aria-label="Search"
+          aria-controls={result?.hits.length ? 'search-results' : undefined}
+          aria-activedescendant={selected >= 0 && result?.hits[selected] ? `hit-${result.hits[selected]!.documentId}` : undefined}
           autoComplete="off"
           spellCheck={false}
         />
-        {busy ? <span className="busy-dot" aria-label="Searching" /> : <kbd>{MOD}K</kbd>}
+        {busy ? (
+          <span className="busy-dot" role="status" aria-label="Searching" />
+        ) : (
+          <kbd className="shortcut" title="Command palette">
+            {MOD}+K
+          </kbd>
+        )}
       </div>
       <div className="filters" role="group" aria-label="Filters">
-        {(['postmortem', 'slack-thread', 'ticket'] as DocumentKind[]).map((k) => (
+        {KIND_FILTERS.map(([k, label]) => (
           <button key={k} className={`filter ${kinds.includes(k) ? 'on' : ''}`} aria-pressed={kinds.includes(k)} onClick={() => toggleKind(k)}>
-            {k === 'postmortem' ? 'Postmortems' : k === 'slack-thread' ? 'Slack threads' : 'Tickets'}
+            {label}
           </button>
         ))}
         <select aria-label="Time range" value={range ?? ''} onChange={(e) => setRange(e.target.value ? Number(e.target.value) : null)}>
@@ -117,43 +163,67 @@ export function SearchView({ initialQuery }: { initialQuery?: string }) {
             </option>
           ))}
         </select>
-        <input className="filter-input" placeholder="Service" aria-label="Service" value={service} onChange={(e) => setService(e.target.value)} />
-        <input className="filter-input" placeholder="Person" aria-label="Person" value={person} onChange={(e) => setPerson(e.target.value)} />
+        <input className={`filter-input ${service ? 'on' : ''}`} placeholder="Service" aria-label="Service" value={service} onChange={(e) => setService(e.target.value)} />
+        <input className={`filter-input ${person ? 'on' : ''}`} placeholder="Person" aria-label="Person" value={person} onChange={(e) => setPerson(e.target.value)} />
+        {error && (
+          <span className="filter on removable">
+            Error: {error}
+            <button className="icon-button" aria-label={`Remove the error filter ${error}`} onClick={() => setErrorFilter('')}>
+              <CloseIcon />
+            </button>
+          </span>
+        )}
+        {filtered && (
+          <button className="link-button small" onClick={clearFilters}>
+            Clear filters
+          </button>
+        )}
       </div>
-      {error && <ErrorNote message={error} />}
+      {failure && <ErrorNote message={failure} />}
       {empty && !query && (
         <EmptyState
           title="Nothing imported yet"
           action={
-            info?.demo ? (
-              <button className="button primary" onClick={() => void transport.api.importSample({})}>
-                Import the sample data
+            <span className="empty-actions">
+              {info?.demo && (
+                <button className="button primary" onClick={() => void transport.api.importSample({})}>
+                  Import the sample data
+                </button>
+              )}
+              <button className={`button ${info?.demo ? '' : 'primary'}`} onClick={pickFiles}>
+                Import files…
               </button>
-            ) : undefined
+            </span>
           }
         >
           <p>Drop postmortems (Markdown, HTML, DOCX, PDF), a Slack export ZIP or a ticket export (Jira, GitHub, PagerDuty, Linear, ServiceNow) anywhere on this window, or use <strong>Import files…</strong>.</p>
           <p className="muted">Everything stays on this machine.</p>
         </EmptyState>
       )}
-      {!empty && !query && (
+      {!empty && !query && !filtered && (
         <EmptyState title="Search everything you have learned from incidents">
           <p>Type symptoms, error messages, service names or people. Use ↑ ↓ and Enter to open a result.</p>
           <p className="muted">
-            Or paste what you see now into <button className="link-button" onClick={() => navigate({ view: 'similar' })}>Similar incidents</button>.
+            Or paste what you see now into{' '}
+            <button className="link-button" onClick={() => navigate({ view: 'similar' })}>
+              Similar incidents
+            </button>
+            . {MOD}+K opens every action.
           </p>
         </EmptyState>
       )}
-      {result && query && (
+      {result && (query.trim() || filtered) && (
         <>
-          <div className="result-meta">
-            {result.total ? `${result.total} document${result.total === 1 ? '' : 's'}` : 'No matches'} · {result.mode === 'hybrid' ? 'keywords + meaning' : 'keywords only'} · {result.tookMs} ms
+          <div className="result-meta" role="status">
+            {result.total ? plural(result.total, 'document') : 'No matches'}
+            {result.mode === 'browse' ? (pivotName ? ` naming ${pivotName}, newest first` : ', newest first') : ` · ${result.mode === 'hybrid' ? 'keywords + meaning' : 'keywords only'}`} · {count(Math.round(result.tookMs))} ms
           </div>
           {result.hits.length === 0 && <EmptyState title="No matches">Try other words, or fewer filters.</EmptyState>}
-          <ol className="results" ref={listRef} role="listbox" aria-label="Results">
+          <ol className="results" ref={listRef} role="listbox" aria-label="Results" id="search-results">
             {result.hits.map((h, i) => (
               <li
                 key={h.documentId}
+                id={`hit-${h.documentId}`}
                 data-index={i}
                 role="option"
                 aria-selected={i === selected}
@@ -164,11 +234,11 @@ export function SearchView({ initialQuery }: { initialQuery?: string }) {
                 <div className="result-head">
                   <KindBadge kind={h.kind} />
                   <span className="result-title">{h.title}</span>
-                  <span className="result-date">{shortDate(h.occurredAt)}</span>
+                  <DateText className="result-date" iso={h.occurredAt} />
                 </div>
                 {h.snippets.slice(0, 1).map((s, j) => (
                   <p className="snippet" key={j}>
-                    {s.heading && <span className="snippet-heading">{s.heading} · </span>}
+                    {s.heading && <span className="snippet-heading">{s.heading.split(' > ').pop()} · </span>}
                     <Highlighted snippet={s} />
                   </p>
                 ))}

@@ -1,23 +1,32 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ExpertsResult, SimilarIncident, SimilarResult } from '../../../native/contract';
-import { Chip, EmptyState, ErrorNote, KindBadge, ScoreBar, Spinner } from '../components/common';
+import { DateText, EmptyState, EntityChip, ErrorNote, Highlighted, KindBadge, RouteLink, ScoreBar, Spinner } from '../components/common';
 import { useApp } from '../context';
-import { humanMinutes, shortDate } from '../lib/format';
-import { MOD } from '../lib/keys';
+import { humanMinutes } from '../lib/format';
+import { termHighlights } from '../lib/highlight';
+import { isModKey, MOD } from '../lib/keys';
 
 const EXAMPLE = `[09:12] alertmanager: FIRING PaymentsHighErrorRate — payments-api 5xx > 20%
 [09:13] dana: checkout is failing, seeing "connection pool exhausted" in payments-api logs
 [09:15] lee: started right after the 09:05 deploy`;
 
+/** The last comparison, so that opening an incident and coming back finds the screen as it was. */
+let kept: { text: string; fromDoc: number | null; result: SimilarResult | null; experts: ExpertsResult | null } = { text: '', fromDoc: null, result: null, experts: null };
+
 /** Paste or drop a new incident; see the past incidents like it, why, what fixed them, and who knows. */
 export function SimilarView() {
-  const { transport, navigate } = useApp();
-  const [text, setText] = useState('');
-  const [fromDoc, setFromDoc] = useState<number | null>(null);
-  const [result, setResult] = useState<SimilarResult | null>(null);
-  const [experts, setExperts] = useState<ExpertsResult | null>(null);
+  const { transport } = useApp();
+  const box = useRef<HTMLTextAreaElement>(null);
+  const [text, setText] = useState(kept.text);
+  const [fromDoc, setFromDoc] = useState<number | null>(kept.fromDoc);
+  const [result, setResult] = useState<SimilarResult | null>(kept.result);
+  const [experts, setExperts] = useState<ExpertsResult | null>(kept.experts);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    kept = { text, fromDoc, result, experts };
+  }, [text, fromDoc, result, experts]);
 
   const run = (input: { text: string } | { id: number }) => {
     setBusy(true);
@@ -41,10 +50,24 @@ export function SimilarView() {
   }, []);
 
   const submit = () => {
-    if (!text.trim()) return;
+    if (!text.trim() || busy) return;
     setFromDoc(null);
     run({ text });
   };
+  const submitRef = useRef(submit);
+  submitRef.current = submit;
+
+  // Ctrl/⌘+Enter compares from anywhere on this screen, not only from the text box.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Enter' && isModKey(e) && !e.defaultPrevented && !document.querySelector('[aria-modal="true"]')) {
+        e.preventDefault();
+        submitRef.current();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const onDrop = (e: React.DragEvent) => {
     e.preventDefault();
@@ -66,23 +89,19 @@ export function SimilarView() {
       </header>
       <div className="similar-input" data-own-drop onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
         <textarea
+          ref={box}
           aria-label="New incident"
+          aria-keyshortcuts={MOD === 'Ctrl' ? 'Control+Enter' : 'Meta+Enter'}
           value={text}
           onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
-              e.preventDefault();
-              submit();
-            }
-          }}
           placeholder={EXAMPLE}
           rows={6}
           autoFocus
         />
         <div className="similar-actions">
-          <button className="button ghost small" onClick={() => setText(EXAMPLE)}>Use an example</button>
+          <button className="button ghost small" onClick={() => { setText(EXAMPLE); box.current?.focus(); }}>Use an example</button>
           <div className="spacer" />
-          <span className="muted">{MOD}+Enter</span>
+          <kbd className="shortcut">{MOD}+Enter</kbd>
           <button className="button primary" onClick={submit} disabled={busy || !text.trim()}>
             Find similar incidents
           </button>
@@ -90,37 +109,45 @@ export function SimilarView() {
       </div>
       {error && <ErrorNote message={error} />}
       {busy && <Spinner label="Comparing with past incidents…" />}
+      {!busy && result && result.input.passages > 0 && (
+        <p className="muted small understood">
+          Read as {result.input.passages} passage{result.input.passages === 1 ? '' : 's'}
+          {result.input.entities.length ? ' naming ' : ''}
+          {result.input.entities.slice(0, 8).map((e) => (
+            <EntityChip key={`${e.type}${e.name}`} type={e.type} name={e.name} />
+          ))}
+          {result.mode === 'lexical' ? ' · keywords only (no model)' : ' · keywords + meaning'}
+        </p>
+      )}
       {!busy && result && (
         <div className="similar-results">
           <div className={`verdict verdict-${result.verdict.label}`} data-testid="verdict">
-            <strong>{result.verdict.label === 'recurring' ? 'Looks recurring' : result.verdict.label === 'related' ? 'Partly familiar' : result.verdict.label === 'novel' ? 'Looks new' : 'Nothing to compare yet'}</strong>
+            <strong>{result.verdict.label === 'recurring' ? 'Looks recurring' : result.verdict.label === 'related' ? 'Partly familiar' : 'Looks new'}</strong>
             <span>{result.verdict.reason}</span>
-            {fromDoc && (
-              <button className="link-button" onClick={() => navigate({ view: 'document', id: fromDoc })}>
-                compared document #{fromDoc}
-              </button>
-            )}
+            {fromDoc && <RouteLink to={{ view: 'document', id: fromDoc }}>back to the compared document</RouteLink>}
           </div>
           <div className="similar-columns">
             <ol className="incidents">
               {result.incidents.length === 0 && <EmptyState title="No similar incidents">Nothing in the database shares its words, meaning or entities.</EmptyState>}
               {result.incidents.map((inc, i) => (
-                <IncidentCard key={inc.incident.incidentId} rank={i + 1} inc={inc} hybrid={result.mode === 'hybrid'} onOpen={(id) => navigate({ view: 'document', id })} />
+                <IncidentCard key={inc.incident.incidentId} rank={i + 1} inc={inc} hybrid={result.mode === 'hybrid'} showInput={result.input.passages > 1} />
               ))}
             </ol>
-            <aside className="experts">
-              <h3>Who knows</h3>
+            <aside className="experts" aria-labelledby="experts-title">
+              <h2 id="experts-title" className="side-title">Who knows</h2>
               {!experts?.experts.length && <p className="muted">No people are named by the similar incidents. Slack threads and tickets say who handled them.</p>}
               <ul>
                 {experts?.experts.map((e) => (
                   <li key={e.name}>
                     <div className="expert-name">
                       <span className="avatar" aria-hidden="true">{e.name.slice(0, 1).toUpperCase()}</span>
-                      <strong>{e.name}</strong>
+                      <RouteLink to={{ view: 'search', person: e.name }} className="expert-link" title={`Everything ${e.name} took part in`}>
+                        <strong>{e.name}</strong>
+                      </RouteLink>
                     </div>
                     <ul className="expert-why">
-                      {e.incidents.slice(0, 3).map((x, j) => (
-                        <li key={j}>
+                      {e.incidents.slice(0, 3).map((x) => (
+                        <li key={x.incidentId}>
                           <span className="muted">{x.role}</span> — {x.title}
                         </li>
                       ))}
@@ -141,7 +168,7 @@ export function SimilarView() {
   );
 }
 
-function IncidentCard({ rank, inc, hybrid, onOpen }: { rank: number; inc: SimilarIncident; hybrid: boolean; onOpen(id: number): void }) {
+function IncidentCard({ rank, inc, hybrid, showInput }: { rank: number; inc: SimilarIncident; hybrid: boolean; showInput: boolean }) {
   const shared = [
     ...inc.shared.services.map((n) => ({ n, t: 'service' as const })),
     ...inc.shared.errors.map((n) => ({ n, t: 'error' as const })),
@@ -150,12 +177,16 @@ function IncidentCard({ rank, inc, hybrid, onOpen }: { rank: number; inc: Simila
   return (
     <li className="incident" data-testid="incident">
       <div className="incident-head">
-        <span className="rank">{rank}</span>
+        <span className="rank" aria-label={`Rank ${rank}`}>{rank}</span>
         {inc.incident.records[0] && <KindBadge kind={inc.incident.records[0].kind} />}
-        <button className="incident-title link-button" onClick={() => inc.incident.records[0] && onOpen(inc.incident.records[0].documentId)}>
-          {inc.incident.title}
-        </button>
-        <span className="result-date">{shortDate(inc.incident.startedAt)}</span>
+        {inc.incident.records[0] ? (
+          <RouteLink to={{ view: 'document', id: inc.incident.records[0].documentId }} className="incident-title">
+            {inc.incident.title}
+          </RouteLink>
+        ) : (
+          <span className="incident-title">{inc.incident.title}</span>
+        )}
+        <DateText className="result-date" iso={inc.incident.startedAt} />
       </div>
       <div className="scores">
         {hybrid && <ScoreBar label="meaning" value={inc.score.semantic} />}
@@ -167,19 +198,28 @@ function IncidentCard({ rank, inc, hybrid, onOpen }: { rank: number; inc: Simila
         <div className="chips">
           <span className="muted small">Shared:</span>
           {shared.slice(0, 10).map((s) => (
-            <Chip key={`${s.t}${s.n}`} tone={s.t}>{s.n}</Chip>
+            <EntityChip key={`${s.t}${s.n}`} type={s.t} name={s.n} />
           ))}
         </div>
       )}
       {inc.passages.slice(0, 2).map((p, i) => (
-        <div className="pair" key={i}>
+        // With one input passage, "You:" would repeat the whole input on every card: only the match shows.
+        <div className={`pair ${showInput ? '' : 'single'}`} key={i}>
+          {showInput && (
+            <div className="pair-side">
+              <div className="pair-label">You: {p.input.role.replace('_', ' ')}</div>
+              <p>
+                <Highlighted snippet={{ text: clipText(p.input.text, 280), highlights: termHighlights(clipText(p.input.text, 280), p.sharedTerms) }} />
+              </p>
+            </div>
+          )}
           <div className="pair-side">
-            <div className="pair-label">You: {p.input.role.replace('_', ' ')}</div>
-            <p>{p.input.text}</p>
-          </div>
-          <div className="pair-side">
-            <div className="pair-label">Then: {p.match.heading || p.match.role.replace('_', ' ')}</div>
-            <p>{p.match.text}</p>
+            <div className="pair-label">
+              {showInput ? 'Then' : 'Matching passage'}: {p.match.heading.split(' > ').pop() || p.match.role.replace('_', ' ')}
+            </div>
+            <p>
+              <Highlighted snippet={{ text: clipText(p.match.text, 420), highlights: termHighlights(clipText(p.match.text, 420), p.sharedTerms) }} />
+            </p>
           </div>
         </div>
       ))}
@@ -192,16 +232,16 @@ function IncidentCard({ rank, inc, hybrid, onOpen }: { rank: number; inc: Simila
       <div className="incident-foot">
         {inc.incident.minutesToResolve !== null && <span>Resolved in {humanMinutes(inc.incident.minutesToResolve)}</span>}
         {inc.incident.records.slice(1, 5).map((r) => (
-          <button key={r.documentId} className="link-button small" onClick={() => onOpen(r.documentId)}>
+          <RouteLink key={r.documentId} to={{ view: 'document', id: r.documentId }} className="small" title={r.role}>
             ≡ {r.title.slice(0, 60)}
-          </button>
-        ))}
-        {inc.related.slice(0, 3).map((r) => (
-          <span key={r.incidentId} className="small muted">
-            {r.direction === 'out' ? r.relation : 'recurred in'}: {r.title.slice(0, 60)}
-          </span>
+          </RouteLink>
         ))}
       </div>
     </li>
   );
+}
+
+function clipText(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max).replace(/\s+\S*$/, '')}…`;
 }
