@@ -364,6 +364,18 @@ describe('HTTP bridge: imports may name only this run\'s uploads', () => {
     expect(s).toMatchObject({ status: 'done', documentsAdded: 1 });
   });
 
+  it('names dropped files as they were dropped in previews and in the import history, never by the upload folder', async () => {
+    expect((await h.upload('shown1', 'drop/pm/a.md', '# A\n\n## Summary\n\nDisk full.\n')).status).toBe(200);
+    const preview = await h.api('previewImport', { paths: [join(h.uploadDir, 'shown1')] });
+    expect(JSON.parse(preview.body)).toMatchObject({ ok: true, value: { sources: [expect.objectContaining({ format: expect.any(String) })] } });
+    const history = await h.api('listImports', {});
+    expect(JSON.parse(history.body)).toMatchObject({ ok: true });
+    for (const body of [preview.body, history.body]) {
+      expect(body).not.toContain(h.uploadDir);
+      expect(body).not.toContain('shown1');
+    }
+  });
+
   it('deletes a batch once its import has ended, and then refuses it as any other path', async () => {
     await until('the batch to be removed', () => !existsSync(batchDir));
     const again = await h.api('startImport', { paths: [batchDir] });
