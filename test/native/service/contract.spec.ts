@@ -48,6 +48,9 @@ describe('bounds: accepted at the bound, refused one past it with a sentence', (
     ['patterns', 'limit', {}, 1, 500, 'limit must be between 1 and 500'],
     ['patterns', 'minSize', {}, 2, 1000, 'minSize must be between 2 and 1000'],
     ['playbook', 'pattern', {}, 1, 500, 'pattern must be between 1 and 500'],
+    ['browse', 'limit', {}, 1, 200, 'limit must be between 1 and 200'],
+    ['listImports', 'limit', {}, 1, 1000, 'limit must be between 1 and 1000'],
+    ['importIssues', 'limit', { importId: 1 }, 1, 5000, 'limit must be between 1 and 5000'],
   ])('%s %s', (method, field, base, min, max, message) => {
     expect(refusal(method, { ...base, [field]: min })).toBeNull();
     expect(refusal(method, { ...base, [field]: max })).toBeNull();
@@ -70,6 +73,7 @@ describe('bounds: accepted at the bound, refused one past it with a sentence', (
     ['playbook', 'failureMode', {}, 1, 100],
     ['playbook', 'service', {}, 1, 200],
     ['playbook', 'text', {}, 1, 200_000],
+    ['useDatabase', 'path', {}, 1, 4096],
   ])('%s %s: %i to %i characters', (method, field, base, min, max) => {
     expect(refusal(method, { ...base, [field]: text(max) })).toBeNull();
     expect(refusal(method, { ...base, [field]: text(min) })).toBeNull();
@@ -177,7 +181,10 @@ describe('closed sets', () => {
 
   it('CSV map fields, menu commands and events are named once each, never empty', () => {
     expect(CSV_MAP_FIELDS).toEqual(['title', 'body', 'key', 'created', 'resolved', 'status', 'priority', 'assignee', 'reporter', 'labels', 'service', 'url']);
-    expect(MENU_COMMANDS).toEqual(['focus-search', 'import-files', 'view-search', 'view-similar', 'view-patterns']);
+    expect(MENU_COMMANDS).toEqual([
+      'focus-search', 'command-palette', 'import-files', 'view-search', 'view-similar', 'view-patterns', 'view-imports', 'view-settings',
+      'install-model-folder', 'download-model', 'reindex', 'cancel-reindex', 'use-database',
+    ]);
     expect(API_EVENTS).toEqual(['importProgress', 'importDone', 'indexProgress', 'indexDone', 'modelProgress', 'engineState', 'menuCommand']);
   });
 
