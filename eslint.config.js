@@ -59,11 +59,17 @@ export default tseslint.config(
     },
   },
   {
+    files: ['native/contract-values.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['*'], message: 'Plain values of the contract: no imports at all.' }] }],
+    },
+  },
+  {
     files: ['native/contract.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', './*', '../*'], message: 'The contract is shared with the renderer: zod and types only.' }] },
+        { patterns: [{ group: ['node:*', './*', '!./contract-values.js', '../*'], message: 'The contract is shared with the renderer: zod, types and ./contract-values only.' }] },
       ],
     },
   },

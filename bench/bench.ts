@@ -30,6 +30,14 @@ const { values } = parseArgs({
     chunks: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '300' },
     messages: { type: 'string', default: '200000' },
+    // vectors: corpus sizes, HNSW M:efConstruction pairs, search ef values.
+    sizes: { type: 'string', default: '10000,100000' },
+    configs: { type: 'string', default: '16:100,32:200' },
+    efs: { type: 'string', default: '96,200,400,800' },
+    // embed: real passages per measurement.
+    passages: { type: 'string', default: '48' },
+    // scale: embed with the bag-of-words model (1) or lexical only (0).
+    embed: { type: 'string', default: '1' },
   },
 });
 const QUERIES = Number(values.queries);
@@ -190,4 +198,22 @@ if (!values.only) {
 else if (values.only === 'synthetic') await benchSynthetic(Number(values.chunks));
 else if (values.only === 'slack') await benchSlack(Number(values.messages));
 else if (values.only === 'costs') await benchCosts(work, Number(values.chunks));
-else throw new Error(`--only real|synthetic|slack|costs`);
+else if (values.only === 'vectors') {
+  const { benchVectors } = await import('./vectors.js');
+  const nums = (s: string) => s.split(',').map(Number);
+  const configs = values.configs!.split(',').map((c) => ({ m: Number(c.split(':')[0]), efConstruction: Number(c.split(':')[1]) }));
+  await benchVectors(nums(values.sizes!), configs, nums(values.efs!), Math.min(QUERIES, 200));
+} else if (values.only === 'embed') {
+  const { benchEmbed } = await import('./embed.js');
+  await benchEmbed(work, Number(values.passages));
+} else if (values.only === 'scale') {
+  console.log(`\nS. Growth with the corpus (${values.embed === '1' ? 'bag-of-words model, embedded by the background job' : 'lexical only'}); each size in its own process`);
+  const { spawnSync } = await import('node:child_process');
+  for (const n of values.sizes!.split(',')) {
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', 'scale-one', '--chunks', n, '--embed', values.embed!, '--queries', values.queries!], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+} else if (values.only === 'scale-one') {
+  const { benchScaleOne } = await import('./scale.js');
+  await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries));
+} else throw new Error(`--only real|synthetic|slack|costs|vectors|embed|scale`);

@@ -7,9 +7,9 @@
  * event has a payload type. Nothing here is written twice elsewhere.
  */
 import { z } from 'zod';
+import { CSV_MAP_FIELDS, DOCUMENT_KINDS } from './contract-values.js';
 
-/** What a document is. */
-export const DOCUMENT_KINDS = ['postmortem', 'slack-thread', 'ticket'] as const;
+export { CSV_MAP_FIELDS, DOCUMENT_KINDS };
 export const DocumentKindSchema = z.enum(DOCUMENT_KINDS);
 export type DocumentKind = z.infer<typeof DocumentKindSchema>;
 
@@ -101,9 +101,6 @@ export interface SearchResult {
   tookMs: number;
   embedMs: number;
 }
-
-/** Fields a generic CSV column mapping may fill. */
-export const CSV_MAP_FIELDS = ['title', 'body', 'key', 'created', 'resolved', 'status', 'priority', 'assignee', 'reporter', 'labels', 'service', 'url'] as const;
 
 export const ImportInputSchema = z.object({
   /** Files or folders (absolute paths). */
@@ -282,7 +279,8 @@ export interface ImportProgress {
 
 /** Pushed while embeddings are (re)computed. */
 export interface IndexProgress {
-  phase: 'waiting' | 'embedding' | 'done' | 'cancelled';
+  /** `paused`: by `pauseReindex`; `waiting`: for another writer (an import goes first). */
+  phase: 'waiting' | 'paused' | 'embedding' | 'done' | 'cancelled';
   done: number;
   total: number;
   rate: number;
@@ -852,6 +850,8 @@ export const API_INPUTS = {
   sourceOf: DocumentRefSchema,
   startReindex: Empty,
   cancelReindex: Empty,
+  pauseReindex: Empty,
+  resumeReindex: Empty,
   modelStatus: Empty,
   installModel: InstallModelInputSchema,
   browse: BrowseInputSchema,
@@ -880,6 +880,10 @@ export interface ApiResults {
   sourceOf: SourceLocation | null;
   startReindex: { pending: number };
   cancelReindex: { cancelled: boolean };
+  /** Holds the embedding job after its current batch (it keeps its place; search works lexically for the rest). */
+  pauseReindex: { paused: boolean };
+  /** Lets a paused embedding job go on. */
+  resumeReindex: { resumed: boolean };
   modelStatus: ModelStatus;
   installModel: ModelInstalled;
   /** Documents matching filters without words, newest first (what a pivot opens). */
@@ -924,6 +928,8 @@ export const API_ACCESS: { readonly [M in ApiMethod]: 'none' | 'read' | 'write' 
   sourceOf: 'read',
   startReindex: 'write',
   cancelReindex: 'none',
+  pauseReindex: 'none',
+  resumeReindex: 'none',
   modelStatus: 'none',
   installModel: 'none',
   browse: 'read',
@@ -955,6 +961,8 @@ export const API_TIMEOUT_MS: { readonly [M in ApiMethod]: number } = {
   sourceOf: 10_000,
   startReindex: 30_000,
   cancelReindex: 10_000,
+  pauseReindex: 10_000,
+  resumeReindex: 10_000,
   modelStatus: 60_000,
   installModel: 3_600_000,
   browse: 30_000,

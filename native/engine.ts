@@ -24,8 +24,9 @@ import type {
 import { Embedder } from './embed/embedder.js';
 import { locateModel, modelSearchFromEnv, type LocatedModel, type ModelSearch } from './embed/model-locator.js';
 import { findExperts } from './experts/experts.js';
-import { importPaths, passageText } from './import/importer.js';
-import { readSource } from './import/read-source.js';
+// Importers (parsers of every format, date-fns, XML, CSV, ZIP...) are loaded on first use: a
+// search or similar from the command line must not pay for them.
+const importer = () => import('./import/importer.js');
 import { findPatterns } from './patterns/patterns.js';
 import { search } from './search/search.js';
 import { findSimilar } from './similar/similar.js';
@@ -38,7 +39,7 @@ import type { OpenMode } from './store/sqlite/database.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { describeHolder, processAlive, WriterLock } from './store/writer-lock.js';
-import { VectorIndex } from './vector/vector-index.js';
+import { VectorIndex, type HnswParams } from './vector/vector-index.js';
 
 export interface EngineOptions {
   dbPath: string;
@@ -48,7 +49,21 @@ export interface EngineOptions {
   models?: ModelSearch;
   /** `read` refuses a missing database and opens an unwritable one read-only (see store). */
   mode?: OpenMode;
+  /** Vector index parameters (benchmarks); the measured defaults otherwise. */
+  hnsw?: Partial<HnswParams>;
+  /**
+   * Embed passages while importing (the import then runs at the model's pace). Off by default:
+   * an import writes passages at lexical speed and the embedding job (`reindex`) embeds them
+   * after it, search working throughout.
+   */
+  embedDuringImport?: boolean;
 }
+
+/**
+ * Passages the embedding job reads and writes at a time: enough for the embedder to sort them by
+ * length into well-filled batches, few enough that a pause or an import waits seconds, not minutes.
+ */
+const EMBED_PAGE = 64;
 
 const META_MODEL = 'embedding_model';
 const META_DIMS = 'embedding_dims';
@@ -66,6 +81,13 @@ export interface JobOptions<P> {
   onProgress?: (p: P) => void;
   signal?: AbortSignal;
 }
+
+/**
+ * How an embedding job is held between batches: a promise means "stop here until it settles"
+ * (paused by the user, or an import is waiting to write); the job lets go of the database
+ * meanwhile. `why` is reported as the progress phase.
+ */
+export type EmbedGate = () => { why: 'paused' | 'waiting'; until: Promise<void> } | null;
 
 /**
  * The engine: one store, the model (when there is one), the vector index. It takes requests the
@@ -87,6 +109,7 @@ export class Engine {
     readonly model: LocatedModel | null,
     private readonly modelState: ModelState,
     readonly taxonomy: Taxonomy,
+    private readonly options: EngineOptions,
   ) {
     this.writer = new WriterLock(`${dbPath}.writer.lock`);
     this.incidents = new IncidentBuilder(store, taxonomy);
@@ -99,7 +122,7 @@ export class Engine {
     const store = SqliteStore.open(options.dbPath, options.mode ?? 'write');
     try {
       const { model, state } = await locateModel(options.models ?? modelSearchFromEnv());
-      const engine = new Engine(store, options.dbPath, model, state, taxonomy);
+      const engine = new Engine(store, options.dbPath, model, state, taxonomy, options);
       if (!store.readOnly) {
         // Imports whose process died (kill -9, a crash) are not "running" any more.
         await store.imports.markInterrupted(processAlive);
@@ -174,7 +197,7 @@ export class Engine {
     this.indexOpening ??= (async () => {
       const dims = Number((await this.store.meta.get(META_DIMS)) ?? 0);
       if (!dims) return null;
-      const index = await VectorIndex.open(this.store.passages, this.indexPath, this.model!.modelId, dims, { readOnly: this.store.readOnly });
+      const index = await VectorIndex.open(this.store.passages, this.indexPath, this.model!.modelId, dims, { readOnly: this.store.readOnly, params: this.options.hnsw });
       this.index = index;
       this.indexHealth = index.health;
       return index;
@@ -212,7 +235,8 @@ export class Engine {
     let settled = false;
     this.incidents.warmUp();
     try {
-      const embedder = this.model ? await this.getEmbedder() : null;
+      const embedder = this.model && this.options.embedDuringImport ? await this.getEmbedder() : null;
+      const { importPaths } = await importer();
       const summary = await importPaths(
         {
           store: this.store,
@@ -233,7 +257,8 @@ export class Engine {
       // Even a cancelled import leaves the incidents of what it wrote current.
       await this.incidents.settle();
       settled = true;
-      return summary;
+      // Passages without vectors are the embedding job's: the import says what it will embed.
+      return { ...summary, semantic: this.semantic };
     } finally {
       // After a failure the incidents are still brought up to date; the import's own error is the one reported.
       if (!settled) await this.incidents.settle().catch(() => {});
@@ -291,6 +316,11 @@ export class Engine {
   }
 
   async search(req: ApiRequest<'search'>): Promise<SearchResult> {
+    // With vectors to search, the model's worker starts loading before the index is read (both
+    // take a while on a cold start, and they do not compete: the worker is its own thread).
+    const vectors = this.model && !this.index ? Number((await this.store.meta.get(META_DIMS)) ?? 0) > 0 : false;
+    const warming = vectors && req.query.trim() ? this.getEmbedder() : null;
+    warming?.catch(() => {});
     const index = await this.getIndex();
     const semantic = index && index.size > 0 ? { index, embedQuery: async (q: string) => (await this.getEmbedder()).embedQuery(q) } : null;
     return search({ store: this.store, semantic }, req);
@@ -298,10 +328,13 @@ export class Engine {
 
   /** Past incidents like the input (text, file or imported record), as incidents, with why and what fixed them. */
   async similar(req: ApiRequest<'similar'>, tuning: { weights?: RankDeps['weights']; signal?: AbortSignal } = {}): Promise<SimilarResult> {
+    const semantic = this.semanticDeps();
+    semantic.catch(() => {});
     const input = await this.similarInput(req);
-    const semantic = await this.semanticDeps();
-    const ranker = new WordsAndMeaningRanker({ store: this.store, semantic, weights: tuning.weights });
-    return findSimilar({ store: this.store, ranker, views: this.views, semantic: semantic !== null }, input, { limit: req.limit, kinds: req.kinds, signal: tuning.signal });
+    const store = await this.storeWithMemoryVectors();
+    const meaning = await semantic;
+    const ranker = new WordsAndMeaningRanker({ store, semantic: meaning, weights: tuning.weights });
+    return findSimilar({ store, ranker, views: this.views, semantic: meaning !== null }, input, { limit: req.limit, kinds: req.kinds, signal: tuning.signal });
   }
 
   /** One incident with its records, fields (each with where it was read), links and timeline. */
@@ -312,7 +345,7 @@ export class Engine {
   /** Recurring themes across incidents, and the services and failure modes that recur most. */
   async patterns(req: ApiRequest<'patterns'>, o: { signal?: AbortSignal } = {}): Promise<PatternsResult> {
     const semantic = (await this.semanticDeps()) !== null;
-    return findPatterns(this.store, this.views, { ...req, semantic, signal: o.signal });
+    return findPatterns(await this.storeWithMemoryVectors(), this.views, { ...req, semantic, signal: o.signal });
   }
 
   /** What usually fixes it: for a failure mode, a service, a pattern, or the incidents like a text or record. */
@@ -353,15 +386,49 @@ export class Engine {
 
   /** The semantic side of similarity, when a model and vectors exist. */
   private async semanticDeps(): Promise<RankDeps['semantic']> {
+    const vectors = this.model && !this.index ? Number((await this.store.meta.get(META_DIMS)) ?? 0) > 0 : false;
+    const warming = vectors ? this.getEmbedder() : null;
+    warming?.catch(() => {});
     const index = await this.getIndex();
     if (!index || index.size === 0) return null;
     const embedder = await this.getEmbedder();
     return { index, embed: (texts) => embedder.embedPassages(texts) };
   }
 
+  /**
+   * The store as features see it, with passage vectors answered from the vector index's memory
+   * instead of row by row from SQLite (similar and patterns score thousands of candidate passages).
+   * Vectors the index does not hold (none, while it is not open) still come from the store.
+   */
+  private async storeWithMemoryVectors(): Promise<Store> {
+    const index = this.model ? await this.getIndex() : null;
+    if (!index || !index.size) return this.store;
+    const passages = this.store.passages;
+    const vectors = async (ids: readonly number[]) => {
+      const found = index.vectorsOf(ids);
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length) for (const [id, v] of await passages.vectors(missing)) found.set(id, v);
+      return found;
+    };
+    const memory: Store['passages'] = {
+      ...passages,
+      vectors,
+      vectorsOfDocuments: async (documentIds) => {
+        const rows = await passages.embeddedOfDocuments(documentIds);
+        const found = await vectors(rows.map((r) => r.id));
+        return rows.flatMap((r) => {
+          const vector = found.get(r.id);
+          return vector ? [{ ...r, vector }] : [];
+        });
+      },
+    };
+    return new Proxy(this.store, { get: (target, key) => (key === 'passages' ? memory : Reflect.get(target, key)) });
+  }
+
   private async similarInput(req: ApiRequest<'similar'>): Promise<IncidentInput> {
     if (req.text !== undefined) return textInput(req.text, this.taxonomy);
     if (req.file !== undefined) {
+      const { readSource } = await import('./import/read-source.js');
       const source = await readSource({ path: resolve(req.file), root: resolve(req.file) }, { report: () => {} });
       const bodies: string[] = [];
       try {
@@ -372,13 +439,18 @@ export class Engine {
       if (!bodies.length) throw new HindsightError('empty', `${req.file} has no text to compare.`);
       return textInput(bodies.join('\n\n'), this.taxonomy);
     }
-    const input = await recordInput(this.store, req.id!, this.model !== null);
+    const input = await recordInput(this.model ? await this.storeWithMemoryVectors() : this.store, req.id!, this.model !== null);
     if (!input) throw new HindsightError('not-found', `There is no document #${req.id}.`);
     return input;
   }
 
-  /** Embeds every passage that has no vector yet (no model at import time, or a model change). */
-  async reindex(options: JobOptions<IndexProgress> = {}): Promise<{ embedded: number; durationMs: number; status: 'done' | 'cancelled' }> {
+  /**
+   * The embedding job: embeds every passage that has no vector yet (just imported, no model at
+   * import time, or a model change), oldest first, with progress. Between batches it asks `gate`
+   * whether to hold (paused, or an import waiting to write): it then lets go of the database until
+   * told to go on. Search works throughout: passages without a vector are found by their words.
+   */
+  async reindex(options: JobOptions<IndexProgress> & { gate?: EmbedGate } = {}): Promise<{ embedded: number; durationMs: number; status: 'done' | 'cancelled' }> {
     if (!this.model) {
       throw new HindsightError('no-model', 'No embedding model is installed, so there is nothing to embed with.', {
         hint: 'Install one with `hindsight model fetch` or `hindsight model import <folder>`.',
@@ -388,36 +460,74 @@ export class Engine {
     const started = performance.now();
     let done = 0;
     let total = 0;
+    /** Time spent holding (paused or waiting) does not count against the rate. */
+    let heldMs = 0;
     const report = (phase: IndexProgress['phase']) => {
-      const secs = (performance.now() - started) / 1000;
+      const secs = (performance.now() - started - heldMs) / 1000;
       const rate = secs > 0 ? done / secs : 0;
       options.onProgress?.({ phase, done, total, rate, etaSeconds: rate > 0 ? Math.max(0, total - done) / rate : null });
     };
-    await this.holdWriter('reindexing', options.signal, () => report('waiting'));
+    const hold = async () => {
+      await this.holdWriter('reindexing', options.signal, () => report('waiting'));
+    };
+    await hold();
     let status: 'done' | 'cancelled' = 'done';
+    let holding = true;
     try {
       const embedder = await this.getEmbedder();
+      const { passageText } = await importer();
       total = await this.pendingCount();
       report('embedding');
-      let after = 0;
-      for (;;) {
+      const texts = (rows: Array<{ title: string; text: string }>) => rows.map((r) => passageText(r.title, r));
+      // One page is embedded while the one before it is written: the worker never waits for
+      // this thread's SQLite writes and index inserts.
+      let rows = await this.store.passages.pending(0, EMBED_PAGE);
+      let vectors = rows.length ? embedder.embedPassages(texts(rows)) : null;
+      while (rows.length && vectors) {
         if (options.signal?.aborted) {
           status = 'cancelled';
+          await vectors.catch(() => {});
           break;
         }
-        const rows = await this.store.passages.pending(after, 128);
-        if (!rows.length) break;
-        after = rows[rows.length - 1]!.id;
-        const vectors = await embedder.embedPassages(rows.map((r) => passageText(r.title, r)));
-        const index = await this.indexFor(vectors[0]!.length);
-        await this.store.passages.setVectors(rows.map((r, i) => ({ id: r.id, vector: vectors[i]! })));
-        rows.forEach((r, i) => index.add(r.id, vectors[i]!));
+        const held = options.gate?.();
+        const nextRows = held ? [] : await this.store.passages.pending(rows[rows.length - 1]!.id, EMBED_PAGE);
+        const nextVectors = nextRows.length ? embedder.embedPassages(texts(nextRows)) : null;
+        nextVectors?.catch(() => {});
+        const got = await vectors;
+        const index = await this.indexFor(got[0]!.length);
+        await this.store.passages.setVectors(rows.map((r, i) => ({ id: r.id, vector: got[i]! })));
+        rows.forEach((r, i) => index.add(r.id, got[i]!));
         done += rows.length;
         report('embedding');
+        rows = nextRows;
+        vectors = nextVectors;
+        if (held) {
+          const t = performance.now();
+          await this.indexWrites;
+          this.index?.save();
+          this.writer.release();
+          holding = false;
+          report(held.why);
+          await held.until;
+          heldMs += performance.now() - t;
+          if (options.signal?.aborted) {
+            status = 'cancelled';
+            break;
+          }
+          await hold();
+          holding = true;
+          // An import may have added passages meanwhile.
+          total = done + (await this.pendingCount());
+          report('embedding');
+          rows = await this.store.passages.pending(0, EMBED_PAGE);
+          vectors = rows.length ? embedder.embedPassages(texts(rows)) : null;
+        }
       }
     } finally {
-      this.index?.save();
-      this.writer.release();
+      if (holding) {
+        this.index?.save();
+        this.writer.release();
+      }
     }
     report(status);
     return { embedded: done, durationMs: Math.round(performance.now() - started), status };

@@ -7,14 +7,20 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { exitCodeOf, fromContractError, HindsightError, toContractError } from '../common/errors.js';
-import { CSV_MAP_FIELDS, DOCUMENT_KINDS, type ApiEvent, type ApiEvents, type ContractError } from '../contract.js';
+import type { ApiEvent, ApiEvents, ContractError } from '../contract.js';
+import { CSV_MAP_FIELDS, DOCUMENT_KINDS } from '../contract-values.js';
 import type { EngineService } from '../service/engine-service.js';
 import type { FieldNamer } from '../service/validation.js';
 import { packageVersion } from '../common/package-root.js';
 import { defaultDatabasePath, userModelsDir } from '../store/paths.js';
 import { printJson, ProgressLine, style } from './output.js';
 import * as print from './print.js';
+
+/**
+ * The error module loads the contract's schemas (zod): only paths that meet an error, or run a
+ * command, pay for it; `--help` and `--version` do not.
+ */
+const errors = () => import('../common/errors.js');
 
 /** Exit codes of the CLI contract (errors: the contract's ERROR_CODES, e.g. 64 usage, 66 not found). */
 export const EXIT = { ok: 0, partial: 2, sigint: 130, sigterm: 143 } as const;
@@ -105,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
       act((g, words: string[], o: { limit?: number; since?: string; until?: string; kind?: string[]; source?: string; service?: string; person?: string; error?: string }) =>
         withService(g, 'search', async (api) => {
           const query = words.join(' ');
+          const { HindsightError } = await errors();
           if (!query.trim()) throw new HindsightError('usage', 'Give a query: hindsight search "what you are looking for"');
           const r = await api.invoke(
             'search',
@@ -126,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
       act((g, id: number) =>
         withService(g, 'show', async (api) => {
           const doc = await api.invoke('show', { id }, { name: () => 'the document id' });
-          if (!doc) throw new HindsightError('not-found', `There is no document #${id}.`);
+          if (!doc) throw new (await errors()).HindsightError('not-found', `There is no document #${id}.`);
           if (g.json) printJson(doc);
           else print.printShow(doc);
           return EXIT.ok;
@@ -142,7 +149,7 @@ export async function main(argv: string[]): Promise<number> {
       act((g, id: number) =>
         withService(g, 'incident', async (api) => {
           const v = await api.invoke('incident', { id }, { name: () => 'the incident id' });
-          if (!v) throw new HindsightError('not-found', `There is no incident #${id}.`);
+          if (!v) throw new (await errors()).HindsightError('not-found', `There is no incident #${id}.`);
           if (g.json) printJson(v);
           else print.printIncident(v);
           return EXIT.ok;
@@ -268,7 +275,7 @@ export async function main(argv: string[]): Promise<number> {
           const m = await api.invoke('modelStatus', {});
           if (g.json) printJson(m);
           else print.printModelStatus(m);
-          return m.state.state === 'ready' ? EXIT.ok : exitCodeOf({ code: 'no-model', message: '' });
+          return m.state.state === 'ready' ? EXIT.ok : (await errors()).exitCodeOf({ code: 'no-model', message: '' });
         }),
       ),
     );
@@ -288,14 +295,14 @@ export async function main(argv: string[]): Promise<number> {
 
   if (!argv.length) {
     program.outputHelp();
-    return exitCodeOf({ code: 'usage', message: '' });
+    return (await errors()).exitCodeOf({ code: 'usage', message: '' });
   }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return EXIT.ok; // --help, --version
-      throw new HindsightError('usage', err.message.replace(/^error: /, ''), { hint: 'Run `hindsight --help` for the commands and their options.' });
+      throw new (await errors()).HindsightError('usage', err.message.replace(/^error: /, ''), { hint: 'Run `hindsight --help` for the commands and their options.' });
     }
     throw err;
   }
@@ -390,11 +397,11 @@ async function cmdImport(g: Globals, paths: string[], o: { channels?: string[]; 
       settle = () => {};
       const result = early.find((d) => d.importId === importId) ?? (await done);
       progress.end();
-      if (result.failure) throw fromContractError(result.failure);
+      if (result.failure) throw (await errors()).fromContractError(result.failure);
       const summary = result.summary!;
       if (g.json) printJson(summary);
       else print.printImport(summary);
-      const sig = interrupt.signal();
+      const sig = interrupt.signal() ?? (await embedAfterImport(api, events, g));
       if (sig) return sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
       const nothing = !summary.documentsAdded && !summary.documentsUpdated && !summary.documentsUnchanged;
       return summary.errors.length || (nothing && summary.skipped.length) ? EXIT.partial : EXIT.ok;
@@ -403,6 +410,35 @@ async function cmdImport(g: Globals, paths: string[], o: { channels?: string[]; 
       progress.end();
     }
   });
+}
+
+/**
+ * The import is searchable by its words already; with a model, its passages are embedded now,
+ * with progress on stderr. Ctrl+C stops only the embedding: `hindsight reindex` goes on later.
+ */
+async function embedAfterImport(api: EngineService, events: Subscriptions, g: Globals): Promise<NodeJS.Signals | null> {
+  if (!api.embedding) return null;
+  const progress = new ProgressLine(!g.quiet);
+  const off = events.on('indexProgress', (p) => progress.indexing(p));
+  let ended: ApiEvents['indexDone'] | null = null;
+  const offDone = events.on('indexDone', (d) => (ended = d));
+  const interrupt = onInterrupt(() => api.invoke('cancelReindex', {}));
+  try {
+    await api.embeddingDone();
+  } finally {
+    off();
+    offDone();
+    interrupt.off();
+    progress.end();
+  }
+  const r = ended as ApiEvents['indexDone'] | null;
+  if (!g.quiet && r) {
+    const { formatDuration } = await import('../common/time.js');
+    if (r.failure) process.stderr.write(`Embedding failed: ${r.failure.message} Search works by keywords; run \`hindsight reindex\` to try again.\n`);
+    else if (r.status === 'cancelled') process.stderr.write(`Embedding stopped after ${r.embedded} passages; everything is searchable by its words. Run \`hindsight reindex\` to go on.\n`);
+    else process.stderr.write(`Embedded ${r.embedded} passages in ${formatDuration(r.durationMs / 1000)}.\n`);
+  }
+  return interrupt.signal();
 }
 
 /** Lists the channels of each Slack export before a long import, and which ones will be read. */
@@ -430,7 +466,7 @@ async function cmdReindex(g: Globals): Promise<number> {
       await api.invoke('startReindex', {});
       const r = await done;
       progress.end();
-      if (r.failure) throw fromContractError(r.failure);
+      if (r.failure) throw (await errors()).fromContractError(r.failure);
       if (g.json) printJson(r);
       else process.stdout.write(`${r.status === 'cancelled' ? 'Cancelled after embedding' : 'Embedded'} ${r.embedded} passages in ${formatDuration(r.durationMs / 1000)}.\n`);
       const sig = interrupt.signal();
@@ -468,6 +504,7 @@ export async function run(argv: string[]): Promise<void> {
   try {
     code = await main(argv);
   } catch (err) {
+    const { exitCodeOf, toContractError } = await errors();
     const e: ContractError = toContractError(err);
     if (argv.includes('--json')) printJson({ error: e });
     process.stderr.write(`hindsight: ${e.message}\n${e.hint ? `${style.dim(e.hint)}\n` : ''}`);

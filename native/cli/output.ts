@@ -63,6 +63,7 @@ export class ProgressLine {
 
   indexing(p: IndexProgress) {
     if (p.phase === 'waiting') return this.write('Waiting for another writer (an import or reindexing) to finish…', true);
+    if (p.phase === 'paused') return this.write(`Embedding paused at ${p.done}/${p.total} passages`, true);
     const eta = p.etaSeconds === null ? '' : `, ETA ${formatDuration(p.etaSeconds)}`;
     this.write(`Embedding ${p.done}/${p.total} passages · ${p.rate.toFixed(1)}/s${eta}`, p.phase === 'done');
   }

@@ -13,7 +13,7 @@ export function printImport(s: ImportSummary): void {
       : `Read ${s.filesSeen - s.filesFailed} of ${s.filesTotal} files in ${formatDuration(s.durationMs / 1000)}${s.filesFailed ? ` (${s.filesFailed} failed)` : ''}: `;
   out(
     `${head}${s.documentsAdded} new, ${s.documentsUpdated} updated, ${s.documentsUnchanged} unchanged documents; ` +
-      `${s.chunksWritten} passages${s.semantic ? `, ${s.chunksEmbedded} embedded` : ' (not embedded: no model)'}.\n`,
+      `${s.chunksWritten} passages${s.semantic ? (s.chunksEmbedded < s.chunksWritten ? ' (searchable now; embedding follows)' : `, ${s.chunksEmbedded} embedded`) : ' (not embedded: no model)'}.\n`,
   );
   const formats = Object.entries(s.byFormat).map(([f, n]) => `${n} ${f}`).join(', ');
   if (formats) out(`By format: ${formats}.\n`);

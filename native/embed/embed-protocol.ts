@@ -6,9 +6,12 @@ export interface EmbedWorkerInit {
   pooling: 'mean' | 'cls';
   normalize: boolean;
   threads: number;
+  /** Tokens the model reads (its position table): longer passages are truncated, never an error. */
+  maxTokens: number;
 }
 
-export type EmbedRequest = { id: number; texts: string[] };
+/** `urgent`: a query someone is waiting for, answered before queued passage batches. */
+export type EmbedRequest = { id: number; texts: string[]; urgent: boolean };
 
 export type EmbedResponse =
   | { id: number; ok: true; dims: number; vectors: Float32Array; /** Time inside the model. */ ms: number }

@@ -23,7 +23,6 @@ import { inspectModelDir, locateModel, modelSearchFromEnv, type ModelSearch } fr
 import { DEFAULT_MODEL, MODELS, modelSpec } from '../embed/model-registry.js';
 import { fetchModel, importModelDir } from '../embed/model-install.js';
 import { emptySummary, Engine } from '../engine.js';
-import { previewImport } from '../import/importer.js';
 import { userModelsDir } from '../store/paths.js';
 import { inspectDatabaseFile } from '../store/sqlite/sqlite-store.js';
 import type { ImportHistoryRow, Passage } from '../store/store.js';
@@ -65,6 +64,13 @@ interface Job {
   done: Promise<void>;
 }
 
+/** The embedding job: a job that can also be paused. */
+interface EmbedJob extends Job {
+  /** Set while paused: resolving it lets the job go on. */
+  resume: (() => void) | null;
+  paused: Promise<void> | null;
+}
+
 /**
  * The one door into the engine. Every caller — the CLI, the desktop app's engine process, the
  * HTTP bridge — comes through `call` (raw input: parsed here with the contract) or `invoke` (the
@@ -78,7 +84,7 @@ export class EngineService {
   private engineOpen: Promise<Engine> | null = null;
   private readonly imports = new Map<number, Job>();
   private importQueue: Promise<void> = Promise.resolve();
-  private reindexJob: Job | null = null;
+  private reindexJob: EmbedJob | null = null;
   private closing = false;
   private readonly closed = new AbortController();
   /** The database in use: the one it was started with until `useDatabase` switches. */
@@ -164,7 +170,8 @@ export class EngineService {
     similar: async (i, ctx) => (await this.engineFor('similar')).similar(i, { signal: ctx.signal }),
     patterns: async (i, ctx) => (await this.engineFor('patterns')).patterns(i, { signal: ctx.signal }),
     experts: async (i, ctx) => (await this.engineFor('experts')).experts(i, { signal: ctx.signal }),
-    previewImport: async (i) => previewImport(i.paths, i.channels),
+    // Importers load on first use (a search need not parse every format's libraries).
+    previewImport: async (i) => (await import('../import/importer.js')).previewImport(i.paths, i.channels),
     startImport: async (i) => this.startImport(i),
     cancelImport: async (i) => {
       const job = this.imports.get(i.importId);
@@ -181,7 +188,22 @@ export class EngineService {
     cancelReindex: async () => {
       const job = this.reindexJob;
       job?.controller.abort();
+      job?.resume?.();
       return { cancelled: !!job };
+    },
+    pauseReindex: async () => {
+      const job = this.reindexJob;
+      if (!job || job.paused) return { paused: !!job };
+      job.paused = new Promise<void>((r) => (job.resume = r));
+      return { paused: true };
+    },
+    resumeReindex: async () => {
+      const job = this.reindexJob;
+      if (!job?.resume) return { resumed: false };
+      job.resume();
+      job.resume = null;
+      job.paused = null;
+      return { resumed: true };
     },
     modelStatus: async () => {
       const search = this.modelSearch();
@@ -345,6 +367,8 @@ export class EngineService {
     const done = this.importQueue.then(async () => {
       try {
         const summary = await engine.import(input, { importId, signal: controller.signal, relabel: this.relabel, onProgress: (p) => this.emit('importProgress', p) });
+        // The passages are searchable by their words now; their vectors follow in the background.
+        if (engine.semantic && !engine.store.readOnly && !this.closing && (await engine.pendingCount()) > 0) this.runEmbedding(engine);
         this.emit('importDone', { importId, summary, failure: null });
       } catch (err) {
         const failure = toContractError(err);
@@ -366,11 +390,28 @@ export class EngineService {
       throw new HindsightError('no-model', 'No embedding model is installed, so there is nothing to embed with.', { hint: 'Install a model first (Settings → Model, or `hindsight model import <folder>`).' });
     }
     const pending = await engine.pendingCount();
+    this.runEmbedding(engine);
+    return { pending };
+  }
+
+  /**
+   * Starts the embedding job unless it is running (a running job picks up new passages itself).
+   * It yields to imports: between batches, while an import is queued or running, it lets go of
+   * the database and waits for them.
+   */
+  private runEmbedding(engine: Engine): EmbedJob {
+    if (this.reindexJob) return this.reindexJob;
     const controller = new AbortController();
+    const job: EmbedJob = { controller, done: Promise.resolve(), resume: null, paused: null };
+    const gate = () => {
+      if (job.paused) return { why: 'paused' as const, until: job.paused };
+      if (this.imports.size) return { why: 'waiting' as const, until: this.importQueue.then(() => {}) };
+      return null;
+    };
     // After the queued imports: they may add passages, and both write the database.
-    const done = this.importQueue.then(async () => {
+    job.done = this.importQueue.then(async () => {
       try {
-        const r = await engine.reindex({ signal: controller.signal, onProgress: (p) => this.emit('indexProgress', p) });
+        const r = await engine.reindex({ signal: controller.signal, gate, onProgress: (p) => this.emit('indexProgress', p) });
         this.emit('indexDone', { embedded: r.embedded, durationMs: r.durationMs, status: r.status, failure: null });
       } catch (err) {
         const failure = toContractError(err);
@@ -379,8 +420,18 @@ export class EngineService {
         this.reindexJob = null;
       }
     });
-    this.reindexJob = { controller, done };
-    return { pending };
+    this.reindexJob = job;
+    return job;
+  }
+
+  /** True while the embedding job runs (or is queued behind imports). */
+  get embedding(): boolean {
+    return this.reindexJob !== null;
+  }
+
+  /** Resolves when the embedding job (if one runs) has ended: tests and the CLI wait for it. */
+  async embeddingDone(): Promise<void> {
+    await this.reindexJob?.done;
   }
 
   /**
@@ -440,6 +491,7 @@ export class EngineService {
     this.closing = true;
     for (const job of this.imports.values()) job.controller.abort();
     this.reindexJob?.controller.abort();
+    this.reindexJob?.resume?.();
     this.closed.abort();
     await Promise.allSettled([...[...this.imports.values()].map((j) => j.done), this.reindexJob?.done, this.importQueue]);
     const engine = await this.engineOpen?.catch(() => null);

@@ -214,6 +214,8 @@ export interface PassageStore {
   ofDocuments(documentIds: readonly number[]): Promise<Passage[]>;
   /** Stored vectors of these documents' passages. */
   vectorsOfDocuments(documentIds: readonly number[]): Promise<PassageVector[]>;
+  /** The passages of these documents that have a vector, without the vectors (in document order). */
+  embeddedOfDocuments(documentIds: readonly number[]): Promise<Array<Omit<PassageVector, 'vector'>>>;
   /** Stored vectors by passage id. */
   vectors(ids: readonly number[]): Promise<Map<number, Float32Array>>;
   /** The document of each passage (passages that no longer exist are absent). */

@@ -41,8 +41,11 @@ export class TestApi {
     return this.service.invoke(method, input);
   }
 
-  /** Starts an import and waits for its end; `signal` cancels it. */
-  async import(input: ApiInput<'startImport'>, o: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void } = {}): Promise<ImportSummary> {
+  /**
+   * Starts an import and waits for its end, and for the embedding job it starts (unless
+   * `background`: then it returns while the passages are still being embedded); `signal` cancels it.
+   */
+  async import(input: ApiInput<'startImport'>, o: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void; background?: boolean } = {}): Promise<ImportSummary> {
     let id = 0;
     const ended = new Map<number, ApiEvents['importDone']>();
     let wake: () => void = () => {};
@@ -62,6 +65,7 @@ export class TestApi {
       o.signal?.removeEventListener('abort', cancel);
       const d = ended.get(id)!;
       if (d.failure) throw fromContractError(d.failure);
+      if (!o.background) await this.service.embeddingDone();
       return d.summary!;
     } finally {
       offDone();

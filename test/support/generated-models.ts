@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
+import { quantizeDynamic } from './quantize-model.js';
 
 // onnx-proto is CommonJS: its namespace is a property of the default export.
 const { onnx } = onnxProto;
@@ -128,7 +129,9 @@ export function bertShapedModel(shape: { layers: number; hidden: number; heads: 
   const layerNorm = (x: string) => {
     const mean = g.op('ReduceMean', [x], [ints('axes', [-1]), int('keepdims', 1)]);
     const d = g.op('Sub', [x, mean]);
-    const v = g.op('ReduceMean', [g.op('Mul', [d, d])], [ints('axes', [-1]), int('keepdims', 1)]);
+    // Pow(d, 2), as PyTorch exports LayerNorm: onnxruntime fuses exactly this chain into one
+    // LayerNormalization kernel, as it does for the real model (a Mul(d, d) would stay unfused).
+    const v = g.op('ReduceMean', [g.op('Pow', [d, g.const([2], [])])], [ints('axes', [-1]), int('keepdims', 1)]);
     const norm = g.op('Div', [d, g.op('Sqrt', [g.op('Add', [v, g.const([1e-12], [])])])]);
     return g.op('Add', [g.op('Mul', [norm, g.const(new Array(H).fill(1))]), g.const(new Array(H).fill(0))]);
   };
@@ -165,13 +168,16 @@ export function bertShapedModel(shape: { layers: number; hidden: number; heads: 
 
 /**
  * Writes a model folder `<root>/<name>/` with the real tokenizer files of `name` from
- * ../shared/models and the given ONNX bytes as `onnx/model.onnx`; returns `root`.
+ * ../shared/models and the given ONNX bytes as `onnx/model.onnx`; returns `root`. `builds` picks
+ * which files to write: the float model, its int8 build (`onnx/model_quantized.onnx`, made by
+ * `quantizeDynamic`), or both, as the real model repositories ship them.
  */
-export function writeModelFolder(root: string, name: string, onnxBytes: Uint8Array): string {
+export function writeModelFolder(root: string, name: string, onnxBytes: Uint8Array, builds: 'fp32' | 'int8' | 'both' = 'fp32'): string {
   const dir = join(root, name);
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   for (const f of TOKENIZER_FILES) copyFileSync(join(SHARED_MODELS, name, f), join(dir, f));
-  writeFileSync(join(dir, 'onnx', 'model.onnx'), onnxBytes);
+  if (builds !== 'int8') writeFileSync(join(dir, 'onnx', 'model.onnx'), onnxBytes);
+  if (builds !== 'fp32') writeFileSync(join(dir, 'onnx', 'model_quantized.onnx'), quantizeDynamic(onnxBytes));
   return root;
 }
 

@@ -27,6 +27,15 @@ export function passageStore(sql: Sql): PassageStore {
         .map((r): PassageVector => ({ id: r.id, documentId: r.documentId, role: r.role, vector: blobToVector(r.embedding) }));
     },
 
+    async embeddedOfDocuments(documentIds) {
+      // Answered from the chunks_embedded index alone (migration 0090): no row is read.
+      return sql.all<{ id: number; documentId: number; role: SectionRole }>(
+        `SELECT id, document_id AS documentId, role FROM chunks INDEXED BY chunks_embedded
+         WHERE document_id IN (SELECT value FROM json_each(?)) AND embedding IS NOT NULL ORDER BY document_id, id`,
+        ids(documentIds),
+      );
+    },
+
     async vectors(list) {
       const rows = sql.all<{ id: number; embedding: Buffer }>(
         'SELECT id, embedding FROM chunks WHERE id IN (SELECT value FROM json_each(?)) AND embedding IS NOT NULL',
@@ -47,7 +56,7 @@ export function passageStore(sql: Sql): PassageStore {
     },
 
     async embeddedIds() {
-      return sql.column<number>('SELECT id FROM chunks WHERE embedding IS NOT NULL ORDER BY id');
+      return sql.column<number>('SELECT id FROM chunks INDEXED BY chunks_embedded WHERE embedding IS NOT NULL ORDER BY id');
     },
 
     async pending(afterId, limit) {
@@ -75,7 +84,7 @@ export function passageStore(sql: Sql): PassageStore {
     },
 
     async countEmbedded() {
-      return sql.value<number>('SELECT count(*) FROM chunks WHERE embedding IS NOT NULL') ?? 0;
+      return sql.value<number>('SELECT count(*) FROM chunks INDEXED BY chunks_embedded WHERE embedding IS NOT NULL') ?? 0;
     },
   };
 }

@@ -40,6 +40,8 @@ const INPUTS: Record<ApiMethod, unknown> = {
   sourceOf: { id: 1 },
   startReindex: {},
   cancelReindex: {},
+  pauseReindex: {},
+  resumeReindex: {},
   modelStatus: {},
   installModel: { folder: join(dir, 'no-such-model') },
   browse: {},
@@ -51,7 +53,7 @@ const INPUTS: Record<ApiMethod, unknown> = {
 };
 
 /** The methods by the access the contract declares for them, as the tests below exercise them. */
-const NONE = ['appInfo', 'previewImport', 'cancelImport', 'cancelReindex', 'modelStatus', 'installModel', 'useDatabase'] as const;
+const NONE = ['appInfo', 'previewImport', 'cancelImport', 'cancelReindex', 'pauseReindex', 'resumeReindex', 'modelStatus', 'installModel', 'useDatabase'] as const;
 const READ = ['stats', 'search', 'show', 'incident', 'similar', 'playbook', 'patterns', 'experts', 'sourceOf', 'browse', 'listImports', 'importIssues'] as const;
 // deleteImport and reimport are tested with imports to act on (import-history.spec.ts).
 const WRITE = ['startImport', 'startReindex', 'importSample', 'deleteImport', 'reimport'] as const;

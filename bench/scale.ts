@@ -1,0 +1,186 @@
+/**
+ * `--only scale`: how cost grows with the corpus. For each size (its own process, so that peak
+ * memory is that size's own): a synthetic corpus of recombined real postmortem sentences is
+ * imported lexically, then embedded by the background job with the 384-dim bag-of-words model
+ * (`--embed 0` skips that: lexical only); then database and index sizes, search and similar
+ * latency (warm), what similar spends its time on (store operations timed one by one), and cold
+ * CLI runs, each beside its floor (`node -e 0`, run in turn with it).
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Engine } from '../native/engine.js';
+import { IncidentViews } from '../native/incidents/view.js';
+import { textInput } from '../native/similar/read-input.js';
+import { WordsAndMeaningRanker } from '../native/similar/rank-documents.js';
+import { findSimilar } from '../native/similar/similar.js';
+import type { Store } from '../native/store/store.js';
+import { tinyEmbeddingModel, writeModelFolder } from '../test/support/generated-models.js';
+import { rng, writeSyntheticCorpus } from './synthetic.js';
+import { percentile } from './vectors.js';
+
+const REPO = new URL('..', import.meta.url).pathname;
+
+function fileBytes(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+
+/**
+ * A store whose every operation is timed (cumulative ms and calls per operation). The SQLite
+ * store does its work synchronously inside the call, so the time of the call itself is the
+ * operation's cost; awaiting the returned promise would also count other work interleaved meanwhile.
+ */
+function timedStore(store: Store, into: Map<string, { ms: number; calls: number }>): Store {
+  const wrap = <T extends object>(name: string, o: T): T =>
+    new Proxy(o, {
+      get(target, key) {
+        const v = Reflect.get(target, key);
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          const t = performance.now();
+          const result = (v as (...a: unknown[]) => unknown).apply(target, args);
+          const k = `${name}.${String(key)}`;
+          const e = into.get(k) ?? { ms: 0, calls: 0 };
+          e.ms += performance.now() - t;
+          e.calls++;
+          into.set(k, e);
+          return result;
+        };
+      },
+    });
+  return new Proxy(store, {
+    get(target, key) {
+      const v = Reflect.get(target, key);
+      return v && typeof v === 'object' ? wrap(String(key), v) : v;
+    },
+  });
+}
+
+/** Wall seconds of a whole process, alternating with a floor command; medians and the median ratio. */
+function coldRuns(cmd: string[], env: NodeJS.ProcessEnv, runs: number): { wall: number; floor: number; ratio: number; rssMb: number; ok: boolean } {
+  const walls: number[] = [];
+  const floors: number[] = [];
+  const ratios: number[] = [];
+  let rss = 0;
+  let ok = true;
+  for (let i = 0; i <= runs; i++) {
+    const t = performance.now();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', ...cmd], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    const w = (performance.now() - t) / 1000;
+    const t2 = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    const f = (performance.now() - t2) / 1000;
+    if (i === 0) continue; // warm-up: page cache
+    if (r.status !== 0) ok = false;
+    rss = Math.max(rss, Number(r.stderr.trim().split('\n').pop()) / 1024 || 0);
+    walls.push(w);
+    floors.push(f);
+    ratios.push(w / f);
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { wall: med(walls), floor: med(floors), ratio: med(ratios), rssMb: rss, ok };
+}
+
+export async function benchScaleOne(work: string, chunks: number, embed: boolean, queries: number): Promise<void> {
+  const corpus = join(work, `scale-${chunks}`);
+  const t0 = performance.now();
+  const docs = await writeSyntheticCorpus(corpus, chunks);
+  const genSecs = (performance.now() - t0) / 1000;
+  const models = join(work, 'models-scale');
+  if (embed) writeModelFolder(models, 'gte-small', tinyEmbeddingModel(384));
+  const search = embed ? { roots: [models], preferred: 'gte-small', allowUnverified: true } : { roots: [], preferred: 'gte-small', allowUnverified: false };
+  const dbPath = join(work, `scale-${chunks}.db`);
+  const engine = await Engine.open({ dbPath, models: search });
+  const ti = performance.now();
+  const s = await engine.import({ paths: [corpus] });
+  const importSecs = (performance.now() - ti) / 1000;
+  const rssImport = process.resourceUsage().maxRSS / 1024;
+  let embedSecs = 0;
+  if (embed) {
+    const te = performance.now();
+    await engine.reindex();
+    embedSecs = (performance.now() - te) / 1000;
+  }
+  rmSync(corpus, { recursive: true, force: true });
+  const passages = s.chunksWritten;
+
+  // Queries and pasted paragraphs picked (seeded) from what was imported.
+  const raw = new Database(dbPath, { readonly: true });
+  const r = rng(5);
+  const maxId = raw.prepare('SELECT max(id) FROM chunks').pluck().get() as number;
+  const text = (id: number) => (raw.prepare('SELECT text FROM chunks WHERE id >= ? ORDER BY id LIMIT 1').pluck().get(id) as string) ?? 'connection pool exhausted';
+  const qs: string[] = [];
+  while (qs.length < queries) {
+    const words = text(1 + Math.floor(r() * maxId)).split(/\s+/).filter((w) => /^[a-z]{3,}$/i.test(w));
+    if (words.length < 6) continue;
+    const k = 2 + Math.floor(r() * 4);
+    const at = Math.floor(r() * (words.length - k));
+    qs.push(words.slice(at, at + k).join(' '));
+  }
+  const paragraphs = Array.from({ length: Math.max(10, Math.floor(queries / 5)) }, () => text(1 + Math.floor(r() * maxId)).slice(0, 1000));
+  raw.close();
+
+  for (const q of qs.slice(0, 5)) await engine.search({ query: q, limit: 10 });
+  const searchMs: number[] = [];
+  for (const q of qs) {
+    const t = performance.now();
+    await engine.search({ query: q, limit: 10 });
+    searchMs.push(performance.now() - t);
+  }
+  searchMs.sort((a, b) => a - b);
+  const similarMs: number[] = [];
+  for (const p of paragraphs) {
+    const t = performance.now();
+    await engine.similar({ text: p, limit: 10 });
+    similarMs.push(performance.now() - t);
+  }
+  similarMs.sort((a, b) => a - b);
+  // Lexical similar through a timed store: what each store operation costs, and the rest
+  // (scoring, explanations) as the remainder.
+  const ops = new Map<string, { ms: number; calls: number }>();
+  const timed = timedStore(engine.store, ops);
+  const lexMs: number[] = [];
+  for (const p of paragraphs) {
+    const t = performance.now();
+    const ranker = new WordsAndMeaningRanker({ store: timed, semantic: null });
+    await findSimilar({ store: timed, ranker, views: new IncidentViews(timed, engine.taxonomy), semantic: false }, textInput(p, engine.taxonomy), { limit: 10 });
+    lexMs.push(performance.now() - t);
+  }
+  lexMs.sort((a, b) => a - b);
+  const rssWarm = process.resourceUsage().maxRSS / 1024;
+  await engine.close();
+
+  const dbBytes = fileBytes(dbPath);
+  const indexBytes = fileBytes(`${dbPath}.hnsw`) + fileBytes(`${dbPath}.hnsw.vectors`);
+  console.log(`\n  ${passages.toLocaleString()} passages (${docs.toLocaleString()} documents; corpus written in ${genSecs.toFixed(0)} s)`);
+  console.log(`    lexical import ${importSecs.toFixed(1)} s (${(passages / importSecs).toFixed(0)} passages/s, peak RSS ${rssImport.toFixed(0)} MB)${embed ? `; embedding job ${embedSecs.toFixed(1)} s (${(passages / embedSecs).toFixed(0)} passages/s)` : ''}`);
+  console.log(`    database ${mb(dbBytes)}, vector index + table ${mb(indexBytes)}; peak RSS ${rssWarm.toFixed(0)} MB`);
+  console.log(`    search (${embed ? 'hybrid' : 'lexical'}, warm, ${searchMs.length} queries) p50 ${percentile(searchMs, 50).toFixed(1)} ms, p95 ${percentile(searchMs, 95).toFixed(1)} ms`);
+  console.log(`    similar (${embed ? 'hybrid' : 'lexical'}, warm, ${similarMs.length} pasted paragraphs) p50 ${percentile(similarMs, 50).toFixed(0)} ms, p95 ${percentile(similarMs, 95).toFixed(0)} ms`);
+  console.log(`    similar (lexical) p50 ${percentile(lexMs, 50).toFixed(0)} ms, p95 ${percentile(lexMs, 95).toFixed(0)} ms; per call, by store operation:`);
+  const total = lexMs.reduce((a, b) => a + b, 0);
+  let inStore = 0;
+  for (const [k, v] of [...ops.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
+    inStore += v.ms;
+    if (v.ms / paragraphs.length >= 0.5) console.log(`      ${k.padEnd(34)} ${(v.ms / paragraphs.length).toFixed(1)} ms (${(v.calls / paragraphs.length).toFixed(1)} calls)`);
+  }
+  console.log(`      ${'(in similar itself: scoring, explanations)'.padEnd(34)} ${((total - inStore) / paragraphs.length).toFixed(1)} ms`);
+
+  // Cold CLI runs: a whole process per search, beside `node -e 0` run in turn with it.
+  const bin = join(REPO, 'bin/hindsight.js');
+  const cli = (args: string[]) => [process.execPath, bin, '--db', dbPath, '-q', ...args];
+  const lexical = coldRuns(cli(['search', qs[0]!]), { HINDSIGHT_MODEL_DIR: join(work, 'no-models'), HOME: work, XDG_CONFIG_HOME: work }, 5);
+  console.log(`    cold CLI search, lexical: ${(lexical.wall * 1000).toFixed(0)} ms wall (node -e 0: ${(lexical.floor * 1000).toFixed(0)} ms, ratio ${lexical.ratio.toFixed(1)}×), peak ${lexical.rssMb.toFixed(0)} MB${lexical.ok ? '' : ' (FAILED)'}`);
+  if (embed) {
+    const hybrid = coldRuns(cli(['search', qs[0]!]), { HINDSIGHT_MODEL_DIR: models, HINDSIGHT_ALLOW_UNVERIFIED_MODEL: '1', HOME: work, XDG_CONFIG_HOME: work }, 5);
+    console.log(`    cold CLI search, hybrid:  ${(hybrid.wall * 1000).toFixed(0)} ms wall (node -e 0: ${(hybrid.floor * 1000).toFixed(0)} ms, ratio ${hybrid.ratio.toFixed(1)}×), peak ${hybrid.rssMb.toFixed(0)} MB${hybrid.ok ? '' : ' (FAILED)'}`);
+  }
+  for (const f of readdirSync(work)) if (f.startsWith(`scale-${chunks}.db`)) rmSync(join(work, f), { force: true });
+}
