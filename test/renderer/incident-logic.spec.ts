@@ -117,6 +117,9 @@ describe('incident page: provenance and links', () => {
     expect(provenanceLabel(at(1, 'Postmortem > Root cause', 5), RECORDS)).toBe('LF-212: Tracking updates delayed · Root cause');
     expect(provenanceLabel(at(17), RECORDS)).toBe('Tracking updates delayed by Kafka consumer lag');
     expect(provenanceLabel(at(99), RECORDS)).toBe('document #99');
+    // The write-up bearing the incident's own title is named by its kind.
+    expect(provenanceLabel(at(17, 'Root cause', 922), RECORDS, 'Tracking updates delayed by Kafka consumer lag')).toBe('the postmortem · Root cause');
+    expect(provenanceLabel(at(1), RECORDS, 'Tracking updates delayed by Kafka consumer lag')).toBe('LF-212: Tracking updates delayed');
   });
 
   it('reads "recurrence of" from this incident’s side', () => {

@@ -11,10 +11,16 @@ export function provenanceRoute(from: Provenance): Route {
   return from.section !== null && from.start !== undefined ? { view: 'document', id: from.documentId, section: from.start } : { view: 'document', id: from.documentId };
 }
 
-/** "LF-212: … · Root cause": the record's title (the incident's own list names it) and the last heading of its section. */
-export function provenanceLabel(from: Provenance, records: readonly IncidentRecordRef[]): string {
+const KIND_WORD: Record<IncidentRecordRef['kind'], string> = { postmortem: 'the postmortem', 'slack-thread': 'the Slack thread', ticket: 'the ticket' };
+
+/**
+ * "LF-212: … · Root cause": the record's title (the incident's own list names it) and the last
+ * heading of its section. A record titled as the incident itself (its write-up, usually) is
+ * named by its kind: the page's title says the rest.
+ */
+export function provenanceLabel(from: Provenance, records: readonly IncidentRecordRef[], incidentTitle?: string): string {
   const record = records.find((r) => r.documentId === from.documentId);
-  const title = record ? record.title : `document #${from.documentId}`;
+  const title = !record ? `document #${from.documentId}` : record.title === incidentTitle ? KIND_WORD[record.kind] : record.title;
   const section = from.section?.split(' > ').pop()?.trim();
   return section ? `${title} · ${section}` : title;
 }

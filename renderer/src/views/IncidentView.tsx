@@ -18,7 +18,25 @@ export function IncidentView({ id }: { id: number }) {
   const { transport, navigate, back } = useApp();
   const [incident, setIncident] = useState<Incident | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
-  const [playbook, setPlaybook] = useState<Playbook | null | 'failed'>(null);
+  const [playbook, setPlaybook] = useState<Playbook | null | 'failed' | 'none'>(null);
+
+  /**
+   * Incidents like this one (from its main record), and what fixed them; when none is like it,
+   * the playbook of its failure mode. Itself left out: null when no other incident remains.
+   */
+  const playbookFor = async (v: Incident): Promise<Playbook | null> => {
+    const others = (p: Playbook) => p.incidents.some((i) => i.incidentId !== v.incidentId);
+    const first = firstRecord(v);
+    if (first !== null) {
+      const like = await transport.api.playbook({ id: first });
+      if (others(like)) return like;
+    }
+    for (const mode of v.failureModes) {
+      const p = await transport.api.playbook({ failureMode: mode.id });
+      if (others(p)) return p;
+    }
+    return null;
+  };
 
   useEffect(() => {
     let stale = false;
@@ -29,13 +47,7 @@ export function IncidentView({ id }: { id: number }) {
       (v) => {
         if (stale) return;
         setIncident(v);
-        const first = v && firstRecord(v);
-        // Incidents like this one, from its main record: what fixed them.
-        if (first !== null && first !== undefined)
-          transport.api.playbook({ id: first }).then(
-            (p) => !stale && setPlaybook(p),
-            () => !stale && setPlaybook('failed'),
-          );
+        if (v) void playbookFor(v).then((p) => !stale && setPlaybook(p ?? 'none'), () => !stale && setPlaybook('failed'));
       },
       (e: Error) => !stale && setError(e.message),
     );
@@ -224,15 +236,22 @@ export function IncidentView({ id }: { id: number }) {
               <ul className="link-list people" data-testid="incident-people">
                 {f.people.map((p, i) => (
                   <li key={i}>
-                    <EntityChip type="person" name={p.value.name} /> <span className="muted small">{p.value.role}</span> {source(p.from)}
+                    <EntityChip type="person" name={p.value.name} /> <span className="muted small">{p.value.role}</span>{' '}
+                    <SourceLink from={p.from} incident={incident} compact />
                   </li>
                 ))}
               </ul>
             </section>
           )}
-          {playbook === null && first !== null && <Spinner label="Looking for incidents like it…" />}
+          {playbook === null && <Spinner label="Looking for incidents like it…" />}
           {playbook === 'failed' && <p className="muted small">What fixed incidents like this one could not be read.</p>}
-          {playbook && playbook !== 'failed' && <PlaybookPanel playbook={playbook} headingId="incident-playbook" title="What fixed incidents like it" exclude={incident.incidentId} />}
+          {playbook === 'none' && (
+            <section data-testid="no-playbook">
+              <h2 className="side-title">What fixed incidents like it</h2>
+              <p className="muted small">No other incident like this one is known yet.</p>
+            </section>
+          )}
+          {playbook && playbook !== 'failed' && playbook !== 'none' && <PlaybookPanel playbook={playbook} headingId="incident-playbook" title="What fixed incidents like it" exclude={incident.incidentId} />}
         </aside>
       </div>
     </div>
@@ -281,11 +300,11 @@ function Field({ label, value, from, source }: { label: string; value: string | 
 }
 
 /** "Read in LF-212 · Root cause": opens the record at that section. */
-function SourceLink({ from, incident }: { from: Provenance; incident: Incident }) {
-  const label = provenanceLabel(from, incident.records);
+function SourceLink({ from, incident, compact }: { from: Provenance; incident: Incident; compact?: boolean }) {
+  const label = provenanceLabel(from, incident.records, incident.title);
   return (
     <RouteLink to={provenanceRoute(from)} className="source-link small" title={`Open ${label}`}>
-      read in {label}
+      {compact ? 'source' : `read in ${label}`}
     </RouteLink>
   );
 }
