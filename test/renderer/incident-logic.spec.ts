@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentFields, IncidentRecordRef, IncidentView } from '../../native/contract.js';
 import { humanMinutes } from '../../renderer/src/lib/format.js';
-import { isDateOnly, linkLabel, minutesBetween, provenanceLabel, provenanceRoute, timelineRows } from '../../renderer/src/lib/incident.js';
+import { fromStart, isDateOnly, linkLabel, peopleByName, minutesBetween, provenanceLabel, provenanceRoute, timelineRows } from '../../renderer/src/lib/incident.js';
 import { parseRoute, routeHash, type Route } from '../../renderer/src/lib/route.js';
 
 const EMPTY_FIELDS: IncidentFields = {
@@ -47,6 +47,14 @@ describe('incident page: durations', () => {
     expect(minutesBetween('2024-02-07T11:00:00Z', '2024-02-07T10:00:00Z')).toBeNull();
     expect(minutesBetween(null, '2024-02-07T10:00:00Z')).toBeNull();
     expect(minutesBetween('not a date', '2024-02-07T10:00:00Z')).toBeNull();
+  });
+
+  it('drops a duration counted from a start known only by its day', () => {
+    // Incident 3 of the demo: started "18 Sep", detected 10:05: not "10 h 5 min to detect".
+    expect(fromStart('2024-09-18T00:00:00.000Z', 605)).toBeNull();
+    expect(fromStart(null, 605)).toBeNull();
+    expect(fromStart('2024-02-07T09:02:00Z', 17)).toBe(17);
+    expect(fromStart('2024-02-07T09:02:00Z', null)).toBeNull();
   });
 
   it('tells a day from a moment', () => {
@@ -120,6 +128,19 @@ describe('incident page: provenance and links', () => {
     // The write-up bearing the incident's own title is named by its kind.
     expect(provenanceLabel(at(17, 'Root cause', 922), RECORDS, 'Tracking updates delayed by Kafka consumer lag')).toBe('the postmortem · Root cause');
     expect(provenanceLabel(at(1), RECORDS, 'Tracking updates delayed by Kafka consumer lag')).toBe('LF-212: Tracking updates delayed');
+  });
+
+  it('lists each person once with every role, each with where it was read', () => {
+    const people = [
+      { value: { name: 'Jonas Weber', role: 'author' as const }, from: at(20) },
+      { value: { name: 'Sam Ortiz', role: 'reporter' as const }, from: at(5) },
+      { value: { name: 'Jonas Weber', role: 'resolver' as const }, from: at(5) },
+      { value: { name: 'Jonas Weber', role: 'author' as const }, from: at(21) },
+    ];
+    expect(peopleByName(people)).toEqual([
+      { name: 'Jonas Weber', roles: [{ role: 'author', from: at(20) }, { role: 'resolver', from: at(5) }] },
+      { name: 'Sam Ortiz', roles: [{ role: 'reporter', from: at(5) }] },
+    ]);
   });
 
   it('reads "recurrence of" from this incident’s side', () => {

@@ -7,7 +7,7 @@ export function IncidentLine({ incident }: { incident: IncidentSummary }) {
   const kinds = [...new Set(incident.records.map((r) => r.kind))];
   return (
     <li className="incident-line" data-testid="incident-line">
-      <RouteLink to={{ view: 'incident', id: incident.incidentId }} className="incident-line-title">
+      <RouteLink to={{ view: 'incident', id: incident.incidentId }} className="incident-line-title" title={incident.title}>
         {incident.title}
       </RouteLink>
       {kinds.map((k) => (

@@ -1,9 +1,13 @@
+import { useState } from 'react';
 import type { Playbook, PlaybookIncidentRef } from '../../../native/contract';
 import { humanMinutes, plural } from '../lib/format';
 import { provenanceRoute } from '../lib/incident';
 import { RouteLink } from './common';
 
 const STATUS_LABEL = { open: 'open', done: 'done', unknown: 'status unknown' } as const;
+/** Shown before "Show all": a playbook of real postmortems runs to dozens of long action items. */
+const FIRST_MITIGATIONS = 4;
+const FIRST_ITEMS = 5;
 
 /**
  * What usually fixes it, across past incidents: the mitigations that worked (most used first,
@@ -18,6 +22,10 @@ export function PlaybookPanel({ playbook, headingId, title = 'What usually fixes
     .sort((a, b) => b.incidents.length - a.incidents.length);
   const items = playbook.actionItems.filter((a) => a.incident.incidentId !== exclude);
   const ttr = playbook.timeToResolve;
+  const [all, setAll] = useState(false);
+  const hidden = all ? 0 : Math.max(0, mitigations.length - FIRST_MITIGATIONS) + Math.max(0, items.length - FIRST_ITEMS);
+  const shownMitigations = all ? mitigations : mitigations.slice(0, FIRST_MITIGATIONS);
+  const shownItems = all ? items : items.slice(0, FIRST_ITEMS);
   return (
     <section className="card playbook" aria-labelledby={headingId} data-testid="playbook">
       <h2 id={headingId} className="side-title">
@@ -31,7 +39,7 @@ export function PlaybookPanel({ playbook, headingId, title = 'What usually fixes
         <>
           <h3 className="playbook-h">Mitigations</h3>
           <ul className="playbook-list">
-            {mitigations.map((m) => (
+            {shownMitigations.map((m) => (
               <li key={m.action} data-testid="playbook-mitigation">
                 <div className="playbook-action">
                   <strong>{m.action}</strong>
@@ -41,7 +49,7 @@ export function PlaybookPanel({ playbook, headingId, title = 'What usually fixes
                 </div>
                 {m.examples[0] && (
                   <p className="playbook-example">
-                    “{m.examples[0].text}”{' '}
+                    <span title={m.examples[0].text}>“{clip(m.examples[0].text, 220)}”</span>{' '}
                     <RouteLink to={provenanceRoute(m.examples[0].from)} className="small" title="Open the record where it says so">
                       source
                     </RouteLink>
@@ -57,21 +65,26 @@ export function PlaybookPanel({ playbook, headingId, title = 'What usually fixes
         <>
           <h3 className="playbook-h">Action items</h3>
           <ul className="playbook-list">
-            {items.map((a, i) => (
+            {shownItems.map((a, i) => (
               <li key={`${a.incident.incidentId}-${i}`} data-testid="playbook-action-item">
-                <span className={`status status-${a.status}`}>{STATUS_LABEL[a.status]}</span> {a.text}
+                <span className={`status status-${a.status}`}>{STATUS_LABEL[a.status]}</span> <span title={a.text}>{clip(a.text, 220)}</span>
                 <div className="small muted">
                   from <RouteLink to={{ view: 'incident', id: a.incident.incidentId }}>{a.incident.title}</RouteLink>
                 </div>
                 {a.recurredAfter.length > 0 && (
                   <div className="recurred small" data-testid="recurred-after">
-                    Came back while it was {a.status === 'open' ? 'open' : 'not done'}: <IncidentRefs refs={a.recurredAfter} inline />
+                    {a.status === 'open' ? 'Came back while it was open' : 'Came back after it was raised'}: <IncidentRefs refs={a.recurredAfter} inline />
                   </div>
                 )}
               </li>
             ))}
           </ul>
         </>
+      )}
+      {(hidden > 0 || all) && (
+        <button className="link-button small" aria-expanded={all} onClick={() => setAll(!all)}>
+          {all ? 'Show fewer' : `Show ${plural(hidden, 'more line')}`}
+        </button>
       )}
       {ttr.medianMinutes !== null && (
         <p className="small playbook-ttr">
@@ -97,4 +110,8 @@ function IncidentRefs({ refs, inline }: { refs: PlaybookIncidentRef[]; inline?: 
     </span>
   ));
   return inline ? <>{links}</> : <div className="small playbook-refs">{links}</div>;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max).replace(/\s+\S*$/, '')}…`;
 }

@@ -102,3 +102,24 @@ export function linkLabel(relation: IncidentRelation, direction: 'out' | 'in'): 
 
 /** How a record belongs to the incident, for people. */
 export const RECORD_ROLE_LABEL: Record<IncidentRecordRef['role'], string> = { primary: 'main record', record: 'record', 'follow-up': 'follow-up' };
+
+/**
+ * A duration the engine measured from the incident's start, kept only when that start is a
+ * moment: from a start known only by its day ("18 Sep") the count runs from midnight and says
+ * "10 h to detect" of an incident detected minutes after it began.
+ */
+export function fromStart(startedAt: string | null | undefined, minutes: number | null): number | null {
+  if (minutes === null || !startedAt || isDateOnly(startedAt)) return null;
+  return minutes;
+}
+
+/** People of an incident, each once, with every role they had and where each was read. */
+export function peopleByName<P extends { value: { name: string; role: string }; from: Provenance }>(people: readonly P[]): Array<{ name: string; roles: Array<{ role: string; from: Provenance }> }> {
+  const byName = new Map<string, Array<{ role: string; from: Provenance }>>();
+  for (const p of people) {
+    const roles = byName.get(p.value.name) ?? [];
+    if (!roles.some((r) => r.role === p.value.role)) roles.push({ role: p.value.role, from: p.from });
+    byName.set(p.value.name, roles);
+  }
+  return [...byName].map(([name, roles]) => ({ name, roles }));
+}

@@ -5,7 +5,7 @@ import { BackIcon, SimilarIcon } from '../components/icons';
 import { PlaybookPanel } from '../components/PlaybookPanel';
 import { useApp } from '../context';
 import { dateTime, fullDateTime, humanMinutes } from '../lib/format';
-import { linkLabel, minutesBetween, provenanceLabel, provenanceRoute, RECORD_ROLE_LABEL, timelineRows, type TimelineRow } from '../lib/incident';
+import { fromStart, linkLabel, minutesBetween, peopleByName, provenanceLabel, provenanceRoute, RECORD_ROLE_LABEL, timelineRows, type TimelineRow } from '../lib/incident';
 
 const ACTION_STATUS = { open: 'open', done: 'done', unknown: 'status unknown' } as const;
 
@@ -100,7 +100,16 @@ export function IncidentView({ id }: { id: number }) {
 
   const f = incident.fields;
   const first = firstRecord(incident);
-  const toMitigate = minutesBetween(f.startedAt?.value, f.mitigatedAt?.value);
+  const start = f.startedAt?.value ?? incident.startedAt;
+  const toMitigate = minutesBetween(start, f.mitigatedAt?.value);
+  const described = [
+    { label: 'Symptom', field: f.symptom },
+    { label: 'Trigger', field: f.trigger },
+    { label: 'Root cause', field: f.rootCause },
+    { label: 'Mitigation', field: f.mitigation },
+  ];
+  const named = described.filter((d) => d.field);
+  const unnamed = described.filter((d) => !d.field);
   const source = (from: Provenance) => <SourceLink from={from} incident={incident} />;
   return (
     <div className="view incident-view">
@@ -141,13 +150,13 @@ export function IncidentView({ id }: { id: number }) {
 
       <section className="card times" aria-label="When">
         <dl className="times-grid">
-          <Moment label="Started" iso={f.startedAt?.value ?? incident.startedAt} />
+          <Moment label="Started" iso={start} />
           <Moment label="Detected" iso={f.detectedAt?.value} />
           <Moment label="Mitigated" iso={f.mitigatedAt?.value} />
           <Moment label="Resolved" iso={f.resolvedAt?.value ?? incident.resolvedAt} />
-          <Duration label="Time to detect" minutes={incident.minutesToDetect} />
+          <Duration label="Time to detect" minutes={fromStart(start, incident.minutesToDetect)} />
           <Duration label="Time to mitigate" minutes={toMitigate} />
-          <Duration label="Time to resolve" minutes={incident.minutesToResolve} />
+          <Duration label="Time to resolve" minutes={fromStart(start, incident.minutesToResolve)} />
         </dl>
       </section>
 
@@ -158,10 +167,9 @@ export function IncidentView({ id }: { id: number }) {
               What happened
             </h2>
             <dl className="fields" data-testid="incident-fields">
-              <Field label="Symptom" value={f.symptom?.value} from={f.symptom?.from} source={source} />
-              <Field label="Trigger" value={f.trigger?.value} from={f.trigger?.from} source={source} />
-              <Field label="Root cause" value={f.rootCause?.value} from={f.rootCause?.from} source={source} />
-              <Field label="Mitigation" value={f.mitigation?.value} from={f.mitigation?.from} source={source} />
+              {named.map((n) => (
+                <Field key={n.label} label={n.label} value={n.field!.value} from={n.field!.from} source={source} />
+              ))}
               {f.mechanism.length > 0 && (
                 <div>
                   <dt>How it failed</dt>
@@ -173,6 +181,7 @@ export function IncidentView({ id }: { id: number }) {
                 </div>
               )}
             </dl>
+            {unnamed.length > 0 && <p className="muted small not-stated">Not stated in its records: {unnamed.map((n) => n.label.toLowerCase()).join(', ')}.</p>}
           </section>
 
           <section className="card" aria-labelledby="actions-title">
@@ -204,6 +213,15 @@ export function IncidentView({ id }: { id: number }) {
               ))}
             </ol>
           </section>
+          {playbook === null && <Spinner label="Looking for incidents like it…" />}
+          {playbook === 'failed' && <p className="muted small">What fixed incidents like this one could not be read.</p>}
+          {playbook === 'none' && (
+            <section className="card" data-testid="no-playbook">
+              <h2 className="side-title">What fixed incidents like it</h2>
+              <p className="muted small">No other incident like this one is known yet.</p>
+            </section>
+          )}
+          {playbook && playbook !== 'failed' && playbook !== 'none' && <PlaybookPanel playbook={playbook} headingId="incident-playbook" title="What fixed incidents like it" exclude={incident.incidentId} />}
         </div>
 
         <aside className="doc-side incident-side" aria-label="About this incident">
@@ -234,24 +252,20 @@ export function IncidentView({ id }: { id: number }) {
             <section>
               <h2 className="side-title">People</h2>
               <ul className="link-list people" data-testid="incident-people">
-                {f.people.map((p, i) => (
-                  <li key={i}>
-                    <EntityChip type="person" name={p.value.name} /> <span className="muted small">{p.value.role}</span>{' '}
-                    <SourceLink from={p.from} incident={incident} compact />
+                {peopleByName(f.people).map((p) => (
+                  <li key={p.name}>
+                    <EntityChip type="person" name={p.name} />{' '}
+                    {p.roles.map((r, i) => (
+                      <span key={r.role} className="small">
+                        {i > 0 && ', '}
+                        <span className="muted">{r.role}</span> <SourceLink from={r.from} incident={incident} compact />
+                      </span>
+                    ))}
                   </li>
                 ))}
               </ul>
             </section>
           )}
-          {playbook === null && <Spinner label="Looking for incidents like it…" />}
-          {playbook === 'failed' && <p className="muted small">What fixed incidents like this one could not be read.</p>}
-          {playbook === 'none' && (
-            <section data-testid="no-playbook">
-              <h2 className="side-title">What fixed incidents like it</h2>
-              <p className="muted small">No other incident like this one is known yet.</p>
-            </section>
-          )}
-          {playbook && playbook !== 'failed' && playbook !== 'none' && <PlaybookPanel playbook={playbook} headingId="incident-playbook" title="What fixed incidents like it" exclude={incident.incidentId} />}
         </aside>
       </div>
     </div>
@@ -276,24 +290,18 @@ function Duration({ label, minutes }: { label: string; minutes: number | null })
   return (
     <div>
       <dt>{label}</dt>
-      <dd>{minutes === null ? <span className="muted">unknown</span> : <strong>{humanMinutes(minutes)}</strong>}</dd>
+      <dd>{minutes === null ? <span className="muted" title="Its records do not give both times of day">unknown</span> : <strong>{humanMinutes(minutes)}</strong>}</dd>
     </div>
   );
 }
 
-function Field({ label, value, from, source }: { label: string; value: string | undefined; from: Provenance | undefined; source(from: Provenance): ReactNode }) {
+function Field({ label, value, from, source }: { label: string; value: string; from: Provenance; source(from: Provenance): ReactNode }) {
   return (
     <div data-testid={`field-${label.toLowerCase().replace(/\s+/g, '-')}`}>
       <dt>{label}</dt>
       <dd>
-        {value ? (
-          <>
-            <p className="field-value">{value}</p>
-            {from && source(from)}
-          </>
-        ) : (
-          <span className="muted">Not stated in its records.</span>
-        )}
+        <p className="field-value">{value}</p>
+        {source(from)}
       </dd>
     </div>
   );

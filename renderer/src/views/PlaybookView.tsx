@@ -4,7 +4,6 @@ import { EmptyState, ErrorNote, RouteLink, Spinner } from '../components/common'
 import { BackIcon } from '../components/icons';
 import { PlaybookPanel } from '../components/PlaybookPanel';
 import { useApp } from '../context';
-import { plural } from '../lib/format';
 import type { PlaybookSubject } from '../lib/route';
 
 /** What usually fixes one failure mode (or what hits one service), across every incident of it. */
@@ -49,7 +48,7 @@ export function PlaybookView({ subject }: { subject: PlaybookSubject }) {
       )}
       {playbook && playbook.incidents.length > 0 && (
         <div className="playbook-page">
-          <PlaybookPanel playbook={playbook} headingId="playbook-title" title={`Across ${plural(playbook.incidents.length, 'incident')}`} />
+          <PlaybookPanel playbook={playbook} headingId="playbook-title" title="What fixed them" />
           <section className="card" aria-labelledby="playbook-incidents">
             <h2 id="playbook-incidents" className="side-title">
               Incidents

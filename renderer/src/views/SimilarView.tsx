@@ -4,7 +4,7 @@ import { DateText, EmptyState, EntityChip, ErrorNote, Highlighted, KindBadge, Ro
 import { useApp } from '../context';
 import { PlaybookPanel } from '../components/PlaybookPanel';
 import { humanMinutes, plural } from '../lib/format';
-import { linkLabel } from '../lib/incident';
+import { fromStart, linkLabel } from '../lib/incident';
 import { termHighlights } from '../lib/highlight';
 import { isModKey, MOD } from '../lib/keys';
 
@@ -233,6 +233,7 @@ function IncidentCard({ rank, inc, hybrid, showInput }: { rank: number; inc: Sim
     ...inc.shared.errors.map((n) => ({ n, t: 'error' as const })),
     ...inc.shared.technologies.map((n) => ({ n, t: 'technology' as const })),
   ];
+  const resolvedIn = fromStart(inc.incident.startedAt, inc.incident.minutesToResolve);
   return (
     <li className={`incident ${inc.strength}`} data-testid={inc.strength === 'strong' ? 'incident' : 'weak-incident'}>
       <div className="incident-head">
@@ -294,7 +295,7 @@ function IncidentCard({ rank, inc, hybrid, showInput }: { rank: number; inc: Sim
         </div>
       )}
       <div className="incident-foot">
-        {inc.incident.minutesToResolve !== null && <span>Resolved in {humanMinutes(inc.incident.minutesToResolve)}</span>}
+        {resolvedIn !== null && <span>Resolved in {humanMinutes(resolvedIn)}</span>}
         <ul className="record-links" aria-label="Its records">
           {inc.incident.records.slice(0, 5).map((r) => (
             <li key={r.documentId}>
