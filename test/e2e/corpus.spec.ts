@@ -45,6 +45,18 @@ test.afterAll(async () => {
 
 const card = () => page.getByTestId('import-card').last();
 
+test('an empty database: similar offers an import, not a verdict', async () => {
+  await page.goto(`${served.url}#/similar`);
+  await page.getByRole('textbox', { name: 'New incident' }).fill('CoreDNS pods crash looping after the cluster upgrade');
+  await page.keyboard.press('Control+Enter');
+  const empty = page.getByTestId('nothing-to-compare');
+  await expect(empty).toContainText('Nothing to compare with yet');
+  await expect(empty.getByRole('button', { name: 'Import a folder…' })).toBeVisible();
+  await expect(page.getByTestId('verdict')).toHaveCount(0);
+  await checkScreen(page, 'corpus-00-similar-empty');
+  await page.goto(served.url);
+});
+
 test('a folder of real postmortems with junk: imported, every skipped and failed file listed by its own name', async () => {
   await page.getByTestId('folder-input').setInputFiles(join(work, 'postmortems'));
   await expect(card()).toContainText('Imported, with problems', { timeout: 90_000 });
