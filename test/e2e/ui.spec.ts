@@ -251,10 +251,13 @@ test('the incident page by keyboard: Tab reaches every link with a visible focus
   for (let i = 0; i < 120; i++) {
     await page.keyboard.press('Tab');
     const f = await page.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
+      // Runs in the page; typed loosely because the test's own program has no DOM types.
+      type El = { closest(s: string): unknown; dataset: Record<string, string>; tagName: string; textContent: string | null };
+      const w = globalThis as unknown as { document: { activeElement: El | null }; getComputedStyle(el: El): { outlineStyle: string; outlineWidth: string } };
+      const el = w.document.activeElement;
       if (!el || !el.closest('.incident-view')) return null;
       el.dataset.tabbed = '1';
-      const s = getComputedStyle(el);
+      const s = w.getComputedStyle(el);
       return { name: `${el.tagName} ${el.textContent?.trim().slice(0, 40)}`, outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 };
     });
     if (!f) break;

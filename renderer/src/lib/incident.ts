@@ -1,5 +1,5 @@
-import type { IncidentRecordRef, IncidentRelation, IncidentView, Provenance } from '../../../native/contract';
-import type { Route } from './route';
+import type { IncidentRecordRef, IncidentRelation, IncidentView, Provenance } from '../../../native/contract.js';
+import type { Route } from './route.js';
 
 /**
  * The incident page's pure logic: where a field was read (as a route), the timeline in order,

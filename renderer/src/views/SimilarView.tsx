@@ -146,7 +146,7 @@ export function SimilarView() {
             }
           >
             <p>{result.verdict.reason}</p>
-            <p>Import postmortems, Slack exports or ticket exports, and Hindsight will say whether this happened before and what fixed it.</p>
+            <p>Once there are incidents, Hindsight says whether this one happened before and what fixed it.</p>
           </EmptyState>
         </div>
       )}
