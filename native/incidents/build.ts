@@ -8,7 +8,6 @@
  * incident, the records it links to, and theirs, up to NEIGHBOURHOOD records).
  */
 import type { Worker } from 'node:worker_threads';
-import { chunkMarkdown } from '../chunk/chunker.js';
 import { HindsightError } from '../common/errors.js';
 import { spawnWorker } from '../common/worker.js';
 import type { DocumentKind, IncidentFields, IncidentRecordRole } from '../contract.js';
@@ -181,7 +180,6 @@ export class IncidentBuilder {
         severity: d.severity,
         status: d.status,
         metadata: d.metadata,
-        sections: chunkMarkdown(d.body).map((c) => ({ heading: c.heading, role: c.role, start: c.start, end: c.end, text: c.text })),
         fieldPeople: own.filter((e) => e.type === 'person').map((e) => e.name),
         fieldServices: own.filter((e) => e.type === 'service').map((e) => e.name),
         refs: refs.get(id) ?? [],

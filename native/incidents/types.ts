@@ -1,17 +1,8 @@
-import type { DocumentKind, SectionRole } from '../contract.js';
+import type { DocumentKind } from '../contract.js';
 
 // The field types are the contract's: one definition from extraction to the screen.
 export type { ActionItem, ActionStatus, IncidentFields, Person, PersonRole, Provenance, Sourced } from '../contract.js';
 export { PERSON_ROLES } from '../contract.js';
-
-/** A passage of the record as the chunker cut it (`native/chunk/chunker.ts`). */
-export interface RecordSection {
-  heading: string;
-  role: SectionRole;
-  start: number;
-  end: number;
-  text: string;
-}
 
 /**
  * One record (document) as extraction reads it. `fieldServices` and `refs` were added to the
@@ -31,7 +22,6 @@ export interface IncidentRecord {
   severity: string | null;
   status: string | null;
   metadata: Record<string, unknown>;
-  sections: RecordSection[];
   /** People named by structured fields: front-matter authors, ticket assignee/reporter/commenters, chat participants. */
   fieldPeople: string[];
   /** Services named by structured fields: front-matter services, ticket components/services. */

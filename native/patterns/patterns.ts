@@ -29,6 +29,8 @@ const FEATURES = 30;
 const NEIGHBOURS = 6;
 const LINK_THRESHOLD = 0.22;
 const MAX_CLUSTER = 60;
+/** Share of a theme's incidents that must have the failure mode or service that joined it. */
+const COHERENT_SHARE = 0.5;
 
 export async function findPatterns(store: Store, views: IncidentViews, o: PatternsOptions): Promise<PatternsResult> {
   const started = performance.now();
@@ -45,10 +47,11 @@ export async function findPatterns(store: Store, views: IncidentViews, o: Patter
   // how (mechanism) and their distinctive words; merged strongest link first into bounded themes.
   const names = new Set((await store.entities.names('person')).flatMap((n) => n.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((w) => w.length > 2));
   const groups = (await clusters(rows, names, o.signal)).map((c) => ({ rows: c, ...dominant(c) }));
+  const words = wordStats(rows, names);
 
   const patterns: Pattern[] = groups
     .filter((g) => g.rows.length >= o.minSize)
-    .map((g) => describe(g, views, summaries, names))
+    .map((g) => describe(g, views, summaries, words))
     .sort((a, b) => b.size - a.size || (b.lastAt ?? '').localeCompare(a.lastAt ?? ''))
     .slice(0, o.limit)
     .map((p, i) => ({ ...p, id: i + 1 }));
@@ -83,7 +86,7 @@ function dominant(rows: IncidentRow[]): { mode: string | null; service: string |
 }
 
 /** Label, span, counts per month, playbook and people of one theme. */
-function describe(g: { rows: IncidentRow[]; mode: string | null; service: string | null }, views: IncidentViews, summaries: Map<number, IncidentSummary>, names: Set<string>): Omit<Pattern, 'id'> {
+function describe(g: { rows: IncidentRow[]; mode: string | null; service: string | null }, views: IncidentViews, summaries: Map<number, IncidentSummary>, words: WordStats): Omit<Pattern, 'id'> {
   const n = g.rows.length;
   const share = (count: number) => count >= Math.max(2, Math.ceil(n * LABEL_SHARE));
   const count = <T>(values: T[][]) => {
@@ -94,9 +97,14 @@ function describe(g: { rows: IncidentRow[]; mode: string | null; service: string
   const services = count(g.rows.map((r) => r.fields.services.map((s) => s.value))).filter(([, c]) => share(c)).map(([s]) => s);
   const mechanism = count(g.rows.map((r) => r.fields.mechanism)).filter(([, c]) => share(c)).map(([m]) => m);
   const modes = count(g.rows.map((r) => r.fields.failureModes.map((m) => m.value))).filter(([id, c]) => id === g.mode || share(c)).map(([id]) => ({ id, label: views.labelOf(id) }));
-  const terms = g.mode ? [] : sharedWords(g.rows, names);
-  const where = g.service ? [g.service, ...services.filter((s) => s.toLowerCase() !== g.service)].slice(0, 2) : services.slice(0, 2);
-  const what = g.mode ? views.labelOf(g.mode) : terms.slice(0, 3).join(' · ');
+  const terms = g.mode ? [] : sharedWords(g.rows, words);
+  // The service most share first, as its records write it.
+  const lead = g.service ? (services.find((s) => s.toLowerCase() === g.service) ?? g.service) : null;
+  const where = lead ? [lead, ...services.filter((s) => s.toLowerCase() !== g.service)].slice(0, 2) : services.slice(0, 2);
+  // What failed: the failure mode, else the mechanism they share ("consumer lag"), else their telling
+  // words — not words already in the services' names.
+  const inWhere = (t: string) => where.some((w) => w.toLowerCase().includes(t.toLowerCase()));
+  const what = g.mode ? views.labelOf(g.mode) : mechanism.length ? mechanism.slice(0, 2).join(', ') : terms.filter((t) => !inWhere(t)).slice(0, 3).join(' · ');
   const label = [what, where.join(', ') || (g.mode ? mechanism.slice(0, 2).join(', ') : '')].filter(Boolean).join(' · ') || g.rows[0]!.title;
   const dates = g.rows.map((r) => r.startedAt).filter((x): x is string => !!x).sort();
   const perMonth: Record<string, number> = {};
@@ -149,12 +157,28 @@ function wordsOf(text: string, names: Set<string>): string[] {
   return (text.toLowerCase().match(/[\p{L}][\p{L}\p{N}-]+/gu) ?? []).filter((w) => w.length > 2 && !STOP.has(w) && !isStopword(w) && !names.has(w) && !/\d/.test(w));
 }
 
-/** Words most incidents of a cluster share, in their most common surface form. */
-function sharedWords(rows: IncidentRow[], names: Set<string>): string[] {
+interface WordStats {
+  names: Set<string>;
+  /** In how many of all the incidents each stem occurs. */
+  df: Map<string, number>;
+  total: number;
+}
+
+function wordStats(rows: IncidentRow[], names: Set<string>): WordStats {
+  const df = new Map<string, number>();
+  for (const r of rows) for (const s of new Set(wordsOf(incidentText(r), names).map(stem))) df.set(s, (df.get(s) ?? 0) + 1);
+  return { names, df, total: rows.length };
+}
+
+/**
+ * Words most incidents of a cluster share, in their most common surface form, telling ones first:
+ * shared within the theme, rare across all incidents ("rebalance", not "service" or "minutes").
+ */
+function sharedWords(rows: IncidentRow[], words: WordStats): string[] {
   const present = new Map<string, { n: number; forms: Map<string, number> }>();
   for (const r of rows) {
     const seen = new Set<string>();
-    for (const w of wordsOf(incidentText(r), names)) {
+    for (const w of wordsOf(incidentText(r), words.names)) {
       const s = stem(w);
       const e = present.get(s) ?? { n: 0, forms: new Map() };
       e.forms.set(w, (e.forms.get(w) ?? 0) + 1);
@@ -163,11 +187,14 @@ function sharedWords(rows: IncidentRow[], names: Set<string>): string[] {
       present.set(s, e);
     }
   }
-  return [...present.values()]
-    .filter((e) => e.n >= Math.max(2, rows.length * 0.4))
-    .sort((a, b) => b.n - a.n)
+  // A word in a third of every incident names no theme (with too few incidents to tell, keep all).
+  const common = words.total >= 9 ? words.total / 3 : Infinity;
+  const weight = (s: string, n: number) => n * Math.log((words.total + 1) / (words.df.get(s) ?? 1));
+  return [...present.entries()]
+    .filter(([s, e]) => e.n >= Math.max(2, rows.length * 0.4) && (words.df.get(s) ?? 0) <= common)
+    .sort((a, b) => weight(b[0], b[1].n) - weight(a[0], a[1].n))
     .slice(0, 5)
-    .map((e) => [...e.forms.entries()].sort((a, b) => b[1] - a[1])[0]![0]);
+    .map(([, e]) => [...e.forms.entries()].sort((a, b) => b[1] - a[1])[0]![0]);
 }
 
 /**
@@ -227,12 +254,31 @@ async function clusters(rows: IncidentRow[], names: Set<string>, signal?: AbortS
   const parent = rows.map((_, i) => i);
   const size = rows.map(() => 1);
   const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x]!)));
+  // What each theme's incidents share (failure modes, services), kept per root: two themes join
+  // only through a failure mode or service both have and at least half of the joined theme shares.
+  // Single links alone chain unlike incidents (a Kafka lag, a pool exhaustion, a DNS failure) into
+  // one theme through words or symptoms ("5xx errors") each pair happens to share.
+  const structured = counts.map((tf) => new Map([...tf.keys()].filter((f) => f.startsWith('@mode:') || f.startsWith('@service:')).map((f) => [f, 1])));
+  const typedCount = structured.map((m) => (m.size ? 1 : 0));
+  const coherent = (ra: number, rb: number): boolean => {
+    const total = size[ra]! + size[rb]!;
+    // Records nothing was extracted from (free-form notes) group by their words alone.
+    if (typedCount[ra]! + typedCount[rb]! < Math.ceil(total / 2)) return true;
+    // A side with no fields at all cannot contradict the other: its words decide.
+    if (!typedCount[ra] || !typedCount[rb]) return true;
+    const need = Math.max(2, Math.ceil(total * COHERENT_SHARE));
+    const y = structured[rb]!;
+    for (const [f, c] of structured[ra]!) if (y.has(f) && c + y.get(f)! >= need) return true;
+    return false;
+  };
   for (const [a, b] of edges) {
     const ra = find(a);
     const rb = find(b);
-    if (ra === rb || size[ra]! + size[rb]! > MAX_CLUSTER) continue;
+    if (ra === rb || size[ra]! + size[rb]! > MAX_CLUSTER || !coherent(ra, rb)) continue;
     parent[rb] = ra;
     size[ra]! += size[rb]!;
+    typedCount[ra]! += typedCount[rb]!;
+    for (const [f, c] of structured[rb]!) structured[ra]!.set(f, (structured[ra]!.get(f) ?? 0) + c);
   }
   const groupsOf = new Map<number, IncidentRow[]>();
   rows.forEach((r, i) => {

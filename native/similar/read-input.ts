@@ -16,6 +16,8 @@ import type { Store } from '../store/store.js';
 /** Entity kinds that say two incidents are alike. */
 export const TELLING_ENTITIES = ['error', 'service', 'host', 'technology', 'ticket', 'url'] as const;
 const MAX_PASSAGES = 10;
+/** Share of the taxonomy's threshold a short free text's failure-mode evidence must reach. */
+const SHORT_TEXT_THRESHOLD = 0.75;
 
 export interface InputPassage {
   text: string;
@@ -42,9 +44,14 @@ export interface IncidentInput {
 export function textInput(text: string, taxonomy: Taxonomy): IncidentInput {
   const structured = text.length > 1200 || /^#{1,6}\s/m.test(text);
   const raw = structured ? chunkMarkdown(text).map((c) => ({ text: c.text, role: c.role })) : [{ text, role: 'summary' as SectionRole }];
+  // Unstructured, the text is what the user says about the incident — its summary — not the
+  // stray text of a record without headings (which counts for little as evidence).
+  const body = structured ? text : `## Summary\n\n${text}`;
+  // A few lines written to describe this incident say deliberately what a long write-up repeats:
+  // one strong cue is enough there (a generic word, weighted low, still is not).
   const fields = extractRecordFields(
-    { documentId: 0, kind: 'postmortem', format: 'text', title: '', body: text, occurredAt: null, resolvedAt: null, severity: null, status: null, metadata: {}, sections: [], fieldPeople: [] },
-    taxonomy,
+    { documentId: 0, kind: 'postmortem', format: 'text', title: '', body, occurredAt: null, resolvedAt: null, severity: null, status: null, metadata: {}, fieldPeople: [] },
+    structured ? taxonomy : { ...taxonomy, threshold: taxonomy.threshold * SHORT_TEXT_THRESHOLD },
   );
   return finish(text, raw, extractEntities(text), fields, null, new Set());
 }

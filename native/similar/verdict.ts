@@ -35,10 +35,18 @@ export function verdictOf(incidents: SimilarIncident[], confidence: Confidence, 
   if (confidence.verdict === 'recurring' && top[0]) {
     return { label: 'recurring', reason: `It looks like it has happened before: “${top[0].incident.title}” matches what makes this incident distinctive (${Math.round(top[0].score.coverage * 100)}% of its telling words).`, confidence: score };
   }
-  const related = top.find((i) => i.shared.failureModes.length || i.shared.services.length);
+  // Related needs no close match: the first results, weak ones too, sharing what failed or where.
+  const related = top.find((i) => i.shared.failureModes.length || i.shared.services.length) ?? incidents.slice(0, LOOK_AT).find((i) => i.shared.failureModes.length || i.shared.services.length);
   if (related) {
     const what = related.shared.failureModes.length ? `the failure mode (${related.shared.failureModes.map((m) => m.label.toLowerCase()).join(', ')})` : `the service (${related.shared.services.join(', ')})`;
     return { label: 'related', reason: `Past incidents are related: “${related.incident.title}” shares ${what}, but not how it failed.`, confidence: score };
+  }
+  // The closest two past incidents failed the same way: the words found a kind of incident, even
+  // where the input names no failure mode itself.
+  const [first, second] = incidents;
+  const kind = first && second ? first.incident.failureModes.find((m) => second.incident.failureModes.some((n) => n.id === m.id)) : undefined;
+  if (kind) {
+    return { label: 'related', reason: `The closest past incidents, “${first!.incident.title}” and “${second!.incident.title}”, both failed the same way (${kind.label.toLowerCase()}): this may be another.`, confidence: score };
   }
   if (confidence.verdict === 'related' && top[0]) {
     return { label: 'related', reason: `Past incidents share parts of this one (“${top[0].incident.title}”), but none matches closely.`, confidence: score };

@@ -93,3 +93,32 @@ describe('patterns', () => {
     expect(none.patterns).toEqual([]);
   });
 });
+
+describe('patterns do not chain unlike incidents', () => {
+  let engine: TestApi;
+  // Each incident shares telling words with the next (a chain), but fails differently, elsewhere.
+  const LINKS = ['quarterly invoice batch overlapped', 'marketing newsletter spike arrived', 'warehouse scanner firmware stalled'];
+  const UNLIKE = [
+    ['billing-api', 'The billing-api nodes ran out of disk space (ENOSPC): no space left on device.'],
+    ['partner-gateway', 'The TLS certificate of partner-gateway expired: x509 certificate has expired.'],
+    ['search-api', 'DNS resolution failed for search-api: NXDOMAIN from CoreDNS.'],
+    ['ledger-db', 'The ledger-db primary failed over to a replica and connections were refused.'],
+  ];
+  beforeAll(async () => {
+    const folder = join(dir, 'unlike');
+    mkdirSync(folder);
+    UNLIKE.forEach(([service, cause], i) => {
+      const words = [LINKS[i - 1], LINKS[i]].filter(Boolean).map((l) => `${l}. The ${l}, again.`).join(' ');
+      writeFileSync(join(folder, `u-${i}.md`), `---\ndate: 2024-0${i + 1}-10\nservice: ${service}\n---\n# Outage ${i}\n\n## Summary\n\n${cause} ${words}\n`);
+    });
+    engine = await TestApi.open({ dbPath: join(dir, 'u.db'), models: NO_MODEL });
+    await engine.import({ paths: [folder] });
+  });
+  afterAll(() => engine.close());
+
+  it('keeps incidents apart that share words but no failure mode or service', async () => {
+    const r = await engine.patterns({});
+    expect(r.incidents).toBe(4);
+    expect(r.patterns.map((p) => p.incidents.map((i) => i.title))).toEqual([]);
+  });
+});
