@@ -29,6 +29,8 @@ const FEATURES = 30;
 const NEIGHBOURS = 6;
 const LINK_THRESHOLD = 0.22;
 const MAX_CLUSTER = 60;
+/** Incidents one feature links each incident to, at most (see clusters). */
+const POSTING_CAP = 400;
 /** Share of a theme's incidents that must have the failure mode or service that joined it. */
 const COHERENT_SHARE = 0.5;
 
@@ -225,30 +227,64 @@ async function clusters(rows: IncidentRow[], names: Set<string>, signal?: AbortS
     const norm = Math.hypot(...weighted.map(([, w]) => w)) || 1;
     return new Map(weighted.map(([f, w]) => [f, w / norm]));
   });
-  const postings = new Map<string, Array<[number, number]>>();
+  const lists = new Map<string, Array<[number, number]>>();
   features.forEach((fs, i) => {
     for (const [f, w] of fs) {
-      let list = postings.get(f);
-      if (!list) postings.set(f, (list = []));
+      let list = lists.get(f);
+      if (!list) lists.set(f, (list = []));
       list.push([i, w]);
     }
   });
+  // A feature many incidents have (a common failure mode or service) would make this quadratic:
+  // each incident meets only the POSTING_CAP incidents where that feature weighs most.
+  const postings = new Map<string, { ids: Int32Array; weights: Float64Array }>();
+  for (const [f, list] of lists) {
+    if (list.length > POSTING_CAP) list.sort((a, b) => b[1] - a[1]).length = POSTING_CAP;
+    postings.set(f, { ids: Int32Array.from(list, (e) => e[0]), weights: Float64Array.from(list, (e) => e[1]) });
+  }
   const edges: Array<[number, number, number]> = [];
+  // Accumulators indexed by incident, reset through the touched list (a Map of objects here was
+  // most of the time, and garbage, at 10,000 incidents).
+  const simAcc = new Float64Array(n);
+  const sharedAcc = new Uint16Array(n);
+  const touched: number[] = [];
   for (let i = 0; i < n; i++) {
     if (i % 500 === 499) await checkpoint(signal);
-    const acc = new Map<number, { sim: number; shared: number }>();
-    for (const [f, w] of features[i]!) {
-      for (const [j, wj] of postings.get(f)!) {
+    touched.length = 0;
+    const mine = features[i]!;
+    for (const [f, w] of mine) {
+      const { ids, weights } = postings.get(f)!;
+      for (let k = 0; k < ids.length; k++) {
+        const j = ids[k]!;
         if (j === i) continue;
-        const a = acc.get(j) ?? { sim: 0, shared: 0 };
-        a.sim += w * wj;
-        a.shared++;
-        acc.set(j, a);
+        if (sharedAcc[j] === 0) touched.push(j);
+        simAcc[j]! += w * weights[k]!;
+        sharedAcc[j]!++;
       }
     }
-    // One shared word is a coincidence; two start a theme.
-    const best = [...acc.entries()].filter(([, a]) => a.shared >= 2).sort((a, b) => b[1].sim - a[1].sim).slice(0, NEIGHBOURS);
-    for (const [j, a] of best) if (a.sim >= LINK_THRESHOLD) edges.push([i, j, a.sim]);
+    // One shared word is a coincidence; two start a theme. The most promising candidates are
+    // then scored exactly (a capped feature may have left its share out).
+    const candidates: Array<{ j: number; sim: number }> = [];
+    for (const j of touched) {
+      if (sharedAcc[j]! >= 2) candidates.push({ j, sim: simAcc[j]! });
+      simAcc[j] = 0;
+      sharedAcc[j] = 0;
+    }
+    candidates.sort((a, b) => b.sim - a.sim);
+    const best: Array<{ j: number; sim: number }> = [];
+    for (const { j } of candidates.slice(0, 4 * NEIGHBOURS)) {
+      let sim = 0;
+      let shared = 0;
+      for (const [f, w] of features[j]!) {
+        const wi = mine.get(f);
+        if (wi === undefined) continue;
+        sim += w * wi;
+        shared++;
+      }
+      if (shared >= 2) best.push({ j, sim });
+    }
+    best.sort((a, b) => b.sim - a.sim);
+    for (const a of best.slice(0, NEIGHBOURS)) if (a.sim >= LINK_THRESHOLD) edges.push([i, a.j, a.sim]);
   }
   edges.sort((a, b) => b[2] - a[2]);
   const parent = rows.map((_, i) => i);
