@@ -351,7 +351,10 @@ export class IncidentBuilder {
     const startedAt = merged.startedAt?.value ?? dated[0] ?? null;
     const resolvedAt = merged.resolvedAt?.value ?? info.get(primary.documentId)?.resolvedAt ?? null;
     const at = (value: string | null, s: IncidentFields['startedAt']) => (value ? { value, from: s?.from ?? { documentId: primary.documentId, section: null } } : null);
-    const { timeToDetectMinutes, timeToResolveMinutes } = incidentDurations({ startedAt: at(startedAt, merged.startedAt), detectedAt: merged.detectedAt, resolvedAt: at(resolvedAt, merged.resolvedAt) });
+    // A record's date without a time of day ("date: 2024-09-18") dates the incident but is no start
+    // to count minutes from (it read 605 minutes to detect from midnight).
+    const durationStart = merged.startedAt ?? (dated[0] && !isDayOnly(dated[0]) ? at(dated[0], null) : null);
+    const { timeToDetectMinutes, timeToResolveMinutes } = incidentDurations({ startedAt: durationStart, detectedAt: merged.detectedAt, resolvedAt: at(resolvedAt, merged.resolvedAt) });
     return {
       title: merged.title?.value ?? info.get(primary.documentId)?.title ?? 'Untitled incident',
       primaryDocumentId: primary.documentId,
@@ -458,4 +461,9 @@ class WorkerExtractor {
   async close(): Promise<void> {
     await this.worker.terminate();
   }
+}
+
+/** A date stored without its time of day: midnight UTC exactly, or no time at all. */
+function isDayOnly(iso: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}(T00:00(:00(\.0+)?)?Z)?$/.test(iso);
 }

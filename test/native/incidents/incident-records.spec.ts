@@ -40,6 +40,15 @@ describe('incident records', () => {
     expect(v.minutesToResolve).toBeLessThan(24 * 60);
   });
 
+  it('counts no minutes from a start known only by its day', async () => {
+    // Dated "2024-09-18" with no time of the start: detection can't be counted from midnight.
+    const storm = await view('Second consumer rebalance storm');
+    expect(storm.startedAt).toMatch(/^2024-09-18/);
+    expect(storm.minutesToDetect).toBeNull();
+    // Resolution is then counted from the detection, as the write-up's own times allow.
+    expect(storm.minutesToResolve).toBe(55);
+  });
+
   it('keeps a recurrence apart, linked as "recurrence of" the earlier incident', async () => {
     const later = await view('Second consumer rebalance storm');
     const earlier = incidentOf('Tracking updates delayed by Kafka consumer lag');
