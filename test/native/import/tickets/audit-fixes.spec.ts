@@ -3,8 +3,11 @@
  * before its fix. No real Jira/ServiceNow/PagerDuty CSV is in the shared corpus: rows are in the
  * vendors' documented column layouts (the same columns the exporters write), labelled as such.
  */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTrackerDate } from '../../../../native/import/tickets/dates.js';
+import { CORPUS } from '../../../support/generated-models.js';
 import { parseSource } from '../../../support/parse.js';
 import { fixtureWriter, tempDir } from '../../../support/temp.js';
 
@@ -81,4 +84,39 @@ describe('date shapes the audit met', () => {
     ['Tue Mar 05 2024 15:22:00 GMT+0100 (Central European Standard Time)', '2024-03-05T14:22:00.000Z'],
     ['2024-03-05 2:22 PM', '2024-03-05T14:22:00.000Z'],
   ])('%s → %s', (input, out) => expect(parseTrackerDate(input)).toBe(out));
+});
+
+describe('exports saved as .txt are read by their content', () => {
+  const fixtures = new URL('../../../fixtures/', import.meta.url).pathname;
+  const asTxt = (from: string, name: string) => write(name, readFileSync(from));
+
+  it.each([
+    ['Opsgenie alerts JSON', join(fixtures, 'opsgenie/get_alerts.json'), 'opsgenie-json'],
+    ['Jira REST search JSON', join(CORPUS, 'jira/go-jira-mock-data/issues_in_sprint.json'), 'jira-json'],
+    ['GitLab project-export NDJSON', join(fixtures, 'gitlab/project-export-issues.ndjson'), 'gitlab-ndjson'],
+  ])('%s as .txt imports as its tracker, the same as under its own name', async (_what, from, format) => {
+    const own = await parseSource(asTxt(from, `own-${basename(from)}`));
+    const txt = await parseSource(asTxt(from, `${basename(from)}.txt`));
+    expect(own.format).toBe(format);
+    expect(txt.format).toBe(format);
+    expect(txt.documents.length).toBeGreaterThan(0);
+    expect(txt.documents.map((d) => d.title)).toEqual(own.documents.map((d) => d.title));
+  });
+
+  it('a Jira CSV saved as .txt, and one with no extension, import as jira-csv', async () => {
+    const text = csv([['Summary', 'Issue key', 'Status'], ['Checkout 502s', 'OPS-1', 'Done']]);
+    for (const name of ['jira-export.txt', 'jira-export']) {
+      const r = await parseSource(write(name, text));
+      expect(r.format).toBe('jira-csv');
+      expect(r.documents[0]!.title).toBe('OPS-1: Checkout 502s');
+    }
+  });
+
+  it('prose that opens with a bracket or holds commas stays text', async () => {
+    for (const [name, text] of [['notes.txt', '[draft] Checkout outage, 5 March\n\nWe rolled back.'], ['plain.txt', 'Impact, timeline and actions\n\nAll fine.']]) {
+      const r = await parseSource(write(name!, text!));
+      expect(r.format).toBe('text');
+      expect(r.documents).toHaveLength(1);
+    }
+  });
 });
