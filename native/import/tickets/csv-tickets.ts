@@ -8,6 +8,7 @@ import { parseTrackerDate } from './dates.js';
 import { lookup, mapFields, type RawRecord, type TicketFieldMap } from './field-map.js';
 import { refuse, rowSource, ticketDocuments, titleFromBody, type Positioned, type RecordReport, type Refusal, type TicketFormat } from './record-source.js';
 import { record } from './schema.js';
+import { pagerDutyResolution } from './pagerduty-json.js';
 import { serviceNowTicket, SERVICENOW_FIELDS } from './servicenow.js';
 import type { Ticket } from './ticket.js';
 import { fieldText } from './values.js';
@@ -70,7 +71,7 @@ export const PAGERDUTY_CSV_FIELDS: TicketFieldMap = {
   severity: ['urgency', 'Urgency'],
   priority: ['priority', 'Priority', 'priority.summary'],
   assignee: ['assigned_to_user', 'Assigned To', 'assigned_to', 'assignee', 'assignees', 'assignments.0.assignee.summary', 'assignments'],
-  resolvedBy: ['resolved_by_user', 'Resolved By', 'last_status_change_by'],
+  resolvedBy: ['resolved_by_user', 'Resolved By'],
   acknowledgedBy: ['acknowledged_by_user', 'Acknowledged By', 'acknowledgements'],
   services: ['service_name', 'Service', 'service.summary', 'service'],
   created: ['created_on', 'created_at', 'Created On', 'Created At'],
@@ -171,6 +172,7 @@ const PAGERDUTY_CSV = csvFormat('pagerduty-csv', (r, source, position) => {
   const number = m.key;
   const id = fieldText(lookup(r, 'id')) ?? fieldText(lookup(r, 'incident id'));
   if (!number && !m.title) return refuse('it has no incident number and no title');
+  const { resolved, resolvedBy } = pagerDutyResolution(r, m);
   return {
     system: 'pagerduty',
     format: 'pagerduty-csv',
@@ -182,12 +184,12 @@ const PAGERDUTY_CSV = csvFormat('pagerduty-csv', (r, source, position) => {
     severity: m.severity,
     priority: m.priority,
     assignee: m.assignee,
-    resolvedBy: m.resolvedBy,
+    resolvedBy,
     acknowledgedBy: m.acknowledgedBy,
     services: m.services,
     created: m.created,
     acknowledged: m.acknowledged,
-    resolved: m.resolved,
+    resolved,
     refs: [...(number ? [ref.pagerduty(number)] : []), ...(id ? [ref.pagerduty(id)] : [])],
     metadata: { escalationPolicy: fieldText(lookup(r, 'escalation_policy_name')) ?? fieldText(lookup(r, 'escalation policy')) ?? fieldText(lookup(r, 'escalation_policy')) },
   };

@@ -120,3 +120,44 @@ describe('exports saved as .txt are read by their content', () => {
     }
   });
 });
+
+describe('PagerDuty CSV flattened from REST incidents', () => {
+  // REST incident objects (PagerDuty's documented example values) written by pandas' to_csv:
+  // references become Python dict strings.
+  const header = ['id', 'incident_number', 'title', 'status', 'urgency', 'created_at', 'last_status_change_at', 'last_status_change_by', 'service'];
+  const by = "{'id': 'PXPGF42', 'type': 'user_reference', 'summary': 'Earline Greenholt', 'self': 'https://api.pagerduty.com/users/PXPGF42'}";
+  const service = "{'id': 'PIJ90N7', 'type': 'service_reference', 'summary': 'My Mail Service'}";
+  const rows = [header, ['PT4KHLK', '1234', 'The server is on fire.', 'resolved', 'high', '2015-10-06T21:30:42Z', '2015-10-06T21:38:23Z', by, service], ['PT4KHLL', '1235', 'Disk at 91%', 'triggered', 'low', '2015-10-07T08:00:00Z', '2015-10-07T08:00:00Z', by, service]];
+
+  it('takes resolvedAt and the resolver from the last status change of a resolved incident, as the JSON importer does', async () => {
+    const r = await parseSource(write('pd-rest.csv', csv(rows)));
+    expect(r.format).toBe('pagerduty-csv');
+    const [resolved, open] = r.documents;
+    expect(resolved!.resolvedAt).toBe('2015-10-06T21:38:23.000Z');
+    expect(resolved!.metadata.incident).toMatchObject({ resolvedBy: 'Earline Greenholt', resolvedAt: '2015-10-06T21:38:23.000Z' });
+    // Not resolved: its last status change is when it triggered, and whoever did it resolved nothing.
+    expect(open!.resolvedAt).toBeNull();
+    expect(open!.metadata.incident).toMatchObject({ resolvedBy: null });
+  });
+
+  it('the same incidents as REST JSON give the same resolution', async () => {
+    const json = { incidents: rows.slice(1).map((row) => ({ ...Object.fromEntries(header.map((h, i) => [h, row[i]])), incident_number: Number(row[1]), last_status_change_by: { id: 'PXPGF42', type: 'user_reference', summary: 'Earline Greenholt' }, service: { id: 'PIJ90N7', summary: 'My Mail Service' } })) };
+    const r = await parseSource(write('pd-rest.json', JSON.stringify(json)));
+    expect(r.documents.map((d) => [d.resolvedAt, (d.metadata.incident as { resolvedBy: string | null }).resolvedBy])).toEqual([['2015-10-06T21:38:23.000Z', 'Earline Greenholt'], [null, null]]);
+  });
+});
+
+describe('coercion and placeholders', () => {
+  it('a Jira JSON summary written as a number is the title, not a refused record', async () => {
+    const r = await parseSource(write('jira-num.json', JSON.stringify({ issues: [{ key: 'OPS-9', fields: { summary: 12345, status: { name: 'Done' } } }] })));
+    expect(r.reported).toEqual([]);
+    expect(r.documents[0]!.title).toBe('OPS-9: 12345');
+  });
+
+  it('"Kein Wert" (German for "no value") is nobody', async () => {
+    const r = await parseSource(write('jira-de.csv', csv([['Summary', 'Issue key', 'Assignee', 'Reporter'], ['Zahlungen langsam', 'OPS-3', 'Kein Wert', 'Jana Novak']])));
+    const d = r.documents[0]!;
+    expect(d.metadata.assignee).toBeNull();
+    expect(d.fields.filter((f) => f.type === 'person').map((f) => f.name)).toEqual(['Jana Novak']);
+  });
+});
