@@ -11,7 +11,9 @@
  *
  *  D. The costs of the door, the store layer and incident records (bench/costs.ts).
  *
- * Options: --only real|synthetic|slack|costs, --chunks N (synthetic size), --queries N, --messages N.
+ *  E. A 100k-row ServiceNow CSV (bench/csv.ts, `--only csv --rows N`): records/s beside csv-parse alone.
+ *
+ * Options: --only real|synthetic|slack|costs|csv, --chunks N (synthetic size), --queries N, --messages N.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -38,6 +40,8 @@ const { values } = parseArgs({
     passages: { type: 'string', default: '48' },
     // scale: embed with the bag-of-words model (1) or lexical only (0).
     embed: { type: 'string', default: '1' },
+    // csv: rows of the generated ServiceNow CSV.
+    rows: { type: 'string', default: '100000' },
   },
 });
 const QUERIES = Number(values.queries);
@@ -213,7 +217,10 @@ else if (values.only === 'vectors') {
     const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', 'scale-one', '--chunks', n, '--embed', values.embed!, '--queries', values.queries!], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
+} else if (values.only === 'csv') {
+  const { benchCsv } = await import('./csv.js');
+  await benchCsv(work, Number(values.rows));
 } else if (values.only === 'scale-one') {
   const { benchScaleOne } = await import('./scale.js');
   await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries));
-} else throw new Error(`--only real|synthetic|slack|costs|vectors|embed|scale`);
+} else throw new Error(`--only real|synthetic|slack|costs|vectors|embed|scale|csv`);

@@ -33,6 +33,8 @@ export interface SourceOptions {
   csvMap?: CsvMap;
   /** Problems inside a multi-document source (one bad day file of a Slack export) that do not stop it. */
   report: (e: ImportFileError) => void;
+  /** Rows read by a pass that yields nothing yet (the first of a ServiceNow audit log's two), for progress. */
+  onScan?: (records: number) => void;
   /** Members of an archive that are not documents (attachments, styles, indexes), with the reason. */
   skip?: (source: string, reason: string) => void;
 }
@@ -110,7 +112,7 @@ export async function readSource(found: FoundFile, options: SourceOptions): Prom
       if (!kind) {
         throw new NotImportable(`${path}: these CSV columns are not a Jira, Linear, ServiceNow or PagerDuty export (${csv.header.names.slice(0, 8).join(', ')}…). Import it with --map title=<column>,body=<column>.`);
       }
-      return docs(csv.documents(kind, options.report, options.csvMap), kind);
+      return docs(csv.documents(kind, options.report, options.csvMap, options.onScan), kind);
     }
     case 'json':
       return jsonSource(path, bytes, options);
@@ -141,7 +143,7 @@ async function exportInText(path: string, bytes: Buffer, options: SourceOptions)
   const csv = await openCsv(text, path).catch(() => null);
   const kind = csv?.kind ?? (options.csvMap?.title && csv?.header.has(options.csvMap.title) ? 'csv' : null);
   if (!csv || !kind) return null;
-  return { format: kind, documents: csv.documents(kind, options.report, options.csvMap), close: () => {} };
+  return { format: kind, documents: csv.documents(kind, options.report, options.csvMap, options.onScan), close: () => {} };
 }
 
 function jsonSource(path: string, bytes: Buffer, options: SourceOptions): SourceDocuments | Promise<SourceDocuments> {

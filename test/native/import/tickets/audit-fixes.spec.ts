@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readSource } from '../../../../native/import/read-source.js';
 import { parseTrackerDate } from '../../../../native/import/tickets/dates.js';
 import { CORPUS } from '../../../support/generated-models.js';
 import { parseSource } from '../../../support/parse.js';
@@ -159,5 +160,28 @@ describe('coercion and placeholders', () => {
     const d = r.documents[0]!;
     expect(d.metadata.assignee).toBeNull();
     expect(d.fields.filter((f) => f.type === 'person').map((f) => f.name)).toEqual(['Jana Novak']);
+  });
+});
+
+describe('a ServiceNow audit log says how far its first pass got', () => {
+  it('reports rows scanned before its first incident, then yields every incident', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => [`INC${String(i).padStart(7, '0')}`, 'Closed', '1', '2016-02-29 01:16:00', `Disk full on db-${i % 40}`]);
+    const path = write('sn-audit-big.csv', csv([['number', 'incident_state', 'sys_mod_count', 'sys_updated_at', 'short_description'], ...rows]));
+    const events: string[] = [];
+    const source = await readSource({ path, root: path }, { report: () => {}, onScan: (n) => events.push(`scan ${n}`) });
+    let docs = 0;
+    for await (const _d of source.documents) if (docs++ === 0) events.push('first document');
+    expect(events).toEqual(['scan 1000', 'scan 2000', 'scan 3000', 'first document']);
+    expect(docs).toBe(3000);
+  });
+});
+
+describe('dates: the format remembered from the last date never changes a result', () => {
+  it('alternating shapes of one family read the same as each alone', () => {
+    const shapes = ['3/5/24 14:22', '3/5/2024 14:22', '3/5/99', '05.03.24', '05.03.2024', '29-02-16 01:16', '29-02-2016 01:16', '5 Mar 2024', 'March 5, 2024 2:22 PM'];
+    const alone = shapes.map((s) => parseTrackerDate(s));
+    const mixed = [...shapes, ...[...shapes].reverse()].map((s) => parseTrackerDate(s));
+    expect(mixed).toEqual([...alone, ...[...alone].reverse()]);
+    expect(alone).toEqual(['2024-03-05T14:22:00.000Z', '2024-03-05T14:22:00.000Z', '1999-03-05T00:00:00.000Z', '2024-03-05T00:00:00.000Z', '2024-03-05T00:00:00.000Z', '2016-02-29T01:16:00.000Z', '2016-02-29T01:16:00.000Z', '2024-03-05T00:00:00.000Z', '2024-03-05T14:22:00.000Z']);
   });
 });
