@@ -78,8 +78,6 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
   };
   let lastProgress = 0;
   let currentRecords = 0;
-  /** Set while a source's first pass reports rows scanned in currentRecords; its documents count from 0. */
-  let scanning = false;
   const progress = (phase: ImportProgress['phase'], currentFile: string | null, everyDocument = false) => {
     // Per-document updates of a big export are sent at most ten times a second.
     const now = performance.now();
@@ -134,7 +132,8 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
       await breathe();
       if (ctx.signal?.aborted) break;
       currentRecords = 0;
-      scanning = false;
+      /** Set while this source's first pass reports rows scanned in currentRecords; its documents count from 0. */
+      let scanning = false;
       progress('importing', file.path);
       const options: SourceOptions = {
         channels: ctx.channels,
