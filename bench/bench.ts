@@ -9,11 +9,18 @@
  *
  *  C. A synthetic Slack export of 200,000 messages: throughput and peak memory.
  *
- *  D. The costs of the door, the store layer and incident records (bench/costs.ts).
+*  D. The costs of the door, the store layer and incident records (bench/costs.ts).
  *
- *  E. A 100k-row ServiceNow CSV (bench/csv.ts, `--only csv --rows N`): records/s beside csv-parse alone.
+ *  E. Ranking statistics at the scale of B (the same synthetic corpus and model, embedded during
+ *     the import): the import with term statistics, neighbour expansion and the corpus latent
+ *     model against the same import without them in the same run (the floor: imports as they
+ *     were before), the corpus model's training time and memory, loading the statistics on
+ *     reopen, and the ranker's latency (the one `similar` is to rank with) beside `similar` and search.
  *
- * Options: --only real|synthetic|slack|costs|csv, --chunks N (synthetic size), --queries N, --messages N.
+ *  F. A 100k-row ServiceNow CSV (bench/csv.ts, `--only csv --rows N`): records/s beside csv-parse
+ *     alone over the same file, the reader alone, the whole lexical import, peak RSS.
+ *
+ * Options: --only real|synthetic|slack|costs|ranking|vectors|embed|scale|csv, --chunks N (synthetic size), --queries N, --messages N, --rows N.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -188,20 +195,110 @@ async function benchSlack(messages: number) {
   await engine.close();
 }
 
+/** The highest resident size seen while `work` runs, sampled every 50 ms (worker threads count: same process). */
+async function peakDuring<T>(work: () => Promise<T>): Promise<{ value: T; peakMb: number; beforeMb: number }> {
+  const beforeMb = process.memoryUsage().rss / 2 ** 20;
+  let peakMb = beforeMb;
+  const timer = setInterval(() => (peakMb = Math.max(peakMb, process.memoryUsage().rss / 2 ** 20)), 50);
+  try {
+    const value = await work();
+    peakMb = Math.max(peakMb, process.memoryUsage().rss / 2 ** 20);
+    return { value, peakMb, beforeMb };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function benchRanking(chunks: number) {
+  console.log(`\nE. Ranking statistics: ~${chunks.toLocaleString()} synthetic passages (as B), 384-dim bag-of-words model`);
+  const corpus = join(work, 'synthetic-ranking');
+  await writeSyntheticCorpus(corpus, chunks);
+  const models = join(work, 'models-ranking');
+  writeModelFolder(models, 'gte-small', tinyEmbeddingModel(384));
+  const search: ModelSearch = { roots: [models], preferred: 'gte-small', allowUnverified: true };
+  const importOnce = async (dbPath: string, rankingStatistics: boolean) => {
+    const engine = await Engine.open({ dbPath, models: search, rankingStatistics, embedDuringImport: true });
+    await engine.search({ query: 'warm up', limit: 1 });
+    const t = performance.now();
+    const s = await engine.import({ paths: [corpus] });
+    return { engine, secs: (performance.now() - t) / 1000, passages: s.chunksWritten };
+  };
+  // The floor first, then the same import with the ranking statistics, in the same process and run.
+  const floor = await importOnce(join(work, 'floor.db'), false);
+  await floor.engine.close();
+  const ranked = await importOnce(join(work, 'ranking.db'), true);
+  const { engine } = ranked;
+  let trainMs = 0;
+  let phases = '';
+  const trainStart = performance.now();
+  const training = await peakDuring(async () => {
+    engine.onCorpusModelProgress = (p) => {
+      if (p.phase === 'done') trainMs = performance.now() - trainStart;
+      if (p.phase === 'reading' && p.done === p.total) phases += `read ${((performance.now() - trainStart) / 1000).toFixed(1)} s; `;
+    };
+    await engine.corpusModelIdle();
+  });
+  const latent = await engine.store.ranking.latentStaleness();
+  const rate = (passages: number, secs: number) => passages / secs;
+  line('import without ranking statistics (floor)', `${floor.secs.toFixed(1)} s, ${rate(floor.passages, floor.secs).toFixed(0)} passages/s`);
+  line('import with term statistics + expansion', `${ranked.secs.toFixed(1)} s, ${rate(ranked.passages, ranked.secs).toFixed(0)} passages/s = ${((100 * floor.secs) / ranked.secs).toFixed(1)}% of the floor (target ≥ 85%)`);
+  const withModel = ranked.secs + trainMs / 1000;
+  line('  … and the corpus model trained after it', `${withModel.toFixed(1)} s in all = ${((100 * floor.secs) / withModel).toFixed(1)}% of the floor (the model trains in the background)`);
+  line(`corpus model training (${latent?.trainedUnits ?? 0} passages)`, `${(trainMs / 1000).toFixed(1)} s (${phases}target < 60 s); peak RSS ${training.peakMb.toFixed(0)} MB, +${(training.peakMb - training.beforeMb).toFixed(0)} MB over the ${training.beforeMb.toFixed(0)} MB before (target < 1 GB)`);
+  await engine.close();
+
+  // Reopen: the posting lists and the latent vectors are loaded from the tables on first use.
+  const reopened = await Engine.open({ dbPath: join(work, 'ranking.db'), models: search });
+  await reopened.search({ query: 'warm up', limit: 1 });
+  const load = await peakDuring(async () => {
+    const t = performance.now();
+    await reopened.store.ranking.termIndex();
+    const lists = performance.now() - t;
+    await reopened.store.ranking.latent();
+    return { lists, latent: performance.now() - t - lists };
+  });
+  line('first ranking after reopen: load statistics', `posting lists ${(load.value.lists / 1000).toFixed(1)} s, latent vectors ${(load.value.latent / 1000).toFixed(1)} s; +${(load.peakMb - load.beforeMb).toFixed(0)} MB RSS`);
+  const db = rawDb(reopened);
+  const total = db.prepare('SELECT count(*) FROM chunks').pluck().get() as number;
+  const paragraphs = Array.from({ length: 40 }, (_, i) => (db.prepare('SELECT text FROM chunks WHERE id = ?').pluck().get(1 + ((i * 2531) % total)) as string | undefined) ?? 'database connection pool exhausted');
+  const writeups = db.prepare('SELECT body FROM documents ORDER BY id LIMIT 20').pluck().all() as string[];
+  db.close();
+  const time = async (fn: (text: string) => Promise<unknown>, texts: string[]) => {
+    const out: number[] = [];
+    for (const text of texts) {
+      const t = performance.now();
+      await fn(text);
+      out.push(performance.now() - t);
+    }
+    return out.sort((a, b) => a - b);
+  };
+  const rank = (text: string) => reopened.ranker.rank({ text, passages: [], exclude: new Set(), limit: 20 });
+  await rank(paragraphs[0]!);
+  const ranker = await time(rank, paragraphs.map((p) => p.slice(0, 1000)));
+  const todays = await time((text) => reopened.similar({ text, limit: 10 }), paragraphs.map((p) => p.slice(0, 1000)));
+  const documents = await time(rank, writeups);
+  line(`ranker, a paragraph (${ranker.length} inputs, hybrid)`, `p50 ${percentile(ranker, 50).toFixed(0)} ms, p95 ${percentile(ranker, 95).toFixed(0)} ms (target < 300 ms); today's similar p95 ${percentile(todays, 95).toFixed(0)} ms (ratio ${(percentile(ranker, 95) / percentile(todays, 95)).toFixed(2)})`);
+  line(`ranker, a whole write-up (${documents.length} inputs)`, `p50 ${percentile(documents, 50).toFixed(0)} ms, p95 ${percentile(documents, 95).toFixed(0)} ms`);
+  const { excl } = await measureSearch(reopened, queriesFrom(reopened, QUERIES, 4));
+  line(`search, ${excl.length} queries, excl. query embedding`, `p50 ${percentile(excl, 50).toFixed(2)} ms, p95 ${percentile(excl, 95).toFixed(2)} ms (target p95 < 50 ms)`);
+  await reopened.close();
+}
+
 /** Each section in its own process, so that peak memory is that section's own. */
 async function runSection(only: string) {
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', only, '--chunks', values.chunks!, '--queries', values.queries!, '--messages', values.messages!], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', only, '--chunks', values.chunks!, '--queries', values.queries!, '--messages', values.messages!, '--rows', values.rows!], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = r.status ?? 1;
 }
 
 if (!values.only) {
   console.log(`Hindsight benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
-  for (const section of ['real', 'synthetic', 'slack', 'costs']) await runSection(section);
+  for (const section of ['real', 'synthetic', 'slack', 'costs', 'ranking', 'csv']) await runSection(section);
 } else if (values.only === 'real') await benchReal();
 else if (values.only === 'synthetic') await benchSynthetic(Number(values.chunks));
 else if (values.only === 'slack') await benchSlack(Number(values.messages));
 else if (values.only === 'costs') await benchCosts(work, Number(values.chunks));
+else if (values.only === 'ranking') await benchRanking(Number(values.chunks));
 else if (values.only === 'vectors') {
   const { benchVectors } = await import('./vectors.js');
   const nums = (s: string) => s.split(',').map(Number);
@@ -223,4 +320,4 @@ else if (values.only === 'vectors') {
 } else if (values.only === 'scale-one') {
   const { benchScaleOne } = await import('./scale.js');
   await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries));
-} else throw new Error(`--only real|synthetic|slack|costs|vectors|embed|scale|csv`);
+} else throw new Error(`--only real|synthetic|slack|costs|ranking|vectors|embed|scale|csv`);

@@ -72,7 +72,7 @@ const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 const peak = () => process.resourceUsage().maxRSS * 1024;
 
 export async function benchCsv(work: string, rows: number): Promise<void> {
-  console.log(`\nE. A ${rows.toLocaleString()}-row ServiceNow CSV (event-log columns, distinct incidents, seeded), lexical`);
+  console.log(`\nF. A ${rows.toLocaleString()}-row ServiceNow CSV (event-log columns, distinct incidents, seeded), lexical`);
   const path = join(work, 'servicenow-incidents.csv');
   const bytes = writeServiceNowCsv(path, rows, await realSentences());
   const line = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);

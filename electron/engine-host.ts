@@ -48,8 +48,11 @@ export class EngineHost {
   private child: ChildLike | null = null;
   private state: EngineState = 'starting';
   private reason: string | null = null;
-  private ready: Promise<void> = Promise.resolve();
-  private markReady: () => void = () => {};
+  /** Settles when the current start ends: null once ready, else why calls waiting for it fail. */
+  private ready: Promise<ContractError | null> = Promise.resolve(null);
+  private settleStart: (failure: ContractError | null) => void = () => {};
+  /** The sentence calls get once the engine is stopped for good. */
+  private stoppedMessage: string | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private stopping = false;
@@ -67,7 +70,7 @@ export class EngineHost {
   start(): void {
     if (this.stopping) return;
     this.state = this.restarts ? 'restarting' : 'starting';
-    this.ready = new Promise<void>((resolve) => (this.markReady = resolve));
+    this.ready = new Promise<ContractError | null>((resolve) => (this.settleStart = resolve));
     const child = this.o.fork();
     this.child = child;
     this.startedAt = Date.now();
@@ -80,7 +83,7 @@ export class EngineHost {
         clearTimeout(startTimer);
         this.state = 'ready';
         this.reason = null;
-        this.markReady();
+        this.settleStart(null);
         if (this.restarts) this.o.onState({ state: 'ready', reason: null });
       } else if ('fatal' in m) {
         clearTimeout(startTimer);
@@ -124,11 +127,15 @@ export class EngineHost {
     this.failAll({ code: 'engine-unavailable', message: `The request was lost because ${reason}.`, hint: 'Hindsight restarts the engine; try again in a moment.' });
     if (this.failuresInRow > (this.o.maxRestarts ?? 5)) {
       this.state = 'stopped';
-      this.markReady();
-      this.o.onState({ state: 'stopped', reason: `The engine stopped: ${reason}. It failed ${this.failuresInRow} times in a row and was not restarted again.` });
+      this.stoppedMessage = `The engine stopped: ${reason}. It failed ${this.failuresInRow} times in a row and was not restarted again.`;
+      // Calls waiting for this start would otherwise wait for a start that never comes.
+      this.settleStart(this.unavailable());
+      this.o.onState({ state: 'stopped', reason: this.stoppedMessage });
       return;
     }
     this.state = 'restarting';
+    // Calls waiting for this start fail now, with the reason, rather than at their timeout.
+    this.settleStart(this.unavailable());
     this.restarts++;
     this.o.onState({ state: 'restarting', reason });
     const delay = (this.o.restartDelayMs ?? 500) * 2 ** (this.failuresInRow - 1);
@@ -137,17 +144,17 @@ export class EngineHost {
 
   async call(method: ApiMethod, input: unknown): Promise<Envelope<unknown>> {
     const limit = this.o.callTimeoutMs?.(method) ?? API_TIMEOUT_MS[method] + 5_000;
-    const unavailable = (): Envelope<unknown> => ({ ok: false, error: { code: 'engine-unavailable', message: this.reason ?? 'The engine is not running.', hint: 'Restart Hindsight.' } });
-    if (this.state === 'stopped' || this.stopping) return unavailable();
+    if (this.state === 'stopped' || this.stopping) return { ok: false, error: this.unavailable() };
     let waited: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      this.ready.then(() => false),
-      new Promise<boolean>((r) => (waited = setTimeout(() => r(true), limit))),
+    const started = await Promise.race([
+      this.ready,
+      new Promise<'timeout'>((r) => (waited = setTimeout(() => r('timeout'), limit))),
     ]);
     clearTimeout(waited);
     const child = this.child;
-    if (timedOut) return { ok: false, error: { code: 'timeout', message: `The engine did not become ready within ${Math.round(limit / 1000)} s.` } };
-    if (!child || this.state !== 'ready') return unavailable();
+    if (started === 'timeout') return { ok: false, error: { code: 'timeout', message: `The engine did not become ready within ${Math.round(limit / 1000)} s.` } };
+    if (started) return { ok: false, error: started };
+    if (!child || this.state !== 'ready') return { ok: false, error: this.unavailable() };
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -157,6 +164,13 @@ export class EngineHost {
       this.pending.set(id, { resolve, timer });
       child.postMessage({ id, method, input });
     });
+  }
+
+  /** Why a call cannot be served now. */
+  private unavailable(): ContractError {
+    if (this.stopping) return { code: 'engine-unavailable', message: 'Hindsight is shutting down.' };
+    if (this.stoppedMessage) return { code: 'engine-unavailable', message: this.stoppedMessage, hint: 'Restart Hindsight.' };
+    return { code: 'engine-unavailable', message: `The engine is not available: ${this.reason ?? 'it is not running'}.`, hint: 'Hindsight restarts the engine; try again in a moment.' };
   }
 
   private failAll(error: ContractError): void {
@@ -171,9 +185,9 @@ export class EngineHost {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.markReady();
+    this.settleStart(this.unavailable());
     const child = this.child;
-    this.failAll({ code: 'engine-unavailable', message: 'Hindsight is shutting down.' });
+    this.failAll(this.unavailable());
     if (!child) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, this.o.shutdownTimeoutMs ?? 10_000);

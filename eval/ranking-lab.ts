@@ -1,6 +1,7 @@
 /**
- * The ranking lab (`npx tsx eval/ranking-lab.ts`): how each technique of native/rank changes
- * "similar past incidents", on
+ * The ranking lab (sections 1–4 of `npm run eval`, eval/eval.ts): how each technique of
+ * native/rank changes "similar past incidents", in memory (MemoryTermIndex) over the corpus the
+ * engine imported, beside the engine's real ranker over its SQLite statistics, on
  *  - ../shared/eval/new-incidents.jsonl: 45 short new-incident queries (40 with a grade-2
  *    precedent, per style: symptom, cause, slack; 5 novel, reported apart);
  *  - ../shared/eval/recurrence.jsonl: whole postmortems as queries;
@@ -20,11 +21,9 @@
  * --verbose prints per-query lines of the shipped pipeline.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { modelSearchFromEnv } from '../native/embed/model-locator.js';
-import { Engine } from '../native/engine.js';
+import type { Engine } from '../native/engine.js';
 import { parseInput } from '../native/service/validation.js';
 import { analyseDocument, type FieldValues, type SourceDocument } from '../native/rank/analyse.js';
 import { DEFAULT_BM25 } from '../native/rank/bm25.js';
@@ -37,31 +36,41 @@ import { MemoryTermIndex } from '../native/rank/term-index.js';
 import { CORPUS, SHARED } from '../test/support/generated-models.js';
 import { auc, isNovel, mean, meanMeasures, measure, percentile, readJsonl, type Judged, type Measures } from './lab-metrics.js';
 
-const verbose = process.argv.includes('--verbose');
-const newIncidents = readJsonl(join(SHARED, 'eval', 'new-incidents.jsonl'));
-const recurrence = readJsonl(join(SHARED, 'eval', 'recurrence.jsonl'));
-const symptoms = readJsonl(new URL('./symptoms.jsonl', import.meta.url).pathname);
+/** What the lab runs on: the engine that imported the corpus (lexical mode), and extra rows to print beside its own. */
+export interface LabOptions {
+  engine: Engine;
+  /** The postmortem files imported. */
+  files: string[];
+  verbose?: boolean;
+  /** Rankers through the engine's real DocumentRanker, printed in tables 1 and 2 beside the lab's in-memory rows. */
+  rows?: Array<[string, Ranker]>;
+}
 
-function markdownFiles(dir: string): string[] {
+export const newIncidents = readJsonl(join(SHARED, 'eval', 'new-incidents.jsonl'));
+export const recurrence = readJsonl(join(SHARED, 'eval', 'recurrence.jsonl'));
+export const symptoms = readJsonl(new URL('./symptoms.jsonl', import.meta.url).pathname);
+
+export function markdownFiles(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((n) => {
     const p = join(dir, n);
     return statSync(p).isDirectory() ? markdownFiles(p) : n.endsWith('.md') ? [p] : [];
   });
 }
 
-// ---------- the corpus, through the real importer ----------
-const work = mkdtempSync(join(tmpdir(), 'hindsight-lab-'));
-const engine = await Engine.open({ dbPath: join(work, 'lab.db'), models: { ...modelSearchFromEnv(), roots: [] } });
-const files = markdownFiles(join(CORPUS, 'postmortems'));
-await engine.import(parseInput('startImport', { paths: files }));
-const labDb = new Database(join(work, 'lab.db'), { readonly: true });
+export type Ranker = (q: Judged) => Promise<string[]> | string[];
+
+/** Prints the lab's tables (see the header) for the corpus the engine imported. */
+export async function runLab(o: LabOptions): Promise<void> {
+const { engine, files } = o;
+const verbose = o.verbose ?? false;
+const labDb = new Database(engine.dbPath, { readonly: true });
 const docRows = labDb.prepare('SELECT id, title, source, body FROM documents ORDER BY id').all() as Array<{ id: number; title: string; source: string; body: string }>;
 const chunkRows = labDb.prepare('SELECT id, document_id AS doc, heading, text FROM chunks ORDER BY document_id, ord').all() as Array<{ id: number; doc: number; heading: string; text: string }>;
 const pathById = new Map(docRows.map((d) => [d.id, relative(CORPUS, d.source)]));
 const idByPath = new Map(docRows.map((d) => [relative(CORPUS, d.source), d.id]));
 const bodyById = new Map(docRows.map((d) => [d.id, d.body]));
 const sources: SourceDocument[] = docRows.map((d) => ({ id: d.id, title: d.title, passages: chunkRows.filter((c) => c.doc === d.id) }));
-console.log(`Corpus: ${docRows.length} postmortems, ${chunkRows.length} passages, imported by the engine (lexical mode).`);
+console.log(`Lab corpus: ${docRows.length} postmortems, ${chunkRows.length} passages, as the engine imported them; the lab's rows rank in memory (MemoryTermIndex).`);
 
 const queryText = (q: Judged) => q.query ?? bodyById.get(idByPath.get(q.query_doc!)!)!;
 const selfOf = (q: Judged) => (q.query_doc ? idByPath.get(q.query_doc) : undefined);
@@ -107,7 +116,6 @@ function rankWith(profile: Profile, q: Judged): { ranking: Ranking; index: Memor
   return { ranking, index };
 }
 
-type Ranker = (q: Judged) => Promise<string[]> | string[];
 const systemRanker = (system: System): Ranker => (q) => {
   const profile = isDocumentInput(queryText(q)) ? system.document : system.short;
   return rankWith(profile, q).ranking.documents.map((d) => pathById.get(d.id)!);
@@ -250,7 +258,9 @@ async function mainTable() {
     ["today's similar (lexical)", todaysSimilar],
     ...stages.map(([n, s]) => [n, systemRanker(s)] as [string, Ranker]),
     ...ablations.map(([n, s]) => [n, systemRanker(s)] as [string, Ranker]),
+    ...(o.rows ?? []),
   ];
+  const perStyle: Array<[string, Scored]> = [];
   for (const [name, ranker] of rows) {
     const ni = await evaluate(ranker, newIncidents);
     const rec = await evaluate(ranker, recurrence);
@@ -261,6 +271,15 @@ async function mainTable() {
     console.log(`   ${name.padEnd(38)} ${st('symptom')} ${st('cause')} ${st('slack')} | ${f3(ni.all.ndcg).padStart(6)} ${f3(ni.all.recall).padStart(6)} ${f3(ni.all.mrr).padStart(6)} ${delta(ni, against?.ni).padStart(6)} | ${f3(rec.all.ndcg).padStart(6)} ${f3(rec.all.recall).padStart(6)} ${f3(rec.all.mrr).padStart(6)} ${delta(rec, against?.rec).padStart(6)} | ${f3(sy.all.ndcg).padStart(6)}`);
     if (!name.startsWith('  ')) previous = { ni, rec };
     if (name.includes('shipped')) shippedScores = { ni, rec };
+    if (name === rows[0]![0] || name === rows[1]![0] || name === o.rows?.[0]?.[0]) perStyle.push([name, ni]);
+  }
+  // The three measures per style for the baseline, today's similar and the engine's ranker.
+  console.log(`\n   Per style (new incidents; nDCG@10 / recall@10 / MRR):`);
+  const styles = ['symptom', 'cause', 'slack'];
+  console.log(`   ${'ranking'.padEnd(38)} ${styles.map((s) => s.padEnd(20)).join(' | ')}`);
+  for (const [name, ni] of perStyle) {
+    const cell = (s: string) => { const m = ni.byStyle.get(s); return m ? `${f3(m.ndcg)} ${f3(m.recall)} ${f3(m.mrr)}`.padEnd(20) : ''.padEnd(20); };
+    console.log(`   ${name.padEnd(38)} ${styles.map(cell).join(' | ')}`);
   }
 }
 
@@ -378,7 +397,7 @@ async function foldTable() {
     const set = setOf[kind];
     console.log(`\n   ${kind === 'short' ? 'new-incidents.jsonl, short inputs (20 odd / 20 even queries)' : 'recurrence.jsonl, whole write-ups (odd / even recurring-problem groups)'}`);
     console.log(`   ${'technique'.padEnd(52)} ${'tuned on odd'.padEnd(42)} ${'odd'.padStart(6)} ${'even'.padStart(6)} ${'R@10'.padStart(6)} | ${'shipped: odd'.padStart(12)} ${'even'.padStart(6)}`);
-    for (const [name, ranker] of [['plain FTS5 BM25', fts5Baseline()], ["today's similar", todaysSimilar]] as const) {
+    for (const [name, ranker] of [['plain FTS5 BM25', fts5Baseline()], ["today's similar", todaysSimilar], ...(o.rows ?? []).filter(([n]) => !n.startsWith('  '))] as Array<[string, Ranker]>) {
       const r = await evaluate(ranker, set);
       console.log(`   ${name.padEnd(52)} ${''.padEnd(42)} ${f3(r.folds.odd.ndcg).padStart(6)} ${f3(r.folds.even.ndcg).padStart(6)} ${f3(r.folds.even.recall).padStart(6)} |`);
     }
@@ -452,6 +471,5 @@ try {
   if (verbose) await perQuery();
 } finally {
   labDb.close();
-  await engine.close();
-  rmSync(work, { recursive: true, force: true });
+}
 }

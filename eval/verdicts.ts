@@ -47,6 +47,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const engine = await Engine.open({ dbPath: join(work, 'v.db'), models: { roots: [], preferred: 'gte-small', allowUnverified: false } });
     await engine.import(parseInput('startImport', { paths: [join(CORPUS, 'postmortems')] }));
+    // As a user's database is a while after an import: the corpus model trained.
+    await engine.corpusModelIdle();
     const { lines } = await verdictTable(engine, readJsonl(join(SHARED, 'eval', 'new-incidents.jsonl')));
     console.log('Verdicts on new-incidents.jsonl (lexical mode)');
     for (const l of lines) console.log(l);

@@ -35,9 +35,12 @@ import { WordsAndMeaningRanker, type RankDeps } from './similar/rank-documents.j
 import { buildPlaybook } from './playbook/playbook.js';
 import { IncidentViews } from './incidents/view.js';
 import { normaliseKey } from './entities/extract.js';
+import { CorpusUpkeep } from './rank/corpus-upkeep.js';
+import { EngineRanker, type SemanticSide } from './rank/engine-ranker.js';
+import type { DocumentRanker } from './rank/ranker.js';
 import type { OpenMode } from './store/sqlite/database.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
-import type { Store } from './store/store.js';
+import type { LatentTrainingProgress, Store } from './store/store.js';
 import { describeHolder, processAlive, WriterLock } from './store/writer-lock.js';
 import { VectorIndex, type HnswParams } from './vector/vector-index.js';
 
@@ -49,6 +52,12 @@ export interface EngineOptions {
   models?: ModelSearch;
   /** `read` refuses a missing database and opens an unwritable one read-only (see store). */
   mode?: OpenMode;
+  /**
+   * False: imports keep no ranking statistics, expansions or corpus model — only for the
+   * benchmark's floor (import throughput as it was before them); ranking does not see what such
+   * an import writes.
+   */
+  rankingStatistics?: boolean;
   /** Vector index parameters (benchmarks); the measured defaults otherwise. */
   hnsw?: Partial<HnswParams>;
   /**
@@ -76,6 +85,16 @@ export function taxonomyFilesFromEnv(env: NodeJS.ProcessEnv = process.env): stri
   return existsSync(own) ? [own] : [];
 }
 
+/** Progress of the corpus model job (training the latent model the ranker uses without a transformer). */
+export interface CorpusModelProgress {
+  phase: LatentTrainingProgress['phase'] | 'waiting' | 'saving' | 'done' | 'cancelled' | 'failed';
+  /** Steps of the phase done and in all (reading: passages; training: its steps). */
+  done: number;
+  total: number;
+  /** Why it trains: there was no model, or the corpus drifted from it. */
+  reason: 'absent' | 'stale' | 'asked';
+}
+
 /** Options of a long job (an import, reindexing). */
 export interface JobOptions<P> {
   onProgress?: (p: P) => void;
@@ -101,6 +120,15 @@ export class Engine {
   private indexHealth: IndexState['health'] = 'absent';
   private readonly writer: WriterLock;
   readonly incidents: IncidentBuilder;
+  /** Candidates and scores of similar incidents (native/rank), over the store's statistics. */
+  readonly ranker: DocumentRanker;
+  /** Expansion, backfill and the latent model: the ranking statistics' upkeep after imports. */
+  readonly upkeep: CorpusUpkeep;
+  /** Hears the background corpus model job (the service can forward it as events). */
+  onCorpusModelProgress: ((p: CorpusModelProgress) => void) | null = null;
+  private corpusModelJob: { controller: AbortController; done: Promise<void> } | null = null;
+  private closing = false;
+  private readonly rankingStatistics: boolean;
   readonly views: IncidentViews;
 
   private constructor(
@@ -114,6 +142,11 @@ export class Engine {
     this.writer = new WriterLock(`${dbPath}.writer.lock`);
     this.incidents = new IncidentBuilder(store, taxonomy);
     this.views = new IncidentViews(store, taxonomy);
+    this.rankingStatistics = options.rankingStatistics ?? true;
+    this.upkeep = new CorpusUpkeep(store);
+    // The first ranking also checks whether the corpus model is due (a model left stale or
+    // missing by a run that ended first); imports check after each import.
+    this.ranker = new EngineRanker(store, () => this.semanticSide(), { beforeRank: () => this.scheduleCorpusModel() });
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -128,6 +161,9 @@ export class Engine {
         await store.imports.markInterrupted(processAlive);
         if (model) await engine.adoptModel(model);
         await engine.upgradeIncidents();
+        // Term statistics for what was stored before they existed, and expansions an interrupted import left due.
+        await engine.upkeep.backfill();
+        await engine.upkeep.expand();
       }
       return engine;
     } catch (err) {
@@ -250,22 +286,99 @@ export class Engine {
           signal: options.signal,
           channels: req.channels,
           csvMap: req.csvMap,
+          analyse: this.rankingStatistics,
           relabel: options.relabel,
         },
         req.paths,
       );
       // Even a cancelled import leaves the incidents of what it wrote current.
       await this.incidents.settle();
+      // Neighbour expansion of what it wrote (bounded per document; see rank/corpus-upkeep.ts).
+      if (this.rankingStatistics) await this.upkeep.expand();
       settled = true;
       // Passages without vectors are the embedding job's: the import says what it will embed.
       return { ...summary, semantic: this.semantic };
     } finally {
       // After a failure the incidents are still brought up to date; the import's own error is the one reported.
-      if (!settled) await this.incidents.settle().catch(() => {});
+      if (!settled) {
+        await this.incidents.settle().catch(() => {});
+        await this.upkeep.expand().catch(() => {});
+      }
       await this.indexWrites;
       this.index?.save();
       this.writer.release();
+      this.scheduleCorpusModel();
     }
+  }
+
+  /**
+   * Trains the corpus latent model on the stored passages and stores it: the ranker's semantic
+   * signal without a transformer model, and beside it when there is one. Training runs in a
+   * worker (the engine keeps answering); the save takes the writer lock for one transaction.
+   * Cancelling stops it at once; the old model (if any) stays.
+   */
+  async trainCorpusModel(options: JobOptions<CorpusModelProgress> & { reason?: CorpusModelProgress['reason'] } = {}): Promise<{ status: 'done' | 'cancelled' | 'skipped'; passages: number; durationMs: number }> {
+    this.assertWritable();
+    const started = performance.now();
+    const reason = options.reason ?? 'asked';
+    const report = (phase: CorpusModelProgress['phase'], done = 0, total = 0) => options.onProgress?.({ phase, done, total, reason });
+    const { passages } = await this.store.ranking.passageCount();
+    const elapsed = () => Math.round(performance.now() - started);
+    try {
+      const write = await this.upkeep.trainLatent({ signal: options.signal, onProgress: (p) => report(p.phase, p.done, p.total) });
+      if (!write) return { status: 'skipped', passages, durationMs: elapsed() };
+      await this.holdWriter('saving the corpus model', options.signal, () => report('waiting'));
+      try {
+        report('saving');
+        await this.store.ranking.saveLatent(write);
+      } finally {
+        this.writer.release();
+      }
+      report('done', 1, 1);
+      return { status: 'done', passages, durationMs: elapsed() };
+    } catch (err) {
+      if (err instanceof HindsightError && err.code === 'cancelled') {
+        report('cancelled');
+        return { status: 'cancelled', passages, durationMs: elapsed() };
+      }
+      report('failed');
+      throw err;
+    }
+  }
+
+  /** Starts the corpus model job in the background when the model is missing or stale (one at a time). */
+  private scheduleCorpusModel(): void {
+    if (this.store.readOnly || this.corpusModelJob || this.closing || !this.rankingStatistics) return;
+    const controller = new AbortController();
+    const done = (async () => {
+      const reason = await this.upkeep.latentDue();
+      if (!reason || controller.signal.aborted) return;
+      await this.trainCorpusModel({ reason, signal: controller.signal, onProgress: (p) => this.onCorpusModelProgress?.(p) });
+    })()
+      // A failed training leaves the previous model (or none): ranking goes on without it.
+      .catch(() => {})
+      .finally(() => (this.corpusModelJob = null));
+    this.corpusModelJob = { controller, done };
+  }
+
+  /** Resolves when no corpus model job is running (tests, the evaluation and the benchmark wait for it). */
+  async corpusModelIdle(): Promise<void> {
+    while (this.corpusModelJob) await this.corpusModelJob.done;
+  }
+
+  /** Stops a running corpus model job; its model is not stored. */
+  cancelCorpusModel(): boolean {
+    const job = this.corpusModelJob;
+    job?.controller.abort();
+    return !!job;
+  }
+
+  /** The transformer's side of ranking, when a model and vectors exist (for rankers built with other options). */
+  async semanticSide(): Promise<SemanticSide | null> {
+    const deps = await this.semanticDeps();
+    if (!deps) return null;
+    const { passages } = await this.storeWithMemoryVectors();
+    return { embed: deps.embed, search: (v, k) => deps.index.search(v, k), vectorsOfDocuments: (ids) => passages.vectorsOfDocuments(ids) };
   }
 
   /** Index updates are applied in order, after the documents they belong to were written. */
@@ -333,7 +446,9 @@ export class Engine {
     const input = await this.similarInput(req);
     const store = await this.storeWithMemoryVectors();
     const meaning = await semantic;
-    const ranker = new WordsAndMeaningRanker({ store, semantic: meaning, weights: tuning.weights });
+    // The engine's ranker (term statistics, feedback, expansion, corpus model); explicit weights
+    // (the ranking lab's comparisons) get the earlier words-and-meaning ranker.
+    const ranker = tuning.weights ? new WordsAndMeaningRanker({ store, semantic: meaning, weights: tuning.weights }) : this.ranker;
     return findSimilar({ store, ranker, views: this.views, semantic: meaning !== null }, input, { limit: req.limit, kinds: req.kinds, signal: tuning.signal });
   }
 
@@ -562,6 +677,9 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    this.cancelCorpusModel();
+    await this.corpusModelJob?.done;
     await this.indexWrites.catch(() => {});
     this.index?.save();
     this.writer.release();

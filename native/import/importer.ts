@@ -6,6 +6,7 @@ import { sha256 } from '../common/hash.js';
 import type { ImportFileError, ImportPreview, ImportProgress, ImportSummary } from '../contract.js';
 import type { Store, WriteResult } from '../store/store.js';
 import { extractEntities } from '../entities/extract.js';
+import { analyseDocument } from '../rank/analyse.js';
 import { ref, refsFromUrl } from '../entities/refs.js';
 import type { ParsedDocument } from './parsed-document.js';
 import { folderTree, zipTree } from './file-tree.js';
@@ -24,6 +25,8 @@ export interface ImportContext {
   importId: number;
   /** Embeds passages; null when no model is installed (lexical only). */
   embedPassages: ((texts: string[]) => Promise<Float32Array[]>) | null;
+  /** False: no term statistics are computed (the benchmark's floor: an import as before them). */
+  analyse?: boolean;
   /** Called after each document write (the engine keeps the vector index in step). */
   onWritten?: (result: WriteResult, vectors: Float32Array[] | null) => void;
   /** Called after documents are removed (their passages are gone). */
@@ -229,7 +232,9 @@ async function importDocument(ctx: ImportContext, doc: ParsedDocument, origin: s
   // Embedding happens before the write transaction: the model is slow, the write is not.
   const vectors = ctx.embedPassages ? await ctx.embedPassages(chunks.map((c) => passageText(doc.title, c))) : null;
   const { entities, refs, links } = relations(doc);
-  const result = await ctx.store.documents.write({ doc, origin, contentHash, chunks, vectors, importId: ctx.importId, entities, refs, links });
+  // Term statistics for ranking, like the vectors, are computed before the write transaction.
+  const analysis = ctx.analyse === false ? null : analyseDocument({ id: 0, title: doc.title, passages: chunks.map((c, i) => ({ id: i, heading: c.heading, text: c.text })) });
+  const result = await ctx.store.documents.write({ doc, origin, contentHash, chunks, vectors, importId: ctx.importId, entities, refs, links, analysis });
   ctx.onWritten?.(result, vectors);
   await ctx.afterWrite?.(result);
   summary.chunksWritten += chunks.length;

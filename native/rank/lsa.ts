@@ -52,6 +52,34 @@ export interface Staleness {
 /** Retrain after a quarter of the corpus changed, or when new text is largely unknown to the model. */
 export const RETRAIN = { changedShare: 0.25, unknownShare: 0.3 } as const;
 
+/** What changed since training, the counts staleness() reads (kept with a stored model). */
+export interface Drift {
+  added: number;
+  removed: number;
+  /** Term weight (log(1 + tf), content terms) of the units folded in, and the part of it the vocabulary lacks. */
+  foldedWeight: number;
+  unknownWeight: number;
+}
+
+/** How far a model trained on `trainedUnits` units has drifted (what LsaModel.staleness() says). */
+export function staleness(drift: Drift, trainedUnits: number): Staleness {
+  const changedShare = (drift.added + drift.removed) / Math.max(1, trainedUnits);
+  const unknownShare = drift.foldedWeight ? drift.unknownWeight / drift.foldedWeight : 0;
+  return { changedShare, unknownShare, retrain: changedShare >= RETRAIN.changedShare || (drift.added >= 20 && unknownShare >= RETRAIN.unknownShare) };
+}
+
+/** A trained model's arrays, as stored (the vocabulary in basis row order). */
+export interface LsaParts {
+  vocabulary: readonly string[];
+  idf: Float32Array;
+  basis: Float32Array;
+  singularValues: Float32Array;
+  trainedUnits: number;
+}
+
+/** Steps of training, for progress: 1 (vocabulary) + 1 (sketch) + power iterations + 1 (basis). */
+export type TrainingStep = { phase: 'vocabulary' | 'sketch' | 'power-iteration' | 'basis'; done: number; total: number };
+
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -195,8 +223,57 @@ export class LsaModel {
   private foldedWeight = 0;
   private unknownWeight = 0;
 
+  /** A stored model, with what changed since it was trained. */
+  static restore(parts: LsaParts, drift?: Drift): LsaModel {
+    const { vocabulary, idf, basis, singularValues, trainedUnits } = parts;
+    const rank = singularValues.length;
+    if (idf.length !== vocabulary.length || basis.length !== vocabulary.length * rank) {
+      throw new Error(`latent model arrays disagree: ${vocabulary.length} terms, ${idf.length} idf, ${basis.length} basis values for rank ${rank}`);
+    }
+    const model = new LsaModel(new Map(vocabulary.map((t, i) => [t, i])), idf, basis, singularValues, trainedUnits);
+    if (drift) model.drift = drift;
+    return model;
+  }
+
+  /** The arrays to store. */
+  parts(): LsaParts {
+    const vocabulary = new Array<string>(this.vocabulary.size);
+    for (const [t, i] of this.vocabulary) vocabulary[i] = t;
+    return { vocabulary, idf: this.idf, basis: this.basis, singularValues: this.singularValues, trainedUnits: this.trainedUnits };
+  }
+
+  get drift(): Drift {
+    return { added: this.added, removed: this.removed, foldedWeight: this.foldedWeight, unknownWeight: this.unknownWeight };
+  }
+
+  set drift(d: Drift) {
+    this.added = d.added;
+    this.removed = d.removed;
+    this.foldedWeight = d.foldedWeight;
+    this.unknownWeight = d.unknownWeight;
+  }
+
+  /** What folding these units in would add to the drift (foldIn records exactly this). */
+  measureFold(units: Iterable<ReadonlyMap<string, number>>): Drift {
+    const d: Drift = { added: 0, removed: 0, foldedWeight: 0, unknownWeight: 0 };
+    for (const terms of units) {
+      d.added++;
+      for (const [t, tf] of terms) {
+        if (!isContentTerm(t) || tf <= 0) continue;
+        const w = Math.log(1 + tf);
+        d.foldedWeight += w;
+        if (!this.vocabulary.has(t)) d.unknownWeight += w;
+      }
+    }
+    return d;
+  }
+
   /** Trains on the units (passages), e.g. every passage of the corpus (sampled beyond maxTrainingUnits). */
-  static train(corpus: readonly LsaUnit[], settings: LsaSettings = DEFAULT_LSA): LsaModel {
+  static train(corpus: readonly LsaUnit[], settings: LsaSettings = DEFAULT_LSA, onStep?: (step: TrainingStep) => void): LsaModel {
+    const steps = 3 + settings.powerIterations;
+    let step = 0;
+    const report = (phase: TrainingStep['phase']) => onStep?.({ phase, done: step++, total: steps });
+    report('vocabulary');
     const units = sample(corpus, settings.maxTrainingUnits, settings.seed);
     const df = new Map<string, number>();
     for (const u of units) for (const t of u.terms.keys()) if (isContentTerm(t)) df.set(t, (df.get(t) ?? 0) + 1);
@@ -233,6 +310,7 @@ export class LsaModel {
     const a: Sparse = { colStart, row: Int32Array.from(rowsList), value: Float64Array.from(valuesList), rows: m, cols: n };
 
     // Range finder: Y = A Ω, then (A Aᵀ)^q Y with re-orthonormalisation; Q = orth(Y).
+    report('sketch');
     const rand = mulberry32(settings.seed);
     const gauss = () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
     const omega = new Float64Array(n * l);
@@ -240,6 +318,7 @@ export class LsaModel {
     let q = multiplyA(a, omega, l);
     orthonormalise(q, m, l);
     for (let it = 0; it < settings.powerIterations; it++) {
+      report('power-iteration');
       const z = multiplyAt(a, q, l);
       // Z only carries the sketch to the next Y, which is re-orthonormalised twice: one pass
       // keeps it well conditioned, at half the cost on the long (one row per unit) side.
@@ -248,6 +327,7 @@ export class LsaModel {
       orthonormalise(q, m, l);
     }
     // B = Qᵀ A (l × n); B Bᵀ = W Λ Wᵀ; U = Q W, σ = √λ.
+    report('basis');
     const bt = multiplyAt(a, q, l); // n × l, = Bᵀ
     const bbt = new Float64Array(l * l);
     for (let r = 0; r < n; r++) {
@@ -269,7 +349,32 @@ export class LsaModel {
       }
     }
     const sigma = Float32Array.from({ length: rank }, (_, c) => Math.sqrt(Math.max(0, values[c]!)));
+    onStep?.({ phase: 'basis', done: steps, total: steps });
     return new LsaModel(vocabulary, idfs, basis, sigma, corpus.length);
+  }
+
+  /** The basis row of a term, or −1 when the model does not know it. */
+  rowOf(term: string): number {
+    return this.vocabulary.get(term) ?? -1;
+  }
+
+  /**
+   * project() for terms already looked up: basis rows and their frequencies (rows −1 are
+   * skipped). Loading a stored model projects every passage; a lookup table of rows spares a map
+   * lookup per term and passage.
+   */
+  projectRows(rows: ArrayLike<number>, tfs: ArrayLike<number>, count = rows.length): Float32Array {
+    const out = new Float32Array(this.rank);
+    const k = this.rank;
+    for (let i = 0; i < count; i++) {
+      const r = rows[i]!;
+      const tf = tfs[i]!;
+      if (r < 0 || tf <= 0) continue;
+      const w = Math.log(1 + tf) * this.idf[r]!;
+      const o = r * k;
+      for (let c = 0; c < k; c++) out[c]! += w * this.basis[o + c]!;
+    }
+    return normalised(out);
   }
 
   /**
@@ -316,9 +421,7 @@ export class LsaModel {
   }
 
   staleness(): Staleness {
-    const changedShare = (this.added + this.removed) / Math.max(1, this.trainedUnits);
-    const unknownShare = this.foldedWeight ? this.unknownWeight / this.foldedWeight : 0;
-    return { changedShare, unknownShare, retrain: changedShare >= RETRAIN.changedShare || (this.added >= 20 && unknownShare >= RETRAIN.unknownShare) };
+    return staleness(this.drift, this.trainedUnits);
   }
 }
 
@@ -395,7 +498,16 @@ export class LsaScorer {
 
   /** Adds or replaces a passage's vector; `folded` marks a passage the model was not trained on. */
   set(unit: number, doc: number, terms: ReadonlyMap<string, number>, folded = false): void {
-    const v = folded ? this.model.foldIn(terms) : this.model.project(terms);
+    this.setVector(unit, doc, folded ? this.model.foldIn(terms) : this.model.project(terms));
+  }
+
+  /** Passages with a vector. */
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  /** Adds or replaces a passage's vector, computed by the caller (the model's projection of its terms). */
+  setVector(unit: number, doc: number, v: Float32Array): void {
     let slot = this.slotOf.get(unit);
     if (slot === undefined) {
       slot = this.free.pop() ?? this.used++;

@@ -11,7 +11,7 @@
  */
 import type { FieldValues } from './analyse.js';
 import { bm25, DEFAULT_BM25, DEFAULT_BUDGET, passageEvidence, type Bm25Settings, type PostingBudget, type ScoredPosting, type WeightedTerm } from './bm25.js';
-import { fuse, ranked } from './fusion.js';
+import { fuse, ranked, type Signal } from './fusion.js';
 import { inputTerms, type InputTerm } from './query-terms.js';
 import { DEFAULT_RM3, rm3Query, type FeedbackUnit, type Rm3Settings } from './rm3.js';
 import type { TermIndex } from './term-index.js';
@@ -106,7 +106,7 @@ interface Pass {
   postingsRead: number;
 }
 
-function pass(index: TermIndex, query: readonly WeightedTerm[], s: RankSettings, latent: Map<number, number> | null, exclude: ReadonlySet<number> | undefined, needPassages: boolean): Pass {
+function pass(index: TermIndex, query: readonly WeightedTerm[], s: RankSettings, latent: Map<number, number> | null, exclude: ReadonlySet<number> | undefined, needPassages: boolean, evidence: readonly Signal[] = []): Pass {
   const doc = s.weights.document ? bm25(index, query, 'document', s.bm25, s.budget) : null;
   const psg = s.weights.passage || needPassages ? bm25(index, query, 'passage', s.bm25, s.budget) : null;
   const document = new Map<number, number>();
@@ -117,6 +117,7 @@ function pass(index: TermIndex, query: readonly WeightedTerm[], s: RankSettings,
     { scores: document, weight: s.weights.document },
     { scores: passage, weight: s.weights.passage },
     ...(latent ? [{ scores: latent, weight: s.weights.latent }] : []),
+    ...evidence,
   ]);
   return { document, passage, passages, fused, postingsRead: (doc?.postingsRead ?? 0) + (psg?.postingsRead ?? 0) };
 }
@@ -125,7 +126,12 @@ function pass(index: TermIndex, query: readonly WeightedTerm[], s: RankSettings,
  * Ranks the documents of the index against text. `exclude`: documents never to return nor to
  * learn from (the input's own document); `latent`: the LSA scorer, when one is trained.
  */
-export function rankDocuments(index: TermIndex, text: string, settings: RankSettings = settingsFor(text), options: { exclude?: ReadonlySet<number>; latent?: LatentScorer | null } = {}): Ranking {
+export function rankDocuments(
+  index: TermIndex,
+  text: string,
+  settings: RankSettings = settingsFor(text),
+  options: { exclude?: ReadonlySet<number>; latent?: LatentScorer | null; evidence?: readonly Signal[] } = {},
+): Ranking {
   const input = inputTerms(index, text, settings.queryTerms);
   const query: WeightedTerm[] = input.filter((t) => t.df > 0).map((t) => ({ term: t.term, weight: t.weight }));
   const { exclude } = options;
@@ -137,7 +143,7 @@ export function rankDocuments(index: TermIndex, text: string, settings: RankSett
   };
   let latent = latentOf(query);
   // Passage scores are always needed once: they are the evidence confidence reads.
-  const first = pass(index, query, settings, latent, exclude, true);
+  const first = pass(index, query, settings, latent, exclude, true, options.evidence);
   const bestPassageScore = first.passages.reduce((m, p) => Math.max(m, p.score), 0);
   let result = first;
   let postingsRead = first.postingsRead;
@@ -145,7 +151,7 @@ export function rankDocuments(index: TermIndex, text: string, settings: RankSett
   if (settings.rm3 && query.length) {
     finalQuery = rm3Query(index, query, feedbackUnits(index, first, settings.rm3), settings.rm3);
     if (settings.latentQuery === 'final') latent = latentOf(finalQuery);
-    result = pass(index, finalQuery, settings, latent, exclude, false);
+    result = pass(index, finalQuery, settings, latent, exclude, false, options.evidence);
     postingsRead += result.postingsRead;
   }
   const documents = ranked(result.fused).map(({ id, score }) => ({

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
@@ -37,6 +37,8 @@ const LIMITS = {
   uploadBytes: 512 * 1024 * 1024,
   /** Events kept while no page is connected. */
   heldEvents: 2_000,
+  /** How much of a refused body is read and thrown away so that the client gets to read the answer. */
+  drainBytes: 1024 * 1024 * 1024,
 };
 
 const TYPES: Record<string, string> = {
@@ -99,7 +101,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
       if (path === 'api/upload' && req.method === 'POST') return upload(req, res, url);
       const method = path.slice(4);
       if (req.method !== 'POST') return void send(res, 405, error('invalid-input', 'Use POST.'));
-      const body = await readJson(req, limits.jsonBytes);
+      const body = await readJson(req, limits.jsonBytes, limits.drainBytes);
       if (!body.ok) return void send(res, body.status, error(body.status === 413 ? 'refused-input' : 'invalid-input', body.message));
       if (PATH_METHODS.has(method)) {
         const refused = outsideUploads(body.value);
@@ -154,39 +156,50 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     const name = url.searchParams.get('path') ?? '';
     const rel = safeRelativePath(name);
     if (!/^[A-Za-z0-9_-]{6,64}$/.test(batch) || !rel) {
-      return void drainThen(req, () => send(res, 400, error('invalid-input', `Refused upload path "${name.slice(0, 200)}".`)));
+      return void drainThen(req, limits.drainBytes, () => send(res, 400, error('invalid-input', `Refused upload path "${name.slice(0, 200)}".`)));
     }
     const tooLarge = () => error('refused-input', `${name} is larger than ${Math.round(limits.uploadBytes / 1048576)} MB: import it with \`hindsight import\` instead.`);
-    if (Number(req.headers['content-length'] ?? 0) > limits.uploadBytes) return void drainThen(req, () => send(res, 413, tooLarge()));
+    if (Number(req.headers['content-length'] ?? 0) > limits.uploadBytes) return void drainThen(req, limits.drainBytes, () => send(res, 413, tooLarge()));
     const dir = join(uploadRoot, batch);
     const dest = join(dir, rel);
+    let file: WriteStream;
     try {
       mkdirSync(dirname(dest), { recursive: true });
       if (existsSync(dest)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+      // Opened before the body is read: a name the disk refuses (too long, say) is answered, not a failed stream.
+      file = await openNew(dest);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file and a folder of the same name (or the same file twice) in one drop' : 'it cannot be saved';
-      return void drainThen(req, () => send(res, 400, error('invalid-input', `Refused upload "${name.slice(0, 200)}": ${why}.`)));
+      const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file and a folder of the same name (or the same file twice) in one drop' : `it cannot be saved (${code ?? 'error'})`;
+      return void drainThen(req, limits.drainBytes, () => send(res, 400, error('invalid-input', `Refused upload "${name.slice(0, 200)}": ${why}.`)));
     }
     batches.add(batch);
     let received = 0;
     let over = false;
+    // Past the limit the rest of the body is read and thrown away (up to a bound), not refused
+    // mid-stream: failing the pipeline would destroy the request, and with it the connection the
+    // client may reuse for its next call (it would read the 413, then a reset).
     const limit = new Transform({
       transform(chunk: Buffer, _enc, next) {
         received += chunk.length;
-        if (received > limits.uploadBytes) {
-          over = true;
-          next(new Error('too large'));
-        } else next(null, chunk);
+        if (received <= limits.uploadBytes) return next(null, chunk);
+        over = true;
+        if (received > limits.uploadBytes + limits.drainBytes) return next(new Error('too large'));
+        next();
       },
     });
     try {
-      await pipeline(req, limit, createWriteStream(dest, { flags: 'wx' }));
+      await pipeline(req, limit, file);
     } catch {
       rmSync(dest, { force: true });
-      if (over) return void drainThen(req, () => send(res, 413, tooLarge()));
-      if (!res.headersSent && !req.destroyed) return void send(res, 400, error('invalid-input', `The upload of ${name.slice(0, 200)} was interrupted.`));
+      // The connection is gone or going (an aborted upload, or one far past the limit): answer if it can still be read.
+      if (over) return void send(res, 413, tooLarge(), { close: true });
+      if (!req.destroyed) send(res, 400, error('invalid-input', `The upload of ${name.slice(0, 200)} was interrupted.`), { close: true });
       return;
+    }
+    if (over) {
+      rmSync(dest, { force: true });
+      return void send(res, 413, tooLarge());
     }
     send(res, 200, { ok: true, value: { path: dir } } satisfies Envelope<{ path: string }>);
   }
@@ -281,18 +294,31 @@ function error(code: 'internal' | 'invalid-input' | 'refused-input' | 'forbidden
   return { ok: false, error: { code, message } };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+/** `close`: the request was not read to its end, so the connection cannot carry another one. */
+function send(res: ServerResponse, status: number, body: unknown, o: { close?: boolean } = {}): void {
   if (res.headersSent) return;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'cache-control': 'no-store', ...securityHeaders() });
+  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'cache-control': 'no-store', ...securityHeaders(), ...(o.close ? { connection: 'close' } : {}) });
   res.end(text);
+}
+
+/** A new file for writing, once it is open (`wx`: never an existing one). */
+function openNew(path: string): Promise<WriteStream> {
+  return new Promise((resolve, reject) => {
+    const file = createWriteStream(path, { flags: 'wx' });
+    file.once('open', () => {
+      file.off('error', reject);
+      resolve(file);
+    });
+    file.once('error', reject);
+  });
 }
 
 /**
  * Answers only after the request body has been read and thrown away (up to a bound): a client
  * that is still sending when the answer comes would see a reset connection, not the answer.
  */
-function drainThen(req: IncomingMessage, then: () => void): void {
+function drainThen(req: IncomingMessage, bound: number, then: () => void): void {
   let answered = false;
   const answer = () => {
     if (!answered) {
@@ -302,7 +328,6 @@ function drainThen(req: IncomingMessage, then: () => void): void {
   };
   if (req.readableEnded || req.destroyed) return answer();
   let drained = 0;
-  const bound = 1024 * 1024 * 1024;
   req.on('data', (c: Buffer) => {
     drained += c.length;
     if (drained > bound) req.destroy();
@@ -312,14 +337,14 @@ function drainThen(req: IncomingMessage, then: () => void): void {
   req.resume();
 }
 
-async function readJson(req: IncomingMessage, limit: number): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
+async function readJson(req: IncomingMessage, limit: number, drainBytes: number): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
   let text: string;
   try {
     text = await getRawBody(req, { limit, encoding: 'utf-8' });
   } catch (err) {
     const e = err as { type?: string };
     if (e.type === 'entity.too.large') {
-      await new Promise<void>((ok) => drainThen(req, ok));
+      await new Promise<void>((ok) => drainThen(req, drainBytes, ok));
       return { ok: false, status: 413, message: `The request is larger than ${Math.round(limit / 1048576)} MB.` };
     }
     return { ok: false, status: 400, message: 'The request body could not be read.' };

@@ -32,14 +32,16 @@ function describeIssue(schema: z.ZodType, issue: z.core.$ZodIssue, name: FieldNa
     case 'too_big':
     case 'too_small': {
       const { min, max, integer } = boundsOf(schema, issue.path);
-      const what = issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' items' : '';
       if (min !== undefined && max !== undefined && issue.origin === 'number') return `${field} must be between ${min} and ${max}${got}.`;
       // An exclusive bound on a whole number reads better as the inclusive one ("at least 1", not "more than 0").
       const bound = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum);
       const inclusive = issue.inclusive !== false;
       const shownBound = inclusive ? bound : integer ? bound + (issue.code === 'too_big' ? -1 : 1) : bound;
       const relation = issue.code === 'too_big' ? (inclusive || integer ? 'at most' : 'less than') : inclusive || integer ? 'at least' : 'more than';
-      if (issue.origin === 'string' && issue.code === 'too_small' && bound === 1) return `${field} must not be empty.`;
+      // "at least 1 items" is neither English nor helpful: an empty text or list is just empty.
+      if ((issue.origin === 'string' || issue.origin === 'array') && issue.code === 'too_small' && bound === 1) return `${field} must not be empty.`;
+      const one = shownBound === 1;
+      const what = issue.origin === 'string' ? (one ? ' character long' : ' characters long') : issue.origin === 'array' ? (one ? ' item' : ' items') : '';
       return `${field} must be ${relation} ${shownBound}${what}${got}.`;
     }
     case 'invalid_type':

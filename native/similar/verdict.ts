@@ -11,6 +11,8 @@ import type { Confidence } from '../rank/confidence.js';
 export const MIN_INCIDENTS = 3;
 /** Share of the input's telling words that, with a shared failure mode, says "the same mechanism". */
 const MECHANISM_COVERAGE = 0.45;
+/** Share of the input's telling words a strong result must hold to be the same story told again. */
+const STORY_COVERAGE = 0.55;
 /** The first results the verdict looks at: a tenth result sharing a few words says nothing. */
 const LOOK_AT = 3;
 
@@ -31,8 +33,9 @@ export function verdictOf(incidents: SimilarIncident[], confidence: Confidence, 
     const how = [recurring.shared.failureModes.map((m) => m.label.toLowerCase()).join(', '), recurring.shared.mechanism.length ? `“${recurring.shared.mechanism[0]}”` : ''].filter(Boolean).join(' — ');
     return { label: 'recurring', reason: `It has happened before: “${recurring.incident.title}” had the same failure (${how})${recurring.shared.services.length ? ` on ${recurring.shared.services.join(', ')}` : ''}.`, confidence: Math.max(score, 0.6) };
   }
-  // The words alone can be close enough: the same story told again.
-  if (confidence.verdict === 'recurring' && top[0]) {
+  // The words alone can be close enough: the same story told again (the match evidence is high,
+  // or a close result holds most of what makes the input distinctive).
+  if (top[0] && (confidence.verdict === 'recurring' || top[0].score.coverage >= STORY_COVERAGE)) {
     return { label: 'recurring', reason: `It looks like it has happened before: “${top[0].incident.title}” matches what makes this incident distinctive (${Math.round(top[0].score.coverage * 100)}% of its telling words).`, confidence: score };
   }
   // Related needs no close match: the first results, weak ones too, sharing what failed or where.
@@ -48,8 +51,10 @@ export function verdictOf(incidents: SimilarIncident[], confidence: Confidence, 
   if (kind) {
     return { label: 'related', reason: `The closest past incidents, “${first!.incident.title}” and “${second!.incident.title}”, both failed the same way (${kind.label.toLowerCase()}): this may be another.`, confidence: score };
   }
-  if (confidence.verdict === 'related' && top[0]) {
-    return { label: 'related', reason: `Past incidents share parts of this one (“${top[0].incident.title}”), but none matches closely.`, confidence: score };
+  // The words match well (or partly) but no result is close on what failed: related, not new.
+  const closest = top[0] ?? incidents[0];
+  if (confidence.verdict !== 'novel' && closest) {
+    return { label: 'related', reason: `Past incidents share parts of this one (“${closest.incident.title}”), but none matches closely.`, confidence: score };
   }
   return {
     label: 'novel',

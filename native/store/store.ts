@@ -23,6 +23,9 @@ import type {
 import type { Chunk } from '../chunk/chunker.js';
 import type { FoundEntity } from '../entities/extract.js';
 import type { ParsedDocument } from '../import/parsed-document.js';
+import type { AnalysedDocument } from '../rank/analyse.js';
+import type { LsaModel, LsaScorer, LsaSettings, Staleness } from '../rank/lsa.js';
+import type { TermIndex } from '../rank/term-index.js';
 
 export interface Store {
   /** Where it lives (a file path for SQLite). */
@@ -37,6 +40,7 @@ export interface Store {
   readonly entities: EntityStore;
   readonly links: LinkStore;
   readonly incidents: IncidentStore;
+  readonly ranking: RankStore;
   /** Bytes on disk (database and its journal). */
   size(): Promise<number>;
   close(): Promise<void>;
@@ -134,6 +138,13 @@ export interface DocumentWrite {
   /** References the document answers to. */
   refs: string[];
   links: Array<{ target: string; relation: string }>;
+  /**
+   * The document's term statistics (rank/analyse.ts), computed before the transaction like the
+   * vectors: passage i of the analysis is chunk i (its id is assigned by the write), the
+   * document's id likewise. Written in the same transaction as the document. Null only for the
+   * benchmark's floor (an import as it was before ranking statistics): ranking then does not see it.
+   */
+  analysis: AnalysedDocument | null;
 }
 
 export interface WriteResult {
@@ -394,4 +405,83 @@ export interface IncidentStore {
   /** Incidents with this facet value. */
   withFacet(facet: FacetKind, key: string): Promise<number[]>;
   count(): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ranking: term statistics, neighbour expansion, the corpus latent model
+// ---------------------------------------------------------------------------------------------
+
+/** A document's neighbour expansion, as neighbour-expansion.ts computes it. */
+export interface ExpansionWrite {
+  documentId: number;
+  /** Term → pseudo-frequency (empty: no expansion). */
+  terms: ReadonlyMap<string, number>;
+  neighbours: ReadonlyArray<{ id: number; similarity: number }>;
+}
+
+/** The corpus latent model as trained, ready to be stored. */
+export interface LatentModelWrite {
+  model: LsaModel;
+  settings: LsaSettings;
+  /** The highest passage id the training saw: passages after it are folded in. */
+  trainedThrough: number;
+  /** The vectors of the passages it trained on (passage i: values[i·rank …]), when training computed them. */
+  vectors?: { ids: Int32Array; docs: Int32Array; values: Float32Array };
+}
+
+/** What training reports as it goes. */
+export interface LatentTrainingProgress {
+  phase: 'reading' | 'vocabulary' | 'sketch' | 'power-iteration' | 'basis';
+  /** Steps done and the steps of training in all (reading counts passages). */
+  done: number;
+  total: number;
+}
+
+export interface LatentState {
+  scorer: LsaScorer;
+  trainedAt: string;
+  settings: LsaSettings;
+}
+
+/**
+ * The statistics the ranking stage (native/rank) reads and keeps. Term statistics are written by
+ * `documents.write` with the document itself (DocumentWrite.analysis) and removed with it; what
+ * is here is reading them, and the upkeep that runs after an import (expansion, the latent model).
+ */
+export interface RankStore {
+  /**
+   * The term statistics as the scorers read them: a synchronous view, current as of this call
+   * (another process's writes since the last call are picked up here), and kept current by this
+   * store's writes afterwards. The scorers read it synchronously because a query walks posting
+   * lists term by term, pass after pass, and an await per list would cost more than the lists.
+   *
+   * SQLite serves it from posting lists in memory (built once from the per-document rows, then
+   * updated by every write) and reads per-document terms from the file as asked. A networked
+   * backend (PostgreSQL) would serve the same interface by prefetching, in one round trip per
+   * scoring pass, the postings of the pass's terms (the first pass: the input's terms; the second:
+   * the feedback terms) and the terms of the feedback documents, into a view the pass then reads;
+   * document frequencies and lengths are a few numbers per term and would come with them.
+   */
+  termIndex(): Promise<TermIndex>;
+  /** Documents that have no term statistics (written before they existed), at most `limit`. */
+  unanalysed(limit: number): Promise<number[]>;
+  /** Writes the term statistics of documents already stored (their analysis from their passages), in one transaction. */
+  putAnalyses(rows: ReadonlyArray<{ documentId: number; analysis: AnalysedDocument }>): Promise<void>;
+  /** Documents written or replaced since their last expansion, oldest first, at most `limit`. */
+  expansionQueue(limit: number): Promise<number[]>;
+  /** Sets the expansions of documents and takes them off the queue, in one transaction. */
+  setExpansions(rows: readonly ExpansionWrite[]): Promise<void>;
+  /** The corpus latent model's scorer over every passage (trained ones and folded-in ones); null until one is trained. */
+  latent(): Promise<LatentState | null>;
+  /** How far the stored latent model has drifted from the corpus (without loading it); null when there is none. */
+  latentStaleness(): Promise<(Staleness & { trainedAt: string; trainedUnits: number }) | null>;
+  /**
+   * Trains a latent model on the stored passages' terms. SQLite trains in a worker thread that
+   * reads the file itself, so the engine stays responsive; aborting `signal` stops it at once.
+   */
+  trainLatent(settings: LsaSettings, o?: { onProgress?: (p: LatentTrainingProgress) => void; signal?: AbortSignal }): Promise<LatentModelWrite | null>;
+  /** Stores a latent model in place of the previous one; the passages it did not see are folded in. */
+  saveLatent(write: LatentModelWrite): Promise<void>;
+  /** Passages with term statistics, and the highest passage id among them. */
+  passageCount(): Promise<{ passages: number; highestId: number }>;
 }

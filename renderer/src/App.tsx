@@ -13,7 +13,9 @@ import type { Transport } from './transport';
 import { DocumentView } from './views/DocumentView';
 import { ImportCards } from './views/ImportCards';
 import { ImportsView } from './views/ImportsView';
+import { IncidentView } from './views/IncidentView';
 import { PatternsView } from './views/PatternsView';
+import { PlaybookView } from './views/PlaybookView';
 import { SearchView } from './views/SearchView';
 import { SettingsView } from './views/SettingsView';
 import { SimilarView } from './views/SimilarView';
@@ -239,6 +241,7 @@ export function App({ transport }: { transport: Transport }) {
     if (files.length) imports.importFiles(files);
   };
 
+  // Records belong to the search; an incident or a playbook is reached from several screens, and marks none.
   const activeView: View = route.view === 'document' ? 'search' : route.view;
 
   return (
@@ -312,6 +315,8 @@ export function App({ transport }: { transport: Transport }) {
           {route.view === 'similar' && <SimilarView />}
           {route.view === 'patterns' && <PatternsView theme={route.theme} month={route.month} />}
           {route.view === 'document' && <DocumentView id={route.id} section={route.section} />}
+          {route.view === 'incident' && <IncidentView key={route.id} id={route.id} />}
+          {route.view === 'playbook' && <PlaybookView subject={route.failureMode !== undefined ? { failureMode: route.failureMode } : { service: route.service }} />}
           {route.view === 'imports' && <ImportsView open={route.open} />}
           {route.view === 'settings' && <SettingsView />}
         </main>

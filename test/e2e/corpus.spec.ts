@@ -45,6 +45,18 @@ test.afterAll(async () => {
 
 const card = () => page.getByTestId('import-card').last();
 
+test('an empty database: similar offers an import, not a verdict', async () => {
+  await page.goto(`${served.url}#/similar`);
+  await page.getByRole('textbox', { name: 'New incident' }).fill('CoreDNS pods crash looping after the cluster upgrade');
+  await page.keyboard.press('Control+Enter');
+  const empty = page.getByTestId('nothing-to-compare');
+  await expect(empty).toContainText('Nothing to compare with yet');
+  await expect(empty.getByRole('button', { name: 'Import a folder…' })).toBeVisible();
+  await expect(page.getByTestId('verdict')).toHaveCount(0);
+  await checkScreen(page, 'corpus-00-similar-empty');
+  await page.goto(served.url);
+});
+
 test('a folder of real postmortems with junk: imported, every skipped and failed file listed by its own name', async () => {
   await page.getByTestId('folder-input').setInputFiles(join(work, 'postmortems'));
   await expect(card()).toContainText('Imported, with problems', { timeout: 90_000 });
@@ -178,4 +190,50 @@ test('real data: a pivot, similar incidents, patterns, every screen clean', asyn
   await page.goto(`${served.url}#/patterns`);
   await expect(page.getByTestId('theme').first()).toBeVisible({ timeout: 90_000 });
   await checkScreen(page, 'corpus-09-patterns');
+});
+
+test('real data: an incident page from a similar result, a field to its section, a linked ticket, back', async () => {
+  await page.goto(`${served.url}#/similar`);
+  await page.getByRole('textbox', { name: 'New incident' }).fill('CoreDNS pods crash looping after the cluster upgrade; DNS lookups time out across services');
+  await page.keyboard.press('Control+Enter');
+  const first = page.getByTestId('incident').first();
+  await expect(first).toBeVisible({ timeout: 60_000 });
+  // Weak matches are never among the strong cards.
+  await expect(page.locator('.incidents:not(.weak) > .incident.weak')).toHaveCount(0);
+  const title = (await first.locator('.incident-title').textContent())!.trim();
+  await first.locator('.incident-title').click();
+  await expect(page).toHaveURL(/#\/incident\/\d+$/);
+  const incidentUrl = page.url();
+  await expect(page.locator('.doc-header h1')).toHaveText(title);
+  await expect(page.getByTestId('incident-records').getByRole('link').first()).toBeVisible();
+  await expect(page.getByTestId('playbook').or(page.getByTestId('no-playbook'))).toBeVisible({ timeout: 30_000 });
+  await checkScreen(page, 'corpus-10-incident');
+
+  // A field read in a section opens that section of that record, its heading focused.
+  const link = page.getByTestId('incident-fields').locator('a.source-link[href*="/section/"]').first();
+  const label = (await link.textContent())!.replace(/^read in /, '');
+  const section = label.split(' · ').pop()!;
+  const record = label.slice(0, label.length - section.length - 3);
+  await link.click();
+  await expect(page).toHaveURL(/#\/doc\/\d+\/section\/\d+$/);
+  await expect(page.locator('.doc-header h1')).toHaveText(record === 'the postmortem' ? title : record);
+  await expect(page.locator('.doc-body :focus')).toHaveText(section);
+  await expect(page.getByTestId('part-of-incident')).toContainText(title);
+  await page.goBack();
+  await expect(page).toHaveURL(incidentUrl);
+
+  // The Jira export links tickets to each other: the incident page follows the link, and back.
+  // (The shared corpus has no "recurrence of" between incidents; "related to" is what it has.)
+  await page.goto(`${served.url}#/search?q=${encodeURIComponent('Ensure test coverage parity with $search')}`);
+  await page.locator('.result', { hasText: 'Ensure test coverage parity with $search' }).first().click();
+  await page.getByTestId('part-of-incident').getByRole('link').click();
+  await expect(page.locator('.doc-header h1')).toHaveText('Ensure test coverage parity with $search');
+  const links = page.getByTestId('incident-links');
+  await expect(links).toContainText('Related to Ensure sharding test coverage for $vectorSearch');
+  await links.getByRole('link', { name: 'Ensure sharding test coverage for $vectorSearch' }).click();
+  await expect(page.locator('.doc-header h1')).toHaveText('Ensure sharding test coverage for $vectorSearch');
+  await expect(page.getByTestId('incident-links')).toContainText('Related to Ensure test coverage parity with $search');
+  await checkScreen(page, 'corpus-11-incident-ticket');
+  await page.goBack();
+  await expect(page.locator('.doc-header h1')).toHaveText('Ensure test coverage parity with $search');
 });

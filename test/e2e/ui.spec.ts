@@ -160,6 +160,121 @@ test('similar incidents: Ctrl+Enter from anywhere, verdict, what fixed it, who k
   await page.screenshot({ path: join(SHOTS, '08-similar-full.png'), fullPage: true });
 });
 
+test('an incident page: from a similar result, a field to the section it was read in, a recurrence, back; a missing incident', async ({ page }) => {
+  await open(page, '#/similar');
+  await page.getByRole('textbox', { name: 'New incident' }).fill('tracking-worker consumer lag keeps climbing, Kafka consumer group rebalancing over and over after the deploy');
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('verdict')).toContainText('Looks recurring');
+  // The verdict names the incidents it saw before, as links to their pages.
+  await expect(page.getByTestId('verdict').getByRole('link', { name: 'Tracking updates delayed by Kafka consumer lag' })).toBeVisible();
+  // Weak matches wait, collapsed, below the strong ones.
+  const weak = page.getByTestId('weak-matches');
+  await expect(weak.locator('summary')).toHaveText(/^\d+ weak match(es)?$/);
+  await expect(page.getByTestId('weak-incident').first()).toBeHidden();
+  // The playbook of the strong matches sits beside them.
+  const playbook = page.getByTestId('playbook');
+  await expect(playbook.getByTestId('playbook-mitigation').first()).toBeVisible();
+  await expect(playbook).toContainText(/Typically resolved in \d/);
+  await checkScreen(page, '08b-similar-playbook');
+  await weak.locator('summary').click();
+  await expect(page.getByTestId('weak-incident').first()).toBeVisible();
+
+  const card = page.getByTestId('incident').filter({ hasText: 'Tracking updates delayed by Kafka consumer lag' });
+  // Its records stay one click away from the card.
+  await expect(card.getByRole('list', { name: 'Its records' }).getByRole('link')).not.toHaveCount(0);
+  await card.getByRole('link', { name: 'Tracking updates delayed by Kafka consumer lag' }).first().click();
+  await expect(page).toHaveURL(/#\/incident\/\d+$/);
+  const incidentUrl = page.url();
+  await expect(page.locator('.doc-header h1')).toHaveText('Tracking updates delayed by Kafka consumer lag');
+  // Times in the user's zone, durations for people.
+  const times = page.getByRole('region', { name: 'When' });
+  await expect(times).toContainText('Time to detect17 min');
+  await expect(times).toContainText('Time to resolve2 h 38 min');
+  await expect(times).not.toContainText(/\d{4}-\d{2}-\d{2}T/);
+  await expect(page.locator('.incident-chips .chip-service')).toContainText(['tracking-worker']);
+  await expect(page.getByTestId('incident-records').locator('.badge')).toContainText(['Postmortem', 'Ticket', 'Slack']);
+  await expect(page.getByTestId('action-items')).toContainText('open');
+  // The timeline runs in order: detected, mitigated, resolved.
+  const steps = await page.getByTestId('timeline').locator('.milestone strong').allTextContents();
+  expect(steps).toEqual(['Started', 'Detected', 'Mitigated', 'Resolved']);
+  // What fixed incidents like it, or the plain word that none is known (the engine finds none like this one in the demo).
+  await expect(page.getByTestId('playbook').or(page.getByTestId('no-playbook'))).toBeVisible();
+  await checkScreen(page, '15-incident');
+  await page.screenshot({ path: join(SHOTS, '15-incident-full.png'), fullPage: true });
+
+  // The root cause links to the section of the postmortem it was read in.
+  const rootCause = page.getByTestId('field-root-cause');
+  await expect(rootCause).toContainText('max.poll.interval.ms');
+  await rootCause.getByRole('link', { name: /Root cause$/ }).click();
+  await expect(page).toHaveURL(/#\/doc\/\d+\/section\/\d+$/);
+  await expect(page.locator('.doc-header h1')).toHaveText('Tracking updates delayed by Kafka consumer lag');
+  await expect(page.locator('.doc-body h3', { hasText: 'Root cause' })).toBeFocused();
+  // The document says which incident it belongs to.
+  await expect(page.getByTestId('part-of-incident')).toContainText('Part of incident: Tracking updates delayed by Kafka consumer lag');
+  await page.goBack();
+  await expect(page).toHaveURL(incidentUrl);
+
+  // It came back: the later incident is one link away, and links back.
+  await page.getByTestId('incident-links').getByRole('link', { name: 'Second consumer rebalance storm on parcel-events' }).click();
+  await expect(page.locator('.doc-header h1')).toHaveText('Second consumer rebalance storm on parcel-events');
+  await expect(page.getByTestId('incident-links')).toContainText('Recurrence of Tracking updates delayed by Kafka consumer lag');
+  await checkScreen(page, '16-incident-recurrence');
+  await page.goBack();
+  await expect(page.locator('.doc-header h1')).toHaveText('Tracking updates delayed by Kafka consumer lag');
+  // Escape goes back too, as on a document.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('verdict')).toBeVisible();
+
+  await page.goto(`${served.url}#/incident/999999`);
+  await expect(page.getByRole('heading', { name: 'There is no incident #999999' })).toBeVisible();
+  await checkScreen(page, '17-missing-incident');
+  await page.getByRole('link', { name: 'Go to patterns' }).click();
+  await expect(page.getByRole('heading', { name: 'Patterns', level: 1 })).toBeVisible();
+});
+
+test('the incident page by keyboard: Tab reaches every link with a visible focus; a failure mode opens its playbook', async ({ page }) => {
+  await open(page, '#/patterns');
+  const theme = page.getByTestId('theme').filter({ hasText: 'Certificate expiry' });
+  await theme.locator('.theme-head').click();
+  // A theme lists its incidents (to their pages), its people and its playbook.
+  await expect(theme.getByTestId('incident-line').first()).toBeVisible();
+  await expect(theme.getByTestId('theme-people')).toBeVisible();
+  await expect(theme.getByTestId('playbook')).toBeVisible();
+  await checkScreen(page, '18-patterns-theme');
+  await theme.getByTestId('incident-line').getByRole('link', { name: 'Partner API down: expired TLS certificate' }).click();
+  await expect(page.locator('.doc-header h1')).toHaveText('Partner API down: expired TLS certificate');
+  await expect(page.getByTestId('playbook')).toBeVisible();
+  // Tab through the page: every link and button is reached, each with an outline.
+  // Focus given by a script after a click shows no ring (:focus-visible): the check starts at the first Tab.
+  await page.locator('.doc-toolbar button').first().focus();
+  await page.locator('.doc-toolbar button').first().evaluate((el) => (el.dataset.tabbed = '1'));
+  for (let i = 0; i < 120; i++) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      // Runs in the page; typed loosely because the test's own program has no DOM types.
+      type El = { closest(s: string): unknown; dataset: Record<string, string>; tagName: string; textContent: string | null };
+      const w = globalThis as unknown as { document: { activeElement: El | null }; getComputedStyle(el: El): { outlineStyle: string; outlineWidth: string } };
+      const el = w.document.activeElement;
+      if (!el || !el.closest('.incident-view')) return null;
+      el.dataset.tabbed = '1';
+      const s = w.getComputedStyle(el);
+      return { name: `${el.tagName} ${el.textContent?.trim().slice(0, 40)}`, outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 };
+    });
+    if (!f) break;
+    expect(f.outline, `focus visible on ${f.name}`).toBe(true);
+  }
+  const reachable = await page.locator('.incident-view a[href], .incident-view button').count();
+  expect(reachable).toBeGreaterThan(10);
+  await expect(page.locator('.incident-view [data-tabbed]')).toHaveCount(reachable);
+  const mode = page.locator('.incident-chips .chip-mode').first();
+  const label = (await mode.textContent())!.trim();
+  await mode.click();
+  await expect(page).toHaveURL(/#\/playbook\?failureMode=/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(label);
+  await expect(page.getByTestId('playbook-mitigation').first()).toBeVisible();
+  await checkScreen(page, '19-playbook');
+});
+
 test('patterns: legend and bars filter, services pivot to the search', async ({ page }) => {
   await open(page, '#/patterns');
   const theme = page.getByTestId('theme').first();
@@ -232,6 +347,13 @@ test('at 900 px: import buttons stay, the status bar is whole, screens stay clea
   await page.goto(`${served.url}#/patterns`);
   await expect(page.getByTestId('theme').first()).toBeVisible();
   await checkScreen(page, '14-narrow-patterns');
+  // The incident page at 900 px: nothing wider than the window.
+  await page.goto(`${served.url}#/incident/4`);
+  await expect(page.getByTestId('timeline')).toBeVisible();
+  await expect(page.getByTestId('playbook')).toBeVisible();
+  const overflow = await page.locator('.content').evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(1);
+  await checkScreen(page, '20-narrow-incident');
 });
 
 test('the page talks to nobody but its own origin', async () => {

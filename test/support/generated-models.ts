@@ -13,7 +13,8 @@ import { quantizeDynamic } from './quantize-model.js';
 // onnx-proto is CommonJS: its namespace is a property of the default export.
 const { onnx } = onnxProto;
 
-export const SHARED = new URL('../../../shared/', import.meta.url).pathname;
+/** ../shared beside the project; HINDSIGHT_SHARED names it for copies elsewhere (mutation testing's sandboxes). */
+export const SHARED = process.env.HINDSIGHT_SHARED ?? new URL('../../../shared/', import.meta.url).pathname;
 export const SHARED_MODELS = join(SHARED, 'models');
 export const CORPUS = join(SHARED, 'corpus');
 const TOKENIZER_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt'];

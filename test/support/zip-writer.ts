@@ -15,17 +15,28 @@ export interface ZipEntrySpec {
   declaredSize?: number;
 }
 
+/**
+ * Compressed bodies and checksums by data buffer: an archive of thousands of entries sharing one
+ * buffer (a many-entry zip bomb) is compressed once, so it builds in milliseconds.
+ */
+const packedOf = new WeakMap<Buffer, { packed: Buffer; crc: number }>();
+
 export function buildZip(entries: ZipEntrySpec[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const e of entries) {
     const raw = Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data);
-    const packed = e.store ? raw : deflateRawSync(raw);
+    let known = packedOf.get(raw);
+    if (!known) {
+      known = { packed: e.store ? raw : deflateRawSync(raw), crc: crc32(raw) };
+      if (Buffer.isBuffer(e.data) && !e.store) packedOf.set(raw, known);
+    }
+    const packed = e.store ? raw : known.packed;
     // Traditional PKWARE encryption prefixes each entry with a 12-byte header.
     const body = e.encrypted ? Buffer.concat([Buffer.alloc(12, 0x5a), packed]) : packed;
     const name = Buffer.from(e.name);
-    const crc = crc32(raw);
+    const crc = known.crc;
     const size = e.declaredSize ?? raw.length;
     const flags = (e.encrypted ? 1 : 0) | 0x800;
     const method = e.store ? 0 : 8;

@@ -2,6 +2,7 @@ import { DocumentMetadataSchema, type IncidentRecordRole, type DocumentKind, typ
 import type { FoundEntity } from '../../entities/extract.js';
 import type { DocumentStore, DocumentSummary, DocumentWithBody, DocumentWrite, WriteResult } from '../store.js';
 import { filterSql } from './filters.js';
+import type { SqliteRanking } from './ranking.js';
 import { ids, type Sql } from './sql.js';
 import { vectorToBlob } from './vectors.js';
 
@@ -23,24 +24,24 @@ export function parseMetadata(json: string): DocumentMetadata {
 
 const summary = (r: SummaryRow): DocumentSummary => ({ ...r, metadata: parseMetadata(r.metadata) });
 
-export function documentStore(sql: Sql): DocumentStore {
+export function documentStore(sql: Sql, ranking: SqliteRanking): DocumentStore {
   return {
     async findByUid(uid) {
       return sql.get<{ id: number; contentHash: string }>('SELECT id, content_hash AS contentHash FROM documents WHERE uid = ?', uid) ?? null;
     },
 
     async write(w) {
-      return sql.write(() => writeDocument(sql, w));
+      return sql.write(() => writeDocument(sql, ranking, w));
     },
 
     async removeVanished(origin, keep) {
       const rows = sql.all<{ id: number; uid: string }>('SELECT id, uid FROM documents WHERE origin = ?', origin);
       const gone = rows.filter((r) => !keep.has(r.uid)).map((r) => r.id);
-      return gone.length ? sql.write(() => deleteDocuments(sql, gone)) : [];
+      return gone.length ? sql.write(() => deleteDocuments(sql, ranking, gone)) : [];
     },
 
     async delete(list) {
-      return list.length ? sql.write(() => deleteDocuments(sql, list)) : [];
+      return list.length ? sql.write(() => deleteDocuments(sql, ranking, list)) : [];
     },
 
     async summaries(list) {
@@ -91,14 +92,19 @@ export function documentStore(sql: Sql): DocumentStore {
 }
 
 /**
- * One document with its passages (and their vectors, when there are any), entities, references
- * and links, inside the caller's transaction: a reader sees the old version or the new one.
+ * One document with its passages (and their vectors, when there are any), entities, references,
+ * links and term statistics, inside the caller's transaction: a reader sees the old version or the new one.
  */
-function writeDocument(sql: Sql, w: DocumentWrite): WriteResult {
+function writeDocument(sql: Sql, ranking: SqliteRanking, w: DocumentWrite): WriteResult {
   const { doc, origin, contentHash, chunks, vectors, importId } = w;
+  if (w.analysis && w.analysis.passages.length !== chunks.length) throw new Error(`${doc.source}: the term analysis has ${w.analysis.passages.length} passages for ${chunks.length} chunks`);
   const existing = sql.value<number>('SELECT id FROM documents WHERE uid = ?', doc.uid);
   const removedChunkIds = existing ? sql.column<number>('SELECT id FROM chunks WHERE document_id = ?', existing) : [];
-  if (existing) sql.run('DELETE FROM chunks WHERE document_id = ?', existing);
+  if (existing) {
+    // Its old statistics go first, by exactly its own rows (their passages still exist to be read).
+    ranking.removeDocument(existing, true);
+    sql.run('DELETE FROM chunks WHERE document_id = ?', existing);
+  }
   const row = {
     uid: doc.uid,
     origin,
@@ -148,6 +154,7 @@ function writeDocument(sql: Sql, w: DocumentWrite): WriteResult {
       ).lastInsertRowid,
     );
   });
+  if (w.analysis) ranking.putDocument(documentId, w.analysis, chunkIds);
   writeEntities(sql, documentId, w.entities);
   sql.run('DELETE FROM document_refs WHERE document_id = ?', documentId);
   for (const r of w.refs) sql.run('INSERT OR IGNORE INTO document_refs (ref, document_id) VALUES (?, ?)', r, documentId);
@@ -166,8 +173,9 @@ function writeEntities(sql: Sql, documentId: number, entities: FoundEntity[]): v
   }
 }
 
-function deleteDocuments(sql: Sql, list: number[]): number[] {
+function deleteDocuments(sql: Sql, ranking: SqliteRanking, list: number[]): number[] {
   const removed = sql.column<number>('SELECT id FROM chunks WHERE document_id IN (SELECT value FROM json_each(?))', ids(list));
+  for (const id of list) ranking.removeDocument(id, false);
   sql.run('DELETE FROM documents WHERE id IN (SELECT value FROM json_each(?))', ids(list));
   return removed;
 }

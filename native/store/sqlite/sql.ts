@@ -69,7 +69,30 @@ export class Sql {
   write<T>(fn: () => T): T {
     this.generation++;
     if (this.db.inTransaction) return fn();
-    return this.timed('COMMIT (write transaction)', () => this.db.transaction(fn).immediate());
+    const hooks: Array<() => void> = [];
+    this.transaction++;
+    this.commitHooks = hooks;
+    let result: T;
+    try {
+      result = this.timed('COMMIT (write transaction)', () => this.db.transaction(fn).immediate());
+    } finally {
+      this.commitHooks = null;
+    }
+    for (const hook of hooks) hook();
+    return result;
+  }
+
+  /** Counts write transactions: work joined to "this transaction" can tell a new one from it. */
+  transaction = 0;
+  private commitHooks: Array<() => void> | null = null;
+
+  /**
+   * Runs `fn` once the current write transaction has committed (at once outside one); dropped if
+   * it rolls back. Caches of what the transaction wrote (the posting lists) change only then.
+   */
+  afterCommit(fn: () => void): void {
+    if (this.commitHooks) this.commitHooks.push(fn);
+    else fn();
   }
 }
 

@@ -7,6 +7,7 @@ import { importStore } from './imports.js';
 import { incidentStore } from './incidents.js';
 import { lexicalStore } from './lexical.js';
 import { passageStore } from './passages.js';
+import { SqliteRanking } from './ranking.js';
 import { Sql } from './sql.js';
 
 /** The store in one SQLite file (WAL), through better-sqlite3. */
@@ -19,6 +20,7 @@ export class SqliteStore implements Store {
   readonly entities: Store['entities'];
   readonly links: Store['links'];
   readonly incidents: Store['incidents'];
+  readonly ranking: SqliteRanking;
   private readonly sql: Sql;
 
   private constructor(
@@ -33,7 +35,8 @@ export class SqliteStore implements Store {
       delete: async (key) => void sql.write(() => sql.run('DELETE FROM meta WHERE key = ?', key)),
     };
     this.imports = importStore(sql);
-    this.documents = documentStore(sql);
+    this.ranking = new SqliteRanking(sql, location, readOnly);
+    this.documents = documentStore(sql, this.ranking);
     this.passages = passageStore(sql);
     this.lexical = lexicalStore(sql);
     this.entities = entityStore(sql);

@@ -8,12 +8,17 @@ export interface SearchPivot {
   error?: string;
 }
 
+/** What a playbook screen is about: one failure mode or one service. */
+export type PlaybookSubject = { failureMode: string; service?: undefined } | { service: string; failureMode?: undefined };
+
 /** The screens, addressed by the URL hash so that back/forward work in both shells. */
 export type Route =
   | ({ view: 'search'; q?: string } & SearchPivot)
   | { view: 'similar' }
   | { view: 'patterns'; theme?: number; month?: string }
   | { view: 'document'; id: number; section?: number }
+  | { view: 'incident'; id: number }
+  | ({ view: 'playbook' } & PlaybookSubject)
   | { view: 'imports'; open?: number }
   | { view: 'settings' };
 
@@ -29,6 +34,13 @@ export function parseRoute(hash: string): Route {
   if (view === 'doc' && arg && /^\d+$/.test(arg)) {
     const section = sub === 'section' && subArg && /^\d+$/.test(subArg) ? Number(subArg) : undefined;
     return section === undefined ? { view: 'document', id: Number(arg) } : { view: 'document', id: Number(arg), section };
+  }
+  if (view === 'incident' && arg && /^\d+$/.test(arg)) return { view: 'incident', id: Number(arg) };
+  if (view === 'playbook') {
+    const failureMode = params.get('failureMode');
+    const service = params.get('service');
+    if (failureMode) return { view: 'playbook', failureMode };
+    if (service) return { view: 'playbook', service };
   }
   if (view === 'similar') return { view: 'similar' };
   if (view === 'patterns') {
@@ -65,6 +77,14 @@ export function routeHash(r: Route): string {
   switch (r.view) {
     case 'document':
       return r.section === undefined ? `#/doc/${r.id}` : `#/doc/${r.id}/section/${r.section}`;
+    case 'incident':
+      return `#/incident/${r.id}`;
+    case 'playbook': {
+      const p = new URLSearchParams();
+      if (r.failureMode !== undefined) p.set('failureMode', r.failureMode);
+      else p.set('service', r.service);
+      return withQuery('#/playbook', p);
+    }
     case 'similar':
       return '#/similar';
     case 'patterns': {

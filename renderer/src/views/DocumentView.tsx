@@ -129,6 +129,12 @@ export function DocumentView({ id, section }: { id: number; section?: number }) 
             {doc.format}
           </span>
         </div>
+        {doc.incident && (
+          <p className="part-of" data-testid="part-of-incident">
+            Part of incident: <RouteLink to={{ view: 'incident', id: doc.incident.incidentId }}>{doc.incident.title}</RouteLink>
+            {doc.incident.role === 'follow-up' && <span className="muted"> (a follow-up)</span>}
+          </p>
+        )}
       </header>
       <div className="doc-layout">
         <article className="doc-body" ref={body} aria-label="Document text">
@@ -220,12 +226,17 @@ function FactValue({ fact }: { fact: Fact }) {
   );
 }
 
-/** The heading of a section: by its words (offsets move when the body is reshaped for display), nearest to its offset. */
+/**
+ * The heading of a section: by its words (offsets move when the body is reshaped for display),
+ * nearest to its offset. `start` is a section's start, or an offset inside one (where a field of
+ * an incident was read): then the section holding it.
+ */
 function headingFor(root: HTMLElement, doc: Doc, start: number): HTMLElement | null {
   const all = [...root.querySelectorAll<HTMLElement>('[data-offset]')];
-  const sec = doc.sections.find((s) => s.start === start);
+  const sec = doc.sections.find((s) => s.start === start) ?? doc.sections.filter((s) => s.start <= start && start < s.end).sort((a, b) => b.start - a.start)[0];
   const words = sec?.heading.split(' > ').pop()?.trim();
   const byText = words ? all.filter((h) => h.textContent?.trim() === words) : [];
-  const pool = byText.length ? byText : all.filter((h) => Number(h.dataset.offset) <= start);
-  return pool.sort((a, b) => Math.abs(Number(a.dataset.offset) - start) - Math.abs(Number(b.dataset.offset) - start))[0] ?? null;
+  const near = sec?.start ?? start;
+  const pool = byText.length ? byText : all.filter((h) => Number(h.dataset.offset) <= near);
+  return pool.sort((a, b) => Math.abs(Number(a.dataset.offset) - near) - Math.abs(Number(b.dataset.offset) - near))[0] ?? null;
 }

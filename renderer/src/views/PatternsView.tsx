@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { IncidentSummary, Pattern, PatternsResult } from '../../../native/contract';
-import { DateText, EmptyState, ErrorNote, KindBadge, RouteLink, Spinner } from '../components/common';
+import type { Pattern, PatternsResult } from '../../../native/contract';
+import { DateText, EmptyState, EntityChip, ErrorNote, RouteLink, Spinner } from '../components/common';
+import { IncidentLine } from '../components/IncidentLine';
+import { PlaybookPanel } from '../components/PlaybookPanel';
 import { CloseIcon } from '../components/icons';
 import { useApp } from '../context';
 import { stackMonths } from '../lib/chart';
@@ -159,9 +161,9 @@ export function PatternsView({ theme, month }: { theme?: number; month?: string 
                         {(p.failureModes.length > 0 || p.services.length > 0) && (
                           <div className="chips theme-entities">
                             {p.failureModes.map((f) => (
-                              <span key={f.id} className="chip chip-plain">
+                              <RouteLink key={f.id} to={{ view: 'playbook', failureMode: f.id }} className="chip chip-plain chip-link chip-mode" title={`What fixes ${f.label}`}>
                                 {f.label}
-                              </span>
+                              </RouteLink>
                             ))}
                             {p.services.slice(0, 8).map((name) => (
                               <RouteLink key={name} to={pivotFor('service', name)} className="chip chip-link chip-service">
@@ -170,11 +172,28 @@ export function PatternsView({ theme, month }: { theme?: number; month?: string 
                             ))}
                           </div>
                         )}
+                        <h3 className="playbook-h">Incidents</h3>
                         <ul className="theme-incidents">
                           {p.incidents.map((inc) => (
                             <IncidentLine key={inc.incidentId} incident={inc} />
                           ))}
                         </ul>
+                        {p.people.length > 0 && (
+                          <div className="theme-people" data-testid="theme-people">
+                            <h3 className="playbook-h">Who handled them</h3>
+                            <ul className="people-list">
+                              {p.people.slice(0, 8).map((person) => (
+                                <li key={person.name}>
+                                  <EntityChip type="person" name={person.name} />
+                                  <span className="muted small">
+                                    {person.roles.join(', ')} · {plural(person.incidents, 'incident')}
+                                  </span>
+                                </li>
+                              ))}
+                            </ul>
+                          </div>
+                        )}
+                        <PlaybookPanel playbook={p.playbook} headingId={`theme-playbook-${p.id}`} />
                         {i < SERIES && theme !== p.id && (
                           <button className="link-button small" onClick={() => filter({ theme: p.id })}>
                             Show only this theme in the chart
@@ -210,19 +229,6 @@ export function monthList(patterns: readonly Pattern[], month: string): Pattern[
     .flatMap((p) => p.incidents)
     .filter((i) => i.startedAt?.slice(0, 7) === month && !seen.has(i.incidentId) && seen.add(i.incidentId))
     .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
-}
-
-/** One incident in a list: its title (opening its first record), what records it has, when it started. */
-function IncidentLine({ incident }: { incident: IncidentSummary }) {
-  const first = incident.records[0];
-  return (
-    <li>
-      {first && <KindBadge kind={first.kind} />}
-      {first ? <RouteLink to={{ view: 'document', id: first.documentId }}>{incident.title}</RouteLink> : <span>{incident.title}</span>}
-      {incident.records.length > 1 && <span className="muted small"> · {plural(incident.records.length, 'record')}</span>}
-      <DateText className="muted small" iso={incident.startedAt} />
-    </li>
-  );
 }
 
 /** Horizontal bars of counts; with a type, each opens the search filtered by it. */

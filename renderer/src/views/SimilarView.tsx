@@ -2,7 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { ExpertsResult, SimilarIncident, SimilarResult } from '../../../native/contract';
 import { DateText, EmptyState, EntityChip, ErrorNote, Highlighted, KindBadge, RouteLink, ScoreBar, Spinner } from '../components/common';
 import { useApp } from '../context';
-import { humanMinutes } from '../lib/format';
+import { PlaybookPanel } from '../components/PlaybookPanel';
+import { humanMinutes, plural } from '../lib/format';
+import { fromStart, linkLabel } from '../lib/incident';
 import { termHighlights } from '../lib/highlight';
 import { isModKey, MOD } from '../lib/keys';
 
@@ -15,7 +17,7 @@ let kept: { text: string; fromDoc: number | null; result: SimilarResult | null; 
 
 /** Paste or drop a new incident; see the past incidents like it, why, what fixed them, and who knows. */
 export function SimilarView() {
-  const { transport } = useApp();
+  const { transport, pickFiles, pickFolder, info } = useApp();
   const box = useRef<HTMLTextAreaElement>(null);
   const [text, setText] = useState(kept.text);
   const [fromDoc, setFromDoc] = useState<number | null>(kept.fromDoc);
@@ -48,6 +50,10 @@ export function SimilarView() {
       run({ id });
     }
   }, []);
+
+  // Weak matches are listed apart, collapsed, and never ranked among the strong ones.
+  const strong = result?.incidents.filter((i) => i.strength === 'strong') ?? [];
+  const weak = result?.incidents.filter((i) => i.strength === 'weak') ?? [];
 
   const submit = () => {
     if (!text.trim() || busy) return;
@@ -119,43 +125,96 @@ export function SimilarView() {
           {result.mode === 'lexical' ? ' · keywords only (no model)' : ' · keywords + meaning'}
         </p>
       )}
-      {!busy && result && (
+      {!busy && result && result.verdict.label === 'nothing-to-compare' && (
+        <div data-testid="nothing-to-compare">
+          <EmptyState
+            title="Nothing to compare with yet"
+            action={
+              <span className="empty-actions">
+                <button className="button primary" onClick={pickFiles}>
+                  Import files…
+                </button>
+                <button className="button" onClick={pickFolder}>
+                  Import a folder…
+                </button>
+                {info?.demo && (
+                  <button className="button ghost" onClick={() => void transport.api.importSample({}).catch((e: Error) => setError(e.message))}>
+                    Import the sample data
+                  </button>
+                )}
+              </span>
+            }
+          >
+            <p>{result.verdict.reason}</p>
+            <p>Once there are incidents, Hindsight says whether this one happened before and what fixed it.</p>
+          </EmptyState>
+        </div>
+      )}
+      {!busy && result && result.verdict.label !== 'nothing-to-compare' && (
         <div className="similar-results">
           <div className={`verdict verdict-${result.verdict.label}`} data-testid="verdict">
             <strong>{result.verdict.label === 'recurring' ? 'Looks recurring' : result.verdict.label === 'related' ? 'Partly familiar' : 'Looks new'}</strong>
             <span>{result.verdict.reason}</span>
+            {strong.length > 0 && result.verdict.label !== 'novel' && (
+              <span className="verdict-incidents">
+                Seen before:{' '}
+                {strong.slice(0, 3).map((inc, i) => (
+                  <span key={inc.incident.incidentId}>
+                    {i > 0 && ', '}
+                    <RouteLink to={{ view: 'incident', id: inc.incident.incidentId }}>{inc.incident.title}</RouteLink>
+                  </span>
+                ))}
+              </span>
+            )}
             {fromDoc && <RouteLink to={{ view: 'document', id: fromDoc }}>back to the compared document</RouteLink>}
           </div>
           <div className="similar-columns">
-            <ol className="incidents">
-              {result.incidents.length === 0 && <EmptyState title="No similar incidents">Nothing in the database shares its words, meaning or entities.</EmptyState>}
-              {result.incidents.map((inc, i) => (
-                <IncidentCard key={inc.incident.incidentId} rank={i + 1} inc={inc} hybrid={result.mode === 'hybrid'} showInput={result.input.passages > 1} />
-              ))}
-            </ol>
-            <aside className="experts" aria-labelledby="experts-title">
-              <h2 id="experts-title" className="side-title">Who knows</h2>
-              {!experts?.experts.length && <p className="muted">No people are named by the similar incidents. Slack threads and tickets say who handled them.</p>}
-              <ul>
-                {experts?.experts.map((e) => (
-                  <li key={e.name}>
-                    <div className="expert-name">
-                      <span className="avatar" aria-hidden="true">{e.name.slice(0, 1).toUpperCase()}</span>
-                      <RouteLink to={{ view: 'search', person: e.name }} className="expert-link" title={`Everything ${e.name} took part in`}>
-                        <strong>{e.name}</strong>
-                      </RouteLink>
-                    </div>
-                    <ul className="expert-why">
-                      {e.incidents.slice(0, 3).map((x) => (
-                        <li key={x.incidentId}>
-                          <span className="muted">{x.role}</span> — {x.title}
-                        </li>
-                      ))}
-                    </ul>
-                  </li>
+            <div className="similar-main">
+              <ol className="incidents">
+                {result.incidents.length === 0 && <EmptyState title="No similar incidents">Nothing in the database shares its words, meaning or entities.</EmptyState>}
+                {result.incidents.length > 0 && strong.length === 0 && <li className="muted no-strong">No past incident is close; the nearest are below, as weak matches.</li>}
+                {strong.map((inc, i) => (
+                  <IncidentCard key={inc.incident.incidentId} rank={i + 1} inc={inc} hybrid={result.mode === 'hybrid'} showInput={result.input.passages > 1} />
                 ))}
-              </ul>
-            </aside>
+              </ol>
+              {weak.length > 0 && (
+                <details className="weak-matches" data-testid="weak-matches" open={strong.length === 0 ? true : undefined}>
+                  <summary>{plural(weak.length, 'weak match', 'weak matches')}</summary>
+                  <p className="muted small">They share a few words or entities only: unlikely to be the same failure.</p>
+                  <ol className="incidents weak">
+                    {weak.map((inc, i) => (
+                      <IncidentCard key={inc.incident.incidentId} rank={strong.length + i + 1} inc={inc} hybrid={result.mode === 'hybrid'} showInput={result.input.passages > 1} />
+                    ))}
+                  </ol>
+                </details>
+              )}
+            </div>
+            <div className="similar-side">
+              {strong.length > 0 && <PlaybookPanel playbook={result.playbook} headingId="similar-playbook" />}
+              <aside className="experts" aria-labelledby="experts-title">
+                <h2 id="experts-title" className="side-title">Who knows</h2>
+                {!experts?.experts.length && <p className="muted">No people are named by the similar incidents. Slack threads and tickets say who handled them.</p>}
+                <ul>
+                  {experts?.experts.map((e) => (
+                    <li key={e.name}>
+                      <div className="expert-name">
+                        <span className="avatar" aria-hidden="true">{e.name.slice(0, 1).toUpperCase()}</span>
+                        <RouteLink to={{ view: 'search', person: e.name }} className="expert-link" title={`Everything ${e.name} took part in`}>
+                          <strong>{e.name}</strong>
+                        </RouteLink>
+                      </div>
+                      <ul className="expert-why">
+                        {e.incidents.slice(0, 3).map((x) => (
+                          <li key={x.incidentId}>
+                            <span className="muted">{x.role}</span> — <RouteLink to={{ view: 'incident', id: x.incidentId }}>{x.title}</RouteLink>
+                          </li>
+                        ))}
+                      </ul>
+                    </li>
+                  ))}
+                </ul>
+              </aside>
+            </div>
           </div>
         </div>
       )}
@@ -174,18 +233,15 @@ function IncidentCard({ rank, inc, hybrid, showInput }: { rank: number; inc: Sim
     ...inc.shared.errors.map((n) => ({ n, t: 'error' as const })),
     ...inc.shared.technologies.map((n) => ({ n, t: 'technology' as const })),
   ];
+  const resolvedIn = fromStart(inc.incident.startedAt, inc.incident.minutesToResolve);
   return (
-    <li className="incident" data-testid="incident">
+    <li className={`incident ${inc.strength}`} data-testid={inc.strength === 'strong' ? 'incident' : 'weak-incident'}>
       <div className="incident-head">
         <span className="rank" aria-label={`Rank ${rank}`}>{rank}</span>
-        {inc.incident.records[0] && <KindBadge kind={inc.incident.records[0].kind} />}
-        {inc.incident.records[0] ? (
-          <RouteLink to={{ view: 'document', id: inc.incident.records[0].documentId }} className="incident-title">
-            {inc.incident.title}
-          </RouteLink>
-        ) : (
-          <span className="incident-title">{inc.incident.title}</span>
-        )}
+        <RouteLink to={{ view: 'incident', id: inc.incident.incidentId }} className="incident-title" title="Open the incident">
+          {inc.incident.title}
+        </RouteLink>
+        {inc.incident.severity && <span className="badge severity">{inc.incident.severity}</span>}
         <DateText className="result-date" iso={inc.incident.startedAt} />
       </div>
       <div className="scores">
@@ -229,13 +285,28 @@ function IncidentCard({ rank, inc, hybrid, showInput }: { rank: number; inc: Sim
           <p>{inc.mitigation.value}</p>
         </div>
       )}
+      {inc.related.length > 0 && (
+        <div className="small related">
+          {inc.related.slice(0, 3).map((r) => (
+            <span key={`${r.incidentId}${r.direction}`}>
+              <span className="muted">{linkLabel(r.relation, r.direction)}</span> <RouteLink to={{ view: 'incident', id: r.incidentId }}>{r.title}</RouteLink>
+            </span>
+          ))}
+        </div>
+      )}
       <div className="incident-foot">
-        {inc.incident.minutesToResolve !== null && <span>Resolved in {humanMinutes(inc.incident.minutesToResolve)}</span>}
-        {inc.incident.records.slice(1, 5).map((r) => (
-          <RouteLink key={r.documentId} to={{ view: 'document', id: r.documentId }} className="small" title={r.role}>
-            ≡ {r.title.slice(0, 60)}
-          </RouteLink>
-        ))}
+        {resolvedIn !== null && <span>Resolved in {humanMinutes(resolvedIn)}</span>}
+        <ul className="record-links" aria-label="Its records">
+          {inc.incident.records.slice(0, 5).map((r) => (
+            <li key={r.documentId}>
+              <KindBadge kind={r.kind} />{' '}
+              <RouteLink to={{ view: 'document', id: r.documentId }} className="small" title={r.title}>
+                {clipText(r.title, 60)}
+              </RouteLink>
+            </li>
+          ))}
+          {inc.incident.records.length > 5 && <li className="muted small">+{inc.incident.records.length - 5} more</li>}
+        </ul>
       </div>
     </li>
   );

@@ -32,6 +32,13 @@ describe('the verdict', () => {
     expect(v.reason).toContain('Cert expired');
   });
 
+  it('calls it recurring when a strong result holds most of what makes the input distinctive', () => {
+    const same = verdictOf([result({ title: 'Kafka metrics missing', strength: 'strong', sharedServices: ['Kafka'], coverage: 0.9 })], LOW, 50, input);
+    expect(same.label).toBe('recurring');
+    const partly = verdictOf([result({ title: 'Kafka metrics missing', strength: 'strong', sharedServices: ['Kafka'], coverage: 0.4 })], LOW, 50, input);
+    expect(partly.label).toBe('related');
+  });
+
   it('calls it related when one of the first results shares a service, even a weak one', () => {
     const list = [result({ title: 'Ingress down', sharedServices: ['Ingress'] }), result({ title: 'other' })];
     const v = verdictOf(list, LOW, 50, input);
@@ -49,6 +56,13 @@ describe('the verdict', () => {
     expect(v.reason).toMatch(/Logs lost.*Logs lost again.*log shipping/);
     const apart = [result({ title: 'Logs lost', modes: ['log-shipping'] }), result({ title: 'DNS', modes: ['dns'] }), result({ title: 'Logs', modes: ['log-shipping'] })];
     expect(verdictOf(apart, LOW, 50, input).label).toBe('novel');
+  });
+
+  it('calls it related, not new, when the words match well but no result is close on what failed', () => {
+    const HIGH: Confidence = { evidence: 2.4, score: 0.55, verdict: 'recurring' };
+    const v = verdictOf([result({ title: 'Subnet routes lost' }), result({ title: 'other' })], HIGH, 50, input);
+    expect(v.label).toBe('related');
+    expect(v.reason).toContain('Subnet routes lost');
   });
 
   it('calls it novel when nothing close shares anything', () => {

@@ -5,6 +5,7 @@ import { migration0030 } from './0030-strict-tables-and-jobs.js';
 import { migration0040 } from './0040-incidents.js';
 import { migration0080 } from './0080-import-history.js';
 import { migration0090 } from './0090-vector-indexes.js';
+import { migration0100 } from './0100-term-statistics.js';
 
 export interface Migration {
   /** Numbered in steps of 10; becomes `PRAGMA user_version` once applied. */
@@ -16,6 +17,6 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0080, migration0090];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0080, migration0090, migration0100];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,112 @@
+/**
+ * Training the corpus latent model (LSA) where the rows are: in a worker thread that opens the
+ * database file read-only and reads the passages' term rows itself, so that training (seconds to
+ * a minute of dense arithmetic) never holds up the engine's event loop, a cancel stops it at once
+ * (the worker is terminated), and nothing is copied between threads but the trained arrays.
+ */
+import type Database from 'better-sqlite3';
+import { HindsightError } from '../../common/errors.js';
+import { spawnWorker } from '../../common/spawn-worker.js';
+import { LsaModel, type LsaParts, type LsaSettings, type LsaUnit } from '../../rank/lsa.js';
+import type { LatentModelWrite, LatentTrainingProgress } from '../store.js';
+import { decodeTerms } from './term-blobs.js';
+
+export interface TrainingInput {
+  path: string;
+  settings: LsaSettings;
+  nativeBinding?: string;
+}
+
+export interface TrainedVectors {
+  ids: Int32Array;
+  docs: Int32Array;
+  values: Float32Array;
+}
+
+export type TrainingMessage =
+  | { type: 'progress'; progress: LatentTrainingProgress }
+  | { type: 'done'; parts: LsaParts; trainedThrough: number; vectors: TrainedVectors }
+  | { type: 'failed'; message: string };
+
+/**
+ * Every passage's own terms (title, heading and text frequencies summed, as LSA reads them), read
+ * in one snapshot. A unit decodes its blob when training asks for it: training samples at most
+ * `maxTrainingUnits` and reads each of those twice, so decoding on demand keeps no maps alive.
+ */
+export function readTrainingUnits(db: Database.Database, onProgress?: (p: LatentTrainingProgress) => void): { units: LsaUnit[]; trainedThrough: number; vocabulary: string[]; rows: Array<[number, number, Buffer]> } {
+  const vocabulary: string[] = [];
+  for (const [id, term] of db.prepare('SELECT id, term FROM rank_vocabulary').raw().iterate() as IterableIterator<[number, string]>) vocabulary[id] = term;
+  const total = (db.prepare('SELECT count(*) FROM rank_passages').pluck().get() as number) ?? 0;
+  const units: LsaUnit[] = [];
+  const rows: Array<[number, number, Buffer]> = [];
+  let trainedThrough = 0;
+  for (const row of db.prepare('SELECT passage_id, document_id, terms FROM rank_passages ORDER BY passage_id').raw().iterate() as IterableIterator<[number, number, Buffer]>) {
+    const [id, , blob] = row;
+    rows.push(row);
+    trainedThrough = id;
+    units.push({
+      get terms() {
+        const t = decodeTerms(blob);
+        const m = new Map<string, number>();
+        for (let k = 0; k < t.ids.length; k++) {
+          const term = vocabulary[t.ids[k]!];
+          const tf = t.tf[k * 3]! + t.tf[k * 3 + 1]! + t.tf[k * 3 + 2]!;
+          if (term !== undefined && tf > 0) m.set(term, tf);
+        }
+        return m;
+      },
+    });
+    if (units.length % 10_000 === 0) onProgress?.({ phase: 'reading', done: units.length, total });
+  }
+  onProgress?.({ phase: 'reading', done: units.length, total });
+  return { units, trainedThrough, vocabulary, rows };
+}
+
+/**
+ * Reads, trains, and projects every passage read (their vectors are stored with the model), in
+ * one go: the worker's body, and the in-process path for a database in memory.
+ */
+export function trainFrom(db: Database.Database, settings: LsaSettings, onProgress?: (p: LatentTrainingProgress) => void): { parts: LsaParts; trainedThrough: number; vectors: TrainedVectors } | null {
+  const { units, trainedThrough, vocabulary, rows } = db.transaction(() => readTrainingUnits(db, onProgress))();
+  if (!units.length) return null;
+  const model = LsaModel.train(units, settings, (step) => onProgress?.({ phase: step.phase, done: step.done, total: step.total }));
+  const rowOf = Int32Array.from(vocabulary, (t) => (t === undefined ? -1 : model.rowOf(t)));
+  const rank = model.rank;
+  const vectors: TrainedVectors = { ids: new Int32Array(rows.length), docs: new Int32Array(rows.length), values: new Float32Array(rows.length * rank) };
+  rows.forEach(([id, doc, blob], i) => {
+    const t = decodeTerms(blob);
+    const r = Int32Array.from(t.ids, (x) => rowOf[x] ?? -1);
+    const tfs = Float64Array.from(t.ids, (_, k) => t.tf[k * 3]! + t.tf[k * 3 + 1]! + t.tf[k * 3 + 2]!);
+    vectors.ids[i] = id;
+    vectors.docs[i] = doc;
+    vectors.values.set(model.projectRows(r, tfs), i * rank);
+  });
+  return { parts: model.parts(), trainedThrough, vectors };
+}
+
+/** Trains in a worker over the database file at `path`; rejects with `cancelled` when `signal` aborts. */
+export function trainInWorker(path: string, settings: LsaSettings, o: { onProgress?: (p: LatentTrainingProgress) => void; signal?: AbortSignal } = {}): Promise<LatentModelWrite | null> {
+  const cancelled = () => new HindsightError('cancelled', 'Training the corpus model was cancelled.');
+  if (o.signal?.aborted) return Promise.reject(cancelled());
+  const input: TrainingInput = { path, settings, nativeBinding: process.env.HINDSIGHT_SQLITE_BINDING || undefined };
+  const worker = spawnWorker(new URL('./latent-training-worker.js', import.meta.url), input);
+  return new Promise<LatentModelWrite | null>((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      o.signal?.removeEventListener('abort', abort);
+      void worker.terminate();
+      fn();
+    };
+    const abort = () => settle(() => reject(cancelled()));
+    o.signal?.addEventListener('abort', abort, { once: true });
+    worker.on('message', (m: TrainingMessage) => {
+      if (m.type === 'progress') o.onProgress?.(m.progress);
+      else if (m.type === 'done') settle(() => resolve({ model: LsaModel.restore(m.parts), settings, trainedThrough: m.trainedThrough, vectors: m.vectors }));
+      else settle(() => reject(new HindsightError('internal', `Training the corpus model failed: ${m.message}`)));
+    });
+    worker.on('error', (err) => settle(() => reject(new HindsightError('internal', `Training the corpus model failed: ${err.message}`))));
+    worker.on('exit', (code) => settle(() => (code === 0 ? resolve(null) : reject(new HindsightError('internal', `The corpus model's training stopped (exit code ${code}).`)))));
+  });
+}

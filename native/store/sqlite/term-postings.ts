@@ -1,0 +1,497 @@
+/**
+ * The posting lists the scorers read (native/rank/term-index.ts), held in memory by the SQLite
+ * store: built once from the per-document and per-passage rows of migration 0100 and kept in
+ * step with every write after it commits. Observably the same as MemoryTermIndex (document
+ * frequencies, lengths, postings capped by frequency; test/native/store/term-statistics.spec.ts
+ * compares them), but compact enough for a large corpus: a posting is an int32 id and three
+ * uint16 frequencies (plus a float32 expansion weight at document level), about 10 bytes, where
+ * MemoryTermIndex spends objects and maps. At 100,000 passages that is ~130 MB.
+ *
+ * Why memory and not an index in the file: see the header of migrations/0100-term-statistics.ts.
+ */
+import type { FieldValues } from '../../rank/analyse.js';
+import type { Level, PostingBlock } from '../../rank/term-index.js';
+import type { TermRows, WeightRows } from './term-blobs.js';
+
+/**
+ * Frequencies are held as uint16: a term more often than this in one field of one document is
+ * saturated by BM25 long before (k1 = 2), so the cap changes no score that can be told apart.
+ */
+const MAX_TF = 0xffff;
+
+/** Terms and their stable ids (rank_vocabulary). */
+export class Vocabulary {
+  private readonly byTerm = new Map<string, number>();
+  private readonly byId: string[] = [];
+
+  get size(): number {
+    return this.byTerm.size;
+  }
+
+  id(term: string): number | undefined {
+    return this.byTerm.get(term);
+  }
+
+  term(id: number): string | undefined {
+    return this.byId[id];
+  }
+
+  /** The highest id known (0 when empty: ids start at 1). */
+  highestId = 0;
+
+  add(id: number, term: string): void {
+    this.byTerm.set(term, id);
+    this.byId[id] = term;
+    if (id > this.highestId) this.highestId = id;
+  }
+}
+
+/**
+ * One term's postings at one level: parallel typed arrays sorted by id. A removed posting keeps
+ * its place as a tombstone (the id's complement, ~id < 0) until the list is compacted, so that
+ * the order, and with it binary search, survives removals.
+ */
+class TermList {
+  ids = new Int32Array(2);
+  tf = new Uint16Array(6);
+  /** Expansion pseudo-frequencies (document level), allocated when the first one is set. */
+  exp: Float32Array | null = null;
+  size = 0;
+  dead = 0;
+  /** Live postings with a frequency in the item's own fields (expansion does not count). */
+  df = 0;
+  private top: { limit: number; positions: Int32Array } | null = null;
+
+  get live(): number {
+    return this.size - this.dead;
+  }
+
+  private idAt(i: number): number {
+    const v = this.ids[i]!;
+    return v >= 0 ? v : ~v;
+  }
+
+  /** First position whose id is at least `id`. */
+  private lowerBound(id: number): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.idAt(mid) < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  add(id: number, t: number, h: number, x: number, e: number): void {
+    if (this.size === this.ids.length) this.grow(this.size * 2);
+    // Imports append (new ids are the highest); a replaced document keeps its id and is put back in place.
+    let i = this.size;
+    if (i > 0 && this.idAt(i - 1) > id) {
+      i = this.lowerBound(id + 1);
+      this.ids.copyWithin(i + 1, i, this.size);
+      this.tf.copyWithin((i + 1) * 3, i * 3, this.size * 3);
+      this.exp?.copyWithin(i + 1, i, this.size);
+    }
+    this.size++;
+    this.ids[i] = id;
+    this.tf[i * 3] = Math.min(MAX_TF, t);
+    this.tf[i * 3 + 1] = Math.min(MAX_TF, h);
+    this.tf[i * 3 + 2] = Math.min(MAX_TF, x);
+    if (e) this.expansion()[i] = e;
+    else if (this.exp) this.exp[i] = 0;
+    if (t + h + x > 0) this.df++;
+    this.top = null;
+  }
+
+  private expansion(): Float32Array {
+    if (!this.exp) this.exp = new Float32Array(this.ids.length);
+    return this.exp;
+  }
+
+  /** Room for `capacity` postings at once (loading knows each list's size: no doubling copies). */
+  reserve(capacity: number): void {
+    if (capacity > this.ids.length) this.grow(capacity);
+  }
+
+  private grow(capacity: number): void {
+    const ids = new Int32Array(capacity);
+    ids.set(this.ids);
+    const tf = new Uint16Array(capacity * 3);
+    tf.set(this.tf);
+    this.ids = ids;
+    this.tf = tf;
+    if (this.exp) {
+      const exp = new Float32Array(capacity);
+      exp.set(this.exp);
+      this.exp = exp;
+    }
+  }
+
+  own(i: number): number {
+    return this.tf[i * 3]! + this.tf[i * 3 + 1]! + this.tf[i * 3 + 2]!;
+  }
+
+  total(i: number): number {
+    return this.own(i) + (this.exp ? this.exp[i]! : 0);
+  }
+
+  /** Position of the live posting of `id`, or −1. */
+  find(id: number): number {
+    for (let i = this.lowerBound(id); i < this.size && this.idAt(i) === id; i++) if (this.ids[i]! >= 0) return i;
+    return -1;
+  }
+
+  kill(i: number): void {
+    if (this.own(i) > 0) this.df--;
+    this.ids[i] = ~this.ids[i]!;
+    this.dead++;
+    this.top = null;
+  }
+
+  /** Removes the live postings with ids in [from, to] that pass the test. */
+  removeRange(from: number, to: number, test: (id: number) => boolean): void {
+    for (let i = this.lowerBound(from); i < this.size && this.idAt(i) <= to; i++) {
+      const id = this.ids[i]!;
+      if (id >= 0 && test(id)) this.kill(i);
+    }
+    this.compactIfSparse();
+  }
+
+  setExpansion(i: number, e: number): void {
+    this.expansion()[i] = e;
+    this.top = null;
+  }
+
+  compactIfSparse(): void {
+    if (this.dead * 2 <= this.size) return;
+    let j = 0;
+    for (let i = 0; i < this.size; i++) {
+      if (this.ids[i]! < 0) continue;
+      this.ids[j] = this.ids[i]!;
+      this.tf[j * 3] = this.tf[i * 3]!;
+      this.tf[j * 3 + 1] = this.tf[i * 3 + 1]!;
+      this.tf[j * 3 + 2] = this.tf[i * 3 + 2]!;
+      if (this.exp) this.exp[j] = this.exp[i]!;
+      j++;
+    }
+    this.size = j;
+    this.dead = 0;
+    if (this.ids.length > 16 && j * 4 < this.ids.length) this.shrink(Math.max(4, j * 2));
+  }
+
+  private shrink(capacity: number): void {
+    this.ids = this.ids.slice(0, capacity);
+    this.tf = this.tf.slice(0, capacity * 3);
+    if (this.exp) this.exp = this.exp.slice(0, capacity);
+  }
+
+  /**
+   * The positions to read for at most `limit` postings: every live one, or the `limit` with the
+   * highest total frequency (ties by id), computed once per change of the list.
+   */
+  positions(limit: number): Int32Array {
+    if (this.top && this.top.limit === limit) return this.top.positions;
+    const live = new Int32Array(this.live);
+    let n = 0;
+    for (let i = 0; i < this.size; i++) if (this.ids[i]! >= 0) live[n++] = i;
+    let chosen = live;
+    if (n > limit) {
+      // The limit-th highest total is the threshold: everything above it, then ties by id.
+      const totals = new Float64Array(n);
+      for (let k = 0; k < n; k++) totals[k] = this.total(live[k]!);
+      const threshold = totals.slice().sort()[n - limit]!;
+      const picked: number[] = [];
+      const ties: number[] = [];
+      for (let k = 0; k < n; k++) {
+        if (totals[k]! > threshold) picked.push(live[k]!);
+        else if (totals[k] === threshold) ties.push(live[k]!);
+      }
+      // Ties are already in id order (the list is sorted by id).
+      for (const i of ties) {
+        if (picked.length >= limit) break;
+        picked.push(i);
+      }
+      chosen = Int32Array.from(picked);
+    }
+    this.top = { limit, positions: chosen };
+    return chosen;
+  }
+}
+
+/** What one level (documents or passages) holds besides its lists. */
+class LevelState {
+  lists: Array<TermList | undefined> = [];
+  /** Field lengths by id (4 per id: title, headings, text, expansion). */
+  lengths = new Float32Array(0);
+  present = new Uint8Array(0);
+  count = 0;
+  sums: FieldValues = [0, 0, 0, 0];
+  /** Items with a nonempty expansion field (its mean length is over them). */
+  expanded = 0;
+
+  ensure(id: number): void {
+    if (id < this.present.length) return;
+    const capacity = Math.max(1024, id + 1, this.present.length * 2);
+    const present = new Uint8Array(capacity);
+    present.set(this.present);
+    const lengths = new Float32Array(capacity * 4);
+    lengths.set(this.lengths);
+    this.present = present;
+    this.lengths = lengths;
+  }
+
+  list(term: number): TermList {
+    let l = this.lists[term];
+    if (!l) this.lists[term] = l = new TermList();
+    return l;
+  }
+
+  has(id: number): boolean {
+    return id >= 0 && id < this.present.length && this.present[id] === 1;
+  }
+
+  setLength(id: number, length: readonly number[]): void {
+    this.ensure(id);
+    if (!this.present[id]) {
+      this.present[id] = 1;
+      this.count++;
+    }
+    for (let f = 0; f < 3; f++) {
+      this.lengths[id * 4 + f] = length[f]!;
+      this.sums[f]! += length[f]!;
+    }
+  }
+
+  dropLength(id: number): void {
+    if (!this.has(id)) return;
+    for (let f = 0; f < 4; f++) this.sums[f]! -= this.lengths[id * 4 + f]!;
+    if (this.lengths[id * 4 + 3]! > 0) this.expanded--;
+    this.lengths.fill(0, id * 4, id * 4 + 4);
+    this.present[id] = 0;
+    this.count--;
+  }
+
+  dropIfEmpty(term: number): void {
+    const l = this.lists[term];
+    if (l && l.live === 0) this.lists[term] = undefined;
+  }
+}
+
+export interface PassageRows {
+  id: number;
+  rows: TermRows;
+  /** Title, headings, text. */
+  length: readonly number[];
+}
+
+/** The document and passage posting lists, by term id. */
+export class TermPostings {
+  private readonly levels: Record<Level, LevelState> = { document: new LevelState(), passage: new LevelState() };
+  private passageDoc = new Int32Array(0);
+  private readonly passageIds = new Map<number, number[]>();
+  private readonly expansions = new Map<number, WeightRows>();
+  /** The rank_state generation these lists reflect. */
+  generation = -1;
+
+  constructor(readonly vocabulary: Vocabulary) {}
+
+  count(level: Level): number {
+    return this.levels[level].count;
+  }
+
+  averageLength(level: Level): Readonly<FieldValues> {
+    const s = this.levels[level];
+    const n = Math.max(1, s.count);
+    return [s.sums[0] / n, s.sums[1] / n, s.sums[2] / n, s.expanded ? s.sums[3] / s.expanded : 0];
+  }
+
+  df(term: string, level: Level): number {
+    const id = this.vocabulary.id(term);
+    return id === undefined ? 0 : (this.levels[level].lists[id]?.df ?? 0);
+  }
+
+  postings(term: string, level: Level, limit: number): PostingBlock {
+    const s = this.levels[level];
+    const id = this.vocabulary.id(term);
+    const list = id === undefined ? undefined : s.lists[id];
+    const positions = list ? list.positions(limit) : new Int32Array(0);
+    const n = positions.length;
+    const out: PostingBlock = { size: n, ids: new Int32Array(n), docs: new Int32Array(n), tf: new Float32Array(n * 4), length: new Float32Array(n * 4) };
+    if (!list) return out;
+    const passage = level === 'passage';
+    for (let k = 0; k < n; k++) {
+      const i = positions[k]!;
+      const item = list.ids[i]!;
+      out.ids[k] = item;
+      out.docs[k] = passage ? this.passageDoc[item]! : item;
+      out.tf[k * 4] = list.tf[i * 3]!;
+      out.tf[k * 4 + 1] = list.tf[i * 3 + 1]!;
+      out.tf[k * 4 + 2] = list.tf[i * 3 + 2]!;
+      out.tf[k * 4 + 3] = list.exp ? list.exp[i]! : 0;
+      const o = item * 4;
+      out.length[k * 4] = s.lengths[o]!;
+      out.length[k * 4 + 1] = s.lengths[o + 1]!;
+      out.length[k * 4 + 2] = s.lengths[o + 2]!;
+      out.length[k * 4 + 3] = s.lengths[o + 3]!;
+    }
+    return out;
+  }
+
+  *documents(): Iterable<number> {
+    const s = this.levels.document;
+    for (let id = 0; id < s.present.length; id++) if (s.present[id]) yield id;
+  }
+
+  hasDocument(doc: number): boolean {
+    return this.levels.document.has(doc);
+  }
+
+  passagesOf(doc: number): readonly number[] {
+    return [...(this.passageIds.get(doc) ?? [])];
+  }
+
+  documentOf(passage: number): number | undefined {
+    return this.levels.passage.has(passage) ? this.passageDoc[passage] : undefined;
+  }
+
+  expansionOf(doc: number): WeightRows | undefined {
+    return this.expansions.get(doc);
+  }
+
+  /** Adds a document and its passages (a document already there is replaced; its expansion is kept). */
+  putDocument(doc: number, rows: TermRows, length: readonly number[], passages: readonly PassageRows[]): void {
+    const expansion = this.expansions.get(doc);
+    if (this.hasDocument(doc)) this.removeDocument(doc, null, true);
+    this.addDocumentLevel(doc, rows, length);
+    for (const passage of passages) this.addPassage(doc, passage);
+    if (expansion) this.setExpansion(doc, expansion);
+  }
+
+  /**
+   * Sizes the lists before a load: `counts[term id]` postings will be added at `level`. Growing
+   * lists by doubling while loading a large corpus spent more time allocating than adding.
+   */
+  reserve(level: Level, counts: Int32Array): void {
+    const s = this.levels[level];
+    for (let term = 0; term < counts.length; term++) if (counts[term]! > 0) s.list(term).reserve(counts[term]!);
+  }
+
+  /**
+   * A document's own postings and lengths, without its passages (loading adds them next, in
+   * order), with its expansion when it has one: added together, each list gets the document's
+   * posting in id order (an expansion added later would be inserted mid-list).
+   */
+  addDocumentLevel(doc: number, rows: TermRows, length: readonly number[], expansion?: WeightRows): void {
+    const d = this.levels.document;
+    d.setLength(doc, length);
+    const lent = new Map<number, number>();
+    if (expansion) for (let k = 0; k < expansion.ids.length; k++) if (expansion.values[k]! > 0) lent.set(expansion.ids[k]!, expansion.values[k]!);
+    for (let k = 0; k < rows.ids.length; k++) {
+      const term = rows.ids[k]!;
+      const e = lent.get(term) ?? 0;
+      if (e) lent.delete(term);
+      d.list(term).add(doc, rows.tf[k * 3]!, rows.tf[k * 3 + 1]!, rows.tf[k * 3 + 2]!, e);
+    }
+    for (const [term, e] of lent) d.list(term).add(doc, 0, 0, 0, e);
+    if (expansion?.ids.length) {
+      let total = 0;
+      for (const v of expansion.values) if (v > 0) total += v;
+      d.lengths[doc * 4 + 3] = total;
+      d.sums[3] += total;
+      if (total > 0) d.expanded++;
+      this.expansions.set(doc, { ids: Int32Array.from(expansion.ids), values: Float32Array.from(expansion.values) });
+    }
+    if (!this.passageIds.has(doc)) this.passageIds.set(doc, []);
+  }
+
+  /** One passage of a document added with addDocumentLevel, after the ones before it. */
+  addPassage(doc: number, passage: PassageRows): void {
+    const p = this.levels.passage;
+    p.setLength(passage.id, passage.length);
+    if (passage.id >= this.passageDoc.length) {
+      const grown = new Int32Array(Math.max(1024, passage.id + 1, this.passageDoc.length * 2));
+      grown.set(this.passageDoc);
+      this.passageDoc = grown;
+    }
+    this.passageDoc[passage.id] = doc;
+    const r = passage.rows;
+    for (let k = 0; k < r.ids.length; k++) p.list(r.ids[k]!).add(passage.id, r.tf[k * 3]!, r.tf[k * 3 + 1]!, r.tf[k * 3 + 2]!, 0);
+    let list = this.passageIds.get(doc);
+    if (!list) this.passageIds.set(doc, (list = []));
+    list.push(passage.id);
+  }
+
+  /**
+   * Removes a document's postings at both levels. `rows`: its own terms (null: those of its
+   * postings are found by scanning the lists, for a replaced document whose rows are gone).
+   */
+  removeDocument(doc: number, rows: TermRows | null, keepExpansion = false): void {
+    if (!this.hasDocument(doc)) return;
+    const d = this.levels.document;
+    const p = this.levels.passage;
+    const terms = new Set<number>();
+    if (rows) for (const id of rows.ids) terms.add(id);
+    else d.lists.forEach((l, term) => l && l.find(doc) >= 0 && terms.add(term));
+    const expansion = this.expansions.get(doc);
+    if (expansion) for (const id of expansion.ids) terms.add(id);
+    const passages = new Set(this.passageIds.get(doc) ?? []);
+    // A document's passages were written together: their ids are one short range.
+    let first = Infinity;
+    let last = -Infinity;
+    for (const id of passages) {
+      first = Math.min(first, id);
+      last = Math.max(last, id);
+    }
+    for (const term of terms) {
+      const dl = d.lists[term];
+      if (dl) {
+        const i = dl.find(doc);
+        if (i >= 0) dl.kill(i);
+        dl.compactIfSparse();
+        d.dropIfEmpty(term);
+      }
+      const pl = p.lists[term];
+      if (pl && passages.size) {
+        pl.removeRange(first, last, (id) => passages.has(id));
+        p.dropIfEmpty(term);
+      }
+    }
+    for (const id of passages) p.dropLength(id);
+    d.dropLength(doc);
+    this.passageIds.delete(doc);
+    if (!keepExpansion) this.expansions.delete(doc);
+  }
+
+  /** Sets a document's expansion field (term id → pseudo-frequency); an empty one clears it. */
+  setExpansion(doc: number, weights: WeightRows): void {
+    const d = this.levels.document;
+    if (!d.has(doc)) return;
+    const next = new Map<number, number>();
+    for (let k = 0; k < weights.ids.length; k++) if (weights.values[k]! > 0) next.set(weights.ids[k]!, weights.values[k]!);
+    const previous = this.expansions.get(doc);
+    const touched = new Set<number>(next.keys());
+    if (previous) for (const id of previous.ids) touched.add(id);
+    for (const term of touched) {
+      const value = next.get(term) ?? 0;
+      const list = d.lists[term];
+      const i = list ? list.find(doc) : -1;
+      if (i >= 0) {
+        if (value === 0 && list!.own(i) === 0) {
+          list!.kill(i);
+          list!.compactIfSparse();
+          d.dropIfEmpty(term);
+        } else list!.setExpansion(i, value);
+      } else if (value > 0) d.list(term).add(doc, 0, 0, 0, value);
+    }
+    let total = 0;
+    for (const v of next.values()) total += v;
+    const o = doc * 4 + 3;
+    if (d.lengths[o]! > 0) d.expanded--;
+    d.sums[3] += total - d.lengths[o]!;
+    d.lengths[o] = total;
+    if (total > 0) d.expanded++;
+    if (next.size) this.expansions.set(doc, { ids: Int32Array.from(next.keys()), values: Float32Array.from(next.values()) });
+    else this.expansions.delete(doc);
+  }
+}

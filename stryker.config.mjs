@@ -1,0 +1,72 @@
+// Mutation testing (StrykerJS + its Vitest runner): `npm run test:mutation`, not part of `npm test`.
+//
+// One group of source files at a time (a run over everything takes hours on two cores):
+//   MUTATE=server npm run test:mutation
+//   MUTATE=import,service npm run test:mutation
+// Without MUTATE it runs the groups whose tests are kept at the goal (all but search and similar).
+// Each selection keeps its own incremental file, so a re-run only tests mutants of changed code
+// or of code whose tests changed. Reports: reports/mutation/<selection>.html and .json.
+import { resolve } from 'node:path';
+
+/**
+ * Per group: the source files mutated, and the test files that must kill their mutants (a
+ * group's own tests: the score says what they catch, and a run does not pay for the whole suite).
+ * Each group's score is reported in docs/architecture.md (Testing).
+ */
+export const GROUPS = {
+  // The import pipeline itself: walking, detection, decoding, limits, ZIP reading, the importer.
+  // Format readers (formats/, slack/, tickets/, chat/) are not in this group.
+  import: { mutate: ['native/import/*.ts'], tests: ['test/native/import/*.spec.ts'] },
+  service: { mutate: ['native/service/**/*.ts'], tests: ['test/native/service/**/*.spec.ts', 'test/native/server/**/*.spec.ts'] },
+  // Nearly all of contract.ts runs once, at load (tables, schemas): every test file given here
+  // runs for every one of its mutants, so they are the light ones that pin it.
+  contract: { mutate: ['native/contract.ts'], tests: ['test/native/service/contract.spec.ts', 'test/native/service/access.spec.ts'] },
+  server: { mutate: ['native/server/**/*.ts'], tests: ['test/native/server/**/*.spec.ts'] },
+  electron: { mutate: ['electron/router.ts', 'electron/engine-host.ts'], tests: ['test/electron/**/*.spec.ts'] },
+  // Configured for later: both are being rewritten.
+  search: { mutate: ['native/search/**/*.ts'], tests: ['test/native/search/**/*.spec.ts'] },
+  similar: { mutate: ['native/similar/**/*.ts'], tests: ['test/native/similar/**/*.spec.ts'] },
+};
+
+const DEFAULT = ['import', 'service', 'contract', 'server', 'electron'];
+const chosen = (process.env.MUTATE ? process.env.MUTATE.split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT).sort();
+const unknown = chosen.filter((g) => !(g in GROUPS));
+if (unknown.length) throw new Error(`MUTATE names unknown groups: ${unknown.join(', ')} (known: ${Object.keys(GROUPS).join(', ')})`);
+const selection = chosen.join('+');
+
+// The sandbox is a copy of the project in .stryker-tmp/, where ../shared (the corpus) is not:
+// tests find it through HINDSIGHT_SHARED (test/support/generated-models.ts). Set here, in the
+// parent process, so that every test-runner process inherits it.
+process.env.HINDSIGHT_SHARED ??= resolve('..', 'shared');
+// The groups' test files, for vitest.mutation.config.ts (not Stryker's `testFiles`: see there).
+process.env.HINDSIGHT_MUTATION_TESTS = JSON.stringify(chosen.flatMap((g) => GROUPS[g].tests));
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  // Test files are isolated as in `npm test` (each imports the code afresh): mutants of code that
+  // runs once at load (tables, schemas) are then tested, and coverage is known per test, so each
+  // mutant runs only the tests that reach it.
+  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
+  // Each mutant runs only the tests that reach it.
+  coverageAnalysis: 'perTest',
+  mutate: chosen.flatMap((g) => GROUPS[g].mutate),
+  incremental: true,
+  incrementalFile: `reports/mutation/${selection}.incremental.json`,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${selection}.html` },
+  jsonReporter: { fileName: `reports/mutation/${selection}.json` },
+  // The machine is shared: one test process at a time by default (STRYKER_CONCURRENCY to change).
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
+  // Generous: the tests start real processes, servers and worker threads, on a loaded machine.
+  timeoutMS: 10_000,
+  timeoutFactor: 2,
+  // No type checker runs (Vitest does not type-check), and the preprocessor would otherwise
+  // rewrite test fixtures (HTML exports) to add @ts-nocheck.
+  disableTypeChecks: false,
+  // Only what the tests need is copied into the sandbox.
+  ignorePatterns: ['dist', 'dist-electron', 'release', '.electron-native', 'test-results', '.scratch', '.cache', 'reports', 'bench', 'eval', 'renderer', 'test/e2e', '*.db', '*.log'],
+  thresholds: { high: 85, low: 75, break: null },
+  cleanTempDir: true,
+};

@@ -1,0 +1,159 @@
+/**
+ * The term statistics of the SQLite store (migration 0100, store/sqlite/ranking.ts): written with
+ * each document, removed with it, and read through a TermIndex that must observe exactly what
+ * the in-memory reference (rank/term-index.ts MemoryTermIndex) observes for the same documents.
+ * Real postmortems from the shared corpus, chunked as the importer chunks them.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { chunkMarkdown } from '../../../native/chunk/chunker.js';
+import { splitFrontMatter } from '../../../native/import/front-matter.js';
+import type { ParsedDocument } from '../../../native/import/parsed-document.js';
+import { analyseDocument } from '../../../native/rank/analyse.js';
+import { expandDocument } from '../../../native/rank/neighbour-expansion.js';
+import { MemoryTermIndex, type Level, type TermIndex } from '../../../native/rank/term-index.js';
+import { SqliteStore } from '../../../native/store/sqlite/sqlite-store.js';
+import type { DocumentWrite } from '../../../native/store/store.js';
+import { CORPUS } from '../../support/generated-models.js';
+import { tempDir } from '../../support/temp.js';
+
+const dir = tempDir();
+const files = readdirSync(join(CORPUS, 'postmortems'), { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.md'))
+  .sort()
+  .slice(0, 24)
+  .map((f) => join(CORPUS, 'postmortems', f));
+
+/** A document write as the importer makes it (title, chunks, analysis), without the parsers. */
+function writeOf(path: string, body = splitFrontMatter(readFileSync(path, 'utf8')).body): DocumentWrite {
+  const title = /^# (.+)$/m.exec(body)?.[1] ?? path;
+  const chunks = chunkMarkdown(body);
+  const doc: ParsedDocument = {
+    uid: `file:${path}`, kind: 'postmortem', format: 'markdown', title, source: path, url: null, externalId: null,
+    occurredAt: null, resolvedAt: null, severity: null, status: null, metadata: {}, body, refs: [], links: [], fields: [],
+  };
+  const analysis = analyseDocument({ id: 0, title, passages: chunks.map((c, i) => ({ id: i, heading: c.heading, text: c.text })) });
+  return { doc, origin: path, contentHash: String(body.length), chunks, vectors: null, importId: null, entities: [], refs: [], links: [], analysis };
+}
+
+/** The reference: a MemoryTermIndex of what the store holds now (ids and passages as stored). */
+function reference(store: SqliteStore): MemoryTermIndex {
+  const index = new MemoryTermIndex();
+  const docs = store.db.prepare('SELECT id, title FROM documents ORDER BY id').all() as Array<{ id: number; title: string }>;
+  for (const d of docs) {
+    const passages = store.db.prepare('SELECT id, heading, text FROM chunks WHERE document_id = ? ORDER BY ord').all(d.id) as Array<{ id: number; heading: string; text: string }>;
+    index.put(analyseDocument({ id: d.id, title: d.title, passages }));
+  }
+  return index;
+}
+
+/** Everything a scorer can observe of an index over a vocabulary, at a posting limit. */
+function snapshot(index: TermIndex, terms: string[], limit: number) {
+  const levels: Level[] = ['document', 'passage'];
+  return levels.map((level) => ({
+    count: index.count(level),
+    // Expansion weights are stored as float32: their mean length agrees to float32 precision.
+    avg: [...index.averageLength(level)].map((x) => Number(x.toPrecision(6))),
+    terms: terms.map((t) => {
+      const b = index.postings(t, level, limit);
+      const rows = Array.from({ length: b.size }, (_, i) => ({ id: b.ids[i], doc: b.docs[i], tf: [...b.tf.slice(i * 4, i * 4 + 4)], length: [...b.length.slice(i * 4, i * 4 + 4)] }));
+      return { t, df: index.df(t, level), rows: rows.sort((x, y) => x.id! - y.id!) };
+    }),
+  }));
+}
+
+function vocabularyOf(index: TermIndex, docs: number[]): string[] {
+  const out = new Set<string>();
+  for (const d of docs) for (const t of index.documentTerms(d)?.keys() ?? []) out.add(t);
+  return [...out].sort();
+}
+
+const stores: SqliteStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+});
+function open(name: string): SqliteStore {
+  const s = SqliteStore.open(join(dir, name));
+  stores.push(s);
+  return s;
+}
+
+describe('term statistics in the SQLite store', () => {
+  it('are stored with each document and observed exactly as an index built in memory', async () => {
+    const store = open('same.db');
+    for (const f of files) await store.documents.write(writeOf(f));
+    const view = await store.ranking.termIndex();
+    const ref = reference(store);
+    const docs = [...ref.documents()];
+    expect(docs.length).toBe(files.length);
+    expect([...view.documents()]).toEqual(docs);
+    const terms = vocabularyOf(ref, docs.slice(0, 6));
+    expect(terms.length).toBeGreaterThan(300);
+    // A small limit exercises the frequency cap (the most frequent postings, ties by id).
+    for (const limit of [3, 1000]) expect(snapshot(view, terms, limit)).toEqual(snapshot(ref, terms, limit));
+    for (const d of docs.slice(0, 3)) {
+      expect(view.documentTerms(d)).toEqual(ref.documentTerms(d));
+      expect(view.passagesOf(d)).toEqual(ref.passagesOf(d));
+      for (const p of ref.passagesOf(d)) expect(view.passageTerms(p)).toEqual(ref.passageTerms(p));
+    }
+    // Rows per document and per passage, and nothing else.
+    expect(store.db.prepare('SELECT count(*) FROM rank_passages').pluck().get()).toBe(store.db.prepare('SELECT count(*) FROM chunks').pluck().get());
+  });
+
+  it('subtract exactly a replaced or removed document, and keep neighbour expansions', async () => {
+    const store = open('change.db');
+    const writes = files.slice(0, 10).map((f) => writeOf(f));
+    for (const w of writes) await store.documents.write(w);
+    let view = await store.ranking.termIndex();
+    const ids = [...view.documents()];
+    // Expansions set through the store, computed as the upkeep computes them.
+    const expansions = ids.slice(0, 4).map((id) => ({ documentId: id, ...expandDocument(view, id) }));
+    await store.ranking.setExpansions(expansions.map((e) => ({ documentId: e.documentId, terms: e.terms, neighbours: e.neighbours })));
+    expect(await store.ranking.expansionQueue(100)).toEqual(ids.slice(4));
+
+    // Replace document 1 with other text, remove document 3.
+    const changed = writeOf(files[0]!, `# Replaced write-up\n\n## Summary\n\nThe kafka broker disk filled and consumers lagged.\n\n## Root cause\n\nRetention was set to forever.`);
+    await store.documents.write({ ...changed, doc: { ...changed.doc, uid: writes[0]!.doc.uid } });
+    await store.documents.delete([ids[2]!]);
+
+    view = await store.ranking.termIndex();
+    const ref = reference(store);
+    // The store keeps expansion weights as float32.
+    for (const e of expansions) if (e.documentId !== ids[2]) ref.setExpansion(e.documentId, new Map([...e.terms].map(([t, w]) => [t, Math.fround(w)])));
+    const terms = [...new Set([...vocabularyOf(ref, [...ref.documents()]), 'kafka', 'retent', ...vocabularyOf(view, [ids[2]!])])].sort();
+    expect(view.documentTerms(ids[2]!)).toBeNull();
+    for (const limit of [2, 1000]) expect(snapshot(view, terms, limit)).toEqual(snapshot(ref, terms, limit));
+    expect(view.documentTerms(ids[0]!)).toEqual(ref.documentTerms(ids[0]!));
+    // The replaced document kept its expansion and is due for a new one; the removed one is gone.
+    expect(view.documentTerms(ids[0]!)!.get([...expansions[0]!.terms.keys()][0]!)![3]).toBeGreaterThan(0);
+    expect(await store.ranking.expansionQueue(100)).toEqual([ids[0]!, ...ids.slice(4)]);
+    expect(store.db.prepare('SELECT count(*) FROM rank_expansions WHERE document_id = ?').pluck().get(ids[2])).toBe(0);
+  });
+
+  it('a write that rolls back changes neither the rows nor the posting lists', async () => {
+    const store = open('rollback.db');
+    await store.documents.write(writeOf(files[0]!));
+    const before = snapshot(await store.ranking.termIndex(), ['kafka', 'the', 'incid'], 100);
+    const rows = () => store.db.prepare('SELECT (SELECT count(*) FROM rank_documents) + (SELECT count(*) FROM rank_passages)').pluck().get();
+    const n = rows();
+    const bad = writeOf(files[1]!);
+    // An entity without a key fails its NOT NULL column after the term rows were written.
+    await expect(store.documents.write({ ...bad, entities: [{ type: 'service', key: null as unknown as string, name: 'x', mentions: 1, fromField: false }] })).rejects.toThrow();
+    expect(rows()).toBe(n);
+    expect(snapshot(await store.ranking.termIndex(), ['kafka', 'the', 'incid'], 100)).toEqual(before);
+  });
+
+  it('another connection sees the writes made after its lists were built', async () => {
+    const writer = open('shared.db');
+    await writer.documents.write(writeOf(files[0]!));
+    const reader = SqliteStore.open(join(dir, 'shared.db'), 'read');
+    stores.push(reader);
+    expect((await reader.ranking.termIndex()).count('document')).toBe(1);
+    await writer.documents.write(writeOf(files[1]!));
+    await writer.documents.delete([1]);
+    const view = await reader.ranking.termIndex();
+    expect([...view.documents()]).toEqual([2]);
+    expect(snapshot(view, ['the', 'incid', 'root'], 50)).toEqual(snapshot(reference(writer), ['the', 'incid', 'root'], 50));
+  });
+});
