@@ -147,6 +147,7 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
           scanning = true;
           currentRecords = records;
           progress('scanning', file.path, true);
+          return !ctx.signal?.aborted;
         },
         skip: (source, reason) => void pendingReports.push(skip(source, reason)),
       };

@@ -33,8 +33,8 @@ export interface SourceOptions {
   csvMap?: CsvMap;
   /** Problems inside a multi-document source (one bad day file of a Slack export) that do not stop it. */
   report: (e: ImportFileError) => void;
-  /** Rows read by a pass that yields nothing yet (the first of a ServiceNow audit log's two), for progress. */
-  onScan?: (records: number) => void;
+  /** Rows read by a pass that yields nothing yet (the first of a ServiceNow audit log's two), for progress; false stops the source. */
+  onScan?: (records: number) => boolean | void;
   /** Members of an archive that are not documents (attachments, styles, indexes), with the reason. */
   skip?: (source: string, reason: string) => void;
 }

@@ -246,8 +246,8 @@ const FORMATS = { 'jira-csv': JIRA_CSV, 'linear-csv': LINEAR_CSV, 'pagerduty-csv
 export interface CsvSource {
   header: CsvHeader;
   kind: CsvKind | null;
-  /** `onScan` hears how many rows a first pass has read (an audit log is read twice), for progress. */
-  documents(kind: CsvKind, report: RecordReport, map?: CsvMap, onScan?: (rows: number) => void): AsyncGenerator<ParsedDocument>;
+  /** `onScan` hears how many rows a first pass has read (an audit log is read twice), for progress; false stops it. */
+  documents(kind: CsvKind, report: RecordReport, map?: CsvMap, onScan?: (rows: number) => boolean | void): AsyncGenerator<ParsedDocument>;
 }
 
 export async function openCsv(text: string, what: string): Promise<CsvSource> {
@@ -291,7 +291,7 @@ async function* records(text: string, what: string, header: CsvHeader): AsyncGen
  * A first pass notes each incident's last row, a second emits each incident as soon as its last
  * row is read, so a file sorted by number (as ServiceNow writes it) holds one incident at a time.
  */
-async function* serviceNowAuditLog(text: string, what: string, header: CsvHeader, report: RecordReport, onScan?: (rows: number) => void): AsyncGenerator<ParsedDocument> {
+async function* serviceNowAuditLog(text: string, what: string, header: CsvHeader, report: RecordReport, onScan?: (rows: number) => boolean | void): AsyncGenerator<ParsedDocument> {
   const last = new Map<string, number>();
   // The first pass reads only the number cell: building each row's record here doubled its cost.
   const numberAt = header.keys.indexOf('number');
@@ -300,7 +300,8 @@ async function* serviceNowAuditLog(text: string, what: string, header: CsvHeader
     if (++position === 0) continue;
     const n = fieldText(row[numberAt]);
     if (n) last.set(n, position);
-    if (position % 1000 === 0) onScan?.(position);
+    // The listener answers false to stop (a cancel): this pass yields nothing the importer could stop between.
+    if (position % 1000 === 0 && onScan?.(position) === false) return;
   }
   const open = new Map<string, { first: number; rows: RawRecord[] }>();
   async function* grouped(): AsyncGenerator<Positioned> {

@@ -168,7 +168,9 @@ describe('a ServiceNow audit log says how far its first pass got', () => {
     const rows = Array.from({ length: 3000 }, (_, i) => [`INC${String(i).padStart(7, '0')}`, 'Closed', '1', '2016-02-29 01:16:00', `Disk full on db-${i % 40}`]);
     const path = write('sn-audit-big.csv', csv([['number', 'incident_state', 'sys_mod_count', 'sys_updated_at', 'short_description'], ...rows]));
     const events: string[] = [];
-    const source = await readSource({ path, root: path }, { report: () => {}, onScan: (n) => events.push(`scan ${n}`) });
+    const source = await readSource({ path, root: path }, { report: () => {}, onScan: (n) => {
+      events.push(`scan ${n}`);
+    } });
     let docs = 0;
     for await (const _d of source.documents) if (docs++ === 0) events.push('first document');
     expect(events).toEqual(['scan 1000', 'scan 2000', 'scan 3000', 'first document']);
@@ -183,5 +185,21 @@ describe('dates: the format remembered from the last date never changes a result
     const mixed = [...shapes, ...[...shapes].reverse()].map((s) => parseTrackerDate(s));
     expect(mixed).toEqual([...alone, ...[...alone].reverse()]);
     expect(alone).toEqual(['2024-03-05T14:22:00.000Z', '2024-03-05T14:22:00.000Z', '1999-03-05T00:00:00.000Z', '2024-03-05T00:00:00.000Z', '2024-03-05T00:00:00.000Z', '2016-02-29T01:16:00.000Z', '2016-02-29T01:16:00.000Z', '2024-03-05T00:00:00.000Z', '2024-03-05T14:22:00.000Z']);
+  });
+});
+
+describe('cancel during an audit log\'s first pass', () => {
+  it('stops the pass when the listener says so, yielding nothing', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => [`INC${String(i).padStart(7, '0')}`, 'Closed', '1', 'Disk full']);
+    const path = write('sn-audit-cancel.csv', csv([['number', 'incident_state', 'sys_mod_count', 'short_description'], ...rows]));
+    const seen: number[] = [];
+    const source = await readSource({ path, root: path }, { report: () => {}, onScan: (n) => {
+      seen.push(n);
+      return n < 2000;
+    } });
+    let docs = 0;
+    for await (const _d of source.documents) docs++;
+    expect(seen).toEqual([1000, 2000]);
+    expect(docs).toBe(0);
   });
 });
