@@ -17,7 +17,10 @@
  *     were before), the corpus model's training time and memory, loading the statistics on
  *     reopen, and the ranker's latency (the one `similar` is to rank with) beside `similar` and search.
  *
- * Options: --only real|synthetic|slack|costs|ranking|vectors|embed|scale, --chunks N (synthetic size), --queries N, --messages N.
+ *  F. A 100k-row ServiceNow CSV (bench/csv.ts, `--only csv --rows N`): records/s beside csv-parse
+ *     alone over the same file, the reader alone, the whole lexical import, peak RSS.
+ *
+ * Options: --only real|synthetic|slack|costs|ranking|vectors|embed|scale|csv, --chunks N (synthetic size), --queries N, --messages N, --rows N.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -44,6 +47,8 @@ const { values } = parseArgs({
     passages: { type: 'string', default: '48' },
     // scale: embed with the bag-of-words model (1) or lexical only (0).
     embed: { type: 'string', default: '1' },
+    // csv: rows of the generated ServiceNow CSV.
+    rows: { type: 'string', default: '100000' },
   },
 });
 const QUERIES = Number(values.queries);
@@ -282,13 +287,13 @@ async function benchRanking(chunks: number) {
 /** Each section in its own process, so that peak memory is that section's own. */
 async function runSection(only: string) {
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', only, '--chunks', values.chunks!, '--queries', values.queries!, '--messages', values.messages!], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', only, '--chunks', values.chunks!, '--queries', values.queries!, '--messages', values.messages!, '--rows', values.rows!], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = r.status ?? 1;
 }
 
 if (!values.only) {
   console.log(`Hindsight benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
-  for (const section of ['real', 'synthetic', 'slack', 'costs', 'ranking']) await runSection(section);
+  for (const section of ['real', 'synthetic', 'slack', 'costs', 'ranking', 'csv']) await runSection(section);
 } else if (values.only === 'real') await benchReal();
 else if (values.only === 'synthetic') await benchSynthetic(Number(values.chunks));
 else if (values.only === 'slack') await benchSlack(Number(values.messages));
@@ -309,7 +314,10 @@ else if (values.only === 'vectors') {
     const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', 'scale-one', '--chunks', n, '--embed', values.embed!, '--queries', values.queries!], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
+} else if (values.only === 'csv') {
+  const { benchCsv } = await import('./csv.js');
+  await benchCsv(work, Number(values.rows));
 } else if (values.only === 'scale-one') {
   const { benchScaleOne } = await import('./scale.js');
   await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries));
-} else throw new Error(`--only real|synthetic|slack|costs|ranking|vectors|embed|scale`);
+} else throw new Error(`--only real|synthetic|slack|costs|ranking|vectors|embed|scale|csv`);

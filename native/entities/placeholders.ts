@@ -11,7 +11,7 @@ export const PLACEHOLDER_VALUES: readonly string[] = [
   'unassigned', '(unassigned)', 'no one', 'nobody', 'not assigned', 'no assignee', 'automatic', 'no priority', 'no component',
   // Jira in other languages: Unassigned / None
   'не назначено', 'не назначен', 'нет', 'отсутствует', // ru
-  'nicht zugewiesen', 'nicht zugeordnet', 'keine', 'kein', // de
+  'nicht zugewiesen', 'nicht zugeordnet', 'keine', 'kein', 'kein wert', 'keine angabe', // de ("Kein Wert" = "no value", seen in German tracker exports)
   'non assigné', 'non attribué', 'non affecté', 'aucun', 'aucune', // fr
   'sin asignar', 'no asignado', 'ninguno', 'ninguna', // es
   'non assegnato', 'nessuno', // it

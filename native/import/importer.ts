@@ -135,11 +135,20 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
       await breathe();
       if (ctx.signal?.aborted) break;
       currentRecords = 0;
+      /** Set while this source's first pass reports rows scanned in currentRecords; its documents count from 0. */
+      let scanning = false;
       progress('importing', file.path);
       const options: SourceOptions = {
         channels: ctx.channels,
         csvMap: ctx.csvMap,
         report: (e) => void pendingReports.push(fail(e)),
+        // A first pass over an export yields no document for a while (11 s for 100k audit-log rows): say how far it got.
+        onScan: (records) => {
+          scanning = true;
+          currentRecords = records;
+          progress('scanning', file.path, true);
+          return !ctx.signal?.aborted;
+        },
         skip: (source, reason) => void pendingReports.push(skip(source, reason)),
       };
       let source;
@@ -150,6 +159,10 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
         try {
           for await (const doc of source.documents) {
             if (ctx.signal?.aborted) break;
+            if (scanning) {
+              scanning = false;
+              currentRecords = 0;
+            }
             currentRecords++;
             if (ctx.relabel) relabelDocument(doc, ctx.relabel);
             if (written.has(doc.uid)) {
@@ -194,7 +207,7 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
         }
       }
       await Promise.all(pendingReports.splice(0));
-      if (!ctx.signal?.aborted || currentRecords > 0) summary.filesSeen++;
+      if (!ctx.signal?.aborted || (currentRecords > 0 && !scanning)) summary.filesSeen++;
     }
     if (ctx.signal?.aborted) summary.status = 'cancelled';
     progress('done', null);

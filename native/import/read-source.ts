@@ -33,6 +33,8 @@ export interface SourceOptions {
   csvMap?: CsvMap;
   /** Problems inside a multi-document source (one bad day file of a Slack export) that do not stop it. */
   report: (e: ImportFileError) => void;
+  /** Rows read by a pass that yields nothing yet (the first of a ServiceNow audit log's two), for progress; false stops the source. */
+  onScan?: (records: number) => boolean | void;
   /** Members of an archive that are not documents (attachments, styles, indexes), with the reason. */
   skip?: (source: string, reason: string) => void;
 }
@@ -65,7 +67,8 @@ export async function readSource(found: FoundFile, options: SourceOptions): Prom
   const head = await readHead(path);
   const format = detectFormat(path, head);
   if (format === 'zip') return zipSource(path, options);
-  const limit = format === 'json' || format === 'csv' || format === 'xml' || format === 'jsonl' ? IMPORT_LIMITS.maxExportBytes : IMPORT_LIMITS.maxDocumentBytes;
+  // A text file may be an export saved as .txt (read below by its content): it gets an export's limit.
+  const limit = format === 'json' || format === 'csv' || format === 'xml' || format === 'jsonl' || format === 'text' ? IMPORT_LIMITS.maxExportBytes : IMPORT_LIMITS.maxDocumentBytes;
   if (st.size > limit) {
     throw new HindsightError('too-large', `${path} is ${(st.size / 1048576).toFixed(0)} MB; files of this kind over ${limit / 1048576} MB are not imported.`);
   }
@@ -74,8 +77,14 @@ export async function readSource(found: FoundFile, options: SourceOptions): Prom
   switch (format) {
     case 'markdown':
       return docs(parseMarkdown(path, bytes));
-    case 'text':
+    case 'text': {
+      const exported = await exportInText(path, bytes, options);
+      if (exported) return exported;
+      if (bytes.length > IMPORT_LIMITS.maxDocumentBytes) {
+        throw new HindsightError('too-large', `${path} is ${(bytes.length / 1048576).toFixed(0)} MB; text documents over ${IMPORT_LIMITS.maxDocumentBytes / 1048576} MB are not imported.`);
+      }
       return docs(parseText(path, bytes));
+    }
     case 'html': {
       const [doc] = parseHtml(path, bytes);
       return docs([doc!], doc!.format);
@@ -103,13 +112,38 @@ export async function readSource(found: FoundFile, options: SourceOptions): Prom
       if (!kind) {
         throw new NotImportable(`${path}: these CSV columns are not a Jira, Linear, ServiceNow or PagerDuty export (${csv.header.names.slice(0, 8).join(', ')}…). Import it with --map title=<column>,body=<column>.`);
       }
-      return docs(csv.documents(kind, options.report, options.csvMap), kind);
+      return docs(csv.documents(kind, options.report, options.csvMap, options.onScan), kind);
     }
     case 'json':
       return jsonSource(path, bytes, options);
     default:
       throw new NotImportable(`${path} is not a format Hindsight imports (Markdown, text, HTML, DOCX, PDF, Slack/Teams/Mattermost exports, Confluence, Notion, tracker JSON/JSON Lines/CSV/XML).`);
   }
+}
+
+/**
+ * A tracker export saved under a text name (`.txt`, no extension): Opsgenie or Jira JSON, GitLab
+ * NDJSON, a Jira CSV. Read by its content when the content is clearly one (the detectors a file
+ * without an extension goes through: a known JSON shape, JSON Lines of a known tracker, CSV
+ * columns of a known tracker); anything else stays text, so prose that opens with "[" or holds
+ * commas is never refused for not being an export.
+ */
+async function exportInText(path: string, bytes: Buffer, options: SourceOptions): Promise<SourceDocuments | null> {
+  const text = decodeText(bytes, path);
+  const start = text.trimStart();
+  if (start.startsWith('{') || start.startsWith('[')) {
+    try {
+      return await jsonSource(path, bytes, options);
+    } catch {
+      return null;
+    }
+  }
+  const firstLine = start.slice(0, Math.max(0, start.indexOf('\n')) || 4096);
+  if (!/[,;\t]/.test(firstLine)) return null;
+  const csv = await openCsv(text, path).catch(() => null);
+  const kind = csv?.kind ?? (options.csvMap?.title && csv?.header.has(options.csvMap.title) ? 'csv' : null);
+  if (!csv || !kind) return null;
+  return { format: kind, documents: csv.documents(kind, options.report, options.csvMap, options.onScan), close: () => {} };
 }
 
 function jsonSource(path: string, bytes: Buffer, options: SourceOptions): SourceDocuments | Promise<SourceDocuments> {

@@ -6,8 +6,9 @@ import type { ParsedDocument } from '../parsed-document.js';
 import { csvRows, CsvHeader } from './csv-rows.js';
 import { parseTrackerDate } from './dates.js';
 import { lookup, mapFields, type RawRecord, type TicketFieldMap } from './field-map.js';
-import { ticketDocuments, type Positioned, type RecordReport, type TicketFormat } from './record-source.js';
+import { refuse, rowSource, ticketDocuments, titleFromBody, type Positioned, type RecordReport, type Refusal, type TicketFormat } from './record-source.js';
 import { record } from './schema.js';
+import { pagerDutyResolution } from './pagerduty-json.js';
 import { serviceNowTicket, SERVICENOW_FIELDS } from './servicenow.js';
 import type { Ticket } from './ticket.js';
 import { fieldText } from './values.js';
@@ -70,7 +71,7 @@ export const PAGERDUTY_CSV_FIELDS: TicketFieldMap = {
   severity: ['urgency', 'Urgency'],
   priority: ['priority', 'Priority', 'priority.summary'],
   assignee: ['assigned_to_user', 'Assigned To', 'assigned_to', 'assignee', 'assignees', 'assignments.0.assignee.summary', 'assignments'],
-  resolvedBy: ['resolved_by_user', 'Resolved By', 'last_status_change_by'],
+  resolvedBy: ['resolved_by_user', 'Resolved By'],
   acknowledgedBy: ['acknowledged_by_user', 'Acknowledged By', 'acknowledgements'],
   services: ['service_name', 'Service', 'service.summary', 'service'],
   created: ['created_on', 'created_at', 'Created On', 'Created At'],
@@ -80,7 +81,7 @@ export const PAGERDUTY_CSV_FIELDS: TicketFieldMap = {
 
 const anyRow = record({});
 
-function csvFormat(name: CsvKind, toTicket: (r: RawRecord, source: string) => Ticket | null, keyPaths: string[]): TicketFormat<RawRecord> {
+function csvFormat(name: CsvKind, toTicket: (r: RawRecord, source: string, position: number) => Ticket | Refusal, keyPaths: string[]): TicketFormat<RawRecord> {
   return {
     name,
     schema: anyRow,
@@ -95,10 +96,23 @@ function csvFormat(name: CsvKind, toTicket: (r: RawRecord, source: string) => Ti
   };
 }
 
-const JIRA_CSV = csvFormat('jira-csv', (r, source) => {
+/**
+ * Who a CSV row is: its key, or (a row without one, e.g. a re-saved sheet with the key column
+ * emptied) its row in the file, as long as it has a title or a body to import. A tracker's key
+ * alone is an issue (it can be linked to); a mapped CSV's row of nothing but a key is not.
+ */
+function identity(m: { key: string | null; title: string | null; description: string }, source: string, position: number, columns: string, keyIsEnough = true) {
+  const title = m.title ?? titleFromBody(m.description);
+  if (!title && !keyIsEnough) return refuse(`it has no ${columns}`);
+  if (m.key) return { key: m.key, title: title ?? m.key, source: `${source}#${m.key}` };
+  if (!title) return refuse(`it has no ${columns}`);
+  return { key: null, title, source: rowSource(source, position) };
+}
+
+const JIRA_CSV = csvFormat('jira-csv', (r, source, position) => {
   const m = mapFields(JIRA_CSV_FIELDS, r);
-  if (!m.key) return null;
-  const key = m.key;
+  const id = identity(m, source, position, 'Issue key, Summary or Description');
+  if ('refused' in id) return id;
   // Link columns keep their case: "Outward issue link (Duplicate)" names the relation.
   const columns = (r.__columns as string[] | undefined) ?? Object.keys(r);
   const links = [...new Set(columns)].flatMap((col) => {
@@ -111,9 +125,7 @@ const JIRA_CSV = csvFormat('jira-csv', (r, source) => {
   return {
     system: 'jira',
     format: 'jira-csv',
-    key,
-    title: m.title ?? key,
-    source: `${source}#${key}`,
+    ...id,
     type: m.type,
     status: m.status,
     resolution: m.resolution,
@@ -134,15 +146,14 @@ const JIRA_CSV = csvFormat('jira-csv', (r, source) => {
   };
 }, ['Issue key']);
 
-const LINEAR_CSV = csvFormat('linear-csv', (r, source) => {
+const LINEAR_CSV = csvFormat('linear-csv', (r, source, position) => {
   const m = mapFields(LINEAR_CSV_FIELDS, r, { split: /,/ });
-  if (!m.key) return null;
+  const id = identity(m, source, position, 'ID, Title or Description');
+  if ('refused' in id) return id;
   return {
     system: 'linear',
     format: 'linear-csv',
-    key: m.key,
-    title: m.title ?? m.key,
-    source: `${source}#${m.key}`,
+    ...id,
     status: m.status,
     priority: m.priority,
     assignee: m.assignee,
@@ -156,34 +167,35 @@ const LINEAR_CSV = csvFormat('linear-csv', (r, source) => {
   };
 }, ['ID']);
 
-const PAGERDUTY_CSV = csvFormat('pagerduty-csv', (r, source) => {
+const PAGERDUTY_CSV = csvFormat('pagerduty-csv', (r, source, position) => {
   const m = mapFields(PAGERDUTY_CSV_FIELDS, r);
-  if (!m.key) return null;
   const number = m.key;
   const id = fieldText(lookup(r, 'id')) ?? fieldText(lookup(r, 'incident id'));
+  if (!number && !m.title) return refuse('it has no incident number and no title');
+  const { resolved, resolvedBy } = pagerDutyResolution(r, m);
   return {
     system: 'pagerduty',
     format: 'pagerduty-csv',
-    key: `PD-${number}`,
+    key: number ? `PD-${number}` : null,
     title: m.title ?? `Incident ${number}`,
-    source: `${source}#${number}`,
+    source: number ? `${source}#${number}` : rowSource(source, position),
     url: m.url,
     status: m.status,
     severity: m.severity,
     priority: m.priority,
     assignee: m.assignee,
-    resolvedBy: m.resolvedBy,
+    resolvedBy,
     acknowledgedBy: m.acknowledgedBy,
     services: m.services,
     created: m.created,
     acknowledged: m.acknowledged,
-    resolved: m.resolved,
-    refs: [ref.pagerduty(number), ...(id ? [ref.pagerduty(id)] : [])],
+    resolved,
+    refs: [...(number ? [ref.pagerduty(number)] : []), ...(id ? [ref.pagerduty(id)] : [])],
     metadata: { escalationPolicy: fieldText(lookup(r, 'escalation_policy_name')) ?? fieldText(lookup(r, 'escalation policy')) ?? fieldText(lookup(r, 'escalation_policy')) },
   };
 }, ['incident_number', 'Incident Number']);
 
-const SERVICENOW_CSV = csvFormat('servicenow-csv', (r, source) => serviceNowTicket([r], 'servicenow-csv', source), ['number']);
+const SERVICENOW_CSV = csvFormat('servicenow-csv', (r, source, position) => serviceNowTicket([r], 'servicenow-csv', source, position), ['number']);
 
 /** Any other CSV, read through a column mapping the user gives (`--map title=Summary,body=Details`). */
 function mappedCsv(map: CsvMap): TicketFormat<RawRecord> {
@@ -205,16 +217,14 @@ function mappedCsv(map: CsvMap): TicketFormat<RawRecord> {
     name: 'csv',
     schema: anyRow,
     label: (raw) => (map.key ? fieldText(lookup(raw as RawRecord, map.key)) : null),
-    toTicket(r, source) {
+    toTicket(r, source, position) {
       const m = mapFields(fields, r, { split: /[,;]/ });
-      if (!m.title) return null;
-      const key = m.key ?? `ROW-${String(r.__position)}`;
+      const id = identity(m, source, position, `title (column "${map.title}")${map.body ? ` or body (column "${map.body}")` : ''}`, false);
+      if ('refused' in id) return id;
       return {
         system: 'csv',
         format: 'csv',
-        key,
-        title: m.title,
-        source: `${source}#${key}`,
+        ...id,
         url: m.url,
         status: m.status,
         priority: m.priority,
@@ -236,7 +246,8 @@ const FORMATS = { 'jira-csv': JIRA_CSV, 'linear-csv': LINEAR_CSV, 'pagerduty-csv
 export interface CsvSource {
   header: CsvHeader;
   kind: CsvKind | null;
-  documents(kind: CsvKind, report: RecordReport, map?: CsvMap): AsyncGenerator<ParsedDocument>;
+  /** `onScan` hears how many rows a first pass has read (an audit log is read twice), for progress; false stops it. */
+  documents(kind: CsvKind, report: RecordReport, map?: CsvMap, onScan?: (rows: number) => boolean | void): AsyncGenerator<ParsedDocument>;
 }
 
 export async function openCsv(text: string, what: string): Promise<CsvSource> {
@@ -248,14 +259,14 @@ export async function openCsv(text: string, what: string): Promise<CsvSource> {
   return {
     header,
     kind: csvKind(header),
-    documents(kind, report, map) {
+    documents(kind, report, map, onScan) {
       if (kind === 'csv') {
         if (!map?.title) throw new HindsightError('usage', `${what}: say which column is the title, e.g. --map title=Summary,body=Description.`);
         const missing = Object.values(map).filter((col) => !header.has(col!));
         if (missing.length) throw new HindsightError('bad-map', `${what} has no column ${missing.map((m) => `"${m}"`).join(', ')} (columns: ${header.names.join(', ')}).`);
         return ticketDocuments(mappedCsv(map), records(text, what, header), what, report);
       }
-      if (kind === 'servicenow-csv' && header.has('sys_mod_count')) return serviceNowAuditLog(text, what, header, report);
+      if (kind === 'servicenow-csv' && header.has('sys_mod_count')) return serviceNowAuditLog(text, what, header, report, onScan);
       return ticketDocuments(FORMATS[kind], records(text, what, header), what, report);
     },
   };
@@ -280,20 +291,28 @@ async function* records(text: string, what: string, header: CsvHeader): AsyncGen
  * A first pass notes each incident's last row, a second emits each incident as soon as its last
  * row is read, so a file sorted by number (as ServiceNow writes it) holds one incident at a time.
  */
-async function* serviceNowAuditLog(text: string, what: string, header: CsvHeader, report: RecordReport): AsyncGenerator<ParsedDocument> {
+async function* serviceNowAuditLog(text: string, what: string, header: CsvHeader, report: RecordReport, onScan?: (rows: number) => boolean | void): AsyncGenerator<ParsedDocument> {
   const last = new Map<string, number>();
-  let position = 0;
-  for await (const { raw } of records(text, what, header)) {
-    position++;
-    const n = fieldText((raw as RawRecord).number);
+  // The first pass reads only the number cell: building each row's record here doubled its cost.
+  const numberAt = header.keys.indexOf('number');
+  let position = -1;
+  for await (const row of csvRows(text, what)) {
+    if (++position === 0) continue;
+    const n = fieldText(row[numberAt]);
     if (n) last.set(n, position);
+    // The listener answers false to stop (a cancel): this pass yields nothing the importer could stop between.
+    if (position % 1000 === 0 && onScan?.(position) === false) return;
   }
   const open = new Map<string, { first: number; rows: RawRecord[] }>();
   async function* grouped(): AsyncGenerator<Positioned> {
     for await (const { position: p, raw } of records(text, what, header)) {
       const r = raw as RawRecord;
       const n = fieldText(r.number);
-      if (!n) continue;
+      if (!n) {
+        // Rows of an audit log are joined by number: one without it belongs to no incident.
+        report({ source: what, code: 'refused-input', reason: 'bad-record', record: String(p), message: `${what} record ${p}: not imported: it has no number (an audit log's rows are joined into incidents by it)` });
+        continue;
+      }
       let g = open.get(n);
       if (!g) open.set(n, (g = { first: p, rows: [] }));
       g.rows.push(r);
@@ -307,7 +326,7 @@ async function* serviceNowAuditLog(text: string, what: string, header: CsvHeader
     name: 'servicenow-csv',
     schema: z.object({ number: z.string(), rows: z.array(z.record(z.string(), z.unknown())) }),
     label: (raw) => (raw as { number?: string }).number ?? null,
-    toTicket: (g, source) => serviceNowTicket(g.rows, 'servicenow-csv', source),
+    toTicket: (g, source, position) => serviceNowTicket(g.rows, 'servicenow-csv', source, position),
   };
   yield* ticketDocuments(format, grouped(), what, report);
 }

@@ -4,7 +4,7 @@ import { parseTrackerDate } from './dates.js';
 import { mapFields, type TicketFieldMap } from './field-map.js';
 import { adfToMarkdown, wikiToMarkdown } from './jira-text.js';
 import type { TicketFormat } from './record-source.js';
-import { anything, has, id, list, record, someOf } from './schema.js';
+import { anything, has, id, list, optionalText, record, someOf } from './schema.js';
 import type { Ticket } from './ticket.js';
 import { fieldPerson } from './values.js';
 
@@ -30,7 +30,8 @@ const issue = record({
   key: z.string().trim().min(1),
   self: z.string().nullish(),
   fields: record({
-    summary: z.string().nullish(),
+    // A summary that is all digits ("12345") comes as a number from some exporters: it is still the title.
+    summary: optionalText,
     // Some exports (and hand-edited files) give one label or component as a plain string.
     labels: list(id),
     components: list(z.union([z.string(), record({ name: z.string().nullish() })])),

@@ -4,7 +4,7 @@ import { HindsightError } from '../../common/errors.js';
 import { ref } from '../../entities/refs.js';
 import { htmlToMarkdown } from '../formats/html.js';
 import { parseTrackerDate } from './dates.js';
-import type { TicketFormat } from './record-source.js';
+import { refuse, type Refusal, type TicketFormat } from './record-source.js';
 import { has, record } from './schema.js';
 import type { Ticket } from './ticket.js';
 import { fieldList, fieldPerson, fieldText } from './values.js';
@@ -82,9 +82,9 @@ export function jiraXmlItems(raw: string, source: string): unknown[] {
   return (channel.item as unknown[] | undefined) ?? [];
 }
 
-function itemTicket(it: Record<string, Node>, source: string): Ticket | null {
+function itemTicket(it: Record<string, Node>, source: string): Ticket | Refusal {
   const key = text(it.key);
-  if (!key) return null;
+  if (!key) return refuse('the <item> has no <key>');
   const links: Ticket['links'] = [];
   const types = ((it.issuelinks as Record<string, unknown> | undefined)?.issuelinktype as Array<Record<string, Node>> | undefined) ?? [];
   for (const t of types) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ref } from '../../entities/refs.js';
 import { parseTrackerDate } from './dates.js';
-import { mapFields, type TicketFieldMap } from './field-map.js';
+import { lookup, mapFields, type MappedFields, type RawRecord, type TicketFieldMap } from './field-map.js';
 import type { TicketFormat } from './record-source.js';
 import { anything, has, list, optionalText, record, someOf } from './schema.js';
 import type { Ticket } from './ticket.js';
@@ -23,6 +23,20 @@ export const PAGERDUTY_JSON_FIELDS: TicketFieldMap = {
   acknowledgedBy: ['acknowledgements.0.acknowledger'],
   people: [],
 };
+
+/**
+ * When and by whom an incident was resolved, for the REST JSON and the CSV flattened from it
+ * alike: PagerDuty incidents have no resolved time or resolver, so a resolved incident's last
+ * status change (`last_status_change_at` / `_by`) is it, unless the export names them itself
+ * (the web app's CSV has resolved_on and resolved_by_user).
+ */
+export function pagerDutyResolution(r: RawRecord, m: MappedFields): { resolved: string | null; resolvedBy: string | null } {
+  const isResolved = m.status?.toLowerCase() === 'resolved';
+  return {
+    resolved: m.resolved ?? (isResolved ? parseTrackerDate(lookup(r, 'last_status_change_at')) : null),
+    resolvedBy: m.resolvedBy ?? (isResolved ? fieldPerson(lookup(r, 'last_status_change_by')) : null),
+  };
+}
 
 const ref_ = anything;
 const incident = record({
@@ -58,15 +72,13 @@ export const PAGERDUTY_JSON: TicketFormat<PdIncident> = {
   /** With its notes and log entries when the export embeds them. */
   toTicket(i, source) {
     const m = mapFields(PAGERDUTY_JSON_FIELDS, i);
-    // PagerDuty has no resolved_at on incidents: the last status change of a resolved one is it.
-    const resolved = i.status === 'resolved' ? (m.resolved ?? parseTrackerDate(i.last_status_change_at)) : null;
+    const { resolved, resolvedBy } = pagerDutyResolution(i, m);
     const log = i.log_entries.map((e) => ({
       author: fieldPerson(e.agent),
       created: parseTrackerDate(e.created_at),
       body: `${e.summary ?? e.type ?? ''}${e.channel?.summary && e.channel.summary !== e.summary ? ` — ${e.channel.summary}` : ''}`,
     }));
     const notes = i.notes.map((n) => ({ author: fieldPerson(n.user), created: parseTrackerDate(n.created_at), body: n.content ?? '' }));
-    const resolvedBy = i.status === 'resolved' ? fieldPerson(i.last_status_change_by) : null;
     return {
       system: 'pagerduty',
       format: 'pagerduty-json',

@@ -13,8 +13,32 @@ export interface TicketFormat<R> {
   schema: z.ZodType<R>;
   /** The record's key for error messages, read from the raw record before validation. */
   label(raw: unknown): string | null;
-  /** Null when the record is not a ticket (a row without a key): skipped silently. */
-  toTicket(record: R, source: string): Ticket | null;
+  /**
+   * The ticket, or why this record cannot be one (a row with neither key nor title): every
+   * record not imported is reported, never dropped in silence. `position` is the record's.
+   */
+  toTicket(record: R, source: string, position: number): Ticket | Refusal;
+}
+
+/** Why a record is not imported, in words for the user ("has no Issue key and no Summary"). */
+export interface Refusal {
+  refused: string;
+}
+
+export const refuse = (refused: string): Refusal => ({ refused });
+
+/**
+ * Where a record without a key comes from, `file#row-N`: with the file, the row is its stable
+ * identity (ticketDocument derives the uid from it). Preferred to refusing a record that has a
+ * title or a body: the row is still an incident someone wrote down.
+ */
+export const rowSource = (source: string, position: number) => `${source}#row-${position}`;
+
+/** A title for a record whose title field is empty: the first line of its body, shortened. */
+export function titleFromBody(body: string | null | undefined): string | null {
+  const line = body?.split('\n').map((l) => l.trim()).find(Boolean);
+  if (!line) return null;
+  return line.length > 100 ? `${line.slice(0, 97).replace(/\s+\S*$/, '')}…` : line;
 }
 
 /** A record with its 1-based position in the file (record number, or line for NDJSON). */
@@ -53,15 +77,19 @@ export async function* ticketDocuments<R>(
       fail(describeIssues(parsed.error));
       continue;
     }
-    let doc: ParsedDocument | null;
+    let doc: ParsedDocument;
     try {
-      const ticket = format.toTicket(parsed.data, source);
-      doc = ticket ? ticketDocument(ticket) : null;
+      const ticket = format.toTicket(parsed.data, source, position);
+      if ('refused' in ticket) {
+        fail(`not imported: ${ticket.refused}`);
+        continue;
+      }
+      doc = ticketDocument(ticket);
     } catch (err) {
       fail(`could not be read (${(err as Error).message})`);
       continue;
     }
-    if (doc) yield doc;
+    yield doc;
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ref } from '../../entities/refs.js';
 import { lookup, mapFields, type RawRecord, type TicketFieldMap } from './field-map.js';
-import type { TicketFormat } from './record-source.js';
+import { refuse, rowSource, titleFromBody, type Refusal, type TicketFormat } from './record-source.js';
 import { has, record, someOf } from './schema.js';
 import type { Ticket } from './ticket.js';
 import { fieldText } from './values.js';
@@ -56,11 +56,12 @@ export function firstText(r: RawRecord, paths: string[]): string | null {
  * (sys_mod_count, one row per update) several, folded into its latest state with its state
  * changes as a timeline.
  */
-export function serviceNowTicket(rows: RawRecord[], format: 'servicenow-csv' | 'servicenow-json', source: string): Ticket | null {
+export function serviceNowTicket(rows: RawRecord[], format: 'servicenow-csv' | 'servicenow-json', source: string, position: number): Ticket | Refusal {
   const mod = (r: RawRecord) => Number(fieldText(lookup(r, 'sys_mod_count')) ?? 0) || 0;
   const latest = rows.reduce((a, b) => (mod(b) >= mod(a) ? b : a));
   const m = mapFields(SERVICENOW_FIELDS, latest);
-  if (!m.key) return null;
+  // A row without a number (a list export with the column blanked) is still an incident when it says what happened.
+  if (!m.key && !m.title && !m.description) return refuse('it has no number, short_description or description');
   const number = m.key;
   const state = (r: RawRecord) => {
     const s = firstText(r, SERVICENOW_FIELDS.status);
@@ -89,9 +90,9 @@ export function serviceNowTicket(rows: RawRecord[], format: 'servicenow-csv' | '
     system: 'servicenow',
     format,
     key: number,
-    title: m.title ?? (category || number),
-    source: `${source}#${number}`,
-    url: instance ? `${instance}/nav_to.do?uri=incident.do?sysparm_query=number=${number}` : null,
+    title: m.title ?? (titleFromBody(m.description) || category || number!),
+    source: number ? `${source}#${number}` : rowSource(source, position),
+    url: instance && number ? `${instance}/nav_to.do?uri=incident.do?sysparm_query=number=${number}` : null,
     type: m.type,
     status: state(latest),
     priority: m.priority ? (PRIORITY[m.priority] ?? m.priority) : null,
@@ -108,7 +109,7 @@ export function serviceNowTicket(rows: RawRecord[], format: 'servicenow-csv' | '
     description,
     resolutionNotes: m.resolutionNotes,
     links,
-    refs: [ref.servicenow(number)],
+    refs: number ? [ref.servicenow(number)] : [],
     metadata: { updates: rows.length, reassignments: Number(firstText(latest, ['reassignment_count']) ?? 0) || 0, category, sysId: sysId && /^[0-9a-f]{32}$/i.test(sysId) ? sysId : null },
   };
 }
@@ -128,5 +129,5 @@ export const SERVICENOW_JSON: TicketFormat<RawRecord> = {
   name: 'servicenow-json',
   schema: incident,
   label: (raw) => (has(raw, 'number') ? fieldText(raw.number) : null),
-  toTicket: (r, source) => serviceNowTicket([r], 'servicenow-json', source),
+  toTicket: (r, source, position) => serviceNowTicket([r], 'servicenow-json', source, position),
 };

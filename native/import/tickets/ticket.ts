@@ -1,13 +1,16 @@
 import type { FieldEntity, ParsedDocument } from '../parsed-document.js';
 import { personName } from '../../entities/placeholders.js';
 import { ref } from '../../entities/refs.js';
+import { sha256 } from '../../common/hash.js';
 
 /** A ticket from any tracker, before it becomes a document. */
 export interface Ticket {
   system: 'jira' | 'github' | 'gitlab' | 'pagerduty' | 'opsgenie' | 'linear' | 'servicenow' | 'zendesk' | 'csv';
   format: string;
-  key: string;
+  /** The tracker's key; null when the record had none (its source then names its row). */
+  key: string | null;
   title: string;
+  /** Where it came from: `file#KEY`, or `file#row-N` for a record without a key. */
   source: string;
   url?: string | null;
   type?: string | null;
@@ -85,7 +88,8 @@ export function ticketDocument(t: Ticket): ParsedDocument {
     ['Close code', t.closeCode],
   ];
   const lines = facts.filter(([, v]) => v).map(([k, v]) => `- **${k}**: ${v}`);
-  const sections = [`# ${t.key}: ${t.title}`, lines.join('\n')];
+  const heading = t.key ? `${t.key}: ${t.title}` : t.title;
+  const sections = [`# ${heading}`, lines.join('\n')];
   if (t.description?.trim()) sections.push(`## Description\n\n${t.description.trim()}`);
   if (t.resolutionNotes?.trim()) sections.push(`## Resolution\n\n${t.resolutionNotes.trim()}`);
   const comments = (t.comments ?? []).filter((c) => c.body.trim());
@@ -119,10 +123,12 @@ export function ticketDocument(t: Ticket): ParsedDocument {
     ...[...(t.components ?? []), ...(t.services ?? [])].map((name) => ({ type: 'service' as const, name })),
   ];
   return {
-    uid: `${t.system}:${t.key}`,
+    // A record without a key is known by its file and row, as a file's document is by its path
+    // (so browser-mode relabelling, which rehashes `file:` uids from the source, applies to it too).
+    uid: t.key ? `${t.system}:${t.key}` : `file:${sha256(t.source).slice(0, 32)}`,
     kind: 'ticket',
     format: t.format,
-    title: `${t.key}: ${t.title}`.slice(0, 300),
+    title: heading.slice(0, 300),
     source: t.source,
     url: t.url ?? null,
     externalId: t.key,
@@ -144,7 +150,7 @@ export function ticketDocument(t: Ticket): ParsedDocument {
       incident,
     },
     body: sections.join('\n\n'),
-    refs: [...(t.system === 'jira' || t.system === 'linear' ? [ref.ticket(t.key)] : []), ...(t.refs ?? [])],
+    refs: [...(t.key && (t.system === 'jira' || t.system === 'linear') ? [ref.ticket(t.key)] : []), ...(t.refs ?? [])],
     links: t.links ?? [],
     fields,
   };
