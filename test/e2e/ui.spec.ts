@@ -167,6 +167,10 @@ test('an incident page: from a similar result, a field to the section it was rea
   await expect(page.getByTestId('verdict')).toContainText('Looks recurring');
   // The verdict names the incidents it saw before, as links to their pages.
   await expect(page.getByTestId('verdict').getByRole('link', { name: 'Tracking updates delayed by Kafka consumer lag' })).toBeVisible();
+  // What it shares, each name once (Kafka is both a service and a technology).
+  const sharedNames = (await page.getByTestId('incident').first().locator('.chips .chip').allTextContents()).map((t) => t.trim().toLowerCase());
+  expect(sharedNames).toContain('kafka');
+  expect(new Set(sharedNames).size).toBe(sharedNames.length);
   // Weak matches wait, collapsed, below the strong ones.
   const weak = page.getByTestId('weak-matches');
   await expect(weak.locator('summary')).toHaveText(/^\d+ weak match(es)?$/);

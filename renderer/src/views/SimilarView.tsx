@@ -228,11 +228,13 @@ export function SimilarView() {
 }
 
 function IncidentCard({ rank, inc, hybrid, showInput }: { rank: number; inc: SimilarIncident; hybrid: boolean; showInput: boolean }) {
+  // A name once, as its first kind (Kafka is a service here and a technology in the entities).
+  const seen = new Set<string>();
   const shared = [
     ...inc.shared.services.map((n) => ({ n, t: 'service' as const })),
     ...inc.shared.errors.map((n) => ({ n, t: 'error' as const })),
     ...inc.shared.technologies.map((n) => ({ n, t: 'technology' as const })),
-  ];
+  ].filter((s) => !seen.has(s.n.toLowerCase()) && seen.add(s.n.toLowerCase()));
   const resolvedIn = fromStart(inc.incident.startedAt, inc.incident.minutesToResolve);
   return (
     <li className={`incident ${inc.strength}`} data-testid={inc.strength === 'strong' ? 'incident' : 'weak-incident'}>
