@@ -64,7 +64,8 @@ export function inputPassages(text: string, given: readonly InputPassage[]): Inp
     .map(({ p }) => ({ ...p }));
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
+/** Dot product (cosine for the normalised vectors the embedder and the latent model give). */
+export function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) s += a[i]! * b[i]!;

@@ -4,9 +4,10 @@
  * ranking interface (`native/rank/ranker.ts`) that similar reads.
  */
 import { checkpoint } from '../common/checkpoint.js';
-import type { EntityType, SectionRole } from '../contract.js';
+import type { EntityType } from '../contract.js';
 import { extractEntities, type FoundEntity } from '../entities/extract.js';
 import type { Confidence } from '../rank/confidence.js';
+import { compat, dot } from '../rank/semantic-evidence.js';
 import type { DocumentRanker, DocumentRanking, RankRequest } from '../rank/ranker.js';
 import { parseQuery, stem, toFtsQuery, tokenize } from '../search/terms.js';
 import type { EntityMatch, PassageVector, Store } from '../store/store.js';
@@ -28,21 +29,6 @@ export const WEIGHTS = {
 
 /** Coverage at which the best document says "this has happened" / "something like it has". */
 const COVERAGE = { recurring: 0.55, related: 0.35 } as const;
-
-type Group = 'symptom' | 'cause' | 'fix';
-const GROUP: Record<SectionRole, Group> = {
-  summary: 'symptom', impact: 'symptom', timeline: 'symptom', detection: 'symptom', other: 'symptom',
-  root_cause: 'cause', trigger: 'cause', contributing_factors: 'cause',
-  resolution: 'fix', action_items: 'fix', lessons: 'fix',
-};
-/** How much a match between two sections counts: symptoms against symptoms, causes against causes. */
-export function compat(a: SectionRole, b: SectionRole): number {
-  const ga = GROUP[a];
-  const gb = GROUP[b];
-  if (ga === gb) return ga === 'fix' ? 0.8 : 1;
-  if (ga !== 'fix' && gb !== 'fix') return 0.6;
-  return 0.3;
-}
 
 /** Entity kinds that say two incidents are alike, and how strongly. */
 const ENTITY_WEIGHT: Partial<Record<EntityType, number>> = { error: 1.5, service: 1.3, host: 1.0, technology: 0.6, ticket: 1.2, url: 0.8 };
@@ -224,9 +210,3 @@ async function entityOverlap(store: Store, info: EntityInfo[], ids: number[]): P
   return out;
 }
 
-export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
-  return s;
-}

@@ -13,7 +13,7 @@ import type { DocumentRanker, RankedDocument } from '../rank/ranker.js';
 import { makeSnippet, plainText } from '../search/snippet.js';
 import { stem, tokenize } from '../search/terms.js';
 import type { IncidentRow, Store } from '../store/store.js';
-import { compat, dot } from './rank-documents.js';
+import { compat, dot } from '../rank/semantic-evidence.js';
 import type { IncidentInput, InputPassage } from './read-input.js';
 import { verdictOf } from './verdict.js';
 

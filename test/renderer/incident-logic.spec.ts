@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentFields, IncidentRecordRef, IncidentView } from '../../native/contract.js';
+import { EMPTY_FIELDS } from '../../native/incidents/empty.js';
 import { humanMinutes } from '../../renderer/src/lib/format.js';
 import { fromStart, isDateOnly, linkLabel, peopleByName, minutesBetween, provenanceLabel, provenanceRoute, timelineRows } from '../../renderer/src/lib/incident.js';
 import { parseRoute, routeHash, type Route } from '../../renderer/src/lib/route.js';
 
-const EMPTY_FIELDS: IncidentFields = {
-  title: null,
-  services: [],
-  symptom: null,
-  trigger: null,
-  rootCause: null,
-  mechanism: [],
-  failureModes: [],
-  mitigation: null,
-  actionItems: [],
-  people: [],
-  severity: null,
-  startedAt: null,
-  detectedAt: null,
-  mitigatedAt: null,
-  resolvedAt: null,
-};
 
 const RECORDS: IncidentRecordRef[] = [
   { documentId: 17, title: 'Tracking updates delayed by Kafka consumer lag', kind: 'postmortem', role: 'primary', occurredAt: '2024-02-07T00:00:00.000Z' },
