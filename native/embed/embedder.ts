@@ -1,23 +1,28 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../common/worker.js';
-import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { HindsightError } from '../common/errors.js';
 import type { EmbedReady, EmbedRequest, EmbedResponse, EmbedWorkerInit } from './embed-protocol.js';
 import type { LocatedModel } from './model-locator.js';
 
 /**
- * Passages per model call. Passages are sorted by length first (within a page of the embedding
- * job), and small batches pad least: on the int8 gte-small-shaped encoder, batches of 4 took
- * 52 CPU-ms a passage against 85 for 16 and 132 for 32 (`npm run bench -- --only embed`).
+ * Rows per model call. The worker sorts a request's passages by token count before batching, so
+ * batches pad little whatever their size; see the threads × batch sweep of `npm run bench --
+ * --only embed` for the measured choice.
  */
 export const EMBED_BATCH = 4;
 
 /**
- * onnxruntime threads: all cores but one. The one left runs the rest of the job (tokenizing the
- * next batch, SQLite writes, index inserts) and the app itself, so they do not preempt the
- * model; on two cores one thread also cost ~45 % less CPU per passage than two.
+ * ONNX Runtime intra-op threads: 0 lets it take one per physical core. Its idle threads sleep
+ * rather than spin (onnx-session.ts), so they cost no CPU the rest of the job and the app need.
  */
-export const EMBED_THREADS = Math.max(1, availableParallelism() - 1);
+export const EMBED_THREADS = 0;
+
+/**
+ * Passages per request to the worker: the worker sorts each request by token count, and a query
+ * waits for one batch, not one request, so requests can be as large as a page of the job.
+ */
+const REQUEST_TEXTS = 64;
 
 /**
  * A WordPiece token is at least one character and rarely more than a dozen: text past this many
@@ -29,7 +34,7 @@ const CHARS_PER_TOKEN_CAP = 16;
 const QUERY_CACHE = 256;
 
 export interface EmbedderOptions {
-  /** ONNX Runtime intra-op threads (default EMBED_THREADS). */
+  /** ONNX Runtime intra-op threads (default EMBED_THREADS; 0 = one per physical core). */
   threads?: number;
   /** Passages per model call (default EMBED_BATCH). */
   batch?: number;
@@ -51,7 +56,6 @@ export class Embedder {
   private constructor(
     private readonly worker: Worker,
     readonly model: LocatedModel,
-    private readonly batch: number,
   ) {
     worker.on('message', (msg: EmbedResponse) => {
       const p = this.pending.get(msg.id);
@@ -79,10 +83,11 @@ export class Embedder {
     const init: EmbedWorkerInit = {
       root: model.root,
       name: model.spec.name,
-      dtype: model.weights.dtype,
+      modelPath: join(model.dir, model.weights.file),
       pooling: model.spec.pooling,
       normalize: model.spec.normalize,
       threads: o.threads ?? EMBED_THREADS,
+      batch: o.batch ?? EMBED_BATCH,
       maxTokens: model.spec.maxTokens,
     };
     const worker = spawnWorker(new URL('./embed-worker.js', import.meta.url), init);
@@ -94,7 +99,7 @@ export class Embedder {
       await worker.terminate();
       throw new HindsightError('model-load', `The embedding model in ${model.dir} could not be loaded: ${ready.message}`);
     }
-    return new Embedder(worker, model, o.batch ?? EMBED_BATCH);
+    return new Embedder(worker, model);
   }
 
   /** False once the worker has exited or crashed: the engine starts a new one. */
@@ -110,23 +115,11 @@ export class Embedder {
   async embedPassages(texts: string[]): Promise<Float32Array[]> {
     const prefix = this.model.spec.passagePrefix;
     const clipped = texts.map((t) => this.clip(prefix + t));
-    // Batch passages of similar length together: a batch is padded to its longest member.
-    const order = clipped.map((_, i) => i).sort((a, b) => clipped[a]!.length - clipped[b]!.length);
-    const out = new Array<Float32Array>(texts.length);
-    // Two batches in flight: the worker starts the next one the moment one ends (it never waits
-    // for this thread), yet a query sent meanwhile waits behind one batch at most.
-    const batches: number[][] = [];
-    for (let i = 0; i < order.length; i += this.batch) batches.push(order.slice(i, i + this.batch));
-    let nextBatch = 0;
-    const lane = async () => {
-      while (nextBatch < batches.length) {
-        const idx = batches[nextBatch++]!;
-        const vectors = await this.run(idx.map((j) => clipped[j]!), false);
-        idx.forEach((j, k) => (out[j] = vectors[k]!));
-      }
-    };
-    await Promise.all([lane(), lane()]);
-    return out;
+    // All requests at once: the worker queues them and never waits for this thread between
+    // batches; it sorts each by token count.
+    const parts: Array<Promise<Float32Array[]>> = [];
+    for (let i = 0; i < clipped.length; i += REQUEST_TEXTS) parts.push(this.run(clipped.slice(i, i + REQUEST_TEXTS), false));
+    return (await Promise.all(parts)).flat();
   }
 
   /**

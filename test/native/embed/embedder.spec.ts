@@ -74,6 +74,16 @@ describe('Embedder (generated model through Transformers.js and onnxruntime-node
     expect(dot(a!, b!)).toBeGreaterThan(dot(a!, c!) + 0.2);
   });
 
+  it('answers in the order asked although it batches by token count (as if each passage ran alone)', async () => {
+    // Lengths mixed so that sorting reorders them, more than one request's worth.
+    const texts = Array.from({ length: 70 }, (_, i) => `incident ${i} ` + 'disk pressure on the build agents '.repeat((i * 7) % 11));
+    const together = await embedder.embedPassages(texts);
+    for (const i of [0, 1, 5, 10, 33, 64, 69]) {
+      const [alone] = await embedder.embedPassages([texts[i]!]);
+      expect(Array.from(together[i]!)).toEqual(Array.from(alone!));
+    }
+  });
+
   it('truncates passages longer than the model accepts instead of failing', async () => {
     const [v] = await embedder.embedPassages(['word '.repeat(3000)]);
     expect(v).toHaveLength(64);
