@@ -6,11 +6,12 @@ import type { EmbedReady, EmbedRequest, EmbedResponse, EmbedWorkerInit } from '.
 import type { LocatedModel } from './model-locator.js';
 
 /**
- * Rows per model call. The worker sorts a request's passages by token count before batching, so
- * batches pad little whatever their size; see the threads × batch sweep of `npm run bench --
- * --only embed` for the measured choice.
+ * Rows per model call: one. A passage alone is never padded and keeps the smallest working set in
+ * cache: on the int8 gte-small-shaped encoder (raw onnxruntime, real passages) 30–33 CPU-ms a
+ * passage alone, 34–36 in pairs, 44 in batches of 4 and 89 in 16 even sorted by token count; the
+ * float build 63–69 alone against 80 in fours (`npm run bench -- --only embed`, the sweep).
  */
-export const EMBED_BATCH = 4;
+export const EMBED_BATCH = 1;
 
 /**
  * ONNX Runtime intra-op threads: 0 lets it take one per physical core. Its idle threads sleep

@@ -94,6 +94,19 @@ describe('an encoder with a position table (the shape of gte-small)', () => {
     expect(again).toBe(first);
   });
 
+  it('answers a query between two batches of a long passage request, not after it', async () => {
+    const oneByOne = await Embedder.start(model, { threads: 1, batch: 1 });
+    try {
+      const order: string[] = [];
+      const passages = oneByOne.embedPassages(Array.from({ length: 40 }, (_, i) => `passage ${i} about ${'disk pressure '.repeat(i % 5)}`)).then(() => order.push('passages'));
+      const query = oneByOne.embedQuery('certificate expired on the gateway').then(() => order.push('query'));
+      await Promise.all([passages, query]);
+      expect(order).toEqual(['query', 'passages']);
+    } finally {
+      await oneByOne.close();
+    }
+  });
+
   it('returns every passage of many batches in input order', async () => {
     const texts = Array.from({ length: 23 }, (_, i) => `${'word '.repeat(i % 7)}passage ${i}`);
     const all = await embedder.embedPassages(texts);
