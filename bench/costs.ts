@@ -125,7 +125,12 @@ export async function benchCosts(work: string, chunks: number, queries: string[]
   line(`search with an import running (${busy.length} searches)`, `p50 ${median(busy).toFixed(1)} ms, p95 ${p95(busy).toFixed(1)} ms (target p95 < 100 ms; idle p95 ${p95(quiet).toFixed(1)} ms)`);
 
   const t = performance.now();
+  const c = process.cpuUsage();
   const pr = await service.invoke('patterns', { limit: 30 });
-  line(`patterns over ${pr.incidents.toLocaleString()} incidents`, `${((performance.now() - t) / 1000).toFixed(1)} s, ${pr.patterns.length} themes (target < 10 s at 10,000)`);
+  const used = process.cpuUsage(c);
+  line(
+    `patterns over ${pr.incidents.toLocaleString()} incidents`,
+    `${((performance.now() - t) / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} CPU-s, ${pr.patterns.length} themes (target < 10 s at 10,000)`,
+  );
   await service.close();
 }
