@@ -18,7 +18,9 @@
 import { checkpoint } from '../common/checkpoint.js';
 import type { Store } from '../store/store.js';
 import { confidence, coverage } from './confidence.js';
+import { failureModeShare, type InputFailureMode } from './failure-mode-evidence.js';
 import { entityOverlap, inputEntities, storedEntities } from './entity-evidence.js';
+import type { Signal } from './fusion.js';
 import { isDocumentInput, rankDocuments, settingsFor, type RankSettings } from './rank.js';
 import type { DocumentRanker, DocumentRanking, RankedDocument, RankRequest } from './ranker.js';
 import { inputPassages, semanticEvidence, spread, type SemanticSide } from './semantic-evidence.js';
@@ -33,11 +35,13 @@ export interface SignalWeights {
   latent: number;
   semantic: number;
   entities: number;
+  /** The share of the input's failure modes a document's incident has (failure-mode-evidence.ts). */
+  failureModes: number;
 }
 
 export interface EngineWeights {
-  short: Pick<SignalWeights, 'semantic' | 'entities'>;
-  document: Pick<SignalWeights, 'semantic' | 'entities'>;
+  short: Pick<SignalWeights, 'semantic' | 'entities' | 'failureModes'>;
+  document: Pick<SignalWeights, 'semantic' | 'entities' | 'failureModes'>;
 }
 
 /**
@@ -55,8 +59,8 @@ export interface EngineWeights {
  * (section 5 then tunes it too) once a real model is installed.
  */
 export const ENGINE_WEIGHTS: EngineWeights = {
-  short: { semantic: 1, entities: 0 },
-  document: { semantic: 1, entities: 0 },
+  short: { semantic: 1, entities: 0, failureModes: 0 },
+  document: { semantic: 1, entities: 0, failureModes: 0 },
 };
 
 export interface EngineRankerOptions {
@@ -65,6 +69,8 @@ export interface EngineRankerOptions {
   /** Replaces the lexical profile (the evaluation's fold split). */
   settings?: (text: string) => RankSettings;
   engineWeights?: EngineWeights;
+  /** The input's failure modes (the engine reads them with its taxonomy); none without it. */
+  failureModes?: (text: string) => InputFailureMode[];
   /** Called at the start of every ranking (the engine checks whether its corpus model is due). */
   beforeRank?: () => void;
 }
@@ -97,7 +103,14 @@ export class EngineRanker implements DocumentRanker {
     if (entities.length) for (const [id, v] of await entityOverlap(store, entities, null)) if (!exclude.has(id)) entityScores.set(id, v);
     // fuse() divides a signal by its best value; the entity share is absolute, so its weight carries that value back.
     const entityBest = Math.max(0, ...entityScores.values());
-    const evidence = entityBest > 0 && w.entities ? [{ scores: entityScores, weight: w.entities * entityBest }] : [];
+    const evidence: Signal[] = entityBest > 0 && w.entities ? [{ scores: entityScores, weight: w.entities * entityBest }] : [];
+    if (w.failureModes && this.options.failureModes) {
+      const modeScores = await failureModeShare(store, this.options.failureModes(request.text));
+      for (const id of exclude) modeScores.delete(id);
+      // Absolute like the entity share: the weight carries the best share back after fuse() divides by it.
+      const modeBest = Math.max(0, ...modeScores.values());
+      if (modeBest > 0) evidence.push({ scores: modeScores, weight: w.failureModes * modeBest });
+    }
     const lexicalSettings: RankSettings = { ...settings, weights: { document: w.document, passage: w.passage, latent: w.latent } };
     const ranking = rankDocuments(index, request.text, lexicalSettings, { exclude, latent: latent?.scorer ?? null, evidence });
     await checkpoint(request.signal);
