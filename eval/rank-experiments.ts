@@ -14,16 +14,17 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { modelSearchFromEnv } from '../native/embed/model-locator.js';
 import { Engine } from '../native/engine.js';
 import { coverage } from '../native/rank/confidence.js';
 import { EngineRanker, type EngineRankerOptions } from '../native/rank/engine-ranker.js';
 import type { RankRequest } from '../native/rank/ranker.js';
-import { loadTaxonomy } from '../native/incidents/taxonomy.js';
 import { textInput } from '../native/similar/read-input.js';
 import { parseInput } from '../native/service/validation.js';
 import { CORPUS, SHARED } from '../test/support/generated-models.js';
 import { isNovel, meanMeasures, measure, type Judged, type Measures } from './lab-metrics.js';
 import { markdownFiles, newIncidents, recurrence, symptoms } from './ranking-lab.js';
+import type { Variant } from './rank-variants.js';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -36,7 +37,7 @@ const dbPath = dbArg ?? join(work!, 'eval.db');
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  -  ');
 
 const fresh = !existsSync(dbPath);
-const engine = await Engine.open({ dbPath, models: { roots: [] } });
+const engine = await Engine.open({ dbPath, models: { ...modelSearchFromEnv(), roots: [] } });
 if (fresh) {
   const files = markdownFiles(join(CORPUS, 'postmortems'));
   await engine.import(parseInput('startImport', { paths: files }));
@@ -70,8 +71,11 @@ async function requestOf(q: Judged): Promise<RankRequest> {
 }
 
 type Ranker = (q: Judged) => Promise<string[]>;
+// The input's failure modes as the engine reads them (Engine builds its ranker with the same), at a share of the threshold.
+const failureModesAt = (share: number) => (text: string) =>
+  textInput(text, { ...engine.taxonomy, threshold: engine.taxonomy.threshold * share }).fields.failureModes.map((m) => ({ id: m.value, score: m.score }));
 const through = (o: EngineRankerOptions): Ranker => {
-  const ranker = new EngineRanker(engine.store, async () => null, o);
+  const ranker = new EngineRanker(engine.store, async () => null, { failureModes: failureModesAt(1), ...o });
   return async (q) => (await ranker.rank(await requestOf(q))).documents.map((d) => pathById.get(d.documentId)!);
 };
 
@@ -98,10 +102,8 @@ async function score(ranker: Ranker, set: readonly Judged[]): Promise<Scores> {
   return { odd: meanMeasures(halves.odd), even: meanMeasures(halves.even), all: meanMeasures([...halves.odd, ...halves.even]), per };
 }
 
-export interface Variant { name: string; options: EngineRankerOptions }
-
 async function report(variants: readonly Variant[]) {
-  console.log(`${'variant'.padEnd(58)} ${'odd'.padStart(6)} ${'even'.padStart(6)} ${'all'.padStart(6)} ${'R@10'.padStart(6)} ${'MRR'.padStart(6)} | ${'rec'.padStart(6)} ${'R@10'.padStart(6)} | ${'exact'.padStart(6)} | ${'sy'.padStart(5)} ${'ca'.padStart(5)} ${'sl'.padStart(5)}`);
+  console.log(`${'variant'.padEnd(58)} ${'odd'.padStart(6)} ${'even'.padStart(6)} ${'all'.padStart(6)} ${'R@10'.padStart(6)} ${'MRR'.padStart(6)} | ${'rec'.padStart(6)} ${'odd'.padStart(6)} ${'even'.padStart(6)} ${'R@10'.padStart(6)} | ${'exact'.padStart(6)} | ${'sy'.padStart(5)} ${'ca'.padStart(5)} ${'sl'.padStart(5)}`);
   for (const v of variants) {
     if (only && !v.name.includes(only)) continue;
     const r = through(v.options);
@@ -109,7 +111,7 @@ async function report(variants: readonly Variant[]) {
     const rec = await score(r, recurrence);
     const ex = await score(r, symptoms);
     const style = (s: string) => meanMeasures(newIncidents.filter((q) => q.style === s && ni.per.has(q.qid)).map((q) => ni.per.get(q.qid)!.m)).ndcg;
-    console.log(`${v.name.padEnd(58)} ${f3(ni.odd.ndcg).padStart(6)} ${f3(ni.even.ndcg).padStart(6)} ${f3(ni.all.ndcg).padStart(6)} ${f3(ni.all.recall).padStart(6)} ${f3(ni.all.mrr).padStart(6)} | ${f3(rec.all.ndcg).padStart(6)} ${f3(rec.all.recall).padStart(6)} | ${f3(ex.all.ndcg).padStart(6)} | ${['symptom', 'cause', 'slack'].map((s) => f3(style(s)).slice(1).padStart(5)).join(' ')}`);
+    console.log(`${v.name.padEnd(58)} ${f3(ni.odd.ndcg).padStart(6)} ${f3(ni.even.ndcg).padStart(6)} ${f3(ni.all.ndcg).padStart(6)} ${f3(ni.all.recall).padStart(6)} ${f3(ni.all.mrr).padStart(6)} | ${f3(rec.all.ndcg).padStart(6)} ${f3(rec.odd.ndcg).padStart(6)} ${f3(rec.even.ndcg).padStart(6)} ${f3(rec.all.recall).padStart(6)} | ${f3(ex.all.ndcg).padStart(6)} | ${['symptom', 'cause', 'slack'].map((s) => f3(style(s)).slice(1).padStart(5)).join(' ')}`);
   }
 }
 
@@ -121,7 +123,7 @@ for (const line of readFileSync(join(SHARED, 'eval', 'corpus-failure-modes.tsv')
 }
 
 async function misses() {
-  const ranker = new EngineRanker(engine.store, async () => null);
+  const ranker = new EngineRanker(engine.store, async () => null, { failureModes: failureModesAt(1) });
   const index = await engine.store.ranking.termIndex();
   const found: number[] = [];
   const missed: number[] = [];
@@ -155,8 +157,7 @@ try {
   if (process.argv.includes('--misses')) await misses();
   else {
     const { variants } = await import('./rank-variants.js');
-    const taxonomy = loadTaxonomy({ extraFiles: [] });
-    await report(variants({ failureModes: (text) => textInput(text, taxonomy).fields.failureModes.map((m) => ({ id: m.value, score: m.score })) }));
+    await report(variants({ failureModesAt }));
   }
 } finally {
   await engine.close();
