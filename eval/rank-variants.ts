@@ -3,6 +3,12 @@
  * (a weight, a setting of feedback or fusion; never a rule about a judged query or document).
  * The record of issue 11's experiments: what was tried, chosen on the odd halves, kept or dropped
  * (native/rank/README.md has the table). Rows start from the shipped ranker.
+ *
+ * Tried and removed with their code: the failure-mode share counted in the final score only (no
+ * better than in both passes); failure-mode feedback (the modes of the best 3–10 documents'
+ * incidents voting for a second share, weight 0.05–0.2: odd +0.005 at best, even −0.01, exact
+ * events below 0.95); diversification by incident (a no-op on the evaluation corpus, where each
+ * write-up is its own incident).
  */
 import type { EngineRankerOptions } from '../native/rank/engine-ranker.js';
 import { DOCUMENT_INPUT, isDocumentInput, SHORT_INPUT, type RankSettings } from '../native/rank/rank.js';
