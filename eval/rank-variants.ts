@@ -47,5 +47,7 @@ export function variants(ctx: VariantContext): Variant[] {
     { name: '+ 20 terms, latent 0.2', options: short((s) => latent(0.2)(terms(20)(s))) },
     { name: '+ document 0.6, 20 terms', options: short((s) => split(0.6)(terms(20)(s))) },
     ...[0.25, 1].map((l) => ({ name: `+ latent document ${l}`, options: document(latent(l)) })),
+    { name: '+ latent compares the input query (short)', options: short((s) => ({ ...s, latentQuery: 'input' })) },
+    { name: '+ latent compares the input query (document)', options: document((s) => ({ ...s, latentQuery: 'input' })) },
   ];
 }
