@@ -29,6 +29,7 @@ import { EngineRanker, ENGINE_WEIGHTS, type EngineRankerOptions } from '../nativ
 import { DOCUMENT_INPUT, SHORT_INPUT } from '../native/rank/rank.js';
 import type { DocumentRanker } from '../native/rank/ranker.js';
 import { parseInput } from '../native/service/validation.js';
+import { textInput } from '../native/similar/read-input.js';
 import { CORPUS } from '../test/support/generated-models.js';
 import { isNovel, meanMeasures, measure, type Judged, type Measures } from './lab-metrics.js';
 import { markdownFiles, newIncidents, recurrence, runLab, symptoms, type Ranker } from './ranking-lab.js';
@@ -69,13 +70,16 @@ try {
     return { text: doc.body, passages: passages.map((p) => ({ text: p.text, role: p.role, vector: vectors.get(p.id) })), exclude: new Set([id]), limit: 50 };
   };
   const through = (ranker: DocumentRanker): Ranker => async (q) => (await ranker.rank(await requestOf(q))).documents.map((d) => pathById.get(d.documentId)!);
-  const withOptions = (o: EngineRankerOptions) => new EngineRanker(engine.store, () => engine.semanticSide(), o);
+  // The engine's own reading of the input's failure modes (as Engine builds its ranker).
+  const failureModes = (text: string) => textInput(text, engine.taxonomy).fields.failureModes.map((m) => ({ id: m.value, score: m.score }));
+  const withOptions = (o: EngineRankerOptions) => new EngineRanker(engine.store, () => engine.semanticSide(), { failureModes, ...o });
 
   const rows: Array<[string, Ranker]> = [
     ['engine ranker, SQLite (shipped)', through(engine.ranker)],
+    ['  engine without the failure-mode share', through(withOptions({ weights: { failureModes: 0 } }))],
     ['  engine without the latent model', through(withOptions({ weights: { latent: 0 } }))],
     ['  engine with entities at 0.3', through(withOptions({ weights: { entities: 0.3 } }))],
-    ...(engine.semantic ? [['  engine, semantic signal alone', through(withOptions({ weights: { document: 0, passage: 0, latent: 0, entities: 0, semantic: 1 } }))] as [string, Ranker]] : []),
+    ...(engine.semantic ? [['  engine, semantic signal alone', through(withOptions({ weights: { document: 0, passage: 0, latent: 0, entities: 0, failureModes: 0, semantic: 1 } }))] as [string, Ranker]] : []),
   ];
   await runLab({ engine, files, verbose, rows });
 

@@ -146,7 +146,11 @@ export class Engine {
     this.upkeep = new CorpusUpkeep(store);
     // The first ranking also checks whether the corpus model is due (a model left stale or
     // missing by a run that ended first); imports check after each import.
-    this.ranker = new EngineRanker(store, () => this.semanticSide(), { beforeRank: () => this.scheduleCorpusModel() });
+    this.ranker = new EngineRanker(store, () => this.semanticSide(), {
+      beforeRank: () => this.scheduleCorpusModel(),
+      // The input's failure modes as `similar` reads them (read-input.ts), for the failure-mode share.
+      failureModes: (text) => textInput(text, taxonomy).fields.failureModes.map((m) => ({ id: m.value, score: m.score })),
+    });
   }
 
   static async open(options: EngineOptions): Promise<Engine> {

@@ -8,7 +8,9 @@
  *              diluted), every document the latent model finds close, the documents the model's
  *              vector index finds near the input's passages, and those sharing a rare entity;
  *  signals     document BM25F, passage evidence, latent (LSA) cosine, transformer similarity
- *              (section-compatible), shared entities;
+ *              (section-compatible), shared entities, shared failure modes (the taxonomy read
+ *              in the input against the incidents' facets: it also brings in candidates that
+ *              share no word with the input);
  *  score       each signal divided by its best value among the candidates, weighted, summed.
  *
  * The lexical part and its weights are rank.ts's two profiles (tuned in the lab on odd queries);
@@ -18,7 +20,9 @@
 import { checkpoint } from '../common/checkpoint.js';
 import type { Store } from '../store/store.js';
 import { confidence, coverage } from './confidence.js';
+import { failureModeShare, type InputFailureMode } from './failure-mode-evidence.js';
 import { entityOverlap, inputEntities, storedEntities } from './entity-evidence.js';
+import type { Signal } from './fusion.js';
 import { isDocumentInput, rankDocuments, settingsFor, type RankSettings } from './rank.js';
 import type { DocumentRanker, DocumentRanking, RankedDocument, RankRequest } from './ranker.js';
 import { inputPassages, semanticEvidence, spread, type SemanticSide } from './semantic-evidence.js';
@@ -33,11 +37,13 @@ export interface SignalWeights {
   latent: number;
   semantic: number;
   entities: number;
+  /** The share of the input's failure modes a document's incident has (failure-mode-evidence.ts). */
+  failureModes: number;
 }
 
 export interface EngineWeights {
-  short: Pick<SignalWeights, 'semantic' | 'entities'>;
-  document: Pick<SignalWeights, 'semantic' | 'entities'>;
+  short: Pick<SignalWeights, 'semantic' | 'entities' | 'failureModes'>;
+  document: Pick<SignalWeights, 'semantic' | 'entities' | 'failureModes'>;
 }
 
 /**
@@ -49,14 +55,20 @@ export interface EngineWeights {
  * the spread between neighbouring settings (±0.01 nDCG@10), so the signal is computed (for
  * explanations) but not fused.
  *
+ * Failure modes: 0.3 for a short input, 0.1 (damped) for a whole write-up — chosen on the odd
+ * halves through this ranker (eval/rank-experiments.ts, eval/rank-variants.ts: 0.15–0.4 short,
+ * 0–0.3 document), held on the even ones (new incidents odd 0.764 → 0.799, even 0.811 → 0.831;
+ * recurrence odd 0.696 → 0.706, even 0.808 → 0.811). Higher, coarse modes crowd out the event's
+ * own write-ups: exact-event queries fall from 0.95 to 0.93 at 0.4 / 0.3.
+ *
  * Semantic: NOT measured — no real model is reachable here and the generated test models have
  * random weights. The transformer gets the weight of the whole lexical evidence (today's
  * `similar` gave it 0.45 against 0.35 lexical). Remeasure with `HINDSIGHT_MODEL_DIR=… npm run eval`
  * (section 5 then tunes it too) once a real model is installed.
  */
 export const ENGINE_WEIGHTS: EngineWeights = {
-  short: { semantic: 1, entities: 0 },
-  document: { semantic: 1, entities: 0 },
+  short: { semantic: 1, entities: 0, failureModes: 0.3 },
+  document: { semantic: 1, entities: 0, failureModes: 0.1 },
 };
 
 export interface EngineRankerOptions {
@@ -65,6 +77,8 @@ export interface EngineRankerOptions {
   /** Replaces the lexical profile (the evaluation's fold split). */
   settings?: (text: string) => RankSettings;
   engineWeights?: EngineWeights;
+  /** The input's failure modes (the engine reads them with its taxonomy); none without it. */
+  failureModes?: (text: string) => InputFailureMode[];
   /** Called at the start of every ranking (the engine checks whether its corpus model is due). */
   beforeRank?: () => void;
 }
@@ -91,13 +105,20 @@ export class EngineRanker implements DocumentRanker {
     await checkpoint(request.signal);
 
     const [index, latent, side] = await Promise.all([store.ranking.termIndex(), store.ranking.latent(), this.semantic()]);
-    // Shared entities are evidence in both passes, so they also choose the feedback documents.
+    // Shared entities and failure modes are evidence in both passes, so they also choose the
+    // feedback documents (measured: counting the modes in the final score only did no better).
     const entities = await storedEntities(store, inputEntities(request.text));
     const entityScores = new Map<number, number>();
     if (entities.length) for (const [id, v] of await entityOverlap(store, entities, null)) if (!exclude.has(id)) entityScores.set(id, v);
     // fuse() divides a signal by its best value; the entity share is absolute, so its weight carries that value back.
     const entityBest = Math.max(0, ...entityScores.values());
-    const evidence = entityBest > 0 && w.entities ? [{ scores: entityScores, weight: w.entities * entityBest }] : [];
+    const evidence: Signal[] = entityBest > 0 && w.entities ? [{ scores: entityScores, weight: w.entities * entityBest }] : [];
+    // A document sharing the input's failure mode joins the candidates even without a shared word.
+    const modeScores = w.failureModes && this.options.failureModes ? await failureModeShare(store, this.options.failureModes(request.text)) : new Map<number, number>();
+    for (const id of exclude) modeScores.delete(id);
+    // Absolute like the entity share: the weight carries the best share back after fuse() divides by it.
+    const modeBest = Math.max(0, ...modeScores.values());
+    if (modeBest > 0) evidence.push({ scores: modeScores, weight: w.failureModes * modeBest });
     const lexicalSettings: RankSettings = { ...settings, weights: { document: w.document, passage: w.passage, latent: w.latent } };
     const ranking = rankDocuments(index, request.text, lexicalSettings, { exclude, latent: latent?.scorer ?? null, evidence });
     await checkpoint(request.signal);

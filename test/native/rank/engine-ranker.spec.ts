@@ -18,7 +18,7 @@ const postmortems = readdirSync(join(CORPUS, 'postmortems'), { recursive: true, 
   .sort()
   .map((f) => join(CORPUS, 'postmortems', f));
 
-const only = (semantic: number) => ({ weights: { document: 0, passage: 0, latent: 0, entities: 0, semantic } });
+const only = (semantic: number) => ({ weights: { document: 0, passage: 0, latent: 0, entities: 0, failureModes: 0, semantic } });
 
 describe('hybrid ranking with a model (generated bag-of-tokens model)', () => {
   let engine: Engine;
@@ -99,5 +99,47 @@ describe('lexical ranking (no model)', () => {
   it('keeps only the kinds asked for', async () => {
     const r = await engine.ranker.rank({ text: 'certificate expired', passages: [], exclude: new Set(), kinds: ['ticket'], limit: 10 });
     expect(r.documents).toEqual([]);
+  });
+});
+
+describe('the failure-mode share (a team taxonomy with one mode)', () => {
+  let engine: Engine;
+  let target: number;
+  beforeAll(async () => {
+    // The mode is named by one phrase of a real write-up (Chia's negative coin values: "uint64
+    // constructor") and by another that no imported document uses ("counter wraparound").
+    const taxonomy = join(dir, 'team-modes.yaml');
+    writeFileSync(taxonomy, [
+      'modes:',
+      '  - id: integer-wraparound',
+      '    label: Integer wraparound',
+      '    description: A value outside its integer type was accepted.',
+      '    evidence:',
+      "      - { phrase: 'uint64 constructor', weight: 5 }",
+      "      - { phrase: 'counter wraparound', weight: 5 }",
+      '',
+    ].join('\n'));
+    engine = await Engine.open({ dbPath: join(dir, 'modes.db'), models: NO_MODEL, taxonomyFiles: [taxonomy] });
+    const files = postmortems.slice(0, 6);
+    expect(files.some((f) => f.endsWith('2021-05-09-negative-coin-values.md'))).toBe(true);
+    await engine.import({ paths: files });
+    target = (await engine.store.documents.scan({})).find((d) => d.source.endsWith('2021-05-09-negative-coin-values.md'))!.id;
+  }, 120_000);
+  afterAll(async () => engine?.close());
+
+  // No word of it is in the corpus: only the failure mode can find anything.
+  const text = 'Counter wraparound again on the ledger.';
+
+  it("the engine's ranker finds the incident with the input's failure mode though they share no word", async () => {
+    const r = await engine.ranker.rank({ text, passages: [], exclude: new Set(), limit: 10 });
+    expect(r.terms.every((t) => !t.seen)).toBe(true);
+    expect(r.documents[0]?.documentId).toBe(target);
+  });
+
+  it('without the signal nothing is found, and an excluded document is never returned', async () => {
+    const off = await new EngineRanker(engine.store, async () => null, { weights: { failureModes: 0 } }).rank({ text, passages: [], exclude: new Set(), limit: 10 });
+    expect(off.documents).toEqual([]);
+    const excluded = await engine.ranker.rank({ text, passages: [], exclude: new Set([target]), limit: 10 });
+    expect(excluded.documents.map((d) => d.documentId)).not.toContain(target);
   });
 });
