@@ -49,6 +49,8 @@ const { values } = parseArgs({
     embed: { type: 'string', default: '1' },
     // csv: rows of the generated ServiceNow CSV.
     rows: { type: 'string', default: '100000' },
+    // scale: keep each size's database in this folder and reuse it when it is there (import is long).
+    keep: { type: 'string' },
   },
 });
 const QUERIES = Number(values.queries);
@@ -311,7 +313,7 @@ else if (values.only === 'vectors') {
   console.log(`\nS. Growth with the corpus (${values.embed === '1' ? 'bag-of-words model, embedded by the background job' : 'lexical only'}); each size in its own process`);
   const { spawnSync } = await import('node:child_process');
   for (const n of values.sizes!.split(',')) {
-    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', 'scale-one', '--chunks', n, '--embed', values.embed!, '--queries', values.queries!], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', 'scale-one', '--chunks', n, '--embed', values.embed!, '--queries', values.queries!, ...(values.keep ? ['--keep', values.keep] : [])], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
 } else if (values.only === 'csv') {
@@ -319,5 +321,5 @@ else if (values.only === 'vectors') {
   await benchCsv(work, Number(values.rows));
 } else if (values.only === 'scale-one') {
   const { benchScaleOne } = await import('./scale.js');
-  await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries));
+  await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries), values.keep);
 } else throw new Error(`--only real|synthetic|slack|costs|ranking|vectors|embed|scale|csv`);

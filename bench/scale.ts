@@ -7,8 +7,8 @@
  * CLI runs, each beside its floor (`node -e 0`, run in turn with it).
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Engine } from '../native/engine.js';
 import { IncidentViews } from '../native/incidents/view.js';
@@ -88,33 +88,60 @@ function coldRuns(cmd: string[], env: NodeJS.ProcessEnv, runs: number): { wall: 
   return { wall: med(walls), floor: med(floors), ratio: med(ratios), rssMb: rss, ok };
 }
 
-export async function benchScaleOne(work: string, chunks: number, embed: boolean, queries: number): Promise<void> {
+/**
+ * `keep`: a folder where the database of each size is kept and reused (a million passages take
+ * most of an hour to import on a loaded machine); import figures are then those of its first run.
+ */
+export async function benchScaleOne(work: string, chunks: number, embed: boolean, queries: number, keep?: string): Promise<void> {
   const corpus = join(work, `scale-${chunks}`);
-  const t0 = performance.now();
-  const docs = await writeSyntheticCorpus(corpus, chunks);
-  const genSecs = (performance.now() - t0) / 1000;
-  const models = join(work, 'models-scale');
+  const models = join(keep ?? work, 'models-scale');
   if (embed) writeModelFolder(models, 'gte-small', tinyEmbeddingModel(384));
   const search = embed ? { roots: [models], preferred: 'gte-small', allowUnverified: true } : { roots: [], preferred: 'gte-small', allowUnverified: false };
-  const dbPath = join(work, `scale-${chunks}.db`);
-  const engine = await Engine.open({ dbPath, models: search });
-  const ti = performance.now();
-  const s = await engine.import({ paths: [corpus] });
-  const importSecs = (performance.now() - ti) / 1000;
-  const rssImport = process.resourceUsage().maxRSS / 1024;
+  if (keep) mkdirSync(keep, { recursive: true });
+  const dbPath = join(keep ?? work, `scale-${chunks}${embed ? '' : '-lexical'}.db`);
+  // The marker is written once the import (and embedding) finished, with its figures: a
+  // database left by an interrupted build is built again, not measured.
+  const marker = `${dbPath}.built.json`;
+  const reused = keep !== undefined && existsSync(marker);
+  let docs = 0;
+  let genSecs = 0;
+  let importSecs = 0;
   let embedSecs = 0;
-  if (embed) {
-    const te = performance.now();
-    await engine.reindex();
-    embedSecs = (performance.now() - te) / 1000;
+  let rssImport = 0;
+  let engine: Engine;
+  if (reused) {
+    ({ genSecs, importSecs, embedSecs, rssImport } = JSON.parse(readFileSync(marker, 'utf8')) as { genSecs: number; importSecs: number; embedSecs: number; rssImport: number });
+    engine = await Engine.open({ dbPath, models: search });
+  } else {
+    for (const f of readdirSync(keep ?? work)) if (f.startsWith(basename(dbPath))) rmSync(join(keep ?? work, f), { force: true });
+    const t0 = performance.now();
+    docs = await writeSyntheticCorpus(corpus, chunks);
+    genSecs = (performance.now() - t0) / 1000;
+    engine = await Engine.open({ dbPath, models: search });
+    const ti = performance.now();
+    await engine.import({ paths: [corpus] });
+    importSecs = (performance.now() - ti) / 1000;
+    rssImport = process.resourceUsage().maxRSS / 1024;
+    if (embed) {
+      const te = performance.now();
+      await engine.reindex();
+      embedSecs = (performance.now() - te) / 1000;
+    }
+    rmSync(corpus, { recursive: true, force: true });
+    if (keep) writeFileSync(marker, JSON.stringify({ genSecs, importSecs, embedSecs, rssImport }));
   }
-  rmSync(corpus, { recursive: true, force: true });
-  const passages = s.chunksWritten;
+  if (queries === 0) {
+    // Build only (with `keep`): measure in a later run.
+    await engine.close();
+    return;
+  }
 
   // Queries and pasted paragraphs picked (seeded) from what was imported.
   const raw = new Database(dbPath, { readonly: true });
   const r = rng(5);
   const maxId = raw.prepare('SELECT max(id) FROM chunks').pluck().get() as number;
+  const passages = raw.prepare('SELECT count(*) FROM chunks').pluck().get() as number;
+  if (reused) docs = raw.prepare('SELECT count(*) FROM documents').pluck().get() as number;
   const text = (id: number) => (raw.prepare('SELECT text FROM chunks WHERE id >= ? ORDER BY id LIMIT 1').pluck().get(id) as string) ?? 'connection pool exhausted';
   const qs: string[] = [];
   while (qs.length < queries) {
@@ -159,7 +186,7 @@ export async function benchScaleOne(work: string, chunks: number, embed: boolean
 
   const dbBytes = fileBytes(dbPath);
   const indexBytes = fileBytes(`${dbPath}.hnsw`) + fileBytes(`${dbPath}.hnsw.vectors`);
-  console.log(`\n  ${passages.toLocaleString()} passages (${docs.toLocaleString()} documents; corpus written in ${genSecs.toFixed(0)} s)`);
+  console.log(`\n  ${passages.toLocaleString()} passages (${docs.toLocaleString()} documents; ${reused ? `database reused from ${dbPath}` : `corpus written in ${genSecs.toFixed(0)} s`})`);
   console.log(`    lexical import ${importSecs.toFixed(1)} s (${(passages / importSecs).toFixed(0)} passages/s, peak RSS ${rssImport.toFixed(0)} MB)${embed ? `; embedding job ${embedSecs.toFixed(1)} s (${(passages / embedSecs).toFixed(0)} passages/s)` : ''}`);
   console.log(`    database ${mb(dbBytes)}, vector index + table ${mb(indexBytes)}; peak RSS ${rssWarm.toFixed(0)} MB`);
   console.log(`    search (${embed ? 'hybrid' : 'lexical'}, warm, ${searchMs.length} queries) p50 ${percentile(searchMs, 50).toFixed(1)} ms, p95 ${percentile(searchMs, 95).toFixed(1)} ms`);
@@ -182,5 +209,5 @@ export async function benchScaleOne(work: string, chunks: number, embed: boolean
     const hybrid = coldRuns(cli(['search', qs[0]!]), { HINDSIGHT_MODEL_DIR: models, HINDSIGHT_ALLOW_UNVERIFIED_MODEL: '1', HOME: work, XDG_CONFIG_HOME: work }, 5);
     console.log(`    cold CLI search, hybrid:  ${(hybrid.wall * 1000).toFixed(0)} ms wall (node -e 0: ${(hybrid.floor * 1000).toFixed(0)} ms, ratio ${hybrid.ratio.toFixed(1)}×), peak ${hybrid.rssMb.toFixed(0)} MB${hybrid.ok ? '' : ' (FAILED)'}`);
   }
-  for (const f of readdirSync(work)) if (f.startsWith(`scale-${chunks}.db`)) rmSync(join(work, f), { force: true });
+  if (!keep) for (const f of readdirSync(work)) if (f.startsWith(`scale-${chunks}`)) rmSync(join(work, f), { force: true });
 }
