@@ -430,8 +430,15 @@ export class SqliteRanking implements RankStore {
       if (!m) return null;
       const scorer = new LsaScorer(m.model);
       const rank = m.model.rank;
+      // Sized once for every passage: growing by doubling copied the vectors again and again.
+      scorer.reserve(this.sql.value<number>('SELECT count(*) FROM rank_passages') ?? 0);
+      const v32 = new Float32Array(rank);
+      const bytes = new Uint8Array(v32.buffer);
       for (const [id, doc, v] of this.sql.db.prepare('SELECT passage_id, document_id, vector FROM rank_latent_vectors').raw().iterate() as IterableIterator<[number, number, Buffer]>) {
-        if (v.byteLength === rank * 4) scorer.setVector(id, doc, floats(v));
+        if (v.byteLength !== rank * 4) continue;
+        // setVector copies the row into the scorer's array: one scratch row serves every passage.
+        bytes.set(v);
+        scorer.setVector(id, doc, v32);
       }
       // A passage without a vector (written while another process trained) is projected now.
       const scratch = new Scratch();
