@@ -7,7 +7,7 @@
  * CLI runs, each beside its floor (`node -e 0`, run in turn with it).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Engine } from '../native/engine.js';
@@ -92,7 +92,39 @@ function coldRuns(cmd: string[], env: NodeJS.ProcessEnv, runs: number): { wall: 
  * `keep`: a folder where the database of each size is kept and reused (a million passages take
  * most of an hour to import on a loaded machine); import figures are then those of its first run.
  */
-export async function benchScaleOne(work: string, chunks: number, embed: boolean, queries: number, keep?: string): Promise<void> {
+/** One size's figures, appended by each size's process for the growth table. */
+export interface ScaleSummary {
+  passages: number;
+  dbMb: number;
+  rssMb: number;
+  searchP95: number;
+  similarP95: number;
+  coldSearchRatio: number;
+  coldSimilarMs: number;
+  coldSimilarRatio: number;
+}
+
+/** Targets of issue 14 (warm p95: search < 100 ms, similar < 500 ms; lexical similar < 100 ms at 100k). */
+const TARGETS = { search: 100, similar: 500 };
+
+/** The growth table: each size beside the smallest one, and each p95 beside its target (ratio ≤ 1 holds it). */
+export function printGrowth(rows: readonly ScaleSummary[]): void {
+  if (!rows.length) return;
+  const sorted = [...rows].sort((a, b) => a.passages - b.passages);
+  const base = sorted[0]!;
+  console.log(`\n  Growth (× the ${base.passages.toLocaleString()}-passage figures; p95 ÷ target in brackets, ≤ 1 holds it)`);
+  console.log(`    ${'passages'.padStart(10)} ${'size ×'.padStart(7)} ${'db MB'.padStart(8)} ${'RSS MB'.padStart(7)} ${'search p95'.padStart(20)} ${'similar p95'.padStart(20)} ${'cold similar'.padStart(22)}`);
+  for (const r of sorted) {
+    const g = (x: number, b: number) => `${x.toFixed(0)} ms ${(x / (b || 1)).toFixed(1)}×`;
+    console.log(
+      `    ${r.passages.toLocaleString().padStart(10)} ${(r.passages / base.passages).toFixed(0).padStart(6)}× ${r.dbMb.toFixed(0).padStart(8)} ${r.rssMb.toFixed(0).padStart(7)} ` +
+        `${`${g(r.searchP95, base.searchP95)} [${(r.searchP95 / TARGETS.search).toFixed(2)}]`.padStart(20)} ${`${g(r.similarP95, base.similarP95)} [${(r.similarP95 / TARGETS.similar).toFixed(2)}]`.padStart(20)} ` +
+        `${`${r.coldSimilarMs.toFixed(0)} ms, ${r.coldSimilarRatio.toFixed(1)}× node`.padStart(22)}`,
+    );
+  }
+}
+
+export async function benchScaleOne(work: string, chunks: number, embed: boolean, queries: number, keep?: string, summary?: string): Promise<void> {
   const corpus = join(work, `scale-${chunks}`);
   const models = join(keep ?? work, 'models-scale');
   if (embed) writeModelFolder(models, 'gte-small', tinyEmbeddingModel(384));
@@ -104,10 +136,10 @@ export async function benchScaleOne(work: string, chunks: number, embed: boolean
   const marker = `${dbPath}.built.json`;
   const reused = keep !== undefined && existsSync(marker);
   let docs = 0;
-  let genSecs = 0;
-  let importSecs = 0;
+  let genSecs: number;
+  let importSecs: number;
   let embedSecs = 0;
-  let rssImport = 0;
+  let rssImport: number;
   let engine: Engine;
   if (reused) {
     ({ genSecs, importSecs, embedSecs, rssImport } = JSON.parse(readFileSync(marker, 'utf8')) as { genSecs: number; importSecs: number; embedSecs: number; rssImport: number });
@@ -210,6 +242,16 @@ export async function benchScaleOne(work: string, chunks: number, embed: boolean
   const cli = (args: string[]) => [process.execPath, bin, '--db', dbPath, '-q', ...args];
   const lexical = coldRuns(cli(['search', qs[0]!]), { HINDSIGHT_MODEL_DIR: join(work, 'no-models'), HOME: work, XDG_CONFIG_HOME: work }, 5);
   console.log(`    cold CLI search, lexical: ${(lexical.wall * 1000).toFixed(0)} ms wall (node -e 0: ${(lexical.floor * 1000).toFixed(0)} ms, ratio ${lexical.ratio.toFixed(1)}×), peak ${lexical.rssMb.toFixed(0)} MB${lexical.ok ? '' : ' (FAILED)'}`);
+  // The first ranking of a new process: term statistics and latent vectors loaded (from the postings snapshot when it is current).
+  const similarCold = coldRuns(cli(['similar', paragraphs[0]!]), { HINDSIGHT_MODEL_DIR: join(work, 'no-models'), HOME: work, XDG_CONFIG_HOME: work }, 3);
+  console.log(`    cold CLI similar, lexical: ${(similarCold.wall * 1000).toFixed(0)} ms wall (node -e 0: ${(similarCold.floor * 1000).toFixed(0)} ms, ratio ${similarCold.ratio.toFixed(1)}×; target < 2 s at 100k), peak ${similarCold.rssMb.toFixed(0)} MB${similarCold.ok ? '' : ' (FAILED)'}`);
+  if (summary) {
+    const row: ScaleSummary = {
+      passages, dbMb: dbBytes / 2 ** 20, rssMb: rssWarm, searchP95: percentile(searchMs, 95), similarP95: percentile(similarMs, 95),
+      coldSearchRatio: lexical.ratio, coldSimilarMs: similarCold.wall * 1000, coldSimilarRatio: similarCold.ratio,
+    };
+    appendFileSync(summary, `${JSON.stringify(row)}\n`);
+  }
   if (embed) {
     const hybrid = coldRuns(cli(['search', qs[0]!]), { HINDSIGHT_MODEL_DIR: models, HINDSIGHT_ALLOW_UNVERIFIED_MODEL: '1', HOME: work, XDG_CONFIG_HOME: work }, 5);
     console.log(`    cold CLI search, hybrid:  ${(hybrid.wall * 1000).toFixed(0)} ms wall (node -e 0: ${(hybrid.floor * 1000).toFixed(0)} ms, ratio ${hybrid.ratio.toFixed(1)}×), peak ${hybrid.rssMb.toFixed(0)} MB${hybrid.ok ? '' : ' (FAILED)'}`);
