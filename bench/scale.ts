@@ -243,7 +243,7 @@ export async function benchScaleOne(work: string, chunks: number, embed: boolean
   const lexical = coldRuns(cli(['search', qs[0]!]), { HINDSIGHT_MODEL_DIR: join(work, 'no-models'), HOME: work, XDG_CONFIG_HOME: work }, 5);
   console.log(`    cold CLI search, lexical: ${(lexical.wall * 1000).toFixed(0)} ms wall (node -e 0: ${(lexical.floor * 1000).toFixed(0)} ms, ratio ${lexical.ratio.toFixed(1)}×), peak ${lexical.rssMb.toFixed(0)} MB${lexical.ok ? '' : ' (FAILED)'}`);
   // The first ranking of a new process: term statistics and latent vectors loaded (from the postings snapshot when it is current).
-  const similarCold = coldRuns(cli(['similar', paragraphs[0]!]), { HINDSIGHT_MODEL_DIR: join(work, 'no-models'), HOME: work, XDG_CONFIG_HOME: work }, 3);
+  const similarCold = coldRuns(cli(['similar', '--text', paragraphs[0]!]), { HINDSIGHT_MODEL_DIR: join(work, 'no-models'), HOME: work, XDG_CONFIG_HOME: work }, 3);
   console.log(`    cold CLI similar, lexical: ${(similarCold.wall * 1000).toFixed(0)} ms wall (node -e 0: ${(similarCold.floor * 1000).toFixed(0)} ms, ratio ${similarCold.ratio.toFixed(1)}×; target < 2 s at 100k), peak ${similarCold.rssMb.toFixed(0)} MB${similarCold.ok ? '' : ' (FAILED)'}`);
   if (summary) {
     const row: ScaleSummary = {
