@@ -49,6 +49,10 @@ const { values } = parseArgs({
     embed: { type: 'string', default: '1' },
     // csv: rows of the generated ServiceNow CSV.
     rows: { type: 'string', default: '100000' },
+    // scale: keep each size's database in this folder and reuse it when it is there (import is long).
+    keep: { type: 'string' },
+    // scale-one: where to append this size's figures for the growth table.
+    summary: { type: 'string' },
   },
 });
 const QUERIES = Number(values.queries);
@@ -310,14 +314,19 @@ else if (values.only === 'vectors') {
 } else if (values.only === 'scale') {
   console.log(`\nS. Growth with the corpus (${values.embed === '1' ? 'bag-of-words model, embedded by the background job' : 'lexical only'}); each size in its own process`);
   const { spawnSync } = await import('node:child_process');
+  const summary = join(work, 'scale-summary.jsonl');
   for (const n of values.sizes!.split(',')) {
-    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', 'scale-one', '--chunks', n, '--embed', values.embed!, '--queries', values.queries!], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', 'scale-one', '--chunks', n, '--embed', values.embed!, '--queries', values.queries!, '--summary', summary, ...(values.keep ? ['--keep', values.keep] : [])], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
+  const { printGrowth } = await import('./scale.js');
+  type Row = Parameters<typeof printGrowth>[0][number];
+  const { existsSync, readFileSync } = await import('node:fs');
+  if (existsSync(summary)) printGrowth(readFileSync(summary, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row));
 } else if (values.only === 'csv') {
   const { benchCsv } = await import('./csv.js');
   await benchCsv(work, Number(values.rows));
 } else if (values.only === 'scale-one') {
   const { benchScaleOne } = await import('./scale.js');
-  await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries));
+  await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries), values.keep, values.summary);
 } else throw new Error(`--only real|synthetic|slack|costs|ranking|vectors|embed|scale|csv`);

@@ -7,8 +7,8 @@
  * CLI runs, each beside its floor (`node -e 0`, run in turn with it).
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Engine } from '../native/engine.js';
 import { IncidentViews } from '../native/incidents/view.js';
@@ -88,33 +88,97 @@ function coldRuns(cmd: string[], env: NodeJS.ProcessEnv, runs: number): { wall: 
   return { wall: med(walls), floor: med(floors), ratio: med(ratios), rssMb: rss, ok };
 }
 
-export async function benchScaleOne(work: string, chunks: number, embed: boolean, queries: number): Promise<void> {
+/**
+ * `keep`: a folder where the database of each size is kept and reused (a million passages take
+ * most of an hour to import on a loaded machine); import figures are then those of its first run.
+ */
+/** One size's figures, appended by each size's process for the growth table. */
+export interface ScaleSummary {
+  passages: number;
+  dbMb: number;
+  rssMb: number;
+  searchP95: number;
+  similarP95: number;
+  coldSearchRatio: number;
+  coldSimilarMs: number;
+  coldSimilarRatio: number;
+}
+
+/** Targets of issue 14 (warm p95: search < 100 ms, similar < 500 ms; lexical similar < 100 ms at 100k). */
+const TARGETS = { search: 100, similar: 500 };
+
+/** The growth table: each size beside the smallest one, and each p95 beside its target (ratio ≤ 1 holds it). */
+export function printGrowth(rows: readonly ScaleSummary[]): void {
+  if (!rows.length) return;
+  const sorted = [...rows].sort((a, b) => a.passages - b.passages);
+  const base = sorted[0]!;
+  console.log(`\n  Growth (× the ${base.passages.toLocaleString()}-passage figures; p95 ÷ target in brackets, ≤ 1 holds it)`);
+  console.log(`    ${'passages'.padStart(10)} ${'size ×'.padStart(7)} ${'db MB'.padStart(8)} ${'RSS MB'.padStart(7)} ${'search p95'.padStart(20)} ${'similar p95'.padStart(20)} ${'cold similar'.padStart(22)}`);
+  for (const r of sorted) {
+    const g = (x: number, b: number) => `${x.toFixed(0)} ms ${(x / (b || 1)).toFixed(1)}×`;
+    console.log(
+      `    ${r.passages.toLocaleString().padStart(10)} ${(r.passages / base.passages).toFixed(0).padStart(6)}× ${r.dbMb.toFixed(0).padStart(8)} ${r.rssMb.toFixed(0).padStart(7)} ` +
+        `${`${g(r.searchP95, base.searchP95)} [${(r.searchP95 / TARGETS.search).toFixed(2)}]`.padStart(20)} ${`${g(r.similarP95, base.similarP95)} [${(r.similarP95 / TARGETS.similar).toFixed(2)}]`.padStart(20)} ` +
+        `${`${r.coldSimilarMs.toFixed(0)} ms, ${r.coldSimilarRatio.toFixed(1)}× node`.padStart(22)}`,
+    );
+  }
+}
+
+export async function benchScaleOne(work: string, chunks: number, embed: boolean, queries: number, keep?: string, summary?: string): Promise<void> {
   const corpus = join(work, `scale-${chunks}`);
-  const t0 = performance.now();
-  const docs = await writeSyntheticCorpus(corpus, chunks);
-  const genSecs = (performance.now() - t0) / 1000;
-  const models = join(work, 'models-scale');
+  const models = join(keep ?? work, 'models-scale');
   if (embed) writeModelFolder(models, 'gte-small', tinyEmbeddingModel(384));
   const search = embed ? { roots: [models], preferred: 'gte-small', allowUnverified: true } : { roots: [], preferred: 'gte-small', allowUnverified: false };
-  const dbPath = join(work, `scale-${chunks}.db`);
-  const engine = await Engine.open({ dbPath, models: search });
-  const ti = performance.now();
-  const s = await engine.import({ paths: [corpus] });
-  const importSecs = (performance.now() - ti) / 1000;
-  const rssImport = process.resourceUsage().maxRSS / 1024;
+  if (keep) mkdirSync(keep, { recursive: true });
+  const dbPath = join(keep ?? work, `scale-${chunks}${embed ? '' : '-lexical'}.db`);
+  // The marker is written once the import (and embedding) finished, with its figures: a
+  // database left by an interrupted build is built again, not measured.
+  const marker = `${dbPath}.built.json`;
+  const reused = keep !== undefined && existsSync(marker);
+  let docs = 0;
+  let genSecs: number;
+  let importSecs: number;
   let embedSecs = 0;
-  if (embed) {
-    const te = performance.now();
-    await engine.reindex();
-    embedSecs = (performance.now() - te) / 1000;
+  let rssImport: number;
+  let engine: Engine;
+  if (reused) {
+    ({ genSecs, importSecs, embedSecs, rssImport } = JSON.parse(readFileSync(marker, 'utf8')) as { genSecs: number; importSecs: number; embedSecs: number; rssImport: number });
+    engine = await Engine.open({ dbPath, models: search });
+    // A database built before the model was trained (or by an older bench): train it once, and keep it.
+    if (!(await engine.store.ranking.latentStaleness())) await engine.trainCorpusModel();
+  } else {
+    for (const f of readdirSync(keep ?? work)) if (f.startsWith(basename(dbPath))) rmSync(join(keep ?? work, f), { force: true });
+    const t0 = performance.now();
+    docs = await writeSyntheticCorpus(corpus, chunks);
+    genSecs = (performance.now() - t0) / 1000;
+    engine = await Engine.open({ dbPath, models: search });
+    const ti = performance.now();
+    await engine.import({ paths: [corpus] });
+    importSecs = (performance.now() - ti) / 1000;
+    rssImport = process.resourceUsage().maxRSS / 1024;
+    // The corpus model trains in the background after an import: measured while it trains,
+    // every ranking would share the cores with it.
+    await engine.corpusModelIdle();
+    if (embed) {
+      const te = performance.now();
+      await engine.reindex();
+      embedSecs = (performance.now() - te) / 1000;
+    }
+    rmSync(corpus, { recursive: true, force: true });
+    if (keep) writeFileSync(marker, JSON.stringify({ genSecs, importSecs, embedSecs, rssImport }));
   }
-  rmSync(corpus, { recursive: true, force: true });
-  const passages = s.chunksWritten;
+  if (queries === 0) {
+    // Build only (with `keep`): measure in a later run.
+    await engine.close();
+    return;
+  }
 
   // Queries and pasted paragraphs picked (seeded) from what was imported.
   const raw = new Database(dbPath, { readonly: true });
   const r = rng(5);
   const maxId = raw.prepare('SELECT max(id) FROM chunks').pluck().get() as number;
+  const passages = raw.prepare('SELECT count(*) FROM chunks').pluck().get() as number;
+  if (reused) docs = raw.prepare('SELECT count(*) FROM documents').pluck().get() as number;
   const text = (id: number) => (raw.prepare('SELECT text FROM chunks WHERE id >= ? ORDER BY id LIMIT 1').pluck().get(id) as string) ?? 'connection pool exhausted';
   const qs: string[] = [];
   while (qs.length < queries) {
@@ -159,7 +223,7 @@ export async function benchScaleOne(work: string, chunks: number, embed: boolean
 
   const dbBytes = fileBytes(dbPath);
   const indexBytes = fileBytes(`${dbPath}.hnsw`) + fileBytes(`${dbPath}.hnsw.vectors`);
-  console.log(`\n  ${passages.toLocaleString()} passages (${docs.toLocaleString()} documents; corpus written in ${genSecs.toFixed(0)} s)`);
+  console.log(`\n  ${passages.toLocaleString()} passages (${docs.toLocaleString()} documents; ${reused ? `database reused from ${dbPath}` : `corpus written in ${genSecs.toFixed(0)} s`})`);
   console.log(`    lexical import ${importSecs.toFixed(1)} s (${(passages / importSecs).toFixed(0)} passages/s, peak RSS ${rssImport.toFixed(0)} MB)${embed ? `; embedding job ${embedSecs.toFixed(1)} s (${(passages / embedSecs).toFixed(0)} passages/s)` : ''}`);
   console.log(`    database ${mb(dbBytes)}, vector index + table ${mb(indexBytes)}; peak RSS ${rssWarm.toFixed(0)} MB`);
   console.log(`    search (${embed ? 'hybrid' : 'lexical'}, warm, ${searchMs.length} queries) p50 ${percentile(searchMs, 50).toFixed(1)} ms, p95 ${percentile(searchMs, 95).toFixed(1)} ms`);
@@ -178,9 +242,19 @@ export async function benchScaleOne(work: string, chunks: number, embed: boolean
   const cli = (args: string[]) => [process.execPath, bin, '--db', dbPath, '-q', ...args];
   const lexical = coldRuns(cli(['search', qs[0]!]), { HINDSIGHT_MODEL_DIR: join(work, 'no-models'), HOME: work, XDG_CONFIG_HOME: work }, 5);
   console.log(`    cold CLI search, lexical: ${(lexical.wall * 1000).toFixed(0)} ms wall (node -e 0: ${(lexical.floor * 1000).toFixed(0)} ms, ratio ${lexical.ratio.toFixed(1)}×), peak ${lexical.rssMb.toFixed(0)} MB${lexical.ok ? '' : ' (FAILED)'}`);
+  // The first ranking of a new process: term statistics and latent vectors loaded (from the postings snapshot when it is current).
+  const similarCold = coldRuns(cli(['similar', '--text', paragraphs[0]!]), { HINDSIGHT_MODEL_DIR: join(work, 'no-models'), HOME: work, XDG_CONFIG_HOME: work }, 3);
+  console.log(`    cold CLI similar, lexical: ${(similarCold.wall * 1000).toFixed(0)} ms wall (node -e 0: ${(similarCold.floor * 1000).toFixed(0)} ms, ratio ${similarCold.ratio.toFixed(1)}×; target < 2 s at 100k), peak ${similarCold.rssMb.toFixed(0)} MB${similarCold.ok ? '' : ' (FAILED)'}`);
+  if (summary) {
+    const row: ScaleSummary = {
+      passages, dbMb: dbBytes / 2 ** 20, rssMb: rssWarm, searchP95: percentile(searchMs, 95), similarP95: percentile(similarMs, 95),
+      coldSearchRatio: lexical.ratio, coldSimilarMs: similarCold.wall * 1000, coldSimilarRatio: similarCold.ratio,
+    };
+    appendFileSync(summary, `${JSON.stringify(row)}\n`);
+  }
   if (embed) {
     const hybrid = coldRuns(cli(['search', qs[0]!]), { HINDSIGHT_MODEL_DIR: models, HINDSIGHT_ALLOW_UNVERIFIED_MODEL: '1', HOME: work, XDG_CONFIG_HOME: work }, 5);
     console.log(`    cold CLI search, hybrid:  ${(hybrid.wall * 1000).toFixed(0)} ms wall (node -e 0: ${(hybrid.floor * 1000).toFixed(0)} ms, ratio ${hybrid.ratio.toFixed(1)}×), peak ${hybrid.rssMb.toFixed(0)} MB${hybrid.ok ? '' : ' (FAILED)'}`);
   }
-  for (const f of readdirSync(work)) if (f.startsWith(`scale-${chunks}.db`)) rmSync(join(work, f), { force: true });
+  if (!keep) for (const f of readdirSync(work)) if (f.startsWith(`scale-${chunks}`)) rmSync(join(work, f), { force: true });
 }

@@ -501,6 +501,11 @@ export class LsaScorer {
     this.setVector(unit, doc, folded ? this.model.foldIn(terms) : this.model.project(terms));
   }
 
+  /** Room for `capacity` passages at once (loading knows how many: no doubling copies). */
+  reserve(capacity: number): void {
+    if (capacity > this.docs.length) this.grow(capacity);
+  }
+
   /** Passages with a vector. */
   get size(): number {
     return this.slotOf.size;

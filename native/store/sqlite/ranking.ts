@@ -18,6 +18,7 @@ import { HindsightError } from '../../common/errors.js';
 import { trainFrom, trainInWorker } from './latent-training.js';
 import type { Sql } from './sql.js';
 import { decodeTerms, decodeTermsInto, decodeWeights, encodeTerms, encodeWeights, type TermRows, type WeightRows } from './term-blobs.js';
+import { readPostingsSnapshot, writePostingsSnapshot, type SnapshotIdentity } from './postings-snapshot.js';
 import { TermPostings, Vocabulary } from './term-postings.js';
 
 /** One write transaction's changes to the caches, applied after it commits. */
@@ -284,10 +285,58 @@ export class SqliteRanking implements RankStore {
     return this.sql.value<number>('SELECT generation FROM rank_state WHERE id = 1') ?? 0;
   }
 
+  /** The database state the posting lists reflect (what a snapshot file must match). */
+  private identity(): SnapshotIdentity {
+    return {
+      generation: this.currentGeneration(),
+      highestTerm: this.sql.value<number>('SELECT max(id) FROM rank_vocabulary') ?? 0,
+      highestDocument: this.sql.value<number>('SELECT max(document_id) FROM rank_documents') ?? 0,
+      highestPassage: this.sql.value<number>('SELECT max(passage_id) FROM rank_passages') ?? 0,
+    };
+  }
+
+  private get snapshotPath(): string | null {
+    return this.location === ':memory:' || this.location === '' ? null : `${this.location}.postings`;
+  }
+
+  /** The generation the snapshot file was last written at or read from (nothing to write while it holds). */
+  private snapshotGeneration = -1;
+
+  /**
+   * Writes the lists to the snapshot file when it is behind them (after an import, at close).
+   * A folder that cannot be written only costs the next process the rebuild.
+   */
+  saveSnapshot(): void {
+    const path = this.snapshotPath;
+    const p = this.postingsCache;
+    if (!path || !p || p.generation === this.snapshotGeneration) return;
+    try {
+      const identity = this.sql.db.transaction(() => this.identity())();
+      // Only lists that are current are written: the identity is read from the tables.
+      if (identity.generation !== p.generation) return;
+      writePostingsSnapshot(path, p.toParts(), identity);
+      this.snapshotGeneration = p.generation;
+    } catch {
+      // not writable (read-only folder, disk full): the tables stay the truth
+    }
+  }
+
   /** The posting lists, loaded (again) when missing or behind the tables. */
   private postings(): TermPostings {
     const generation = this.currentGeneration();
     if (this.postingsCache && this.postingsCache.generation === generation) return this.postingsCache;
+    const path = this.snapshotPath;
+    if (path) {
+      const fromFile = this.sql.db.transaction(() => {
+        const identity = this.identity();
+        const parts = readPostingsSnapshot(path, identity);
+        return parts ? TermPostings.fromParts(this.vocabulary(true), parts) : null;
+      })();
+      if (fromFile) {
+        this.snapshotGeneration = fromFile.generation;
+        return (this.postingsCache = fromFile);
+      }
+    }
     // One read transaction: a consistent snapshot even while another process writes.
     this.postingsCache = this.sql.db.transaction(() => {
       const postings = new TermPostings(this.vocabulary(true));
@@ -319,6 +368,7 @@ export class SqliteRanking implements RankStore {
       passages.length = 0;
       return postings;
     })();
+    this.saveSnapshot();
     return this.postingsCache;
   }
 
@@ -380,8 +430,15 @@ export class SqliteRanking implements RankStore {
       if (!m) return null;
       const scorer = new LsaScorer(m.model);
       const rank = m.model.rank;
+      // Sized once for every passage: growing by doubling copied the vectors again and again.
+      scorer.reserve(this.sql.value<number>('SELECT count(*) FROM rank_passages') ?? 0);
+      const v32 = new Float32Array(rank);
+      const bytes = new Uint8Array(v32.buffer);
       for (const [id, doc, v] of this.sql.db.prepare('SELECT passage_id, document_id, vector FROM rank_latent_vectors').raw().iterate() as IterableIterator<[number, number, Buffer]>) {
-        if (v.byteLength === rank * 4) scorer.setVector(id, doc, floats(v));
+        if (v.byteLength !== rank * 4) continue;
+        // setVector copies the row into the scorer's array: one scratch row serves every passage.
+        bytes.set(v);
+        scorer.setVector(id, doc, v32);
       }
       // A passage without a vector (written while another process trained) is projected now.
       const scratch = new Scratch();

@@ -62,6 +62,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.ranking.saveSnapshot();
     closeDatabase(this.db, this.readOnly);
   }
 }

@@ -52,6 +52,17 @@ export class Vocabulary {
  * the order, and with it binary search, survives removals.
  */
 class TermList {
+  /** A list over arrays read from a snapshot (views into its buffer: nothing is copied). */
+  static over(ids: Int32Array<ArrayBuffer>, tf: Uint16Array<ArrayBuffer>, exp: Float32Array<ArrayBuffer> | null, df: number): TermList {
+    const l = new TermList();
+    l.ids = ids;
+    l.tf = tf;
+    l.exp = exp;
+    l.size = ids.length;
+    l.df = df;
+    return l;
+  }
+
   ids = new Int32Array(2);
   tf = new Uint16Array(6);
   /** Expansion pseudo-frequencies (document level), allocated when the first one is set. */
@@ -285,9 +296,103 @@ export interface PassageRows {
   length: readonly number[];
 }
 
+/** One level of TermPostings as flat arrays (postings-snapshot.ts writes and reads them). */
+export interface LevelParts {
+  /** Term ids that have a list, ascending; then per list its live size, df and whether it has expansion weights. */
+  terms: Int32Array<ArrayBuffer>;
+  sizes: Int32Array<ArrayBuffer>;
+  dfs: Int32Array<ArrayBuffer>;
+  withExpansion: Uint8Array<ArrayBuffer>;
+  /** The lists' live postings, concatenated in the order of `terms` (ids ascending within each). */
+  ids: Int32Array<ArrayBuffer>;
+  tf: Uint16Array<ArrayBuffer>;
+  /** Expansion weights of the lists that have them, concatenated (a list's size each). */
+  exp: Float32Array<ArrayBuffer>;
+  lengths: Float32Array<ArrayBuffer>;
+  present: Uint8Array<ArrayBuffer>;
+  count: number;
+  sums: number[];
+  expanded: number;
+}
+
+export interface PostingParts {
+  generation: number;
+  document: LevelParts;
+  passage: LevelParts;
+  passageDoc: Int32Array<ArrayBuffer>;
+  expansionDocs: Int32Array<ArrayBuffer>;
+  expansionSizes: Int32Array<ArrayBuffer>;
+  expansionIds: Int32Array<ArrayBuffer>;
+  expansionValues: Float32Array<ArrayBuffer>;
+}
+
+function levelParts(s: LevelState): LevelParts {
+  const terms: number[] = [];
+  let postings = 0;
+  let withExp = 0;
+  s.lists.forEach((l, term) => {
+    if (!l || l.live === 0) return;
+    terms.push(term);
+    postings += l.live;
+    if (l.exp) withExp += l.live;
+  });
+  const out: LevelParts = {
+    terms: Int32Array.from(terms),
+    sizes: new Int32Array(terms.length),
+    dfs: new Int32Array(terms.length),
+    withExpansion: new Uint8Array(terms.length),
+    ids: new Int32Array(postings),
+    tf: new Uint16Array(postings * 3),
+    exp: new Float32Array(withExp),
+    lengths: s.lengths.subarray(0, s.present.length * 4),
+    present: s.present,
+    count: s.count,
+    sums: [...s.sums],
+    expanded: s.expanded,
+  };
+  let at = 0;
+  let expAt = 0;
+  terms.forEach((term, k) => {
+    const l = s.lists[term]!;
+    out.sizes[k] = l.live;
+    out.dfs[k] = l.df;
+    out.withExpansion[k] = l.exp ? 1 : 0;
+    // Tombstones are left out: the lists are read back compacted, in the same (id) order.
+    for (let i = 0; i < l.size; i++) {
+      const id = l.ids[i]!;
+      if (id < 0) continue;
+      out.ids[at] = id;
+      out.tf[at * 3] = l.tf[i * 3]!;
+      out.tf[at * 3 + 1] = l.tf[i * 3 + 1]!;
+      out.tf[at * 3 + 2] = l.tf[i * 3 + 2]!;
+      if (l.exp) out.exp[expAt++] = l.exp[i]!;
+      at++;
+    }
+  });
+  return out;
+}
+
+function levelFrom(p: LevelParts): LevelState {
+  const s = new LevelState();
+  let at = 0;
+  let expAt = 0;
+  for (let k = 0; k < p.terms.length; k++) {
+    const n = p.sizes[k]!;
+    const exp = p.withExpansion[k] ? p.exp.subarray(expAt, (expAt += n)) : null;
+    s.lists[p.terms[k]!] = TermList.over(p.ids.subarray(at, at + n), p.tf.subarray(at * 3, (at + n) * 3), exp, p.dfs[k]!);
+    at += n;
+  }
+  s.lengths = p.lengths;
+  s.present = p.present;
+  s.count = p.count;
+  s.sums = [p.sums[0]!, p.sums[1]!, p.sums[2]!, p.sums[3]!];
+  s.expanded = p.expanded;
+  return s;
+}
+
 /** The document and passage posting lists, by term id. */
 export class TermPostings {
-  private readonly levels: Record<Level, LevelState> = { document: new LevelState(), passage: new LevelState() };
+  private levels: Record<Level, LevelState> = { document: new LevelState(), passage: new LevelState() };
   private passageDoc = new Int32Array(0);
   private readonly passageIds = new Map<number, number[]>();
   private readonly expansions = new Map<number, WeightRows>();
@@ -295,6 +400,52 @@ export class TermPostings {
   generation = -1;
 
   constructor(readonly vocabulary: Vocabulary) {}
+
+  /** Everything these lists hold, as flat arrays (for a snapshot file). */
+  toParts(): PostingParts {
+    const docs = [...this.expansions.keys()].sort((a, b) => a - b);
+    const sizes = Int32Array.from(docs, (d) => this.expansions.get(d)!.ids.length);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const ids = new Int32Array(total);
+    const values = new Float32Array(total);
+    let at = 0;
+    for (const d of docs) {
+      const e = this.expansions.get(d)!;
+      ids.set(e.ids, at);
+      values.set(e.values, at);
+      at += e.ids.length;
+    }
+    return {
+      generation: this.generation,
+      document: levelParts(this.levels.document),
+      passage: levelParts(this.levels.passage),
+      passageDoc: this.passageDoc,
+      expansionDocs: Int32Array.from(docs),
+      expansionSizes: sizes,
+      expansionIds: ids,
+      expansionValues: values,
+    };
+  }
+
+  /** Lists rebuilt from toParts()'s arrays; they keep views into them (the caller hands them over). */
+  static fromParts(vocabulary: Vocabulary, parts: PostingParts): TermPostings {
+    const p = new TermPostings(vocabulary);
+    p.generation = parts.generation;
+    p.levels = { document: levelFrom(parts.document), passage: levelFrom(parts.passage) };
+    p.passageDoc = parts.passageDoc;
+    const d = p.levels.document;
+    for (let id = 0; id < d.present.length; id++) if (d.present[id]) p.passageIds.set(id, []);
+    const ps = p.levels.passage;
+    // Passages of a document were added in id order: ascending ids rebuild each document's list.
+    for (let id = 0; id < ps.present.length; id++) if (ps.present[id]) p.passageIds.get(parts.passageDoc[id]!)?.push(id);
+    let at = 0;
+    parts.expansionDocs.forEach((doc, k) => {
+      const n = parts.expansionSizes[k]!;
+      p.expansions.set(doc, { ids: parts.expansionIds.subarray(at, at + n), values: parts.expansionValues.subarray(at, at + n) });
+      at += n;
+    });
+    return p;
+  }
 
   count(level: Level): number {
     return this.levels[level].count;

@@ -4,7 +4,7 @@
  * the in-memory reference (rank/term-index.ts MemoryTermIndex) observes for the same documents.
  * Real postmortems from the shared corpus, chunked as the importer chunks them.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chunkMarkdown } from '../../../native/chunk/chunker.js';
@@ -155,5 +155,62 @@ describe('term statistics in the SQLite store', () => {
     const view = await reader.ranking.termIndex();
     expect([...view.documents()]).toEqual([2]);
     expect(snapshot(view, ['the', 'incid', 'root'], 50)).toEqual(snapshot(reference(writer), ['the', 'incid', 'root'], 50));
+  });
+
+  it('are saved beside the database and read back by the next process exactly, unless the database moved on', async () => {
+    const path = join(dir, 'snapshot.db');
+    const first = open('snapshot.db');
+    const writes = files.slice(0, 8).map((f) => writeOf(f));
+    for (const w of writes) await first.documents.write(w);
+    let view = await first.ranking.termIndex();
+    const ids = [...view.documents()];
+    // Expansions and a removal before the snapshot: tombstones and expansion weights must survive it.
+    const expansions = ids.slice(0, 3).map((id) => ({ documentId: id, ...expandDocument(view, id) }));
+    await first.ranking.setExpansions(expansions.map((e) => ({ documentId: e.documentId, terms: e.terms, neighbours: e.neighbours })));
+    await first.documents.delete([ids[5]!]);
+    view = await first.ranking.termIndex();
+    const terms = [...new Set([...vocabularyOf(view, [...view.documents()]), 'kafka'])].sort();
+    const expected = [2, 1000].map((limit) => snapshot(view, terms, limit));
+    const expectedTerms = view.documentTerms(ids[0]!);
+    await first.close();
+    stores.splice(stores.indexOf(first), 1);
+    expect(existsSync(`${path}.postings`)).toBe(true);
+
+    // The next process reads the file instead of the tables: the same lists, observed the same way.
+    const second = open('snapshot.db');
+    second.db.prepare('DELETE FROM rank_passages WHERE passage_id = (SELECT min(passage_id) FROM rank_passages)').run();
+    // (The tables are changed behind the store's back: lists from the file do not see it, lists rebuilt from the tables would.)
+    const restored = await second.ranking.termIndex();
+    expect([2, 1000].map((limit) => snapshot(restored, terms, limit))).toEqual(expected);
+    expect(restored.documentTerms(ids[0]!)).toEqual(expectedTerms);
+    expect([...restored.passagesOf(ids[1]!)]).toEqual([...view.passagesOf(ids[1]!)]);
+    // Lists read from the file are kept in step with writes like any others.
+    await second.documents.write(writeOf(files[10]!));
+    // (Passage level: the reference, built from the documents and chunks, has no expansions.)
+    const after = await second.ranking.termIndex();
+    expect(snapshot(after, terms, 50)[1]).toEqual(snapshot(reference(second), terms, 50)[1]);
+    await second.close();
+    stores.splice(stores.indexOf(second), 1);
+
+    // A file of another state of the database is not used.
+    const third = open('snapshot.db');
+    third.db.prepare('UPDATE rank_state SET generation = generation + 1').run();
+    // Rebuilt from the tables, so the passage deleted from rank_passages above is missing now.
+    const fresh = await third.ranking.termIndex();
+    expect(fresh.count('passage')).toBe(after.count('passage') - 1);
+  });
+
+  it('a damaged snapshot file is ignored and the lists are rebuilt from the tables', async () => {
+    const path = join(dir, 'damaged.db');
+    const first = open('damaged.db');
+    for (const w of files.slice(0, 4).map((f) => writeOf(f))) await first.documents.write(w);
+    await first.ranking.termIndex();
+    await first.close();
+    stores.splice(stores.indexOf(first), 1);
+    const bytes = readFileSync(`${path}.postings`);
+    writeFileSync(`${path}.postings`, bytes.subarray(0, bytes.length >> 1));
+    const second = open('damaged.db');
+    const view = await second.ranking.termIndex();
+    expect(snapshot(view, ['the', 'incid', 'root'], 50)).toEqual(snapshot(reference(second), ['the', 'incid', 'root'], 50));
   });
 });
