@@ -24,6 +24,13 @@ export interface SnapshotIdentity {
   highestTerm: number;
   highestDocument: number;
   highestPassage: number;
+  /**
+   * What the counters can't tell apart: a database deleted and built again at the same path can
+   * reach the same generation and ids with other content. The text of the newest term and the
+   * content hash of the newest document differ then.
+   */
+  newestTerm: string;
+  newestDocumentHash: string;
 }
 
 type Typed = Int32Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Float32Array<ArrayBuffer>;
@@ -102,7 +109,7 @@ export function readPostingsSnapshot(path: string, identity: SnapshotIdentity): 
     const length = file.readUInt32LE(MAGIC.length);
     const header = JSON.parse(file.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + length)) as Header;
     const id = header.identity;
-    if (!id || id.generation !== identity.generation || id.highestTerm !== identity.highestTerm || id.highestDocument !== identity.highestDocument || id.highestPassage !== identity.highestPassage) return null;
+    if (!id || (Object.keys(identity) as Array<keyof SnapshotIdentity>).some((k) => id[k] !== identity[k])) return null;
     const start = Math.ceil((MAGIC.length + 4 + length) / 8) * 8;
     // A large file's buffer is its own allocation (offset 0); a small one may sit in Node's pool at any offset.
     const base = file.byteOffset % 8 === 0 ? file : Buffer.from(file);

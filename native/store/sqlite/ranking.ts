@@ -292,6 +292,8 @@ export class SqliteRanking implements RankStore {
       highestTerm: this.sql.value<number>('SELECT max(id) FROM rank_vocabulary') ?? 0,
       highestDocument: this.sql.value<number>('SELECT max(document_id) FROM rank_documents') ?? 0,
       highestPassage: this.sql.value<number>('SELECT max(passage_id) FROM rank_passages') ?? 0,
+      newestTerm: this.sql.value<string>('SELECT term FROM rank_vocabulary ORDER BY id DESC LIMIT 1') ?? '',
+      newestDocumentHash: this.sql.value<string>('SELECT content_hash FROM documents ORDER BY id DESC LIMIT 1') ?? '',
     };
   }
 

@@ -4,7 +4,7 @@
  * the in-memory reference (rank/term-index.ts MemoryTermIndex) observes for the same documents.
  * Real postmortems from the shared corpus, chunked as the importer chunks them.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chunkMarkdown } from '../../../native/chunk/chunker.js';
@@ -198,6 +198,24 @@ describe('term statistics in the SQLite store', () => {
     // Rebuilt from the tables, so the passage deleted from rank_passages above is missing now.
     const fresh = await third.ranking.termIndex();
     expect(fresh.count('passage')).toBe(after.count('passage') - 1);
+  });
+
+  it('a database deleted and built again at the same path does not take the old file, even with the same counters', async () => {
+    const path = join(dir, 'rebuilt.db');
+    const first = open('rebuilt.db');
+    const writes = files.slice(0, 4).map((f) => writeOf(f));
+    for (const w of writes) await first.documents.write(w);
+    const before = (await first.ranking.termIndex()).count('passage');
+    await first.close();
+    stores.splice(stores.indexOf(first), 1);
+    expect(existsSync(`${path}.postings`)).toBe(true);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    // The same writes give the same generation and ids; only the content differs (its hash, here).
+    const second = open('rebuilt.db');
+    for (const w of writes) await second.documents.write({ ...w, contentHash: `other:${w.contentHash}` });
+    second.db.prepare('DELETE FROM rank_passages WHERE passage_id = (SELECT min(passage_id) FROM rank_passages)').run();
+    // Lists from the old file would still hold the passage deleted behind the store's back.
+    expect((await second.ranking.termIndex()).count('passage')).toBe(before - 1);
   });
 
   it('a damaged snapshot file is ignored and the lists are rebuilt from the tables', async () => {
