@@ -118,6 +118,21 @@ describe('incident records', () => {
     expect(fromThread.incidents[0]?.incident.title).toBe('Second consumer rebalance storm on parcel-events');
   });
 
+  it('from the first Kafka lag write-up, its later recurrence is a strong, recurring match with a playbook', async () => {
+    // Both write-ups tell a consumer rebalance loop on tracking-worker: one failure mode (consumer
+    // lag), one mechanism, one service — what an engineer calls the same failure again.
+    const first = api.db.prepare(`SELECT id FROM documents WHERE kind = 'postmortem' AND title LIKE 'Tracking updates delayed by Kafka%'`).pluck().get() as number;
+    const r = await api.similar({ id: first, limit: 5 });
+    expect(r.verdict.label).toBe('recurring');
+    const top = r.incidents[0]!;
+    expect(top.incident.title).toBe('Second consumer rebalance storm on parcel-events');
+    expect(top.strength).toBe('strong');
+    expect(top.shared.failureModes.map((m) => m.id)).toContain('consumer-lag');
+    const p = await api.invoke('playbook', { id: first });
+    expect(p.incidents.map((i) => i.title)).toContain('Second consumer rebalance storm on parcel-events');
+    expect(p.mitigations.length).toBeGreaterThan(0);
+  });
+
   it('a playbook for a failure mode cites its incidents; an unknown one is refused with the known ones', async () => {
     const p = await api.invoke('playbook', { failureMode: 'certificate-expiry' });
     expect(p.subject).toBe('Certificate expiry');
