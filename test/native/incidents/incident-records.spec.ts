@@ -138,6 +138,9 @@ describe('incident records', () => {
     expect(p.subject).toBe('Certificate expiry');
     expect(p.incidents.map((i) => i.title)).toContain('Partner API down: expired TLS certificate');
     for (const m of p.mitigations) for (const e of m.examples) expect(m.incidents.map((i) => i.incidentId)).toContain(e.incidentId);
+    // The page's "renewed with cmctl renew" and the write-up's "forced a renewal" are one action.
+    expect(p.mitigations[0]).toMatchObject({ action: 'renew certificate', incidents: expect.arrayContaining([expect.anything(), expect.anything()]) });
+    expect(p.mitigations.filter((m) => m.action.startsWith('renew'))).toHaveLength(1);
     await expect(api.invoke('playbook', { failureMode: 'gremlins' })).rejects.toMatchObject({ code: 'not-found', hint: expect.stringMatching(/certificate-expiry/) });
   });
 
