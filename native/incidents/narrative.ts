@@ -169,19 +169,35 @@ export function mitigation(record: IncidentRecord, segments: Segment[], events: 
 export const CLOSE_CODE = /^(close[d]? (code|notes?)|resolution( code)?|closed with)\s*:?\s*\S.{0,40}$|^(fixed|done|won'?t (fix|do)|duplicate|cannot reproduce|can'?t reproduce|works as (designed|intended)|incomplete|completed?|resolved|invalid|not a bug|gone away|code \d+|solved|closed)\.?$/i;
 
 export function severityFromText(record: IncidentRecord, segments: Segment[]): Sourced<string> | null {
+  let unlabelled: Sourced<string> | null = null;
   for (const s of segments) {
     if (s.kind === 'actionItems' || s.kind === 'lessons' || s.kind === 'lessonsWrong') continue;
     let off = s.headingStart;
     for (const line of record.body.slice(s.headingStart, s.end).split('\n')) {
       const start = off;
       off += line.length + 1;
-      const m = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:incident )?(severity|sev|impact level|incident level)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.+)$/i.exec(line);
-      if (!m) continue;
-      const value = plain(m[2]!).split(/\s+\(|;|,/)[0]!.trim();
-      // "P0 / P1 / P2 / P3" lists a template's choices.
-      if (!value || value.length > 30 || /\s\/\s|\|/.test(value) || isPlaceholder(value)) continue;
-      return { value, from: { documentId: record.documentId, section: s.heading, start, end: start + line.length } };
+      // A label at the start of the line or after a separator of a header line
+      // ("Date: 2024-11-21 · Severity: SEV1 · Author: …").
+      const m = SEVERITY_LABEL.exec(line);
+      if (m) {
+        const raw = plain(m[3]!).split(/\s+[·•|–—]\s+|\s+\(|;|,/)[0]!.trim();
+        const value = m[2]!.toLowerCase() === 'priority' && !/^P[0-4]$/i.test(raw) ? '' : raw;
+        // "P0 / P1 / P2 / P3" lists a template's choices.
+        if (value && value.length <= 30 && !/\s\/\s|\|/.test(value) && !isPlaceholder(value)) {
+          const at = line.indexOf(m[3]!, m.index);
+          return { value, from: { documentId: record.documentId, section: s.heading, start: start + Math.max(0, at), end: start + Math.max(0, at) + value.length } };
+        }
+      }
+      // The write-up's own words without a label: "a SEV1 incident", "this Sev-2", "P1 outage".
+      // Only where the write-up speaks of itself: a timeline's "created a SEV2 ticket" with a vendor is not it.
+      const w: RegExpExecArray | null = unlabelled || !OWN_WORDS.has(s.kind) ? null : SEVERITY_WORD.exec(line);
+      if (w && !isPlaceholder(line)) unlabelled = { value: w[0].trim(), from: { documentId: record.documentId, section: s.heading, start: start + w.index, end: start + w.index + w[0].length } };
     }
   }
-  return null;
+  return unlabelled;
 }
+
+const SEVERITY_LABEL = /(^\s*(?:[-*+]\s+)?|[·•|;]\s*|\s{2,})(?:\*\*|__)?(?:incident )?(severity|sev|impact level|incident level|priority)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.+)$/i;
+const OWN_WORDS = new Set<string>(['summary', 'impact', 'symptom', 'other']);
+/** A severity named as one word: SEV1, Sev-2, "Severity 1", and P0–P4 when it names the incident. */
+const SEVERITY_WORD = /\b(?:sev(?:erity)?[- ]?[0-5]|P[0-4](?=[- ](?:incident|outage|issue|event)\b))\b/i;
