@@ -93,7 +93,13 @@ const SEEKING_ROOT_CAUSE = /\b(identify(ing)?|investigat\w*|find(ing)?|determin(
 
 const notStated = new RegExp(`${SEEKING_ROOT_CAUSE.source}|${NEGATED_CAUSE.source}`, 'i');
 
-export function rootCause(record: IncidentRecord, segments: Segment[]): Sourced<string> | null {
+/**
+ * A timeline event that records the diagnosis: "Identified that the issue was expired token signing
+ * certificates", "it seems we've been hit by some rate limit", "found that the readiness probe was failing".
+ */
+const DIAGNOSIS = /\b(identified (that|the (issue|problem|cause))|(issue|problem|cause) (was|is) (identified|found|determined) (as|to be)|found (out )?that|turned out|it (seems|appears|looks like)|realised|realized|discovered that|determined that|root cause (was |is )?(identified|found|determined))\b/i;
+
+export function rootCause(record: IncidentRecord, segments: Segment[], events: Array<{ text: string; section: string | null; start?: number; end?: number }> = []): Sourced<string> | null {
   const stated = pick(record, segments, [...NARRATIVE, 'rootCause'], { cue: STATED_ROOT_CAUSE, exclude: notStated, take: 2, always: true });
   if (stated) return stated;
   const own = pick(record, segments, ['rootCause']);
@@ -102,8 +108,20 @@ export function rootCause(record: IncidentRecord, segments: Segment[]): Sourced<
   const declared = segments.filter((s) => s.kind === 'rootCause').flatMap((s) => units(record.body, s.start, s.end));
   if (declared.some((u) => isUnknownStatement(u.text))) return null;
   // Contributing factors are, by their name, not the root cause.
-  return pick(record, segments, NARRATIVE.filter((k) => k !== 'contributing'), { cue: CAUSE, exclude: notStated }) ?? pick(record, segments, ['lessonsWrong'], { take: 1 });
+  const said = pick(record, segments, NARRATIVE.filter((k) => k !== 'contributing'), { cue: CAUSE, exclude: notStated });
+  if (said) return said;
+  // Templates without a cause section (DFDS's: summary, timeline, contributing factors) record the
+  // diagnosis as a timeline event; the clause that states it, not the investigation around it.
+  const found = events.find((e) => DIAGNOSIS.test(e.text) && !NOT_DONE_DIAGNOSIS.test(e.text) && !notStated.test(e.text));
+  if (found) {
+    const clause = found.text.split(/[,;]\s*(?:however|but|although|which|so)\b|\.\s/i)[0]!;
+    return { value: clip(clause, 300), from: { documentId: record.documentId, section: found.section, ...(found.start !== undefined ? { start: found.start, end: found.end } : {}) } };
+  }
+  return pick(record, segments, ['lessonsWrong'], { take: 1 });
 }
+
+/** "trying to identify the cause", "will determine": a search, not a finding. */
+const NOT_DONE_DIAGNOSIS = /\b(trying to|try to|attempt(ing)? to|will|to be)\s+(identify|determine|find)\b/i;
 
 const NOT_A_TRIGGER = new RegExp(`${ALERT_TRIGGER.source}|${DETECTION.source}`, 'i');
 
