@@ -146,8 +146,19 @@ export function symptom(record: IncidentRecord, segments: Segment[], detection: 
     pick(record, segments, ['detection'], { cue: SYMPTOM }) ??
     pick(record, segments, ['summary'], { cue: SEEN }) ??
     fromDetection ??
-    pick(record, segments, ['summary'], { cue: SYMPTOM })
+    pick(record, segments, ['summary'], { cue: SYMPTOM }) ??
+    titleSymptom(record)
   );
+}
+
+/**
+ * The title, when it is a statement of what users saw ("All services returning 404 in Kubernetes",
+ * "Two Kubernetes nodes were down") and nothing else says it: many write-ups are titled by their symptom.
+ */
+function titleSymptom(record: IncidentRecord): Sourced<string> | null {
+  const title = record.title?.trim();
+  if (!title || title.split(/\s+/).length < 4 || isPlaceholder(title) || !SYMPTOM.test(title) || CAUSE.test(title)) return null;
+  return { value: title, from: { documentId: record.documentId, section: null } };
 }
 
 const ACTION_OR_RECOVERY = new RegExp(`${MITIGATING_ACTION.source}|${RECOVERED.source}|\\b(resolved|fixed|addressed|mitigated|limit(ed|ing)|restor(ed|ing)|(immediate |the )?resolution was)\\b`, 'i');

@@ -257,3 +257,12 @@ describe('causes and triggers a template has no section for', () => {
     expect(f.rootCause?.value).toMatch(/empty idempotency key/);
   });
 });
+
+describe('the symptom of a write-up titled by it', () => {
+  it('is the title when no section says what users saw ("All services returning 404 in Kubernetes")', () => {
+    const f = fieldsOf(markdownRecord('dfds/PM2021-009_-_All_services_returning_404_in_Kubernetes.md'));
+    expect(f.symptom?.value).toMatch(/returning 404/);
+    // A title that names no symptom gives none.
+    expect(fieldsOf(bodyRecord('# Quarterly database maintenance notes\n\n## Notes\n\nWe moved the backups to a new bucket.\n')).symptom).toBeNull();
+  });
+});
