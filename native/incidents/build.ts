@@ -21,7 +21,7 @@ import type { Taxonomy } from './taxonomy.js';
 import type { IncidentRecord } from './types.js';
 
 /** Bump when extraction changes: stored fields of an older version are extracted again. */
-export const EXTRACTION_VERSION = 1;
+export const EXTRACTION_VERSION = 2;
 
 /**
  * Linked records of different kinds (the page, the ticket, the thread of one incident) start
@@ -397,7 +397,10 @@ function isPage(r: Pick<IncidentRecord, 'kind' | 'format' | 'metadata'>): boolea
 export function alertKeys(title: string): string[] {
   const bare = title.replace(/^\s*(?:PD-\d+|#?\d+|[A-Z]+-\d+)\s*[:\-–]\s*/, '').trim();
   const identifiers = bare.match(/\b(?:[A-Z][a-z0-9]+){2,}[A-Z]?[a-z0-9]*\b|\b[a-z0-9]+(?:[_.][a-z0-9]+){2,}\b/g) ?? [];
-  return [...identifiers, ...(bare.split(/\s+/).length >= 3 ? [bare] : [])];
+  // Write-ups name the page by its number: "paged as PagerDuty incident #3107", "PD #3301".
+  const number = /^\s*(?:PD-|#)(\d{2,})\b/.exec(title)?.[1];
+  const byNumber = number ? [`incident #${number}`, `pagerduty #${number}`, `pd #${number}`] : [];
+  return [...identifiers, ...(bare.split(/\s+/).length >= 3 ? [bare] : []), ...byNumber];
 }
 
 /** Two linked records are one event: different kinds (or trackers), close in time, never two write-ups. */

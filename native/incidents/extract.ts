@@ -54,7 +54,7 @@ function postmortemFields(record: IncidentRecord, segments: Segment[], taxonomy:
     services: services(record, segments, title?.value ?? null),
     symptom: symptom(record, segments, detectEvent),
     trigger: trigger(record, segments, startEvent),
-    rootCause: rootCause(record, segments),
+    rootCause: rootCause(record, segments, events),
     mechanism: mechanisms(record, zones, taxonomy, title?.value ?? null),
     failureModes: failureModes(record, zones, taxonomy, title?.value ?? null),
     mitigation: mitigation(record, segments, events, { from: times.detectedAt?.value ?? times.startedAt?.value ?? null, to: times.mitigatedAt?.value ?? null }),

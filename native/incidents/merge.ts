@@ -39,9 +39,7 @@ function latest(values: Array<Sourced<string> | null>): Sourced<string> | null {
 /**
  * The fields of one incident from the fields of its records: the postmortem's narrative wins
  * (then the ticket's, then the chat's); services, failure modes, mechanism, action items and people
- * are united; a ticket that an action item points at gives that item its status; the start and the
- * detection are the earliest any record states, the mitigation the first, the resolution the
- * postmortem's (else the last a ticket or chat states).
+ * are united; a ticket that an action item points at gives that item its status; times as below.
  */
 export function mergeIncidentFields(records: ExtractedRecord[]): IncidentFields {
   const ordered = [...records].sort((a, b) => KIND_RANK[a.record.kind] - KIND_RANK[b.record.kind]);
@@ -79,7 +77,19 @@ export function mergeIncidentFields(records: ExtractedRecord[]): IncidentFields 
     }
   }
 
-  const postmortemResolved = ordered.filter((r) => r.record.kind === 'postmortem').map((r) => r.fields.resolvedAt).find((v) => v) ?? null;
+  // Times, with this precedence. What people wrote when it happened — the write-up's key events,
+  // timeline and prose ("expired at 00:00 UTC … for 3 hours"), the chat's messages — over a
+  // tracker's generic dates. The start is the earliest any record states; the detection the
+  // earliest report (a page that fired before the write-up's "noticed" is when it was detected);
+  // the mitigation the first the write-up or the chat states (trackers carry none); the
+  // resolution the write-up's, else the last a ticket or chat states. With no start stated
+  // anywhere (a ticket alone), the incident starts, as far as anything says, when it was first
+  // reported: that reading counts for the time to resolve, never for the time to detect.
+  // Severity: the write-up's own words over a tracker's priority or urgency (see `first`).
+  const postmortems = ordered.filter((r) => r.record.kind === 'postmortem');
+  const writeUpResolved = postmortems.map((r) => r.fields.resolvedAt).find((v) => v) ?? null;
+  const detectedAt = earliest(ordered.map((r) => r.fields.detectedAt));
+  const startedAt = earliest(ordered.map((r) => r.fields.startedAt)) ?? detectedAt;
   return {
     title: first('title'),
     services,
@@ -92,10 +102,10 @@ export function mergeIncidentFields(records: ExtractedRecord[]): IncidentFields 
     actionItems,
     people: dedupePeople(ordered.flatMap((r) => r.fields.people)),
     severity: first('severity'),
-    startedAt: earliest(ordered.map((r) => r.fields.startedAt)),
-    detectedAt: earliest(ordered.map((r) => r.fields.detectedAt)),
+    startedAt,
+    detectedAt,
     mitigatedAt: earliest(ordered.map((r) => r.fields.mitigatedAt)),
-    resolvedAt: postmortemResolved ?? latest(ordered.map((r) => r.fields.resolvedAt)),
+    resolvedAt: writeUpResolved ?? latest(ordered.map((r) => r.fields.resolvedAt)),
   };
 }
 
@@ -110,5 +120,7 @@ export function incidentDurations(f: Pick<IncidentFields, 'startedAt' | 'detecte
     const m = minutesBetween(a.value, b.value);
     return Number.isFinite(m) && m >= 0 ? Math.round(m) : null;
   };
-  return { timeToDetectMinutes: span(f.startedAt, f.detectedAt), timeToResolveMinutes: span(f.startedAt ?? f.detectedAt, f.resolvedAt) };
+  // A start read from the report itself (a ticket's creation) says nothing of how long detection took.
+  const sameReading = !!f.startedAt && !!f.detectedAt && f.startedAt.value === f.detectedAt.value && f.startedAt.from.documentId === f.detectedAt.from.documentId && f.startedAt.from.start === f.detectedAt.from.start;
+  return { timeToDetectMinutes: sameReading ? null : span(f.startedAt, f.detectedAt), timeToResolveMinutes: span(f.startedAt ?? f.detectedAt, f.resolvedAt) };
 }

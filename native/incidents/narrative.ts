@@ -93,7 +93,13 @@ const SEEKING_ROOT_CAUSE = /\b(identify(ing)?|investigat\w*|find(ing)?|determin(
 
 const notStated = new RegExp(`${SEEKING_ROOT_CAUSE.source}|${NEGATED_CAUSE.source}`, 'i');
 
-export function rootCause(record: IncidentRecord, segments: Segment[]): Sourced<string> | null {
+/**
+ * A timeline event that records the diagnosis: "Identified that the issue was expired token signing
+ * certificates", "it seems we've been hit by some rate limit", "found that the readiness probe was failing".
+ */
+const DIAGNOSIS = /\b(identified (that|the (issue|problem|cause))|(issue|problem|cause) (was|is) (identified|found|determined) (as|to be)|found (out )?that|turned out|it (seems|appears|looks like)|realised|realized|discovered that|determined that|root cause (was |is )?(identified|found|determined))\b/i;
+
+export function rootCause(record: IncidentRecord, segments: Segment[], events: Array<{ text: string; section: string | null; start?: number; end?: number }> = []): Sourced<string> | null {
   const stated = pick(record, segments, [...NARRATIVE, 'rootCause'], { cue: STATED_ROOT_CAUSE, exclude: notStated, take: 2, always: true });
   if (stated) return stated;
   const own = pick(record, segments, ['rootCause']);
@@ -102,8 +108,20 @@ export function rootCause(record: IncidentRecord, segments: Segment[]): Sourced<
   const declared = segments.filter((s) => s.kind === 'rootCause').flatMap((s) => units(record.body, s.start, s.end));
   if (declared.some((u) => isUnknownStatement(u.text))) return null;
   // Contributing factors are, by their name, not the root cause.
-  return pick(record, segments, NARRATIVE.filter((k) => k !== 'contributing'), { cue: CAUSE, exclude: notStated }) ?? pick(record, segments, ['lessonsWrong'], { take: 1 });
+  const said = pick(record, segments, NARRATIVE.filter((k) => k !== 'contributing'), { cue: CAUSE, exclude: notStated });
+  if (said) return said;
+  // Templates without a cause section (DFDS's: summary, timeline, contributing factors) record the
+  // diagnosis as a timeline event; the clause that states it, not the investigation around it.
+  const found = events.find((e) => DIAGNOSIS.test(e.text) && !NOT_DONE_DIAGNOSIS.test(e.text) && !notStated.test(e.text));
+  if (found) {
+    const clause = found.text.split(/[,;]\s*(?:however|but|although|which|so)\b|\.\s/i)[0]!;
+    return { value: clip(clause, 300), from: { documentId: record.documentId, section: found.section, ...(found.start !== undefined ? { start: found.start, end: found.end } : {}) } };
+  }
+  return pick(record, segments, ['lessonsWrong'], { take: 1 });
 }
+
+/** "trying to identify the cause", "will determine": a search, not a finding. */
+const NOT_DONE_DIAGNOSIS = /\b(trying to|try to|attempt(ing)? to|will|to be)\s+(identify|determine|find)\b/i;
 
 const NOT_A_TRIGGER = new RegExp(`${ALERT_TRIGGER.source}|${DETECTION.source}`, 'i');
 
@@ -128,8 +146,19 @@ export function symptom(record: IncidentRecord, segments: Segment[], detection: 
     pick(record, segments, ['detection'], { cue: SYMPTOM }) ??
     pick(record, segments, ['summary'], { cue: SEEN }) ??
     fromDetection ??
-    pick(record, segments, ['summary'], { cue: SYMPTOM })
+    pick(record, segments, ['summary'], { cue: SYMPTOM }) ??
+    titleSymptom(record)
   );
+}
+
+/**
+ * The title, when it is a statement of what users saw ("All services returning 404 in Kubernetes",
+ * "Two Kubernetes nodes were down") and nothing else says it: many write-ups are titled by their symptom.
+ */
+function titleSymptom(record: IncidentRecord): Sourced<string> | null {
+  const title = record.title?.trim();
+  if (!title || title.split(/\s+/).length < 4 || isPlaceholder(title) || !SYMPTOM.test(title) || CAUSE.test(title)) return null;
+  return { value: title, from: { documentId: record.documentId, section: null } };
 }
 
 const ACTION_OR_RECOVERY = new RegExp(`${MITIGATING_ACTION.source}|${RECOVERED.source}|\\b(resolved|fixed|addressed|mitigated|limit(ed|ing)|restor(ed|ing)|(immediate |the )?resolution was)\\b`, 'i');
@@ -169,19 +198,35 @@ export function mitigation(record: IncidentRecord, segments: Segment[], events: 
 export const CLOSE_CODE = /^(close[d]? (code|notes?)|resolution( code)?|closed with)\s*:?\s*\S.{0,40}$|^(fixed|done|won'?t (fix|do)|duplicate|cannot reproduce|can'?t reproduce|works as (designed|intended)|incomplete|completed?|resolved|invalid|not a bug|gone away|code \d+|solved|closed)\.?$/i;
 
 export function severityFromText(record: IncidentRecord, segments: Segment[]): Sourced<string> | null {
+  let unlabelled: Sourced<string> | null = null;
   for (const s of segments) {
     if (s.kind === 'actionItems' || s.kind === 'lessons' || s.kind === 'lessonsWrong') continue;
     let off = s.headingStart;
     for (const line of record.body.slice(s.headingStart, s.end).split('\n')) {
       const start = off;
       off += line.length + 1;
-      const m = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:incident )?(severity|sev|impact level|incident level)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.+)$/i.exec(line);
-      if (!m) continue;
-      const value = plain(m[2]!).split(/\s+\(|;|,/)[0]!.trim();
-      // "P0 / P1 / P2 / P3" lists a template's choices.
-      if (!value || value.length > 30 || /\s\/\s|\|/.test(value) || isPlaceholder(value)) continue;
-      return { value, from: { documentId: record.documentId, section: s.heading, start, end: start + line.length } };
+      // A label at the start of the line or after a separator of a header line
+      // ("Date: 2024-11-21 · Severity: SEV1 · Author: …").
+      const m = SEVERITY_LABEL.exec(line);
+      if (m) {
+        const raw = plain(m[3]!).split(/\s+[·•|–—]\s+|\s+\(|;|,/)[0]!.trim();
+        const value = m[2]!.toLowerCase() === 'priority' && !/^P[0-4]$/i.test(raw) ? '' : raw;
+        // "P0 / P1 / P2 / P3" lists a template's choices.
+        if (value && value.length <= 30 && !/\s\/\s|\|/.test(value) && !isPlaceholder(value)) {
+          const at = line.indexOf(m[3]!, m.index);
+          return { value, from: { documentId: record.documentId, section: s.heading, start: start + Math.max(0, at), end: start + Math.max(0, at) + value.length } };
+        }
+      }
+      // The write-up's own words without a label: "a SEV1 incident", "this Sev-2", "P1 outage".
+      // Only where the write-up speaks of itself: a timeline's "created a SEV2 ticket" with a vendor is not it.
+      const w: RegExpExecArray | null = unlabelled || !OWN_WORDS.has(s.kind) ? null : SEVERITY_WORD.exec(line);
+      if (w && !isPlaceholder(line)) unlabelled = { value: w[0].trim(), from: { documentId: record.documentId, section: s.heading, start: start + w.index, end: start + w.index + w[0].length } };
     }
   }
-  return null;
+  return unlabelled;
 }
+
+const SEVERITY_LABEL = /(^\s*(?:[-*+]\s+)?|[·•|;]\s*|\s{2,})(?:\*\*|__)?(?:incident )?(severity|sev|impact level|incident level|priority)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.+)$/i;
+const OWN_WORDS = new Set<string>(['summary', 'impact', 'symptom', 'other']);
+/** A severity named as one word: SEV1, Sev-2, "Severity 1", and P0–P4 when it names the incident. */
+const SEVERITY_WORD = /\b(?:sev(?:erity)?[- ]?[0-5]|P[0-4](?=[- ](?:incident|outage|issue|event)\b))\b/i;

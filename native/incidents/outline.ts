@@ -75,7 +75,9 @@ const RULES: Array<[FieldKind, RegExp]> = [
   ['actionItems', /\b(action items?|follow[- ]?ups?|next steps|corrective|prevent(ive|ative|ion|ing)?|to-?dos?|(long|short|medium)[- ]term|improvements?|recommendations?|remediation items|(review|planned|future|open|remaining|outstanding|follow[- ]?up|next) actions?)\b|^actions?$/],
   ['lessonsWrong', /\b(what went (wrong|badly|poorly)|went poorly|could have gone better|what didn'?t go (so )?well|what could (have gone|be) (better|improved))\b/],
   ['lessons', /\b(lessons?|learn(ed|ings?|t)|takeaways?|what went well|went well|where we got lucky|retrospective|reflections?|insights?|moving forward)\b/],
-  ['rootCause', /\b(how did (it|this) happen|underlying (issue|cause|problem)|why (it|this) (failed|happened|broke)|technical (problem|cause)|identified cause)\b/],
+  ['rootCause', /\b(how did (it|this) happen|underlying (issue|cause|problem)|why (it|this) (failed|happened|broke)|technical (problem|cause)|identified cause)\b|^fault$/],
+  // PagerDuty's and Atlassian's templates: what led up to it, what set it off.
+  ['trigger', /^(lead-? ?up|triggering (event|change)|what triggered (it|this|the incident))$/],
   ['symptom', /^(symptoms?|identified|initial concerns?|type of incident( detected)?|what (users|customers|we) (saw|experienced|noticed)|user[- ]facing impact|customer impact|how (it was|we) (identified|noticed|detected))$/],
   ['detection', /\bwhy (it|this|we) (was ?n['’o]?t|wasn'?t|didn'?t|did not) (caught|detected|noticed|catch|detect)\b/],
   ['timeline', /\bkey events\b/],

@@ -1,6 +1,6 @@
 import { CHANGE, DETECTION, FAILURE, MITIGATING_ACTION, NEGATED_RECOVERY, NOT_DONE, RECOVERED, RESOLVED, RESOLVED_OTHER, ROOT_FOUND, START } from './cues.js';
 import type { Segment } from './outline.js';
-import { labelledTimes, narrativeTimes, timelineEvents, type TimeField, type TimelineEvent } from './timeline.js';
+import { labelledTimes, narrativeTimes, statedDurations, timelineEvents, type NarrativeTime, type TimeField, type TimelineEvent } from './timeline.js';
 import { statedZone } from './times.js';
 import type { IncidentRecord, Sourced } from './types.js';
 
@@ -71,9 +71,26 @@ export function postmortemTimes(record: IncidentRecord, segments: Segment[], eve
     if (n.range) continue;
     if (!out.resolvedAt && RESOLVED.test(n.text) && /\bfully\b|\bresolved\b/i.test(n.text)) out.resolvedAt = sourced(record, n.at, n.section, n.start, n.end);
     else if (!out.mitigatedAt && RECOVERED.test(n.text) && !NOT_DONE.test(n.text) && !NEGATED_RECOVERY.test(n.text)) out.mitigatedAt = sourced(record, n.at, n.section, n.start, n.end);
-    else if (!out.startedAt && /^(at|on)\b/i.test(n.text) && (CHANGE.test(n.text) || FAILURE.test(n.text) || /\bcompromised\b/i.test(n.text))) out.startedAt = sourced(record, n.at, n.section, n.start, n.end);
+    else if (!out.startedAt && startsIt(n)) out.startedAt = sourced(record, n.at, n.section, n.start, n.end);
+  }
+  // "expired at 00:00 UTC … for 3 hours": a start and how long the impact lasted give its end.
+  if (out.startedAt && !out.mitigatedAt) {
+    const d = statedDurations(record, segments)[0];
+    const end = d ? new Date(Date.parse(out.startedAt.value) + d.minutes * 60_000).toISOString().replace('.000Z', 'Z') : null;
+    if (d && end && (!out.resolvedAt || Date.parse(end) <= Date.parse(out.resolvedAt.value))) out.mitigatedAt = sourced(record, end, d.section, d.start, d.end);
   }
   return out;
+}
+
+/**
+ * A summary sentence that dates the start: it opens with the time ("At 14:02 a deploy …"), or the
+ * words of its clause before the time say what changed or broke ("the certificate expired at 00:00
+ * UTC", "errors began at 09:12").
+ */
+function startsIt(n: NarrativeTime): boolean {
+  const what = (t: string) => CHANGE.test(t) || FAILURE.test(t) || START.test(t) || /\bcompromised\b/i.test(t);
+  if (/^(at|on)\b/i.test(n.text)) return what(n.text);
+  return /\b(at|on|around|from|since|by)\s*$/i.test(n.lead) && what(n.lead) && !DETECTION.test(n.lead) && !RECOVERED.test(n.lead) && !RESOLVED.test(n.lead);
 }
 
 /** A ticket: opened when it was reported (the detection), resolved when the tracker says so. */

@@ -220,6 +220,8 @@ export interface NarrativeTime {
   section: string | null;
   /** "from X to Y": the first is when it started, the second when it stopped. */
   range?: 'from' | 'to';
+  /** The words of its clause before the time ("The TLS certificate … expired at"). */
+  lead: string;
 }
 
 export function narrativeTimes(record: IncidentRecord, segments: Segment[], docZone: number | null): NarrativeTime[] {
@@ -254,8 +256,55 @@ export function narrativeTimes(record: IncidentRecord, segments: Segment[], docZ
         if (!at) continue;
         const before = t.slice(Math.max(0, st.at - 12), st.at).toLowerCase();
         const range = /\bfrom\s*$/.test(before) ? 'from' : k > 0 && /\b(to|until|till)\s*$|[–-]\s*$/.test(before) ? 'to' : undefined;
-        out.push({ at, text: t, start: u.start, end: u.end, section: s.heading, ...(range ? { range } : {}) });
+        const lead = t.slice(0, st.at).split(/[.;!?]\s|,\s(?=(?:and |but |then |so )?[a-z])/i).at(-1) ?? '';
+        out.push({ at, text: t, start: u.start, end: u.end, section: s.heading, lead, ...(range ? { range } : {}) });
       }
+    }
+  }
+  return out;
+}
+
+/** How long the impact lasted, as a summary says it: "for 3 hours", "lasted 2 hours 10 minutes", "a 45-minute outage". */
+export interface StatedDuration {
+  minutes: number;
+  start: number;
+  end: number;
+  section: string | null;
+}
+
+const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, forty: 40, 'forty-five': 45, ninety: 90 };
+const AMOUNT = `(\\d+(?:\\.\\d+)?|${Object.keys(NUMBER_WORDS).join('|')}|half an?)`;
+const UNIT = '(hours?|hrs?|h|minutes?|mins?|m)';
+const APPROX = '(?:about |around |roughly |approximately |nearly |almost |over |more than |just over |just under |~\\s?)?';
+const DURATION = new RegExp(
+  `\\b(?:for|lasted|lasting|lasts|over a period of|during)\\s+${APPROX}${AMOUNT}[\\s-]?${UNIT}\\b(?:,?\\s*(?:and\\s+)?${AMOUNT}[\\s-]?(minutes?|mins?|m)\\b)?|\\b${AMOUNT}[\\s-]${UNIT}(?:[\\s-]long)?\\s+(?:outage|incident|downtime|disruption|degradation|interruption)\\b`,
+  'gi',
+);
+
+function amount(word: string | undefined): number {
+  if (!word) return 0;
+  const w = word.toLowerCase();
+  if (w.startsWith('half')) return 0.5;
+  return NUMBER_WORDS[w] ?? Number(w);
+}
+
+const unitMinutes = (u: string | undefined) => (u && /^h/i.test(u) ? 60 : 1);
+
+/**
+ * Durations of the impact stated in a write-up's summary, impact or symptom sections. Root causes
+ * and lessons say how long other things lasted ("renewal had failed silently for 30 days"), so only
+ * those sections count; days are not an incident's length.
+ */
+export function statedDurations(record: IncidentRecord, segments: Segment[]): StatedDuration[] {
+  const out: StatedDuration[] = [];
+  for (const s of segments) {
+    if (s.kind !== 'summary' && s.kind !== 'impact' && s.kind !== 'symptom') continue;
+    const text = record.body.slice(s.start, s.end);
+    DURATION.lastIndex = 0;
+    for (let m = DURATION.exec(text); m; m = DURATION.exec(text)) {
+      const minutes = m[1] !== undefined ? amount(m[1]) * unitMinutes(m[2]) + amount(m[3]) : amount(m[5]) * unitMinutes(m[6]);
+      if (!(minutes > 0) || minutes > 7 * 24 * 60) continue;
+      out.push({ minutes: Math.round(minutes), start: s.start + m.index, end: s.start + m.index + m[0].length, section: s.heading });
     }
   }
   return out;

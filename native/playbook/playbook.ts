@@ -6,7 +6,7 @@
  */
 import type { Playbook, PlaybookActionItem, PlaybookIncidentRef, PlaybookMitigation } from '../contract.js';
 import type { IncidentRow } from '../store/store.js';
-import { actionOf, sameAction, type Action } from './actions.js';
+import { actionsOf, betterLabel, sameAction, type Action } from './actions.js';
 
 /** Mitigations listed at most; examples kept per mitigation. */
 const MAX_MITIGATIONS = 8;
@@ -18,22 +18,29 @@ const ref = (r: IncidentRow): PlaybookIncidentRef => ({ incidentId: r.id, title:
 export function buildPlaybook(subject: string, incidents: IncidentRow[]): Playbook {
   const ordered = [...incidents].sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.id - b.id);
 
-  // Mitigations, grouped by action.
-  const groups: Array<{ action: Action; mitigation: PlaybookMitigation }> = [];
+  // Mitigations, grouped by action: each step of a mitigation is an action, and an incident is
+  // cited once per action it took.
+  const groups: Array<{ action: Action | null; mitigation: PlaybookMitigation }> = [];
   for (const r of ordered) {
     const m = r.fields.mitigation;
     if (!m) continue;
-    const action = actionOf(m.value);
     const example = { text: m.value, incidentId: r.id, from: m.from };
-    const group = action ? groups.find((g) => sameAction(g.action, action)) : undefined;
-    if (group) {
-      if (!group.mitigation.incidents.some((i) => i.incidentId === r.id)) group.mitigation.incidents.push(ref(r));
+    const actions = actionsOf(m.value);
+    if (!actions.length) {
+      groups.push({ action: null, mitigation: { action: firstWords(m.value), incidents: [ref(r)], examples: [example] } });
+      continue;
+    }
+    for (const action of actions) {
+      const group = groups.find((g) => g.action && sameAction(g.action, action));
+      if (!group) {
+        groups.push({ action, mitigation: { action: action.label, incidents: [ref(r)], examples: [example] } });
+        continue;
+      }
+      group.action = betterLabel(group.action!, action);
+      group.mitigation.action = group.action.label;
+      if (group.mitigation.incidents.some((i) => i.incidentId === r.id)) continue;
+      group.mitigation.incidents.push(ref(r));
       if (group.mitigation.examples.length < MAX_EXAMPLES) group.mitigation.examples.push(example);
-    } else {
-      groups.push({
-        action: action ?? { verb: '', object: [], label: '' },
-        mitigation: { action: action?.label || firstWords(m.value), incidents: [ref(r)], examples: [example] },
-      });
     }
   }
   const mitigations = groups

@@ -229,3 +229,40 @@ describe('the outline of a write-up', () => {
     expect(kinds['Appendix: OID Exhaustion Diagrams']).toBe('other');
   });
 });
+
+describe('causes and triggers a template has no section for', () => {
+  it('takes the diagnosis its timeline records as the root cause (DFDS: summary, timeline, contributing factors)', () => {
+    const adfs = fieldsOf(markdownRecord('dfds/PM2021-004_-_ADFS_outage.md')).rootCause;
+    expect(adfs?.value).toMatch(/expired token signing and decryption certificates/);
+    expect(adfs?.from.section).toBe('Timeline');
+    // The clause that states it, not the "however, …" that follows.
+    const ami = fieldsOf(markdownRecord('dfds/PM2024-002_-_PODs_not_able_to_start_while_being_moved_to_new_nodes_during_AMI_update.md')).rootCause;
+    expect(ami?.value).toMatch(/Rate limit by Amazon ECS\/ECR/);
+    expect(ami?.value).not.toMatch(/however/i);
+  });
+
+  it('never takes a search for the cause as a finding', () => {
+    const record = bodyRecord('# Slow API\n\n## Timeline\n\n- 2024-01-02 10:00 UTC - Alert fired for API latency\n- 2024-01-02 10:20 UTC - Trying to identify the cause of the latency\n');
+    expect(fieldsOf(record).rootCause).toBeNull();
+  });
+
+  it('reads what someone was doing when it broke as the trigger ("was deleting old clusters (he ran `terraform destroy`)")', () => {
+    const t = fieldsOf(markdownRecord('moj-cloud-platform/2020-02-12.md')).trigger;
+    expect(t?.value).toMatch(/deleting old clusters/);
+  });
+
+  it('reads "Leadup" (PagerDuty\'s template) as the trigger and "Fault" as the root cause', () => {
+    const f = fieldsOf(bodyRecord('# Checkout errors\n\n## Leadup\n\nAt 14:02 UTC we deployed a change to the payment client.\n\n## Fault\n\nThe new client sent an empty idempotency key, which the gateway rejected.\n'));
+    expect(f.trigger?.value).toMatch(/deployed a change to the payment client/);
+    expect(f.rootCause?.value).toMatch(/empty idempotency key/);
+  });
+});
+
+describe('the symptom of a write-up titled by it', () => {
+  it('is the title when no section says what users saw ("All services returning 404 in Kubernetes")', () => {
+    const f = fieldsOf(markdownRecord('dfds/PM2021-009_-_All_services_returning_404_in_Kubernetes.md'));
+    expect(f.symptom?.value).toMatch(/returning 404/);
+    // A title that names no symptom gives none.
+    expect(fieldsOf(bodyRecord('# Quarterly database maintenance notes\n\n## Notes\n\nWe moved the backups to a new bucket.\n')).symptom).toBeNull();
+  });
+});

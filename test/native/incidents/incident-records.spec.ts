@@ -40,6 +40,17 @@ describe('incident records', () => {
     expect(v.minutesToResolve).toBeLessThan(24 * 60);
   });
 
+  it('joins the page a write-up names by its number, and takes the write-up\'s severity and times', async () => {
+    // "PagerDuty incident #3301" in the certificate write-up; the page's own title is another wording.
+    const v = await view('Partner API down: expired TLS certificate');
+    expect(v.records.map((r) => r.title)).toContainEqual(expect.stringMatching(/^PD-3301/));
+    expect(v.severity).toBe('SEV1');
+    expect(v.fields.startedAt?.value).toBe('2024-11-21T00:00:00Z');
+    expect(v.fields.detectedAt?.value).toBe('2024-11-21T00:04:00Z');
+    expect(v.fields.mitigatedAt?.value).toBe('2024-11-21T03:00:00Z');
+    expect(v.minutesToDetect).toBe(4);
+  });
+
   it('counts no minutes from a start known only by its day', async () => {
     // Dated "2024-09-18" with no time of the start: detection can't be counted from midnight.
     const storm = await view('Second consumer rebalance storm');
@@ -118,11 +129,31 @@ describe('incident records', () => {
     expect(fromThread.incidents[0]?.incident.title).toBe('Second consumer rebalance storm on parcel-events');
   });
 
+  it('from the first Kafka lag write-up, its later recurrence is a strong, recurring match with a playbook', async () => {
+    // Both write-ups tell a consumer rebalance loop on tracking-worker: one failure mode (consumer
+    // lag), one mechanism, one service — what an engineer calls the same failure again.
+    const first = api.db.prepare(`SELECT id FROM documents WHERE kind = 'postmortem' AND title LIKE 'Tracking updates delayed by Kafka%'`).pluck().get() as number;
+    const r = await api.similar({ id: first, limit: 5 });
+    expect(r.verdict.label).toBe('recurring');
+    const top = r.incidents[0]!;
+    expect(top.incident.title).toBe('Second consumer rebalance storm on parcel-events');
+    expect(top.strength).toBe('strong');
+    expect(top.shared.failureModes.map((m) => m.id)).toContain('consumer-lag');
+    const p = await api.invoke('playbook', { id: first });
+    expect(p.incidents.map((i) => i.title)).toContain('Second consumer rebalance storm on parcel-events');
+    expect(p.mitigations.length).toBeGreaterThan(0);
+  });
+
   it('a playbook for a failure mode cites its incidents; an unknown one is refused with the known ones', async () => {
     const p = await api.invoke('playbook', { failureMode: 'certificate-expiry' });
     expect(p.subject).toBe('Certificate expiry');
     expect(p.incidents.map((i) => i.title)).toContain('Partner API down: expired TLS certificate');
     for (const m of p.mitigations) for (const e of m.examples) expect(m.incidents.map((i) => i.incidentId)).toContain(e.incidentId);
+    // Each step of "Restored the ingress rule, forced a renewal with cmctl renew, and restarted the
+    // partner gateway" once, named by what it acted on (never "renew cmctl renew").
+    expect(p.mitigations.map((m) => m.action)).toEqual(expect.arrayContaining(['restore ingress rule', 'restart partner gateway']));
+    expect(p.mitigations.filter((m) => m.action.startsWith('renew'))).toHaveLength(1);
+    expect(p.mitigations.map((m) => m.action).join(' ')).not.toMatch(/cmctl/);
     await expect(api.invoke('playbook', { failureMode: 'gremlins' })).rejects.toMatchObject({ code: 'not-found', hint: expect.stringMatching(/certificate-expiry/) });
   });
 

@@ -7,7 +7,7 @@ import { packageRoot } from '../../../native/common/package-root.js';
 import { failureModes, zonesOf } from '../../../native/incidents/failure-modes.js';
 import { outline } from '../../../native/incidents/outline.js';
 import { buildTaxonomy, defaultTaxonomyPath, literalHints, loadTaxonomy, parseTaxonomyFile, WordPrefixes } from '../../../native/incidents/taxonomy.js';
-import { bodyRecord, fieldsOf, markdownRecord, POSTMORTEMS, sectionOf, shippedTaxonomy } from './records.js';
+import { bodyRecord, DEMO, fieldsOf, markdownRecord, POSTMORTEMS, sectionOf, shippedTaxonomy } from './records.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hindsight-taxonomy-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -26,7 +26,7 @@ describe('the shipped failure-mode taxonomy', () => {
       'certificate-expiry', 'dns', 'config-push', 'deploy-regression', 'capacity-overload', 'dependency-outage', 'database', 'disk-full',
       'memory-oom', 'network-partition', 'rate-limit', 'auth-credentials', 'load-balancer-targets', 'scheduler-cron', 'data-corruption',
       'cluster-upgrade', 'node-not-ready', 'ip-exhaustion', 'retry-storm', 'secret-leak', 'supply-chain', 'dependency-upgrade',
-      'client-sdk-regression', 'log-shipping', 'admission-webhook', 'iac-wrong-target', 'false-positive-alert',
+      'client-sdk-regression', 'log-shipping', 'admission-webhook', 'iac-wrong-target', 'false-positive-alert', 'consumer-lag',
     ]) {
       expect(ids).toContain(id);
     }
@@ -192,5 +192,24 @@ describe('failure modes of a record', () => {
   it('does not count a negated mention', () => {
     const record = bodyRecord('# Slow pages\n\n## Root cause\n\nThis was not a DNS failure: the resolvers were healthy. A slow query held a table lock.\n');
     expect(fieldsOf(record).failureModes.map((m) => m.value)).not.toContain('dns');
+  });
+
+  it('reads consumer lag (a rebalance loop, consumers falling behind) as its own failure mode', () => {
+    // Both demo write-ups (ours) tell a consumer group's rebalance loop; no other mode covers it.
+    for (const file of ['2024-02-07-tracking-kafka-lag.md', '2024-09-18-tracking-kafka-rebalance.md']) {
+      expect(fieldsOf(markdownRecord(`${DEMO}postmortems/${file}`)).failureModes.map((m) => m.value)).toContain('consumer-lag');
+    }
+    const generic = bodyRecord('# Kafka upgrade\n\n## Root cause\n\nThe Kafka brokers were upgraded and one topic lost its retention setting.\n');
+    expect(fieldsOf(generic).failureModes.map((m) => m.value)).not.toContain('consumer-lag');
+  });
+
+  it('reads an HTTP status as "5xx errors", never an amount ("batches of 500 events", "500 GB disks", "$500")', () => {
+    const mech = (root: string) => fieldsOf(bodyRecord(`# Incident\n\n## Root cause\n\n${root}\n`)).mechanism;
+    expect(mech('Batches of 500 events took longer than the poll interval.')).not.toContain('5xx errors');
+    expect(mech('We migrated the cluster to 500 GB disks.')).not.toContain('5xx errors');
+    expect(mech('The attacker asked for four $500 gift cards.')).not.toContain('5xx errors');
+    expect(mech('All services were returning 503 to the load balancer.')).toContain('5xx errors');
+    expect(mech('The ingress served 502s for ten minutes.')).toContain('5xx errors');
+    expect(mech('Clients saw status 504 messages.')).toContain('5xx errors');
   });
 });
