@@ -96,14 +96,9 @@ describe('engine: the embedding worker dies mid-session', () => {
   });
 
   it('fails a search whose query was being embedded when the worker died, with a clear error, and the next one works', async () => {
-    const embedder = (await embedderOf(api))!;
-    const worker = workerOf(embedder);
-    // The worker dies right after it was handed the query.
-    const post = worker.postMessage.bind(worker);
-    worker.postMessage = (m: unknown) => {
-      post(m);
-      void worker.terminate();
-    };
+    // The worker dies when handed the query, before it can answer (terminating it right after
+    // posting raced the tiny model's 7 ms answer).
+    dieOnRequest((await embedderOf(api))!, 1);
     await expect(api.search({ query: 'evicted pods' })).rejects.toMatchObject({ reason: 'embed-failed', message: /The embedding worker stopped/ });
     const again = await api.search({ query: 'evicted pods' });
     expect(again).toMatchObject({ mode: 'hybrid' });
