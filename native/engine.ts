@@ -74,6 +74,13 @@ export interface EngineOptions {
  */
 const EMBED_PAGE = 64;
 
+/**
+ * New workers the embedding job starts in one run after the one it used died (a native crash, the
+ * OS killing it for memory). A model that dies on every page would otherwise be restarted forever;
+ * past this many the run fails, keeping what it wrote, and the next run resumes from there.
+ */
+export const EMBED_WORKER_RESTARTS = 2;
+
 const META_MODEL = 'embedding_model';
 const META_DIMS = 'embedding_dims';
 const META_EXTRACTION = 'incident_extraction';
@@ -593,15 +600,39 @@ export class Engine {
     let status: 'done' | 'cancelled' = 'done';
     let holding = true;
     try {
-      const embedder = await this.getEmbedder();
+      // Started before the first report: a model that cannot load fails the run here.
+      await this.getEmbedder();
       const { passageText } = await importer();
       total = await this.pendingCount();
       report('embedding');
       const texts = (rows: Array<{ title: string; text: string }>) => rows.map((r) => passageText(r.title, r));
+      /** Workers seen dead in this run: each one is a restart. */
+      const dead = new Set<Embedder>();
+      /**
+       * A page's vectors. A page whose worker died before answering was not written, so a new
+       * worker embeds it again (each passage still gets its vector once); an embedder that is
+       * alive and refused the page is the model's answer, not a death, and fails the run.
+       */
+      const embedPage = async (page: Array<{ title: string; text: string }>): Promise<Float32Array[]> => {
+        for (;;) {
+          const embedder = await this.getEmbedder();
+          try {
+            return await embedder.embedPassages(texts(page));
+          } catch (err) {
+            if (embedder.alive || this.closing) throw err;
+            dead.add(embedder);
+            if (dead.size > EMBED_WORKER_RESTARTS) {
+              throw new HindsightError('embed-failed', `The embedding worker stopped ${dead.size} times during reindexing (${err instanceof Error ? err.message : String(err)}); ${done} of ${total} passages are embedded and kept.`, {
+                hint: 'Run reindex again to go on from there. A worker that keeps stopping points to a damaged model or a machine short of memory.',
+              });
+            }
+          }
+        }
+      };
       // One page is embedded while the one before it is written: the worker never waits for
       // this thread's SQLite writes and index inserts.
       let rows = await this.store.passages.pending(0, EMBED_PAGE);
-      let vectors = rows.length ? embedder.embedPassages(texts(rows)) : null;
+      let vectors = rows.length ? embedPage(rows) : null;
       while (rows.length && vectors) {
         if (options.signal?.aborted) {
           status = 'cancelled';
@@ -610,7 +641,7 @@ export class Engine {
         }
         const held = options.gate?.();
         const nextRows = held ? [] : await this.store.passages.pending(rows[rows.length - 1]!.id, EMBED_PAGE);
-        const nextVectors = nextRows.length ? embedder.embedPassages(texts(nextRows)) : null;
+        const nextVectors = nextRows.length ? embedPage(nextRows) : null;
         nextVectors?.catch(() => {});
         const got = await vectors;
         const index = await this.indexFor(got[0]!.length);
@@ -639,7 +670,7 @@ export class Engine {
           total = done + (await this.pendingCount());
           report('embedding');
           rows = await this.store.passages.pending(0, EMBED_PAGE);
-          vectors = rows.length ? embedder.embedPassages(texts(rows)) : null;
+          vectors = rows.length ? embedPage(rows) : null;
         }
       }
     } finally {

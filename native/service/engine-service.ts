@@ -410,12 +410,23 @@ export class EngineService {
     };
     // After the queued imports: they may add passages, and both write the database.
     job.done = this.importQueue.then(async () => {
+      // A run that fails still reports what it wrote (kept: the next run goes on from there).
+      let embedded = 0;
+      const started = performance.now();
       try {
-        const r = await engine.reindex({ signal: controller.signal, gate, onProgress: (p) => this.emit('indexProgress', p) });
+        const r = await engine.reindex({
+          signal: controller.signal,
+          gate,
+          onProgress: (p) => {
+            embedded = p.done;
+            this.emit('indexProgress', p);
+          },
+        });
         this.emit('indexDone', { embedded: r.embedded, durationMs: r.durationMs, status: r.status, failure: null });
       } catch (err) {
         const failure = toContractError(err);
-        this.emit('indexDone', { embedded: 0, durationMs: 0, status: failure.code === 'cancelled' ? 'cancelled' : 'failed', failure: failure.code === 'cancelled' ? null : failure });
+        const durationMs = Math.round(performance.now() - started);
+        this.emit('indexDone', { embedded, durationMs, status: failure.code === 'cancelled' ? 'cancelled' : 'failed', failure: failure.code === 'cancelled' ? null : failure });
       } finally {
         this.reindexJob = null;
       }

@@ -65,6 +65,38 @@ describe.each([
     expect(by.has('semantic')).toBe(mode === 'hybrid');
   });
 
+  it('ranks by reciprocal-rank fusion: scores from 1 down, best first, at most `limit` hits', async () => {
+    // Lexical: the common words are pruned, eight documents keep the rare ones.
+    const limit = mode === 'lexical' ? 5 : 15;
+    const r = await engine.search({ query: 'kafka consumer lag after a deploy', limit });
+    expect(r.total).toBeGreaterThan(limit);
+    expect(r.hits).toHaveLength(limit);
+    const scores = r.hits.map((h) => h.score);
+    for (let i = 1; i < scores.length; i++) expect(scores[i]).toBeLessThanOrEqual(scores[i - 1]!);
+    for (const h of r.hits) {
+      expect(h.score).toBeGreaterThan(0);
+      expect(h.score).toBeLessThanOrEqual(1);
+    }
+    if (mode === 'lexical') {
+      // One list: the i-th document scores 1/(60 + i), as a share of the first's 1/61.
+      expect(scores).toEqual(scores.map((_, i) => Math.round((61 / (60 + i + 1)) * 1000) / 1000));
+    } else {
+      // Found by one retriever only, a document scores at most half of one first in both.
+      for (const h of r.hits) if (h.matchedBy.length === 1) expect(h.score).toBeLessThanOrEqual(0.5);
+      // The semantic side counts: a document only it found still scores.
+      expect(r.hits.some((h) => h.matchedBy.join() === 'semantic')).toBe(true);
+    }
+  });
+
+  it('never shows the same passage twice in a hit, and at most two', async () => {
+    const r = await engine.search({ query: 'kafka consumer lag after a deploy', limit: 20 });
+    for (const h of r.hits) {
+      expect(h.snippets.length).toBeGreaterThan(0);
+      expect(h.snippets.length).toBeLessThanOrEqual(2);
+      expect(new Set(h.snippets.map((x) => x.text)).size).toBe(h.snippets.length);
+    }
+  });
+
   it('returns highlighted snippets from the passage that matched', async () => {
     const r = await engine.search({ query: 'CoreDNS upgrade', limit: 1 });
     expect(r.hits[0]!.title).toBe('CoreDNS upgrade issue');
