@@ -18,7 +18,7 @@ import { walkPaths } from './walk.js';
 import { WriteBatch, writeBatchLimits, type WriteBatchLimits } from './write-batch.js';
 
 /** Bump when parsing or chunking changes, so that a re-import rewrites what it produces. */
-export const PIPELINE_VERSION = 2;
+export const PIPELINE_VERSION = 3;
 
 export interface ImportContext {
   store: Store;
