@@ -277,6 +277,16 @@ test('the incident page by keyboard: Tab reaches every link with a visible focus
   await expect(page.getByRole('heading', { level: 1 })).toContainText(label);
   await expect(page.getByTestId('playbook-mitigation').first()).toBeVisible();
   await checkScreen(page, '19-playbook');
+  // Back on the incident, each of its services opens the playbook of that service.
+  await page.goBack();
+  const service = page.getByTestId('service-playbooks').getByRole('link').first();
+  await service.scrollIntoViewIfNeeded();
+  await checkScreen(page, '19b-incident-service-playbooks');
+  const name = (await service.textContent())!.trim();
+  await service.click();
+  await expect(page).toHaveURL(/#\/playbook\?service=/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(name);
+  await expect(page.getByTestId('playbook-mitigation').first()).toBeVisible();
 });
 
 test('patterns: legend and bars filter, services pivot to the search', async ({ page }) => {

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DocumentView as Doc, EntityType } from '../../../native/contract';
-import { DateText, EmptyState, EntityChip, ErrorNote, KindBadge, RouteLink, Spinner } from '../components/common';
+import { DateText, EntityChip, KindBadge, RouteLink } from '../components/common';
 import { BackIcon, ExternalIcon, SimilarIcon } from '../components/icons';
+import { RecordPageState, useEscapeBack } from '../components/RecordPage';
 import { useApp } from '../context';
 import { factValue, FACTS_IN_HEADER, localChatTimes, localCommentTimes, ticketFacts, type Fact } from '../lib/document-body';
 import { Markdown } from '../lib/markdown';
@@ -32,13 +33,7 @@ export function DocumentView({ id, section }: { id: number; section?: number }) 
     transport.api.show({ id }).then(setDoc, (e: Error) => setError(e.message));
   }, [id, transport]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented && !(e.target as HTMLElement).closest('input, textarea, select')) back();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [back]);
+  useEscapeBack(back);
 
   const shown = useMemo(() => {
     if (!doc) return null;
@@ -58,35 +53,17 @@ export function DocumentView({ id, section }: { id: number; section?: number }) 
     }
   }, [doc, section]);
 
-  if (error) {
+  if (error || !doc) {
     return (
-      <div className="view">
-        <h1 className="visually-hidden">Document</h1>
-        <ErrorNote message={error} action={<button className="button small" onClick={back}>Back</button>} />
-      </div>
-    );
-  }
-  if (doc === undefined) return <div className="view"><Spinner label="Opening…" /></div>;
-  if (doc === null) {
-    return (
-      <div className="view">
-        <EmptyState
-          level={1}
-          title={`There is no document #${id}`}
-          action={
-            <span className="empty-actions">
-              <button className="button primary" onClick={back}>
-                <BackIcon /> Back
-              </button>
-              <RouteLink to={{ view: 'search' }} className="button">
-                Go to search
-              </RouteLink>
-            </span>
-          }
-        >
-          <p>It may have been deleted with its import, or the link is from another database.</p>
-        </EmptyState>
-      </div>
+      <RecordPageState
+        what="document"
+        id={id}
+        error={error}
+        loading={doc === undefined}
+        why="It may have been deleted with its import, or the link is from another database."
+        elsewhere={{ to: { view: 'search' }, label: 'Go to search' }}
+        back={back}
+      />
     );
   }
 

@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { IncidentView as Incident, Playbook, Provenance } from '../../../native/contract';
-import { Chip, EmptyState, EntityChip, ErrorNote, KindBadge, RouteLink, Spinner } from '../components/common';
+import { Chip, EntityChip, KindBadge, RouteLink, Spinner } from '../components/common';
 import { BackIcon, SimilarIcon } from '../components/icons';
 import { PlaybookPanel } from '../components/PlaybookPanel';
+import { RecordPageState, useEscapeBack } from '../components/RecordPage';
 import { useApp } from '../context';
 import { dateTime, fullDateTime, humanMinutes } from '../lib/format';
 import { fromStart, linkLabel, minutesBetween, peopleByName, provenanceLabel, provenanceRoute, RECORD_ROLE_LABEL, timelineRows, type TimelineRow } from '../lib/incident';
@@ -56,45 +57,21 @@ export function IncidentView({ id }: { id: number }) {
     };
   }, [id, transport]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented && !(e.target as HTMLElement).closest('input, textarea, select') && !document.querySelector('[aria-modal="true"]')) back();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [back]);
+  useEscapeBack(back);
 
   const rows = useMemo(() => (incident ? timelineRows(incident) : []), [incident]);
 
-  if (error) {
+  if (error || !incident) {
     return (
-      <div className="view">
-        <h1 className="visually-hidden">Incident</h1>
-        <ErrorNote message={error} action={<button className="button small" onClick={back}>Back</button>} />
-      </div>
-    );
-  }
-  if (incident === undefined) return <div className="view"><Spinner label="Opening the incident…" /></div>;
-  if (incident === null) {
-    return (
-      <div className="view">
-        <EmptyState
-          level={1}
-          title={`There is no incident #${id}`}
-          action={
-            <span className="empty-actions">
-              <button className="button primary" onClick={back}>
-                <BackIcon /> Back
-              </button>
-              <RouteLink to={{ view: 'patterns' }} className="button">
-                Go to patterns
-              </RouteLink>
-            </span>
-          }
-        >
-          <p>Incidents are rebuilt when imports change: it may have been merged into another or deleted with its records.</p>
-        </EmptyState>
-      </div>
+      <RecordPageState
+        what="incident"
+        id={id}
+        error={error}
+        loading={incident === undefined}
+        why="Incidents are rebuilt when imports change: it may have been merged into another or deleted with its records."
+        elsewhere={{ to: { view: 'patterns' }, label: 'Go to patterns' }}
+        back={back}
+      />
     );
   }
 
@@ -222,6 +199,19 @@ export function IncidentView({ id }: { id: number }) {
             </section>
           )}
           {playbook && playbook !== 'failed' && playbook !== 'none' && <PlaybookPanel playbook={playbook} headingId="incident-playbook" title="What fixed incidents like it" exclude={incident.incidentId} />}
+          {incident.services.length > 0 && (
+            <p className="small service-playbooks" data-testid="service-playbooks">
+              What fixed incidents on{' '}
+              {incident.services.slice(0, 4).map((s, i) => (
+                <span key={s}>
+                  {i > 0 && ', '}
+                  <RouteLink to={{ view: 'playbook', service: s }} title={`Playbook of every incident on ${s}`}>
+                    {s}
+                  </RouteLink>
+                </span>
+              ))}
+            </p>
+          )}
         </div>
 
         <aside className="doc-side incident-side" aria-label="About this incident">
