@@ -102,25 +102,86 @@ function tablesOf(runs: TextRun[], page: number, height: number): { lines: Line[
     table = [];
     tableRuns = [];
   };
-  for (const row of rows) {
-    if (!row.some((r) => r.cellStart)) {
-      flush();
-      continue;
-    }
-    if (!table.length) tableTop = Math.max(...row.map((r) => r.y));
-    // A cell starts at the row's left edge and at every run printed after a wide blank.
-    const starts = [Math.min(...row.map((r) => r.x)), ...row.filter((r) => r.cellStart).map((r) => r.x)].sort((a, b) => a - b);
+  const cellsOf = (row: TextRun[], starts: number[]) => {
     const cells: TextRun[][] = starts.map(() => []);
     for (const r of row) {
       let c = 0;
       for (let k = 0; k < starts.length; k++) if (starts[k]! <= r.x + 1) c = k;
       cells[c]!.push(r);
     }
-    table.push(cells.map(cellText));
+    return cells.map(cellText);
+  };
+  // Rows without a wide blank, below a table's first row: cells that wrap (a narrow date column
+  // over three lines beside one line of text) are printed with no blank between them. Such a
+  // row is told by its columns instead: runs that start a line of their own at two or more left
+  // edges. Its lines lie closer together than the rows do (cell padding and borders between rows).
+  let tableLeft = Infinity;
+  let lastBottom = 0;
+  let aligned: TextRun[] | null = null;
+  let alignedBottom = 0;
+  const endAligned = () => {
+    const row = aligned;
+    aligned = null;
+    if (!row) return;
+    const starts = columnStarts(row);
+    if (starts.length < 2) return flush();
+    table.push(cellsOf(row, starts));
     tableRuns.push(...row);
+  };
+  for (const row of rows) {
+    const size = Math.max(...row.map((r) => r.size));
+    const top = Math.max(...row.map((r) => r.y));
+    const bottom = Math.min(...row.map((r) => r.y));
+    if (row.some((r) => r.cellStart)) {
+      endAligned();
+      if (!table.length) {
+        tableTop = top;
+        tableLeft = Infinity;
+      }
+      tableLeft = Math.min(tableLeft, ...row.map((r) => r.x));
+      lastBottom = bottom;
+      // A cell starts at the row's left edge and at every run printed after a wide blank.
+      table.push(cellsOf(row, [Math.min(...row.map((r) => r.x)), ...row.filter((r) => r.cellStart).map((r) => r.x)].sort((a, b) => a - b)));
+      tableRuns.push(...row);
+      continue;
+    }
+    // (Code is never such a row: its indentation is blank runs too.)
+    if (table.length && !row.some((r) => r.mono) && lastBottom - top <= size * 2.3 && Math.min(...row.map((r) => r.x)) >= tableLeft - 1) {
+      if (aligned && alignedBottom - top <= size * 1.7) aligned.push(...row);
+      else {
+        endAligned();
+        if (!table.length) continue;
+        aligned = [...row];
+      }
+      alignedBottom = bottom;
+      lastBottom = bottom;
+      continue;
+    }
+    endAligned();
+    flush();
   }
+  endAligned();
   flush();
   return { lines, used };
+}
+
+/**
+ * Left edges where a row's columns start: runs that begin a line (first on their baseline, or
+ * after more than a word space), clustered within a few points. A run that continues its line
+ * (a bold word, a code span) starts no column.
+ */
+function columnStarts(row: TextRun[]): number[] {
+  const sorted = [...row].sort((a, b) => (Math.abs(a.y - b.y) > a.size * 0.3 ? b.y - a.y : a.x - b.x));
+  const starts: number[] = [];
+  let prev: TextRun | null = null;
+  for (const r of sorted) {
+    const sameLine = prev && Math.abs(prev.y - r.y) <= r.size * 0.3;
+    if (!sameLine || r.x - (prev!.x + prev!.width) >= r.size * 0.6) {
+      if (!starts.some((x) => Math.abs(x - r.x) <= 3)) starts.push(r.x);
+    }
+    prev = r;
+  }
+  return starts.sort((a, b) => a - b);
 }
 
 /** A cell's runs read line by line, left to right. */
@@ -133,7 +194,8 @@ function cellText(runs: TextRun[]): string {
     const gap = prev ? r.x - (prev.x + prev.width) : 0;
     if (!prev) text = r.str;
     else if (sameLine && gap <= r.size * 0.12) text += r.str;
-    else if (!sameLine && /[\p{L}]-$/u.test(text)) text += r.str;
+    // A word or date broken at its hyphen ("2021-" over "12-10") continues without a space.
+    else if (!sameLine && /[\p{L}\p{N}]-$/u.test(text)) text += r.str;
     else text += ` ${r.str}`;
     prev = r;
   }
