@@ -99,18 +99,32 @@ export async function benchCsv(work: string, rows: number): Promise<void> {
   const readSecs = (performance.now() - t) / 1000;
   line('reader: CSV → ticket documents', `${readSecs.toFixed(1)} s (${(docs / readSecs).toFixed(0)} records/s, ${(readSecs / floorSecs).toFixed(1)}× the floor; ${errors.length} reported)`);
 
-  // The whole lexical import: store, entities, incident records.
-  const engine = await Engine.open({ dbPath: join(work, 'csv.db'), models: { roots: [], preferred: 'gte-small', allowUnverified: false } });
-  let firstProgressMs: number | null = null;
-  t = performance.now();
-  const s = await engine.import({ paths: [path] }, {
-    onProgress: (p) => {
-      if (firstProgressMs === null && p.currentRecords > 0) firstProgressMs = performance.now() - t;
-    },
-  });
-  const importSecs = (performance.now() - t) / 1000;
-  line('import (lexical, incident records built)', `${importSecs.toFixed(1)} s (${(s.documentsAdded / importSecs).toFixed(0)} records/s, ${(importSecs / floorSecs).toFixed(0)}× the floor); ${s.documentsAdded.toLocaleString()} documents, ${s.errors.length} errors`);
-  line('first progress with records read', firstProgressMs === null ? 'none' : `${(firstProgressMs / 1000).toFixed(1)} s`);
+  // The whole lexical import: store, entities, incident records. Once with a transaction per
+  // document (HINDSIGHT_IMPORT_BATCH=1, as before write batches) and once as shipped, each into a
+  // fresh database, so that the ratio is measured under the same load.
+  const importOnce = async (label: string, batch: string | undefined, db: string) => {
+    if (batch === undefined) delete process.env.HINDSIGHT_IMPORT_BATCH;
+    else process.env.HINDSIGHT_IMPORT_BATCH = batch;
+    const engine = await Engine.open({ dbPath: join(work, db), models: { roots: [], preferred: 'gte-small', allowUnverified: false } });
+    let firstProgressMs: number | null = null;
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    const s = await engine.import({ paths: [path] }, {
+      onProgress: (p) => {
+        if (firstProgressMs === null && p.currentRecords > 0) firstProgressMs = performance.now() - t0;
+      },
+    });
+    const secs = (performance.now() - t0) / 1000;
+    const used = process.cpuUsage(cpu);
+    const cpuSecs = (used.user + used.system) / 1e6;
+    line(label, `${secs.toFixed(1)} s (${(s.documentsAdded / secs).toFixed(0)} records/s, ${(secs / floorSecs).toFixed(0)}× the floor; CPU ${cpuSecs.toFixed(1)} s); ${s.documentsAdded.toLocaleString()} documents, ${s.errors.length} errors`);
+    line('  first progress with records read', firstProgressMs === null ? 'none' : `${(firstProgressMs / 1000).toFixed(1)} s`);
+    await engine.close();
+    delete process.env.HINDSIGHT_IMPORT_BATCH;
+    return { secs, cpuSecs };
+  };
+  const single = await importOnce('import, a transaction per document', '1', 'csv-single.db');
+  const batched = await importOnce('import (lexical, incident records built)', undefined, 'csv.db');
+  line('batched writes against one per document', `${(single.secs / batched.secs).toFixed(1)}× faster (wall), ${(single.cpuSecs / batched.cpuSecs).toFixed(1)}× less CPU`);
   line('peak RSS (whole process)', `${mb(peak())} (target ≤ 1 GB)`);
-  await engine.close();
 }

@@ -13,6 +13,7 @@ const REASONS = {
   'bad-json': 'refused-input',
   'bad-map': 'usage',
   'bad-record': 'refused-input',
+  'record-write': 'internal',
   'bad-xml': 'refused-input',
   'binary-file': 'refused-input',
   empty: 'refused-input',

@@ -4,7 +4,7 @@ import { breathe } from '../common/breathe.js';
 import { HindsightError, toContractError } from '../common/errors.js';
 import { sha256 } from '../common/hash.js';
 import type { ImportFileError, ImportPreview, ImportProgress, ImportSummary } from '../contract.js';
-import type { Store, WriteResult } from '../store/store.js';
+import type { DocumentWrite, Store, WriteResult } from '../store/store.js';
 import { extractEntities } from '../entities/extract.js';
 import { analyseDocument } from '../rank/analyse.js';
 import { ref, refsFromUrl } from '../entities/refs.js';
@@ -15,9 +15,10 @@ import { NotImportable, readSource, type SourceOptions } from './read-source.js'
 import { isSlackExport, SlackExport } from './slack/slack-export.js';
 import type { CsvMap } from './tickets/csv-tickets.js';
 import { walkPaths } from './walk.js';
+import { WriteBatch, writeBatchLimits, type WriteBatchLimits } from './write-batch.js';
 
 /** Bump when parsing or chunking changes, so that a re-import rewrites what it produces. */
-export const PIPELINE_VERSION = 2;
+export const PIPELINE_VERSION = 3;
 
 export interface ImportContext {
   store: Store;
@@ -37,6 +38,8 @@ export interface ImportContext {
   afterSource?: () => Promise<void>;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
+  /** How many documents are committed together (write-batch.ts); the default unless a test says. */
+  writeBatch?: WriteBatchLimits;
   /** Slack channel names or globs to import. */
   channels?: string[];
   csvMap?: CsvMap;
@@ -54,9 +57,10 @@ export function passageText(title: string, chunk: Pick<Chunk, 'text'>): string {
 
 /**
  * Imports files and folders. Each file is parsed on its own; a file (or a record inside one) that
- * fails is recorded with a readable error and the import goes on. Each document is written in one
- * transaction, and an unchanged document (same content hash) is left alone. Cancelling stops
- * between documents: what was written stays, and the summary says how far it got.
+ * fails is recorded with a readable error and the import goes on. Documents are written whole,
+ * many small ones to a transaction (write-batch.ts), and an unchanged document (same content hash)
+ * is left alone. Cancelling stops between documents: what was committed stays, what waited for
+ * its batch is dropped, and the summary says how far it got.
  */
 export async function importPaths(ctx: ImportContext, paths: string[]): Promise<ImportSummary> {
   const started = performance.now();
@@ -121,6 +125,24 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
   const pendingReports: Array<Promise<void>> = [];
 
   const written = new Set<string>();
+  /** Which file and record a waiting write came from, for its failure. */
+  type Tag = { file: string; record: number; key: string | null; format: string };
+  const batch = new WriteBatch<Tag>(store, {
+    committed: async ({ write, tag }, result) => {
+      ctx.onWritten?.(result, write.vectors);
+      await ctx.afterWrite?.(result);
+      summary.chunksWritten += write.chunks.length;
+      if (write.vectors) summary.chunksEmbedded += write.vectors.length;
+      if (result.status === 'added') summary.documentsAdded++;
+      else summary.documentsUpdated++;
+      summary.byFormat[tag.format] = (summary.byFormat[tag.format] ?? 0) + 1;
+    },
+    failed: async ({ write, tag }, err) => {
+      const record = `${tag.record}${tag.key ? ` (${tag.key})` : ''}`;
+      const e = toContractError(err);
+      await fail({ source: tag.file, code: 'internal', reason: 'record-write', record, message: `${tag.file} record ${record} (${write.doc.title}) could not be written: ${e.message.replace(/^Internal error: /, '')}` });
+    },
+  }, ctx.writeBatch ?? writeBatchLimits());
   try {
     progress('scanning', null);
     const walked = await walkPaths(paths);
@@ -156,6 +178,7 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
         source = await readSource(file, options);
         const uids = new Set<string>();
         let completed = false;
+        let readFailure: { err: unknown } | null = null;
         try {
           for await (const doc of source.documents) {
             if (ctx.signal?.aborted) break;
@@ -172,15 +195,23 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
             }
             written.add(doc.uid);
             uids.add(doc.uid);
-            await importDocument(ctx, doc, file.path, summary);
-            summary.byFormat[source.format] = (summary.byFormat[source.format] ?? 0) + 1;
+            const w = await prepareDocument(ctx, doc, file.path, summary);
+            if (w) await batch.add(w, { file: file.path, record: currentRecords, key: doc.externalId, format: source.format });
+            else summary.byFormat[source.format] = (summary.byFormat[source.format] ?? 0) + 1;
             progress('importing', file.path, true);
             await breathe();
           }
           completed = !ctx.signal?.aborted;
+        } catch (err) {
+          readFailure = { err };
         } finally {
           source.close();
         }
+        // What was read before the source ended or failed is written, as when each document was
+        // committed on its own; a cancel stops at once, keeping what was committed.
+        if (ctx.signal?.aborted) batch.discard();
+        else await batch.flush();
+        if (readFailure) throw readFailure.err;
         // Only a source read to the end may retire documents it no longer yields; a
         // channel selection reads part of an export, so nothing is retired then either.
         if (completed && !ctx.channels?.length) {
@@ -222,12 +253,13 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
   return summary;
 }
 
-async function importDocument(ctx: ImportContext, doc: ParsedDocument, origin: string, summary: ImportSummary): Promise<void> {
+/** Everything a document's write needs, computed outside the transaction; null when it is unchanged. */
+async function prepareDocument(ctx: ImportContext, doc: ParsedDocument, origin: string, summary: ImportSummary): Promise<DocumentWrite | null> {
   const contentHash = sha256(JSON.stringify([PIPELINE_VERSION, doc]));
   const existing = await ctx.store.documents.findByUid(doc.uid);
   if (existing?.contentHash === contentHash) {
     summary.documentsUnchanged++;
-    return;
+    return null;
   }
   const chunks = chunkMarkdown(doc.body);
   // Embedding happens before the write transaction: the model is slow, the write is not.
@@ -235,13 +267,7 @@ async function importDocument(ctx: ImportContext, doc: ParsedDocument, origin: s
   const { entities, refs, links } = relations(doc);
   // Term statistics for ranking, like the vectors, are computed before the write transaction.
   const analysis = ctx.analyse === false ? null : analyseDocument({ id: 0, title: doc.title, passages: chunks.map((c, i) => ({ id: i, heading: c.heading, text: c.text })) });
-  const result = await ctx.store.documents.write({ doc, origin, contentHash, chunks, vectors, importId: ctx.importId, entities, refs, links, analysis });
-  ctx.onWritten?.(result, vectors);
-  await ctx.afterWrite?.(result);
-  summary.chunksWritten += chunks.length;
-  if (vectors) summary.chunksEmbedded += vectors.length;
-  if (result.status === 'added') summary.documentsAdded++;
-  else summary.documentsUpdated++;
+  return { doc, origin, contentHash, chunks, vectors, importId: ctx.importId, entities, refs, links, analysis };
 }
 
 /** Replaces every path the relabelling knows inside a text (messages name their files). */

@@ -177,6 +177,12 @@ export interface DocumentStore {
   findByUid(uid: string): Promise<{ id: number; contentHash: string } | null>;
   /** Writes a document with its passages, vectors, entities, references and links atomically. */
   write(w: DocumentWrite): Promise<WriteResult>;
+  /**
+   * Writes several documents in one transaction: all of them or none (a failure rolls the whole
+   * batch back and is thrown). Many small records (tracker rows) are written this way, since a
+   * commit costs more than a small document's rows. Results are in the order of `ws`.
+   */
+  writeMany(ws: readonly DocumentWrite[]): Promise<WriteResult[]>;
   /** Removes the documents read from `origin` whose uid is not in `keep`; returns their passage ids. */
   removeVanished(origin: string, keep: ReadonlySet<string>): Promise<number[]>;
   /** Removes documents (with their passages); returns the passage ids removed. */

@@ -18,6 +18,8 @@ export interface TextRun {
   /** Font size (the text matrix's vertical scale). */
   size: number;
   mono: boolean;
+  /** Drawn in a bold face (by the font's name). */
+  bold?: boolean;
   /** Printed after a wide blank (the gap between two table cells). */
   cellStart?: boolean;
 }
@@ -36,6 +38,8 @@ interface Line {
   y: number;
   size: number;
   mono: boolean;
+  /** Every run of the line is bold. */
+  bold: boolean;
   /** Heading level once classified (0 = body). */
   level: number;
   /** A whole table, already Markdown. */
@@ -93,30 +97,91 @@ function tablesOf(runs: TextRun[], page: number, height: number): { lines: Line[
       const cell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|');
       const md = table.map((r) => `| ${Array.from({ length: width }, (_, i) => cell(r[i])).join(' | ')} |`);
       md.splice(1, 0, `|${' --- |'.repeat(width)}`);
-      lines.push({ page, text: md.join('\n'), x0: Math.min(...tableRuns.map((r) => r.x)), x1: Math.max(...tableRuns.map((r) => r.x + r.width)), y: tableTop, size: tableRuns[0]!.size, mono: false, level: 0, table: true });
+      lines.push({ page, text: md.join('\n'), x0: Math.min(...tableRuns.map((r) => r.x)), x1: Math.max(...tableRuns.map((r) => r.x + r.width)), y: tableTop, size: tableRuns[0]!.size, mono: false, bold: false, level: 0, table: true });
     }
     table = [];
     tableRuns = [];
   };
-  for (const row of rows) {
-    if (!row.some((r) => r.cellStart)) {
-      flush();
-      continue;
-    }
-    if (!table.length) tableTop = Math.max(...row.map((r) => r.y));
-    // A cell starts at the row's left edge and at every run printed after a wide blank.
-    const starts = [Math.min(...row.map((r) => r.x)), ...row.filter((r) => r.cellStart).map((r) => r.x)].sort((a, b) => a - b);
+  const cellsOf = (row: TextRun[], starts: number[]) => {
     const cells: TextRun[][] = starts.map(() => []);
     for (const r of row) {
       let c = 0;
       for (let k = 0; k < starts.length; k++) if (starts[k]! <= r.x + 1) c = k;
       cells[c]!.push(r);
     }
-    table.push(cells.map(cellText));
+    return cells.map(cellText);
+  };
+  // Rows without a wide blank, below a table's first row: cells that wrap (a narrow date column
+  // over three lines beside one line of text) are printed with no blank between them. Such a
+  // row is told by its columns instead: runs that start a line of their own at two or more left
+  // edges. Its lines lie closer together than the rows do (cell padding and borders between rows).
+  let tableLeft = Infinity;
+  let lastBottom = 0;
+  let aligned: TextRun[] | null = null;
+  let alignedBottom = 0;
+  const endAligned = () => {
+    const row = aligned;
+    aligned = null;
+    if (!row) return;
+    const starts = columnStarts(row);
+    if (starts.length < 2) return flush();
+    table.push(cellsOf(row, starts));
     tableRuns.push(...row);
+  };
+  for (const row of rows) {
+    const size = Math.max(...row.map((r) => r.size));
+    const top = Math.max(...row.map((r) => r.y));
+    const bottom = Math.min(...row.map((r) => r.y));
+    if (row.some((r) => r.cellStart)) {
+      endAligned();
+      if (!table.length) {
+        tableTop = top;
+        tableLeft = Infinity;
+      }
+      tableLeft = Math.min(tableLeft, ...row.map((r) => r.x));
+      lastBottom = bottom;
+      // A cell starts at the row's left edge and at every run printed after a wide blank.
+      table.push(cellsOf(row, [Math.min(...row.map((r) => r.x)), ...row.filter((r) => r.cellStart).map((r) => r.x)].sort((a, b) => a - b)));
+      tableRuns.push(...row);
+      continue;
+    }
+    // (Code is never such a row: its indentation is blank runs too.)
+    if (table.length && !row.some((r) => r.mono) && lastBottom - top <= size * 2.3 && Math.min(...row.map((r) => r.x)) >= tableLeft - 1) {
+      if (aligned && alignedBottom - top <= size * 1.7) aligned.push(...row);
+      else {
+        endAligned();
+        if (!table.length) continue;
+        aligned = [...row];
+      }
+      alignedBottom = bottom;
+      lastBottom = bottom;
+      continue;
+    }
+    endAligned();
+    flush();
   }
+  endAligned();
   flush();
   return { lines, used };
+}
+
+/**
+ * Left edges where a row's columns start: runs that begin a line (first on their baseline, or
+ * after more than a word space), clustered within a few points. A run that continues its line
+ * (a bold word, a code span) starts no column.
+ */
+function columnStarts(row: TextRun[]): number[] {
+  const sorted = [...row].sort((a, b) => (Math.abs(a.y - b.y) > a.size * 0.3 ? b.y - a.y : a.x - b.x));
+  const starts: number[] = [];
+  let prev: TextRun | null = null;
+  for (const r of sorted) {
+    const sameLine = prev && Math.abs(prev.y - r.y) <= r.size * 0.3;
+    if (!sameLine || r.x - (prev!.x + prev!.width) >= r.size * 0.6) {
+      if (!starts.some((x) => Math.abs(x - r.x) <= 3)) starts.push(r.x);
+    }
+    prev = r;
+  }
+  return starts.sort((a, b) => a - b);
 }
 
 /** A cell's runs read line by line, left to right. */
@@ -129,7 +194,8 @@ function cellText(runs: TextRun[]): string {
     const gap = prev ? r.x - (prev.x + prev.width) : 0;
     if (!prev) text = r.str;
     else if (sameLine && gap <= r.size * 0.12) text += r.str;
-    else if (!sameLine && /[\p{L}]-$/u.test(text)) text += r.str;
+    // A word or date broken at its hyphen ("2021-" over "12-10") continues without a space.
+    else if (!sameLine && /[\p{L}\p{N}]-$/u.test(text)) text += r.str;
     else text += ` ${r.str}`;
     prev = r;
   }
@@ -181,6 +247,7 @@ function linesOf(runs: TextRun[], page: number): Line[] {
       y: g[0]!.y,
       size,
       mono: allMono,
+      bold: g.every((r) => r.bold),
       level: 0,
     };
   });
@@ -245,18 +312,26 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
     if (a.page === b.page && a.y > b.y) steps.push([a.y - b.y, 1]);
   }
   const lineStep = mode(steps, 0.5) || body * 1.4;
+  // The usual blank between paragraphs, and the widest line: what a paragraph's short last line falls short of.
+  const blockGaps: Array<[number, number]> = steps.filter(([g]) => g > lineStep * 1.35).map(([g]) => [g, 1]);
+  const paragraphGap = mode(blockGaps, 0.5) || lineStep * 1.7;
+  const right = Math.max(0, ...bodyLines.map((l) => l.x1));
+  boldHeadings(flat, body, headingSizes.length, paragraphGap, lineStep);
   const vocabulary = wordSet(flat.map((l) => l.text).join(' '));
 
   const out: string[] = [];
   let para: string[] = [];
   let listItem: string[] | null = null;
+  /** How the item is written ("- ", "3. "), and where its continuation lines start (unknown after a printed marker). */
+  let itemMarker = '- ';
+  let itemX: number | null = null;
   let code: string[] | null = null;
   const flushPara = () => {
     if (para.length) out.push(joinLines(para, vocabulary), '');
     para = [];
   };
   const flushItem = () => {
-    if (listItem) out.push(`- ${joinLines(listItem, vocabulary)}`);
+    if (listItem) out.push(`${itemMarker}${joinLines(listItem, vocabulary)}`);
     listItem = null;
   };
   const flushCode = () => {
@@ -276,7 +351,8 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
   for (let i = 0; i < flat.length; i++) {
     const l = flat[i]!;
     const gap = prev && prev.page === l.page ? prev.y - l.y : lineStep;
-    const newBlock = !prev || gap > lineStep * 1.35 || (prev.page !== l.page && false);
+    // Across a page break a paragraph ends where its last line fell short of the right margin.
+    const newBlock = !prev || gap > lineStep * 1.35 || (prev.page !== l.page && prev.x1 < right - body * 6);
     if (l.table) {
       flushAll();
       out.push(l.text, '');
@@ -314,15 +390,19 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
       // previous item ended (sentence end, or a line well short of the block's width).
       flushPara();
       const text = marker ? l.text.slice(marker[0].length) : l.text;
-      const startsNew = marker || !listItem || newBlock || endsItem(prev!, flat, i) || Math.abs(l.x0 - prev!.x0) > body * 0.5;
+      // Continuation lines start where the item's text does: after a printed marker ("1."), a
+      // little right of the line that held it.
+      const aligned = itemX !== null ? Math.abs(l.x0 - itemX) <= body * 0.5 : l.x0 > prev!.x0 && l.x0 - prev!.x0 < body * 3;
+      const startsNew = marker || !listItem || newBlock || endsItem(prev!, flat, i) || !aligned;
       if (startsNew) {
         flushItem();
-        listItem = [marker && /\d/.test(marker[1]!) ? `${marker[1]} ${text}`.replace(/^(\d+)[.)] /, '$1. ') : text];
-        if (marker && /\d/.test(marker[1]!)) {
-          out.push(listItem[0]!);
-          listItem = null;
-        }
-      } else listItem!.push(text);
+        listItem = [text];
+        itemMarker = marker && /\d/.test(marker[1]!) ? `${/\d+/.exec(marker[1]!)![0]}. ` : '- ';
+        itemX = marker ? null : l.x0;
+      } else {
+        listItem!.push(text);
+        itemX ??= l.x0;
+      }
       prev = l;
       continue;
     }
@@ -338,13 +418,41 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
   return { markdown: out.join('\n').replace(/\n{3,}/g, '\n\n').trim(), headings: headingSizes.length };
 }
 
-/** Whether the line before `i` ended its list item: a sentence end or a short last line. */
+/**
+ * Headings of body size told by weight (a browser prints H4 as bold body text, H5 and H6 smaller
+ * and bold): a line that is bold throughout, stands alone, and is set off by more than the blank
+ * between paragraphs (a heading's margins are wider than a paragraph's: 1.33em against 1em), so
+ * that a bold paragraph ("**Do I need to upgrade?**") stays a paragraph. Its level follows the
+ * size levels found above it.
+ */
+function boldHeadings(lines: Line[], body: number, sizeLevels: number, paragraphGap: number, lineStep: number): void {
+  const gapAt = (a: Line | undefined, b: Line | undefined) => (a && b && a.page === b.page ? a.y - b.y : Infinity);
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.level || !l.bold || l.mono || l.table || l.text.length > 120 || Math.abs(l.size - body) > body * 0.08) continue;
+    const before = gapAt(lines[i - 1], l);
+    const after = gapAt(l, lines[i + 1]);
+    if (before <= lineStep * 1.35 || after <= lineStep * 1.35) continue;
+    // One side may be a page break or a heading's wider margin; the measured side must exceed a paragraph's blank.
+    const measured = [before, after].filter((g) => Number.isFinite(g) && !(lines[i - 1]?.level && g === before));
+    if (measured.length && measured.every((g) => g > paragraphGap + body * 0.15)) l.level = Math.min(6, sizeLevels + 1);
+  }
+}
+
+/**
+ * Whether the line before `i` ended its list item: a sentence end, or a line that stopped
+ * short — a browser breaks a line only where the next word does not fit, so when the next
+ * line's first word would have fitted after the previous line, that line ended its item.
+ */
 function endsItem(prev: Line, lines: Line[], i: number): boolean {
   if (/[.!?:;)]$|[.!?]["'”’]$/.test(prev.text)) return true;
   // The widest line near here shows where the right edge of full lines is.
   let right = prev.x1;
-  for (let k = Math.max(0, i - 8); k < Math.min(lines.length, i + 8); k++) if (!lines[k]!.level) right = Math.max(right, lines[k]!.x1);
-  return prev.x1 < right - prev.size * 6;
+  for (let k = Math.max(0, i - 8); k < Math.min(lines.length, i + 8); k++) if (!lines[k]!.level && !lines[k]!.table) right = Math.max(right, lines[k]!.x1);
+  const next = lines[i]!;
+  const word = /^\S+/.exec(next.text)?.[0] ?? '';
+  const perChar = (next.x1 - next.x0) / Math.max(1, next.text.length);
+  return prev.x1 + (word.length + 1) * perChar < right - perChar * 0.5;
 }
 
 function wordSet(text: string): Set<string> {

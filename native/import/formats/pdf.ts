@@ -42,6 +42,24 @@ export async function parsePdf(path: string, bytes: Uint8Array): Promise<ParsedD
     for (let p = 1; p <= count; p++) {
       const page = await doc.getPage(p);
       const content = await page.getTextContent();
+      // Font names (…-Bold) are known once the page's fonts are loaded, which the operator list
+      // does; pdf.js's text content gives only a generic family. Weight tells an H4 from its text.
+      await page.getOperatorList();
+      const bold = new Map<string, boolean>();
+      const isBold = (fontName: string) => {
+        let b = bold.get(fontName);
+        if (b === undefined) {
+          let name = '';
+          try {
+            name = String((page.commonObjs.get(fontName) as { name?: unknown } | null)?.name ?? '');
+          } catch {
+            // A font that did not load has no name: its weight is unknown, taken as regular.
+          }
+          b = /bold|black|heavy|semibold|demi/i.test(name);
+          bold.set(fontName, b);
+        }
+        return b;
+      };
       const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
       const runs: TextRun[] = [];
       // Browsers print the space between table cells as one wide blank run: it marks a cell start.
@@ -56,7 +74,7 @@ export async function parsePdf(path: string, bytes: Uint8Array): Promise<ParsedD
         const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0] = item.transform;
         const size = Math.hypot(c, d) || Math.hypot(a, b) || item.height;
         const family = content.styles[item.fontName]?.fontFamily ?? '';
-        runs.push({ str: item.str, x: e - x0, y: f - y0, width: item.width, size, mono: /mono|courier/i.test(family), cellStart: wideGap });
+        runs.push({ str: item.str, x: e - x0, y: f - y0, width: item.width, size, mono: /mono|courier/i.test(family), bold: isBold(item.fontName), cellStart: wideGap });
         wideGap = false;
       }
       pages.push({ width: x1 - x0, height: y1 - y0, runs });

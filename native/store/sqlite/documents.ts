@@ -34,6 +34,10 @@ export function documentStore(sql: Sql, ranking: SqliteRanking): DocumentStore {
       return sql.write(() => writeDocument(sql, ranking, w));
     },
 
+    async writeMany(ws) {
+      return ws.length ? sql.write(() => ws.map((w) => writeDocument(sql, ranking, w))) : [];
+    },
+
     async removeVanished(origin, keep) {
       const rows = sql.all<{ id: number; uid: string }>('SELECT id, uid FROM documents WHERE origin = ?', origin);
       const gone = rows.filter((r) => !keep.has(r.uid)).map((r) => r.id);

@@ -51,4 +51,44 @@ describe('PDF layout rules', () => {
     expect(markdown).not.toMatch(/confidential|Page \d/);
     expect(markdown).toContain('longer than the documentation said');
   });
+
+  // Laid out as wkhtmltopdf lays out pandoc's HTML: body 10, lines 14 apart, paragraphs 24 apart,
+  // an H4 (bold body text) with its wider margins 27 apart.
+  const para = (y: number, words: string) => [run(words, 50, y), run(words, 50, y - 14)];
+
+  it('reads bold body-size text set off by a heading\'s margins as a heading below the sized ones, a bold paragraph as a paragraph', () => {
+    const runs = [
+      run('Review', 50, 760, 20),
+      ...para(720, 'Opening paragraph of the review with enough words in it.'),
+      run('General questions', 50, 706 - 27, 10, { bold: true }),
+      run('Do I need to upgrade my harvesters?', 50, 679 - 27, 10, { bold: true }),
+      ...para(652 - 24, 'No, the harvesters are not affected by this change at all.'),
+      ...para(614 - 24, 'Another paragraph that follows the answer to the question.'),
+      ...para(576 - 24, 'And a third one, so that the usual paragraph blank is known.'),
+    ];
+    const { markdown } = pagesToMarkdown([{ width: 600, height: 800, runs }]);
+    expect(markdown).toMatch(/^## General questions$/m);
+    expect(markdown).toMatch(/^Do I need to upgrade my harvesters\?$/m);
+  });
+
+  it('keeps the wrapped lines of a numbered item in that item (the number is printed, the text starts right of it)', () => {
+    const runs = [
+      ...para(760, 'A paragraph before the list, with words enough to set the margin.'),
+      run('1.', 52, 722), run('Root cause discovery and isolation we identified the', 66, 722),
+      run('exhaustion as the cause by engaging several teams.', 66, 708),
+      run('2.', 52, 694), run('Careful deployment of the change given the risk.', 66, 694),
+    ];
+    const { markdown } = pagesToMarkdown([{ width: 600, height: 800, runs }]);
+    expect(markdown).toContain('1. Root cause discovery and isolation we identified the exhaustion as the cause by engaging several teams.\n2. Careful deployment');
+  });
+
+  it('ends a paragraph at a page break when its last line stops short of the margin', () => {
+    const long = 'A line of body text that runs to the right margin of the page';
+    const pages = [
+      { width: 600, height: 800, runs: [run(long, 50, 100), run(long, 50, 86), run('at this time.', 50, 72)] },
+      { width: 600, height: 800, runs: [run('July 26th: the next paragraph starts on this page.', 50, 740), run(long, 50, 726)] },
+    ];
+    const { markdown } = pagesToMarkdown(pages);
+    expect(markdown).toMatch(/at this time\.\n\nJuly 26th/);
+  });
 });
