@@ -11,7 +11,7 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { toString } from 'mdast-util-to-string';
 import { gfm } from 'micromark-extension-gfm';
-import { tokens } from './sections.js';
+import { tokens } from '../test/support/sections.js';
 
 export type BlockKind = 'heading' | 'paragraph' | 'item' | 'row' | 'code';
 export interface Block {
