@@ -194,12 +194,13 @@ describe('the embedding job when its worker dies', () => {
     const written = await recordVectorWrites(t);
     const progress: IndexProgress[] = [];
     t.on('indexProgress', (p) => progress.push(p));
-    // Only the first worker dies, on its 20th batch: mid-way through the job's second page.
+    // Only the first worker dies, when handed its second request (one request per page of 64
+    // passages): the first page is written, the second is not answered.
     let first = true;
     const start = Embedder.start.bind(Embedder);
     vi.spyOn(Embedder, 'start').mockImplementation(async (...args) => {
       const embedder = await start(...args);
-      if (first) dieOnRequest(embedder, 20);
+      if (first) dieOnRequest(embedder, 2);
       first = false;
       return embedder;
     });
@@ -228,10 +229,10 @@ describe('the embedding job when its worker dies', () => {
     api = await TestApi.open({ dbPath: join(dir, `job-fail-${n}.db`), models });
     const t = api;
     const written = await recordVectorWrites(t);
-    // Each worker dies on its 40th batch (of 4 passages): the job has two pages of 64 in flight,
-    // so each worker writes one or two pages before it dies, and three workers cannot write the
+    // Each worker dies when handed its third request (one per page of 64 passages; the job has two
+    // pages in flight), so each writes two pages before it dies, and three workers cannot write the
     // eight pages of this corpus.
-    const deaths = workersDieOnRequest(40);
+    const deaths = workersDieOnRequest(3);
     const done = nextIndexDone(t);
     const summary = await t.import({ paths: [corpus(250)] }, { background: true });
     const ended = await done;
