@@ -141,14 +141,18 @@ export function incidentStore(sql: Sql): IncidentStore {
     async alertMatches(documentIds, hours) {
       const list = ids(documentIds);
       const window = `${hours} hours`;
-      // Records of other kinds (or other trackers) near the page whose text names the alert.
+      // Records of other kinds (or other trackers) near the page whose text names the alert. A key
+      // that ends in a digit ("incident #3301") must not be the start of a longer number ("#33010").
       return sql.all<{ page: number; other: number }>(
-        `SELECT DISTINCT a.document_id AS page, d.id AS other FROM record_alerts a
-         JOIN documents d ON d.id != a.document_id
-           AND d.occurred_at BETWEEN datetime(a.at, '-' || ?) AND datetime(a.at, '+' || ?)
-           AND (d.kind != 'ticket' OR d.format != (SELECT format FROM documents WHERE id = a.document_id))
-           AND instr(lower(d.title || ' ' || d.body), a.key) > 0
-         WHERE a.document_id IN (SELECT value FROM json_each(?)) OR d.id IN (SELECT value FROM json_each(?))`,
+        `SELECT DISTINCT page, other FROM (
+           SELECT a.document_id AS page, d.id AS other, a.key AS key, lower(d.title || ' ' || d.body) AS t
+           FROM record_alerts a
+           JOIN documents d ON d.id != a.document_id
+             AND d.occurred_at BETWEEN datetime(a.at, '-' || ?) AND datetime(a.at, '+' || ?)
+             AND (d.kind != 'ticket' OR d.format != (SELECT format FROM documents WHERE id = a.document_id))
+           WHERE a.document_id IN (SELECT value FROM json_each(?)) OR d.id IN (SELECT value FROM json_each(?))
+         )
+         WHERE instr(t, key) > 0 AND (key NOT GLOB '*[0-9]' OR substr(t, instr(t, key) + length(key), 1) NOT GLOB '[0-9]')`,
         window,
         window,
         list,

@@ -3,7 +3,7 @@
  * PagerDuty): one incident per event, kept current through re-imports and deletions, rebuilt for
  * an older database, and what similar, playbooks and experts answer from them.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,18 @@ describe('incident records', () => {
     expect(v.fields.detectedAt?.value).toBe('2024-11-21T00:04:00Z');
     expect(v.fields.mitigatedAt?.value).toBe('2024-11-21T03:00:00Z');
     expect(v.minutesToDetect).toBe(4);
+  });
+
+  it('does not join a page whose number only starts another one ("#3301" in "#33010")', async () => {
+    const folder = join(dir, 'other-page');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'billing.md'), '---\ndate: 2024-11-21\n---\n# Billing export stalled\n\n## Summary\n\nThe nightly billing export stalled for an hour. PagerDuty incident #33010.\n');
+    await api.import({ paths: [folder] });
+    const billing = await view('Billing export stalled');
+    expect(billing.records.map((r) => r.title)).toEqual(['Billing export stalled']);
+    // The write-up that names #3301 itself still has its page.
+    expect((await view('Partner API down: expired TLS certificate')).records.map((r) => r.title)).toContainEqual(expect.stringMatching(/^PD-3301/));
+    await api.invoke('deleteImport', { importId: (await api.invoke('listImports', {})).imports[0]!.importId });
   });
 
   it('counts no minutes from a start known only by its day', async () => {
