@@ -107,6 +107,8 @@ function hintsOf(source: string, phrase: boolean): Hints | null {
  */
 export function literalHints(source: string): string[] | null {
   const s = source.replace(/^\(\?<![^)]*\)/, '').replace(/^\\b/, '');
+  // A "|" outside any group anywhere ("\b(a|b)\b…|\bc…") makes the start optional: no hint holds.
+  if (hasTopLevelAlternation(s)) return null;
   let alternatives: string[];
   if (s.startsWith('(')) {
     let depth = 0;
@@ -142,17 +144,7 @@ export function literalHints(source: string): string[] | null {
       } else cur += c;
     }
     alternatives.push(cur);
-  } else {
-    // A "|" outside any group makes the start optional.
-    let depth = 0;
-    for (let i = 0; i < s.length; i++) {
-      if (s[i] === '\\') i++;
-      else if (s[i] === '(' || s[i] === '[') depth++;
-      else if (s[i] === ')' || s[i] === ']') depth--;
-      else if (s[i] === '|' && depth === 0) return null;
-    }
-    alternatives = [s];
-  }
+  } else alternatives = [s];
   const hints: string[] = [];
   for (const alt of alternatives) {
     // The literal start of an alternative; a character made optional by "?", "*" or "{0," is dropped.
@@ -165,6 +157,22 @@ export function literalHints(source: string): string[] | null {
     hints.push(lit);
   }
   return hints;
+}
+
+/** Whether a pattern has a "|" outside every group and character class. */
+function hasTopLevelAlternation(s: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
 }
 
 export interface FailureMode {

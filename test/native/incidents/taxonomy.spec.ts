@@ -157,6 +157,14 @@ describe('the quick test before each pattern runs', () => {
     expect(literalHints('(a|b)?c')).toBeNull();
     expect(literalHints('[abc]+d')).toBeNull();
     expect(literalHints('foo|bar')).toBeNull();
+    // A second branch after a leading group: its words need not be there ("compromised" alone matches).
+    expect(literalHints('\\b(passwords?|accounts?)\\b[^.\\n]{0,20}\\b(takeover)\\b|\\bcompromised\\b')).toBeNull();
+    // A "|" inside a class or a group is no branch of the whole pattern.
+    expect(literalHints('\\b(dns|coredns)\\b[|,]')).toEqual(['dns', 'coredns']);
+    const text = "modes:\n  - { id: takeover, label: Takeover, description: An account taken over., evidence: [{ pattern: '\\b(passwords?|accounts?)\\b[^.\\n]{0,20}\\btakeover\\b|\\bcompromised\\b', weight: 1 }] }\n";
+    const ev = buildTaxonomy([{ name: 'a.yaml', data: parseTaxonomyFile(text, 'a.yaml') }]).modes[0]!.evidence[0]!;
+    // The quick test must not skip the pattern on a text only its second branch matches.
+    expect(new WordPrefixes('the laptop was compromised').mayMatch(ev.hints)).toBe(true);
   });
 });
 
