@@ -66,8 +66,8 @@ const AGENT = /\b(we|i|they|he|she|you|team|teams|engineers?|on-?call|someone|so
 const TARGET_VERBS = new Set(['roll back', 'move', 'upgrade', 'scale up', 'scale down']);
 /** "count started slowly increasing": something that happened, not a step anyone took. */
 const OUTCOME_BEFORE = /\b(started|starts|began|begun|kept|keeps|continued|continues)\s+(\w+ly\s+)?$/i;
-/** Where a clause ends: what comes after is another step. */
-const CLAUSE_END = /[.;:!?\n(]|,\s|\s-\s|\bso\b|\bto\s+(?:restore|fix|mitigate|stop|resolve|allow|avoid|ensure|let|make)\b/i;
+/** Where a clause ends: what comes after is another step. A dot inside a name ("max.poll.records") ends nothing. */
+const CLAUSE_END = /[;:!?\n(]|\.(?!\w)|,\s|\s-\s|\bso\b|\bto\s+(?:restore|fix|mitigate|stop|resolve|allow|avoid|ensure|let|make)\b/i;
 
 export interface Action {
   /** The comparable action ("roll back"). */

@@ -45,6 +45,13 @@ describe('mitigation actions', () => {
     expect(labels('Timeout values increased to accommodate peak load scenarios')).toEqual(['raise timeout values']);
   });
 
+  it('keeps a dotted setting name whole: a dot ends a step only before a space or the end', () => {
+    const steps = labels('Raised max.poll.interval.ms to 15 minutes and lowered max.poll.records to 100. Restarted the consumers.');
+    expect(steps[0]).toMatch(/^raise max\.poll\.interval\.ms/);
+    expect(steps[1]).toMatch(/^lower max\.poll\.records/);
+    expect(steps).toContain('restart consumers');
+  });
+
   it('takes no outcome for a step ("count started slowly increasing")', () => {
     expect(actionsOf('Mempool spendbundle count started slowly increasing.')).toEqual([]);
   });
