@@ -4,13 +4,13 @@
  * ranking interface (`native/rank/ranker.ts`) that similar reads.
  */
 import { checkpoint } from '../common/checkpoint.js';
-import type { EntityType } from '../contract.js';
-import { extractEntities, type FoundEntity } from '../entities/extract.js';
+import { extractEntities } from '../entities/extract.js';
 import type { Confidence } from '../rank/confidence.js';
 import { compat, dot } from '../rank/semantic-evidence.js';
+import { ENTITY_WEIGHT, storedEntities, type InputEntity } from '../rank/entity-evidence.js';
 import type { DocumentRanker, DocumentRanking, RankRequest } from '../rank/ranker.js';
 import { parseQuery, stem, toFtsQuery, tokenize } from '../search/terms.js';
-import type { EntityMatch, PassageVector, Store } from '../store/store.js';
+import type { PassageVector, Store } from '../store/store.js';
 import type { VectorIndex } from '../vector/vector-index.js';
 import { TELLING_ENTITIES } from './read-input.js';
 
@@ -31,7 +31,6 @@ export const WEIGHTS = {
 const COVERAGE = { recurring: 0.55, related: 0.35 } as const;
 
 /** Entity kinds that say two incidents are alike, and how strongly. */
-const ENTITY_WEIGHT: Partial<Record<EntityType, number>> = { error: 1.5, service: 1.3, host: 1.0, technology: 0.6, ticket: 1.2, url: 0.8 };
 
 const MAX_TERMS = 32;
 const LEXICAL_CANDIDATES = 400;
@@ -63,7 +62,7 @@ export class WordsAndMeaningRanker implements DocumentRanker {
       const chunkHits = passages.flatMap((p) => (p.vector ? semantic.index.search(p.vector, SEMANTIC_PER_PASSAGE).map((h) => h.chunkId) : []));
       for (const d of (await store.passages.documentsOf(chunkHits)).values()) semanticHits.add(d);
     }
-    const entityInfo = await entityIdf(store, entities);
+    const entityInfo = await storedEntities(store, entities);
     const byEntity = await entityCandidates(store, entityInfo);
     const ids = new Set([...lexical.keys(), ...semanticHits, ...byEntity]);
     for (const id of [...ids]) if (req.exclude.has(id)) ids.delete(id);
@@ -167,36 +166,14 @@ async function lexicalScores(store: Store, terms: string[]): Promise<Map<number,
   return out;
 }
 
-interface EntityInfo {
-  id: number;
-  type: EntityType;
-  name: string;
-  weight: number;
-}
-
-/** The input's entities that exist in the store, weighted by kind and rarity. */
-async function entityIdf(store: Store, entities: FoundEntity[]): Promise<EntityInfo[]> {
-  if (!entities.length) return [];
-  const docs = Math.max(1, await store.documents.count());
-  const found = new Map((await store.entities.lookup(entities)).map((m): [string, EntityMatch] => [`${m.type}\u0000${m.key}`, m]));
-  const out: EntityInfo[] = [];
-  for (const e of entities) {
-    const row = found.get(`${e.type}\u0000${e.key}`);
-    if (!row?.documents) continue;
-    out.push({ id: row.id, type: e.type, name: e.name, weight: (ENTITY_WEIGHT[e.type] ?? 0) * Math.log(1 + docs / row.documents) });
-  }
-  return out;
-}
-
-/** Documents sharing a rare entity with the input (at most 5% of documents carry it). */
-async function entityCandidates(store: Store, info: EntityInfo[]): Promise<number[]> {
+async function entityCandidates(store: Store, info: InputEntity[]): Promise<number[]> {
   const rare = info.filter((e) => e.weight >= (ENTITY_WEIGHT[e.type] ?? 0) * Math.log(1 + 20));
   if (!rare.length) return [];
   return store.entities.documentsNaming(rare.map((e) => e.id), 500);
 }
 
 /** Share of the input's entity weight that a document carries too. */
-async function entityOverlap(store: Store, info: EntityInfo[], ids: number[]): Promise<Map<number, number>> {
+async function entityOverlap(store: Store, info: InputEntity[], ids: number[]): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (!info.length || !ids.length) return out;
   // A small input naming one entity should not get a perfect score for sharing it.
