@@ -26,6 +26,7 @@ import { emptySummary, Engine } from '../engine.js';
 import { userModelsDir } from '../store/paths.js';
 import { inspectDatabaseFile } from '../store/sqlite/sqlite-store.js';
 import type { ImportHistoryRow, Passage } from '../store/store.js';
+import { CallSignal } from './call-signal.js';
 import { importLabel, isUpload } from './import-labels.js';
 import { isMethod, parseInput, plainNames, type FieldNamer } from './validation.js';
 
@@ -86,7 +87,8 @@ export class EngineService {
   private importQueue: Promise<void> = Promise.resolve();
   private reindexJob: EmbedJob | null = null;
   private closing = false;
-  private readonly closed = new AbortController();
+  /** The calls in progress: closing aborts them. */
+  private readonly calls = new Set<CallSignal>();
   /** The database in use: the one it was started with until `useDatabase` switches. */
   private dbPath: string;
 
@@ -121,22 +123,23 @@ export class EngineService {
   private async run<M extends ApiMethod>(method: M, input: ApiRequest<M>): Promise<ApiResults[M]> {
     if (this.closing) throw new HindsightError('engine-unavailable', 'Hindsight is shutting down.');
     const ms = this.options.timeouts?.[method] ?? API_TIMEOUT_MS[method];
-    const controller = new AbortController();
-    const onClose = () => controller.abort();
-    this.closed.signal.addEventListener('abort', onClose, { once: true });
+    // The call's context is its signal, created only if the handler reads it (call-signal.ts).
+    const call = new CallSignal();
+    this.calls.add(call);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new HindsightError('timeout', `${method} took longer than ${Math.round(ms / 1000)} s and was stopped.`, { hint: 'Narrow the request (fewer results, a shorter text) or try again.' }));
-      }, ms);
-    });
     try {
       const handler = this.handlers[method] as (i: ApiRequest<M>, ctx: CallContext) => Promise<ApiResults[M]>;
-      return await Promise.race([handler(input, { signal: controller.signal }), timeout]);
+      // Settled by the handler or by the timeout, whichever comes first (one promise, not a race of two).
+      return await new Promise<ApiResults[M]>((resolve, reject) => {
+        timer = setTimeout(() => {
+          call.abort();
+          reject(new HindsightError('timeout', `${method} took longer than ${Math.round(ms / 1000)} s and was stopped.`, { hint: 'Narrow the request (fewer results, a shorter text) or try again.' }));
+        }, ms);
+        handler(input, call).then(resolve, reject);
+      });
     } finally {
       clearTimeout(timer);
-      this.closed.signal.removeEventListener('abort', onClose);
+      this.calls.delete(call);
     }
   }
 
@@ -153,6 +156,15 @@ export class EngineService {
       });
     }
     return this.engineOpen;
+  }
+
+  /**
+   * The engine behind the door, opened for writing if it is not open yet. Not a second way in:
+   * it is for what measures or prepares the door from outside (bench/costs.ts times the same
+   * engine with and without the door; test fixtures wait for its background jobs).
+   */
+  openEngine(): Promise<Engine> {
+    return this.engineOpen ?? this.engine('write');
   }
 
   private async engineFor<M extends ApiMethod>(method: M): Promise<Engine> {
@@ -503,7 +515,7 @@ export class EngineService {
     for (const job of this.imports.values()) job.controller.abort();
     this.reindexJob?.controller.abort();
     this.reindexJob?.resume?.();
-    this.closed.abort();
+    for (const call of this.calls) call.abort();
     await Promise.allSettled([...[...this.imports.values()].map((j) => j.done), this.reindexJob?.done, this.importQueue]);
     const engine = await this.engineOpen?.catch(() => null);
     this.engineOpen = null;
