@@ -20,7 +20,10 @@
  *  F. A 100k-row ServiceNow CSV (bench/csv.ts, `--only csv --rows N`): records/s beside csv-parse
  *     alone over the same file, the reader alone, the whole lexical import, peak RSS.
  *
- * Options: --only real|synthetic|slack|costs|ranking|vectors|embed|scale|csv, --chunks N (synthetic size), --queries N, --messages N, --rows N.
+ *  Door. `--only door`: the door's cost alone (bench/door.ts), on 15,000 synthetic passages unless
+ *     --chunks says otherwise, --rounds N rounds of its ten queries.
+ *
+ * Options: --only real|synthetic|slack|costs|door|ranking|vectors|embed|scale|csv, --chunks N (synthetic size), --queries N, --messages N, --rows N, --rounds N.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -29,6 +32,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { Engine } from '../native/engine.js';
 import { benchCosts } from './costs.js';
+import { benchDoorSection } from './door.js';
 import { realSentences, rng, writeSlackExport, writeSyntheticCorpus } from './synthetic.js';
 import type { ModelSearch } from '../native/embed/model-locator.js';
 import { bertShapedModel, CORPUS, GTE_SMALL_SHAPE, tinyEmbeddingModel, writeModelFolder } from '../test/support/generated-models.js';
@@ -47,6 +51,8 @@ const { values } = parseArgs({
     passages: { type: 'string', default: '48' },
     // scale: embed with the bag-of-words model (1) or lexical only (0).
     embed: { type: 'string', default: '1' },
+    // door: rounds of the queries through the door and directly.
+    rounds: { type: 'string', default: '10' },
     // csv: rows of the generated ServiceNow CSV.
     rows: { type: 'string', default: '100000' },
     // scale: keep each size's database in this folder and reuse it when it is there (import is long).
@@ -302,6 +308,8 @@ if (!values.only) {
 else if (values.only === 'synthetic') await benchSynthetic(Number(values.chunks));
 else if (values.only === 'slack') await benchSlack(Number(values.messages));
 else if (values.only === 'costs') await benchCosts(work, Number(values.chunks));
+// A small corpus unless --chunks says otherwise: the door's cost is per call.
+else if (values.only === 'door') await benchDoorSection(work, process.argv.includes('--chunks') ? Number(values.chunks) : 15_000, Number(values.rounds));
 else if (values.only === 'ranking') await benchRanking(Number(values.chunks));
 else if (values.only === 'vectors') {
   const { benchVectors } = await import('./vectors.js');
@@ -329,4 +337,4 @@ else if (values.only === 'vectors') {
 } else if (values.only === 'scale-one') {
   const { benchScaleOne } = await import('./scale.js');
   await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries), values.keep, values.summary);
-} else throw new Error(`--only real|synthetic|slack|costs|ranking|vectors|embed|scale|csv`);
+} else throw new Error(`--only real|synthetic|slack|costs|door|ranking|vectors|embed|scale|csv`);

@@ -6,7 +6,7 @@
  *  - incident records: import with them vs the same import with incident building switched off
  *    (target: < 15 % more import time);
  *  - the door: search and similar through EngineService.invoke (parse, handler table, timeout)
- *    vs the engine called directly, interleaved query by query (target: < 5 %);
+ *    vs the same engine called directly, pair by pair (bench/door.ts; target: < 5 %);
  *  - search while an import runs in the same engine (target: p95 < 100 ms);
  *  - similar p95 (target < 300 ms) and patterns over every incident.
  */
@@ -15,20 +15,16 @@ import { join } from 'node:path';
 import { Engine } from '../native/engine.js';
 import { EngineService } from '../native/service/engine-service.js';
 import { parseInput } from '../native/service/validation.js';
+import { benchDoor, DOOR_QUERIES } from './door.js';
+import { median, p95 } from './stats.js';
 import { writeSyntheticCorpus } from './synthetic.js';
 
 const NO_MODEL = { roots: [] as string[], preferred: 'gte-small', allowUnverified: false };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 function line(label: string, value: string) {
   console.log(`  ${label.padEnd(52)} ${value}`);
 }
 
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
-const p95 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 95);
 
 export async function benchCosts(work: string, chunks: number, queries: string[] | null = null): Promise<void> {
   console.log(`\nD. Costs of the door, the store and incident records: synthetic corpus of ${chunks.toLocaleString()} passages, lexical`);
@@ -64,49 +60,22 @@ export async function benchCosts(work: string, chunks: number, queries: string[]
   const withoutCpu = Math.min(...cpu.without);
   line('CPU time (all threads), without / with incident records', `${(withoutCpu / 1000).toFixed(1)} / ${(withCpu / 1000).toFixed(1)} CPU-s: ×${(withCpu / withoutCpu).toFixed(3)} (target < ×1.15)`);
 
-  // The door against the engine, on the database that has incidents.
+  // The door against the engine behind it, on the database that has incidents (bench/door.ts).
   const dbPath = join(work, 'costs-with-1.db');
   const events: string[] = [];
   const service = await EngineService.open({ dbPath, shell: 'browser', version: 'bench', models: NO_MODEL, eager: true }, (e) => events.push(e));
-  const engine = await Engine.open({ dbPath, models: NO_MODEL, mode: 'read' });
-  const qs = queries ?? ['kafka consumer lag', 'certificate expired', 'database connection pool exhausted', 'node not ready', 'dns resolution failed', 'disk full on build agents', 'deploy rolled back', 'rate limit 429', 'oom killed pods', 'load balancer 503'];
+  const qs = queries ?? DOOR_QUERIES;
   const timed = async (fn: () => Promise<unknown>) => {
     const t = performance.now();
     await fn();
     return performance.now() - t;
   };
-  // The first call of each kind on each engine loads what it keeps warm (term statistics, the
-  // corpus model): that cold call is reported on its own, then both sides are compared warm.
-  const similarText = (q: string) => `${q} again, for the second time this month`;
-  const cold = await timed(() => service.invoke('similar', { text: similarText(qs[0]!), limit: 10 }));
-  await engine.similar(parseInput('similar', { text: similarText(qs[0]!), limit: 10 }));
-  await service.invoke('search', { query: qs[0]!, limit: 20 });
-  await engine.search(parseInput('search', { query: qs[0]!, limit: 20 }));
-  const door: Record<'search' | 'similar', number[]> = { search: [], similar: [] };
-  const direct: Record<'search' | 'similar', number[]> = { search: [], similar: [] };
-  for (let round = 0; round < 6; round++) {
-    for (const q of qs) {
-      // Which side goes first alternates by round: the second one finds the OS cache warm.
-      const sides = [
-        async () => {
-          door.search.push(await timed(() => service.invoke('search', { query: q, limit: 20 })));
-          door.similar.push(await timed(() => service.invoke('similar', { text: similarText(q), limit: 10 })));
-        },
-        async () => {
-          direct.search.push(await timed(() => engine.search(parseInput('search', { query: q, limit: 20 }))));
-          direct.similar.push(await timed(() => engine.similar(parseInput('similar', { text: similarText(q), limit: 10 }))));
-        },
-      ];
-      if (round % 2) sides.reverse();
-      for (const side of sides) await side();
-    }
-  }
-  for (const m of ['search', 'similar'] as const) {
-    line(`${m} through the door vs the engine (p50)`, `${median(door[m]).toFixed(2)} vs ${median(direct[m]).toFixed(2)} ms: ×${(median(door[m]) / median(direct[m])).toFixed(3)} (target < ×1.05)`);
-  }
-  line('similar p50 / p95, warm (through the door)', `${median(door.similar).toFixed(0)} / ${p95(door.similar).toFixed(0)} ms (target p95 < 300 ms)`);
+  // The first call loads what the engine keeps warm (term statistics, the corpus model): reported on its own.
+  const cold = await timed(() => service.invoke('similar', { text: `${qs[0]!} again, for the second time this month`, limit: 10 }));
+  const warm: number[] = [];
+  await benchDoor(service, qs, { rounds: 6, line, similarWall: warm });
+  line('similar p50 / p95, warm (through the door)', `${median(warm).toFixed(0)} / ${p95(warm).toFixed(0)} ms (target p95 < 300 ms)`);
   line('the first similar after opening (cold)', `${cold.toFixed(0)} ms`);
-  await engine.close();
 
   // Search while an import of more documents runs in the same engine.
   const more = join(work, 'costs-more');
