@@ -6,7 +6,9 @@
 // Without MUTATE it runs the groups whose tests are kept at the goal (all but search and similar).
 // Each selection keeps its own incremental file, so a re-run only tests mutants of changed code
 // or of code whose tests changed. Reports: reports/mutation/<selection>.html and .json.
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 /**
  * Per group: the source files mutated, and the test files that must kill their mutants (a
@@ -44,6 +46,13 @@ const selection = chosen.join('+');
 // tests find it through HINDSIGHT_SHARED (test/support/generated-models.ts). Set here, in the
 // parent process, so that every test-runner process inherits it.
 process.env.HINDSIGHT_SHARED ??= resolve('..', 'shared');
+// Specs that import a corpus build it once, in Stryker's dry run, and every mutant run starts from
+// that copy (test/support/fixture-db.ts): a fresh folder per run, removed at its end.
+if (!process.env.HINDSIGHT_FIXTURE_CACHE) {
+  process.env.HINDSIGHT_FIXTURE_CACHE = mkdtempSync(join(tmpdir(), 'hindsight-fixtures-'));
+  const cache = process.env.HINDSIGHT_FIXTURE_CACHE;
+  process.on('exit', () => rmSync(cache, { recursive: true, force: true }));
+}
 // The groups' test files, for vitest.mutation.config.ts (not Stryker's `testFiles`: see there).
 process.env.HINDSIGHT_MUTATION_TESTS = JSON.stringify(chosen.flatMap((g) => GROUPS[g].tests));
 

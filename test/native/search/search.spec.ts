@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../../support/api.js';
+import type { TestApi } from '../../support/api.js';
+import { openFixture } from '../../support/fixture-db.js';
 import { parseQuery, toFtsQuery } from '../../../native/search/terms.js';
 import { CORPUS, ensureTinyModel } from '../../support/generated-models.js';
 import { tempDir } from '../../support/temp.js';
@@ -27,9 +28,11 @@ describe.each([
 ] as const)('search over the real postmortems, %s', (_name, models, mode, depth) => {
   let engine: TestApi;
   beforeAll(async () => {
-    engine = await TestApi.open({ dbPath: join(dir, `${mode}.db`), models: { ...models, roots: [...models.roots] } });
-    const s = await engine.import({ paths: [POSTMORTEMS] });
-    expect(s.filesFailed).toBe(0);
+    // Built once per mutation run (test/support/fixture-db.ts); here, imported as always.
+    engine = await openFixture(`search-${mode}`, { dbPath: join(dir, `${mode}.db`), models: { ...models, roots: [...models.roots] } }, async (api) => {
+      const s = await api.import({ paths: [POSTMORTEMS] });
+      expect(s.filesFailed).toBe(0);
+    });
   });
   afterAll(() => engine.close());
 

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../../support/api.js';
+import { openFixture } from '../../support/fixture-db.js';
 import { CORPUS, NO_MODEL } from '../../support/generated-models.js';
 import { tempDir } from '../../support/temp.js';
 
@@ -11,8 +12,10 @@ const pm = (rel: string) => join(CORPUS, 'postmortems', rel);
 describe('similar past incidents over the real postmortems', () => {
   let engine: TestApi;
   beforeAll(async () => {
-    engine = await TestApi.open({ dbPath: join(dir, 's.db'), models: NO_MODEL });
-    await engine.import({ paths: [join(CORPUS, 'postmortems')] });
+    // Built once per mutation run (test/support/fixture-db.ts); here, imported as always.
+    engine = await openFixture('similar-postmortems', { dbPath: join(dir, 's.db'), models: NO_MODEL }, async (api) => {
+      await api.import({ paths: [join(CORPUS, 'postmortems')] });
+    });
   });
   afterAll(() => engine.close());
   const idOf = (path: string) => engine.db.prepare('SELECT id FROM documents WHERE source = ?').pluck().get(path) as number;
