@@ -54,8 +54,9 @@ export function plainText(md: string): string {
     .replace(/^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*$/gm, '')
     .replace(/\[([^\]]+)\]\((?:[^)\s]+)(?:\s+"[^"]*")?\)/g, '$1')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
-    .replace(/`([^`]+)`/g, '$1')
+    // Fences before inline code: run after it, the inline rule eats one tick of each fence.
     .replace(/```[a-z]*\n?/g, '')
+    .replace(/`([^`]+)`/g, '$1')
     .replace(/\s*\|\s*/g, ' | ')
     .replace(/\s+/g, ' ')
     .replace(/^\s*\|\s*|\s*\|\s*$/g, '')
