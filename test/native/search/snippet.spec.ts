@@ -21,36 +21,36 @@ describe('a passage as the plain text a snippet shows', () => {
 
 describe('the snippet of a passage', () => {
   it('marks the words that share a stem with the query, not longer words or one-letter terms', () => {
-    const s = makeSnippet('## Heading\n\nThe pod restarted twice; restartingly a restarts.', ['restarting', 'a'], 'H', 'body');
+    const s = makeSnippet('## Heading\n\nThe pod restarted twice; restartingly a restarts.', ['restarting', 'a'], 'H', 'other');
     // The passage's own heading lines are not repeated in its text.
     expect(s.text).toBe('The pod restarted twice; restartingly a restarts.');
     expect(marked(s)).toEqual(['restarted', 'restarts']);
-    expect(s).toMatchObject({ heading: 'H', role: 'body' });
+    expect(s).toMatchObject({ heading: 'H', role: 'other' });
     // Up to four letters past the stem still match; two-letter terms count.
-    expect(marked(makeSnippet('The db diskette and diskettes.', ['disk', 'db'], '', 'body'))).toEqual(['db', 'diskette']);
+    expect(marked(makeSnippet('The db diskette and diskettes.', ['disk', 'db'], '', 'other'))).toEqual(['db', 'diskette']);
   });
 
   it('shows the window with the most matches, cut at words, with ellipses where it was cut', () => {
     const text = `${filler(0, 20)} broker restarted once. ${filler(20, 30)} the broker restarted, brokers restarting again and the broker restarts. ${filler(50, 40)}`;
-    const s = makeSnippet(text, ['broker', 'restarting'], '', 'body');
+    const s = makeSnippet(text, ['broker', 'restarting'], '', 'other');
     // A little context before the first match (15 % of the width), starting at a word.
     expect(s.text.startsWith('… word45 word46 ')).toBe(true);
     expect(s.text.endsWith(' …')).toBe(true);
     expect(s.text.length).toBeLessThanOrEqual(260 + 4);
     expect(marked(s)).toEqual(['broker', 'restarted', 'brokers', 'restarting', 'broker', 'restarts']);
     // A narrower window still holds the densest run, not the single early match.
-    const narrow = makeSnippet(text, ['broker', 'restarting'], '', 'body', 120);
+    const narrow = makeSnippet(text, ['broker', 'restarting'], '', 'other', 120);
     expect(marked(narrow)).toEqual(['broker', 'restarted', 'brokers', 'restarting', 'broker', 'restarts']);
     expect(narrow.text.startsWith('… word48 word49 the broker')).toBe(true);
     expect(narrow.text).not.toContain('once');
   });
 
   it("opens at the passage's start when nothing matches (a semantic hit)", () => {
-    const s = makeSnippet(filler(0, 80), ['zebra'], '', 'body');
+    const s = makeSnippet(filler(0, 80), ['zebra'], '', 'other');
     expect(s.text.startsWith('word0 word1 ')).toBe(true);
     expect(s.text.endsWith(' …')).toBe(true);
     expect(s.highlights).toEqual([]);
-    const short = makeSnippet('Only a few words here.', ['zebra'], '', 'body');
+    const short = makeSnippet('Only a few words here.', ['zebra'], '', 'other');
     expect(short.text).toBe('Only a few words here.');
   });
 });
