@@ -311,8 +311,9 @@ export class SlackExport {
     const title = `#${channel.name}: ${headline.length > 90 ? `${headline.slice(0, 87)}…` : headline}`;
     const started = new Date(Number(first.ts) * 1000).toISOString();
     const ended = new Date(Number(last.ts) * 1000).toISOString();
-    // Without users.json (API pages, dumps) the workspace comes from the messages themselves.
-    const team = this.teamId !== 'T' ? this.teamId : (msgs.find((m) => m.team)?.team ?? this.teamId);
+    // API pages and dumps (files outside channel folders) have no users.json naming the workspace:
+    // their messages do. (Exports keep their uids as they were.)
+    const team = this.teamId === 'T' && !channel.folder ? (msgs.find((m) => m.team)?.team ?? this.teamId) : this.teamId;
     return {
       uid: `slack:${team}:${channel.id}:${first.thread_ts && isThread ? first.thread_ts : first.ts}`,
       kind: 'slack-thread',
