@@ -296,13 +296,13 @@ async function benchRanking(chunks: number) {
 /** Each section in its own process, so that peak memory is that section's own. */
 async function runSection(only: string) {
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', only, '--chunks', values.chunks!, '--queries', values.queries!, '--messages', values.messages!, '--rows', values.rows!], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', only, '--chunks', values.chunks!, '--queries', values.queries!, '--messages', values.messages!, '--rows', values.rows!, '--incidents', values.incidents!], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = r.status ?? 1;
 }
 
 if (!values.only) {
   console.log(`Hindsight benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
-  for (const section of ['real', 'synthetic', 'slack', 'costs', 'ranking', 'csv']) await runSection(section);
+  for (const section of ['real', 'synthetic', 'slack', 'costs', 'patterns', 'ranking', 'csv']) await runSection(section);
 } else if (values.only === 'real') await benchReal();
 else if (values.only === 'synthetic') await benchSynthetic(Number(values.chunks));
 else if (values.only === 'slack') await benchSlack(Number(values.messages));

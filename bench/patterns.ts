@@ -6,7 +6,7 @@
  * the next run (the import is most of the time). --dump writes each theme's label, size and
  * incident ids (every theme, the whole result), to compare the output before and after a change to patterns.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../native/engine.js';
 import { parseInput } from '../native/service/validation.js';
@@ -25,13 +25,17 @@ export async function benchPatterns(work: string, incidents: number, keep?: stri
   const dir = keep ?? work;
   mkdirSync(dir, { recursive: true });
   const dbPath = join(dir, `patterns-${incidents}.db`);
-  if (!existsSync(dbPath)) {
+  // Written once the import finished: a database an interrupted run left is built again.
+  const done = `${dbPath}.done`;
+  if (!existsSync(done)) {
+    for (const f of readdirSync(dir)) if (f.startsWith(`patterns-${incidents}.db`)) rmSync(join(dir, f), { force: true });
     const corpus = join(work, 'patterns-corpus');
     const docs = await writeSyntheticCorpus(corpus, incidents * SECTIONS);
     const e = await Engine.open({ dbPath, models: NO_MODEL });
     const t = performance.now();
     await e.import(parseInput('startImport', { paths: [corpus] }));
     await e.close();
+    writeFileSync(done, new Date().toISOString());
     line(`import of ${docs.toLocaleString()} documents (once${keep ? `, kept in ${keep}` : ''})`, `${((performance.now() - t) / 1000).toFixed(1)} s`);
   } else line('database', `${dbPath} (kept from an earlier run)`);
 
