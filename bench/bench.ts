@@ -23,7 +23,9 @@
  *  F. A 100k-row ServiceNow CSV (bench/csv.ts, `--only csv --rows N`): records/s beside csv-parse
  *     alone over the same file, the reader alone, the whole lexical import, peak RSS.
  *
- * Options: --only real|synthetic|slack|costs|ranking|corpus-model|vectors|embed|scale|csv, --chunks N (synthetic size), --queries N, --messages N, --rows N.
+ *  P. Patterns over 10,000 incidents (bench/patterns.ts, `--only patterns --incidents N --keep DIR`).
+ *
+ * Options: --only real|synthetic|slack|costs|ranking|corpus-model|patterns|vectors|embed|scale|csv, --chunks N (synthetic size), --queries N, --messages N, --rows N.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -57,6 +59,9 @@ const { values } = parseArgs({
     keep: { type: 'string' },
     // scale-one: where to append this size's figures for the growth table.
     summary: { type: 'string' },
+    // patterns: incidents in the synthetic database, and where to write every theme (to compare runs).
+    incidents: { type: 'string', default: '10000' },
+    dump: { type: 'string' },
   },
 });
 const QUERIES = Number(values.queries);
@@ -297,18 +302,22 @@ async function benchRanking(chunks: number) {
 /** Each section in its own process, so that peak memory is that section's own. */
 async function runSection(only: string) {
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', only, '--chunks', values.chunks!, '--queries', values.queries!, '--messages', values.messages!, '--rows', values.rows!], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', only, '--chunks', values.chunks!, '--queries', values.queries!, '--messages', values.messages!, '--rows', values.rows!, '--incidents', values.incidents!], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = r.status ?? 1;
 }
 
 if (!values.only) {
   console.log(`Hindsight benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
-  for (const section of ['real', 'synthetic', 'slack', 'costs', 'ranking', 'corpus-model', 'csv']) await runSection(section);
+  for (const section of ['real', 'synthetic', 'slack', 'costs', 'patterns', 'ranking', 'corpus-model', 'csv']) await runSection(section);
 } else if (values.only === 'real') await benchReal();
 else if (values.only === 'synthetic') await benchSynthetic(Number(values.chunks));
 else if (values.only === 'slack') await benchSlack(Number(values.messages));
 else if (values.only === 'costs') await benchCosts(work, Number(values.chunks));
 else if (values.only === 'ranking') await benchRanking(Number(values.chunks));
+else if (values.only === 'patterns') {
+  const { benchPatterns } = await import('./patterns.js');
+  await benchPatterns(work, Number(values.incidents), values.keep, values.dump);
+}
 else if (values.only === 'vectors') {
   const { benchVectors } = await import('./vectors.js');
   const nums = (s: string) => s.split(',').map(Number);
@@ -338,4 +347,4 @@ else if (values.only === 'vectors') {
 } else if (values.only === 'scale-one') {
   const { benchScaleOne } = await import('./scale.js');
   await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries), values.keep, values.summary);
-} else throw new Error(`--only real|synthetic|slack|costs|ranking|corpus-model|vectors|embed|scale|csv`);
+} else throw new Error(`--only real|synthetic|slack|costs|ranking|corpus-model|patterns|vectors|embed|scale|csv`);

@@ -234,5 +234,10 @@ describe('failure modes of a record', () => {
     expect(mech('All services were returning 503 to the load balancer.')).toContain('5xx errors');
     expect(mech('The ingress served 502s for ten minutes.')).toContain('5xx errors');
     expect(mech('Clients saw status 504 messages.')).toContain('5xx errors');
+    expect(mech('Batches of 500 take more than 5 min, so the poll interval kicks them out.')).not.toContain('5xx errors');
+    expect(mech('We bought a 500 GB volume.')).not.toContain('5xx errors');
+    expect(mech('The API answered with a 502 Bad Gateway.')).toContain('5xx errors');
+    expect(mech('Checkout returned HTTP/1.1 503 to most callers.')).toContain('5xx errors');
+    expect(mech('Error rate of 500 errors per minute on checkout.')).toContain('5xx errors');
   });
 });
