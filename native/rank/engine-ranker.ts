@@ -2,11 +2,12 @@
  * The engine's DocumentRanker: the ranking science of native/rank over the store's own term
  * statistics, latent model and vectors.
  *
- *  candidates  every document holding one of the input's terms or the feedback terms (document-
- *              and passage-level BM25F over the store's posting lists: a long write-up whose one
- *              passage matches is found by the passage pass even when its document score is
- *              diluted), every document the latent model finds close, the documents the model's
- *              vector index finds near the input's passages, and those sharing a rare entity;
+ *  candidates  the documents holding the input's terms or the feedback terms (document- and
+ *              passage-level BM25F over the store's posting lists, within a posting budget: a long
+ *              write-up whose one passage matches is found by the passage pass even when its
+ *              document score is diluted), the documents the model's vector index finds near the
+ *              input's passages, and those sharing a failure mode (or, when fused, an entity);
+ *              the latent (LSA) model scores these candidates, it does not scan the corpus;
  *  signals     document BM25F, passage evidence, latent (LSA) cosine, transformer similarity
  *              (section-compatible), shared entities, shared failure modes (the taxonomy read
  *              in the input against the incidents' facets: it also brings in candidates that
