@@ -108,9 +108,16 @@ interface Pass {
 }
 
 /**
- * One scoring pass. `latentOf` scores the pass's candidates (the documents its postings and the
- * evidence found) by meaning: the latent signal orders what the words found, at the cost of the
- * candidates' passages, not of every passage of the corpus.
+ * Candidates the latent signal scores in a pass at most: the best by the other signals. Its weight
+ * (0.1 short, 0.5 whole write-up) reorders what the words found; scoring every candidate of a
+ * large corpus (up to the posting budget's ~12,000 documents) cost as much as the rest of the pass.
+ */
+export const LATENT_CANDIDATES = 2000;
+
+/**
+ * One scoring pass. `latentOf` scores the pass's best candidates (of the documents its postings
+ * and the evidence found) by meaning: the latent signal orders what the words found, at the cost
+ * of those candidates' passages, not of every passage of the corpus.
  */
 function pass(
   index: TermIndex,
@@ -127,19 +134,15 @@ function pass(
   if (doc) for (const r of doc.scores.values()) if (!exclude?.has(r.doc)) document.set(r.doc, r.score);
   const passages = psg ? [...psg.scores.values()].filter((p) => !exclude?.has(p.doc)) : [];
   const passage = s.weights.passage ? passageEvidence(passages, s.passage.decay, s.passage.depth) : new Map<number, number>();
+  const words: Signal[] = [{ scores: document, weight: s.weights.document }, { scores: passage, weight: s.weights.passage }];
+  let fused = fuse([...words, ...evidence]);
   let latent: Map<number, number> | null = null;
   if (latentOf) {
-    const candidates = new Set<number>(document.keys());
-    for (const id of passage.keys()) candidates.add(id);
-    for (const e of evidence) for (const id of e.scores.keys()) candidates.add(id);
-    latent = latentOf(candidates);
+    const best = fused.size <= LATENT_CANDIDATES ? fused.keys() : ranked(fused).slice(0, LATENT_CANDIDATES).map((d) => d.id);
+    latent = latentOf(new Set(best));
+    // In the order the signals always had: sums in another order could break ties otherwise.
+    fused = fuse([...words, { scores: latent, weight: s.weights.latent }, ...evidence]);
   }
-  const fused = fuse([
-    { scores: document, weight: s.weights.document },
-    { scores: passage, weight: s.weights.passage },
-    ...(latent ? [{ scores: latent, weight: s.weights.latent }] : []),
-    ...evidence,
-  ]);
   return { document, passage, passages, fused, latent, postingsRead: (doc?.postingsRead ?? 0) + (psg?.postingsRead ?? 0) };
 }
 
