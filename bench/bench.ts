@@ -17,10 +17,15 @@
  *     were before), the corpus model's training time and memory, loading the statistics on
  *     reopen, and the ranker's latency (the one `similar` is to rank with) beside `similar` and search.
  *
+ *  M. Training the corpus model alone, each size (--sizes) in a process of its own, so that its
+ *     peak RSS is the training's own (bench/corpus-model.ts).
+ *
  *  F. A 100k-row ServiceNow CSV (bench/csv.ts, `--only csv --rows N`): records/s beside csv-parse
  *     alone over the same file, the reader alone, the whole lexical import, peak RSS.
  *
- * Options: --only real|synthetic|slack|costs|ranking|vectors|embed|scale|csv, --chunks N (synthetic size), --queries N, --messages N, --rows N.
+ *  P. Patterns over 10,000 incidents (bench/patterns.ts, `--only patterns --incidents N --keep DIR`).
+ *
+ * Options: --only real|synthetic|slack|costs|ranking|corpus-model|patterns|vectors|embed|scale|csv, --chunks N (synthetic size), --queries N, --messages N, --rows N.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -28,6 +33,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { Engine } from '../native/engine.js';
+import { trainInOwnProcess } from './corpus-model.js';
 import { benchCosts } from './costs.js';
 import { realSentences, rng, writeSlackExport, writeSyntheticCorpus } from './synthetic.js';
 import type { ModelSearch } from '../native/embed/model-locator.js';
@@ -39,7 +45,7 @@ const { values } = parseArgs({
     chunks: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '300' },
     messages: { type: 'string', default: '200000' },
-    // vectors: corpus sizes, HNSW M:efConstruction pairs, search ef values.
+    // vectors, corpus-model: corpus sizes; vectors: HNSW M:efConstruction pairs, search ef values.
     sizes: { type: 'string', default: '10000,100000' },
     configs: { type: 'string', default: '16:100,32:200' },
     efs: { type: 'string', default: '96,200,400,800' },
@@ -53,6 +59,9 @@ const { values } = parseArgs({
     keep: { type: 'string' },
     // scale-one: where to append this size's figures for the growth table.
     summary: { type: 'string' },
+    // patterns: incidents in the synthetic database, and where to write every theme (to compare runs).
+    incidents: { type: 'string', default: '10000' },
+    dump: { type: 'string' },
   },
 });
 const QUERIES = Number(values.queries);
@@ -250,6 +259,8 @@ async function benchRanking(chunks: number) {
   line('  … and the corpus model trained after it', `${withModel.toFixed(1)} s in all = ${((100 * floor.secs) / withModel).toFixed(1)}% of the floor (the model trains in the background)`);
   line(`corpus model training (${latent?.trainedUnits ?? 0} passages)`, `${(trainMs / 1000).toFixed(1)} s (${phases}target < 60 s); peak RSS ${training.peakMb.toFixed(0)} MB, +${(training.peakMb - training.beforeMb).toFixed(0)} MB over the ${training.beforeMb.toFixed(0)} MB before (target < 1 GB)`);
   await engine.close();
+  const own = trainInOwnProcess(join(work, 'ranking.db'));
+  line('  … the same training in its own process', `${own.wallS.toFixed(1)} s wall, ${own.cpuS.toFixed(1)} s CPU; peak RSS ${own.peakRssMb.toFixed(0)} MB (${own.rssBeforeMb.toFixed(0)} MB before training)`);
 
   // Reopen: the posting lists and the latent vectors are loaded from the tables on first use.
   const reopened = await Engine.open({ dbPath: join(work, 'ranking.db'), models: search });
@@ -291,18 +302,22 @@ async function benchRanking(chunks: number) {
 /** Each section in its own process, so that peak memory is that section's own. */
 async function runSection(only: string) {
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', only, '--chunks', values.chunks!, '--queries', values.queries!, '--messages', values.messages!, '--rows', values.rows!], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--only', only, '--chunks', values.chunks!, '--queries', values.queries!, '--messages', values.messages!, '--rows', values.rows!, '--incidents', values.incidents!], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = r.status ?? 1;
 }
 
 if (!values.only) {
   console.log(`Hindsight benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
-  for (const section of ['real', 'synthetic', 'slack', 'costs', 'ranking', 'csv']) await runSection(section);
+  for (const section of ['real', 'synthetic', 'slack', 'costs', 'patterns', 'ranking', 'corpus-model', 'csv']) await runSection(section);
 } else if (values.only === 'real') await benchReal();
 else if (values.only === 'synthetic') await benchSynthetic(Number(values.chunks));
 else if (values.only === 'slack') await benchSlack(Number(values.messages));
 else if (values.only === 'costs') await benchCosts(work, Number(values.chunks));
 else if (values.only === 'ranking') await benchRanking(Number(values.chunks));
+else if (values.only === 'patterns') {
+  const { benchPatterns } = await import('./patterns.js');
+  await benchPatterns(work, Number(values.incidents), values.keep, values.dump);
+}
 else if (values.only === 'vectors') {
   const { benchVectors } = await import('./vectors.js');
   const nums = (s: string) => s.split(',').map(Number);
@@ -323,10 +338,13 @@ else if (values.only === 'vectors') {
   type Row = Parameters<typeof printGrowth>[0][number];
   const { existsSync, readFileSync } = await import('node:fs');
   if (existsSync(summary)) printGrowth(readFileSync(summary, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row));
+} else if (values.only === 'corpus-model') {
+  const { benchCorpusModel } = await import('./corpus-model.js');
+  await benchCorpusModel(work, values.sizes!.split(',').map(Number));
 } else if (values.only === 'csv') {
   const { benchCsv } = await import('./csv.js');
   await benchCsv(work, Number(values.rows));
 } else if (values.only === 'scale-one') {
   const { benchScaleOne } = await import('./scale.js');
   await benchScaleOne(work, Number(values.chunks), values.embed === '1', Number(values.queries), values.keep, values.summary);
-} else throw new Error(`--only real|synthetic|slack|costs|ranking|vectors|embed|scale|csv`);
+} else throw new Error(`--only real|synthetic|slack|costs|ranking|corpus-model|patterns|vectors|embed|scale|csv`);

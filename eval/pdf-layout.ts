@@ -1,6 +1,7 @@
 /**
  * `npx tsx eval/pdf-layout.ts [folder]`: real postmortems of the shared corpus printed by
- * wkhtmltopdf (`scripts/print-corpus-pdfs.sh [folder]`, default /tmp/hindsight-corpus-pdfs) read
+ * wkhtmltopdf and, when installed, Chromium (`scripts/print-corpus-pdfs.sh [folder]`, default
+ * /tmp/hindsight-corpus-pdfs) read
  * back by the PDF importer and compared with their Markdown block by block (eval/pdf-blocks.ts):
  * headings with their levels, paragraphs, list items, table rows, in order. A measurement, not a
  * test: the printed PDFs are derived from the corpus, which stays outside the project. The rules
@@ -27,14 +28,18 @@ if (missing.length) {
   console.error(`No printed PDFs in ${folder} (${missing.length} missing): run scripts/print-corpus-pdfs.sh ${folder} first (needs pandoc and wkhtmltopdf).`);
   process.exit(1);
 }
-console.log('PDF (wkhtmltopdf) read back vs its Markdown: headings right (with level), block agreement');
-for (const c of CASES) {
-  const md = splitFrontMatter(readFileSync(join(CORPUS, 'postmortems', `${c}.md`), 'utf8')).body;
-  const { documents: [doc] } = await parseSource(join(folder, `${c.replace('/', '_')}.wkhtmltopdf.pdf`));
-  const want = blockLines(md);
-  const got = blockLines(doc?.body ?? '');
-  const wantH = want.filter((l) => l.startsWith('heading'));
-  const gotH = new Set(got.filter((l) => l.startsWith('heading')));
-  const right = wantH.filter((h) => gotH.has(h)).length;
-  console.log(`  ${c.padEnd(64)} headings ${right}/${wantH.length}  blocks ${blockAgreement(want, got).toFixed(3)}`);
+// Chromium prints (page header and footer on, <thead> repeated on each page) when the script made them.
+for (const printer of ['wkhtmltopdf', 'chromium']) {
+  if (printer === 'chromium' && !CASES.every((c) => existsSync(join(folder, `${c.replace('/', '_')}.chromium.pdf`)))) continue;
+  console.log(`PDF (${printer}) read back vs its Markdown: headings right (with level), block agreement`);
+  for (const c of CASES) {
+    const md = splitFrontMatter(readFileSync(join(CORPUS, 'postmortems', `${c}.md`), 'utf8')).body;
+    const { documents: [doc] } = await parseSource(join(folder, `${c.replace('/', '_')}.${printer}.pdf`));
+    const want = blockLines(md);
+    const got = blockLines(doc?.body ?? '');
+    const wantH = want.filter((l) => l.startsWith('heading'));
+    const gotH = new Set(got.filter((l) => l.startsWith('heading')));
+    const right = wantH.filter((h) => gotH.has(h)).length;
+    console.log(`  ${c.padEnd(64)} headings ${right}/${wantH.length}  blocks ${blockAgreement(want, got).toFixed(3)}`);
+  }
 }

@@ -89,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('import')
-    .description('import files, folders and exports: postmortems (Markdown, text, HTML, DOCX, PDF), Slack exports, Jira, GitHub, PagerDuty, Linear, ServiceNow')
+    .description('import files, folders and exports: postmortems (Markdown, text, HTML, DOCX, PDF, Confluence, Google Docs, Notion), Slack, Teams and Mattermost exports, and tickets (Jira, GitHub, GitLab, PagerDuty, Opsgenie, Linear, ServiceNow, Zendesk)')
     .argument('<path...>', 'files or folders')
     .option('--channels <names>', 'only these Slack channels (names or globs: incident-*,ops)', list)
     .option('--map <pairs>', `columns of a CSV no tracker wrote (title=Col,body=Col; fields: ${CSV_MAP_FIELDS.join(', ')})`)
@@ -450,7 +450,7 @@ async function showSlackChannels(api: EngineService, input: { paths: string[]; c
     const chosen = s.channels.filter((c) => c.selected);
     const bytes = chosen.reduce((n, c) => n + c.bytes, 0);
     process.stderr.write(`Slack export ${s.source}: importing ${chosen.length} of ${s.channels.length} channels (${formatBytes(bytes)})\n`);
-    const shown = s.channels.map((c) => `${c.selected ? '+' : '-'} #${c.name} (${c.days} days)`);
+    const shown = s.channels.map((c) => `${c.selected ? '+' : '-'} #${c.name} (${c.days} ${c.days === 1 ? 'day' : 'days'})`);
     process.stderr.write(`  ${shown.slice(0, 40).join('  ')}${shown.length > 40 ? `  … ${shown.length - 40} more` : ''}\n`);
   }
 }

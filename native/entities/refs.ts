@@ -13,8 +13,16 @@ export const ref = {
   pagerduty: (idOrNumber: string | number) => `pagerduty:${String(idOrNumber).toUpperCase()}`,
   slack: (channelId: string, ts: string) => `slack:${channelId}:${ts}`,
   servicenow: (number: string) => `servicenow:${number.toUpperCase()}`,
+  /** A ServiceNow record known by no number: its table and sys_id or display value ("problem/problem id 2"). */
+  servicenowRecord: (table: string, id: string) => `servicenow:${table}/${id.trim().toLowerCase().replace(/\s+/g, ' ')}`,
   url: (url: string) => `url:${normaliseUrl(url)}`,
 };
+
+/**
+ * The relation of a ticket to the problem record it cites (ServiceNow's problem_id): tickets
+ * citing one problem within hours of each other are one event (incidents/build.ts).
+ */
+export const PROBLEM_RELATION = 'problem';
 
 /** The references a URL stands for: itself, plus the record it addresses in a known tool. */
 export function refsFromUrl(raw: string): string[] {

@@ -12,6 +12,7 @@ import { HindsightError } from '../common/errors.js';
 import { spawnWorker } from '../common/worker.js';
 import type { DocumentKind, IncidentFields, IncidentRecordRole } from '../contract.js';
 import { normaliseKey } from '../entities/extract.js';
+import { PROBLEM_RELATION } from '../entities/refs.js';
 import { EMPTY_FIELDS } from './empty.js';
 import type { DocumentSummary, IncidentFacet, IncidentMember, IncidentPlan, IncidentWrite, Store } from '../store/store.js';
 import { extractRecordFields } from './extract.js';
@@ -29,6 +30,8 @@ export const EXTRACTION_VERSION = 2;
  */
 export const SAME_EVENT_HOURS = 36;
 const NEIGHBOURHOOD = 400;
+/** The edge between two tickets that cite one problem record (see citingSame). */
+const SAME_PROBLEM = 'same problem';
 /** Records regrouped together during an import. */
 const BATCH = 64;
 /** Batches at least this large are extracted in the worker thread (starting it costs more than a few records). */
@@ -203,6 +206,8 @@ export class IncidentBuilder {
       const edgesHere: Edge[] = (await this.store.links.neighbours(frontier)).map((l) => ({ a: l.from, b: l.to, relation: l.relation }));
       // A page and the records that name its alert within hours of it: the same event, unlinked.
       for (const m of await this.store.incidents.alertMatches(frontier, SAME_EVENT_HOURS)) edgesHere.push({ a: m.page, b: m.other, relation: 'same alert' });
+      // Tickets citing one problem record within hours of each other: one event, reported many times.
+      for (const m of await this.store.links.citingSame(frontier, PROBLEM_RELATION, SAME_EVENT_HOURS)) edgesHere.push({ a: m.a, b: m.b, relation: SAME_PROBLEM });
       edges.push(...edgesHere);
       if (depth === 2) break; // the last ring's edges are known, so their links to farther incidents are kept
       for (const e of edgesHere) for (const d of [e.a, e.b]) if (!visited.has(d)) next.add(d);
@@ -408,7 +413,7 @@ export function sameEvent(a: DocumentSummary, b: DocumentSummary, relation: stri
   if (a.kind === 'postmortem' && b.kind === 'postmortem') return false;
   if (a.occurredAt && b.occurredAt && Math.abs(Date.parse(a.occurredAt) - Date.parse(b.occurredAt)) > SAME_EVENT_HOURS * 3_600_000) return false;
   if (a.kind !== b.kind) return true;
-  if (a.kind === 'ticket') return (a.metadata.system ?? a.format) !== (b.metadata.system ?? b.format) || /duplicat/i.test(relation);
+  if (a.kind === 'ticket') return (a.metadata.system ?? a.format) !== (b.metadata.system ?? b.format) || /duplicat/i.test(relation) || relation === SAME_PROBLEM;
   return true; // two chat threads linked within hours: the same event discussed in two places
 }
 

@@ -27,6 +27,8 @@ export interface PatternsOptions {
 const LABEL_SHARE = 0.4;
 const FEATURES = 30;
 const NEIGHBOURS = 6;
+/** Candidates per incident scored exactly, of which the NEIGHBOURS best link. */
+const CANDIDATES = 4 * NEIGHBOURS;
 const LINK_THRESHOLD = 0.22;
 const MAX_CLUSTER = 60;
 /** Incidents one feature links each incident to, at most (see clusters). */
@@ -43,20 +45,26 @@ export async function findPatterns(store: Store, views: IncidentViews, o: Patter
     rows = rows.filter((r) => r.records.some((m) => kinds.has(docs.get(m.documentId)?.kind ?? '')));
   }
   await checkpoint(o.signal);
-  const summaries = new Map((await views.summariesOf(rows)).map((s) => [s.incidentId, s]));
 
   // Incidents linked to their nearest neighbours by what failed (failure modes), where (services),
   // how (mechanism) and their distinctive words; merged strongest link first into bounded themes.
   const names = new Set((await store.entities.names('person')).flatMap((n) => n.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((w) => w.length > 2));
-  const groups = (await clusters(rows, names, o.signal)).map((c) => ({ rows: c, ...dominant(c) }));
-  const words = wordStats(rows, names);
+  // Each incident's words are read once (themes, document frequencies and labels all use them).
+  const texts = incidentWords(rows, names);
+  const groups = (await clusters(rows, texts, o.signal)).map((c) => ({ rows: c, ...dominant(c) }));
+  const words = wordStats(rows, texts);
 
-  const patterns: Pattern[] = groups
+  // Largest (then latest) themes first; only those shown are described (labels and playbooks are
+  // most of the cost of a theme, and at 10,000 incidents there are a thousand themes).
+  const lastAt = (g: { rows: IncidentRow[] }) => g.rows.reduce<string | null>((m, r) => (r.startedAt && (m === null || r.startedAt > m) ? r.startedAt : m), null);
+  const shown = groups
     .filter((g) => g.rows.length >= o.minSize)
-    .map((g) => describe(g, views, summaries, words))
-    .sort((a, b) => b.size - a.size || (b.lastAt ?? '').localeCompare(a.lastAt ?? ''))
+    .map((g) => ({ g, lastAt: lastAt(g) }))
+    .sort((a, b) => b.g.rows.length - a.g.rows.length || (b.lastAt ?? '').localeCompare(a.lastAt ?? ''))
     .slice(0, o.limit)
-    .map((p, i) => ({ ...p, id: i + 1 }));
+    .map(({ g }) => g);
+  const summaries = new Map((await views.summariesOf(shown.flatMap((g) => g.rows))).map((s) => [s.incidentId, s]));
+  const patterns: Pattern[] = shown.map((g, i) => ({ ...describe(g, views, summaries, words), id: i + 1 }));
 
   const tally = (facet: 'service' | 'failure-mode') => {
     const counts = new Map<string, { label: string; n: number }>();
@@ -155,21 +163,50 @@ const STOP = new Set(
   ).split(' '),
 );
 
-function wordsOf(text: string, names: Set<string>): string[] {
-  return (text.toLowerCase().match(/[\p{L}][\p{L}\p{N}-]+/gu) ?? []).filter((w) => w.length > 2 && !STOP.has(w) && !isStopword(w) && !names.has(w) && !/\d/.test(w));
+/** An incident's telling words, and the stem of each (same order). */
+interface IncidentWords {
+  words: string[];
+  stems: string[];
+}
+
+/**
+ * The words of each incident that can tell a theme (not stopwords, ticket field names, people's
+ * names or numbers), read once, each with its stem. Whether a word tells, and its stem, are
+ * decided once per distinct word (most words occur in thousands of incidents).
+ */
+function incidentWords(rows: IncidentRow[], names: Set<string>): Map<IncidentRow, IncidentWords> {
+  const stems = new Map<string, string | null>();
+  const stemOf = (w: string) => {
+    let s = stems.get(w);
+    if (s === undefined) stems.set(w, (s = w.length > 2 && !STOP.has(w) && !isStopword(w) && !names.has(w) && !/\d/.test(w) ? stem(w) : null));
+    return s;
+  };
+  return new Map(
+    rows.map((r) => {
+      const words: string[] = [];
+      const out: string[] = [];
+      for (const w of incidentText(r).toLowerCase().match(/[\p{L}][\p{L}\p{N}-]+/gu) ?? []) {
+        const s = stemOf(w);
+        if (s === null) continue;
+        words.push(w);
+        out.push(s);
+      }
+      return [r, { words, stems: out }];
+    }),
+  );
 }
 
 interface WordStats {
-  names: Set<string>;
+  texts: Map<IncidentRow, IncidentWords>;
   /** In how many of all the incidents each stem occurs. */
   df: Map<string, number>;
   total: number;
 }
 
-function wordStats(rows: IncidentRow[], names: Set<string>): WordStats {
+function wordStats(rows: IncidentRow[], texts: Map<IncidentRow, IncidentWords>): WordStats {
   const df = new Map<string, number>();
-  for (const r of rows) for (const s of new Set(wordsOf(incidentText(r), names).map(stem))) df.set(s, (df.get(s) ?? 0) + 1);
-  return { names, df, total: rows.length };
+  for (const r of rows) for (const s of new Set(texts.get(r)!.stems)) df.set(s, (df.get(s) ?? 0) + 1);
+  return { texts, df, total: rows.length };
 }
 
 /**
@@ -180,8 +217,10 @@ function sharedWords(rows: IncidentRow[], words: WordStats): string[] {
   const present = new Map<string, { n: number; forms: Map<string, number> }>();
   for (const r of rows) {
     const seen = new Set<string>();
-    for (const w of wordsOf(incidentText(r), words.names)) {
-      const s = stem(w);
+    const { words: list, stems } = words.texts.get(r)!;
+    for (let k = 0; k < list.length; k++) {
+      const w = list[k]!;
+      const s = stems[k]!;
       const e = present.get(s) ?? { n: 0, forms: new Map() };
       e.forms.set(w, (e.forms.get(w) ?? 0) + 1);
       if (!seen.has(s)) e.n++;
@@ -203,12 +242,12 @@ function sharedWords(rows: IncidentRow[], words: WordStats): string[] {
  * Incidents linked to their nearest neighbours by tf·idf of their words (two shared features at
  * least), merged strongest link first into clusters of at most MAX_CLUSTER.
  */
-async function clusters(rows: IncidentRow[], names: Set<string>, signal?: AbortSignal): Promise<IncidentRow[][]> {
+async function clusters(rows: IncidentRow[], texts: Map<IncidentRow, IncidentWords>, signal?: AbortSignal): Promise<IncidentRow[][]> {
   const n = rows.length;
   if (n < 2) return [];
   const counts = rows.map((r) => {
     const tf = new Map<string, number>();
-    for (const w of wordsOf(incidentText(r), names)) tf.set(stem(w), (tf.get(stem(w)) ?? 0) + 1);
+    for (const s of texts.get(r)!.stems) tf.set(s, (tf.get(s) ?? 0) + 1);
     // What failed, where and how weigh as much as several telling words.
     for (const m of r.fields.failureModes) tf.set(`@mode:${m.value}`, 6);
     for (const s of r.fields.services) tf.set(`@service:${s.value.toLowerCase()}`, 3);
@@ -218,6 +257,8 @@ async function clusters(rows: IncidentRow[], names: Set<string>, signal?: AbortS
   const df = new Map<string, number>();
   for (const tf of counts) for (const f of tf.keys()) df.set(f, (df.get(f) ?? 0) + 1);
   const maxDf = Math.max(4, Math.min(0.1 * n, 50 + 0.01 * n));
+  // Each incident's features as numbers (an id per feature) and weights, strongest first.
+  const featureId = new Map<string, number>();
   const features = counts.map((tf) => {
     const weighted = [...tf.entries()]
       .filter(([f]) => (df.get(f) ?? 0) >= 2 && (f.startsWith('@') || (df.get(f) ?? 0) <= maxDf))
@@ -225,35 +266,47 @@ async function clusters(rows: IncidentRow[], names: Set<string>, signal?: AbortS
       .sort((a, b) => b[1] - a[1])
       .slice(0, FEATURES);
     const norm = Math.hypot(...weighted.map(([, w]) => w)) || 1;
-    return new Map(weighted.map(([f, w]) => [f, w / norm]));
+    const ids = new Int32Array(weighted.length);
+    const weights = new Float64Array(weighted.length);
+    weighted.forEach(([f, w], k) => {
+      let id = featureId.get(f);
+      if (id === undefined) featureId.set(f, (id = featureId.size));
+      ids[k] = id;
+      weights[k] = w / norm;
+    });
+    return { ids, weights };
   });
-  const lists = new Map<string, Array<[number, number]>>();
-  features.forEach((fs, i) => {
-    for (const [f, w] of fs) {
-      let list = lists.get(f);
-      if (!list) lists.set(f, (list = []));
-      list.push([i, w]);
-    }
+  const lists: Array<Array<[number, number]>> = Array.from({ length: featureId.size }, () => []);
+  features.forEach(({ ids, weights }, i) => {
+    for (let k = 0; k < ids.length; k++) lists[ids[k]!]!.push([i, weights[k]!]);
   });
   // A feature many incidents have (a common failure mode or service) would make this quadratic:
   // each incident meets only the POSTING_CAP incidents where that feature weighs most.
-  const postings = new Map<string, { ids: Int32Array; weights: Float64Array }>();
-  for (const [f, list] of lists) {
+  const postings = lists.map((list) => {
     if (list.length > POSTING_CAP) list.sort((a, b) => b[1] - a[1]).length = POSTING_CAP;
-    postings.set(f, { ids: Int32Array.from(list, (e) => e[0]), weights: Float64Array.from(list, (e) => e[1]) });
-  }
+    return { ids: Int32Array.from(list, (e) => e[0]), weights: Float64Array.from(list, (e) => e[1]) };
+  });
   const edges: Array<[number, number, number]> = [];
   // Accumulators indexed by incident, reset through the touched list (a Map of objects here was
   // most of the time, and garbage, at 10,000 incidents).
   const simAcc = new Float64Array(n);
   const sharedAcc = new Uint16Array(n);
   const touched: number[] = [];
+  const topSim = new Float64Array(CANDIDATES);
+  const topJ = new Int32Array(CANDIDATES);
+  // The current incident's weight of each feature, and whether it has it (a weight can be 0).
+  const mineWeight = new Float64Array(featureId.size);
+  const mineOf = new Int32Array(featureId.size).fill(-1);
   for (let i = 0; i < n; i++) {
     if (i % 500 === 499) await checkpoint(signal);
     touched.length = 0;
     const mine = features[i]!;
-    for (const [f, w] of mine) {
-      const { ids, weights } = postings.get(f)!;
+    for (let m = 0; m < mine.ids.length; m++) {
+      const f = mine.ids[m]!;
+      const w = mine.weights[m]!;
+      mineWeight[f] = w;
+      mineOf[f] = i;
+      const { ids, weights } = postings[f]!;
       for (let k = 0; k < ids.length; k++) {
         const j = ids[k]!;
         if (j === i) continue;
@@ -263,22 +316,36 @@ async function clusters(rows: IncidentRow[], names: Set<string>, signal?: AbortS
       }
     }
     // One shared word is a coincidence; two start a theme. The most promising candidates are
-    // then scored exactly (a capped feature may have left its share out).
-    const candidates: Array<{ j: number; sim: number }> = [];
+    // then scored exactly (a capped feature may have left its share out): the CANDIDATES most
+    // similar, kept in order as they come (thousands qualify at 10,000 incidents, and sorting
+    // them all was most of the time). Ties keep the first touched, as a stable sort would.
+    let kept = 0;
     for (const j of touched) {
-      if (sharedAcc[j]! >= 2) candidates.push({ j, sim: simAcc[j]! });
+      const sim = simAcc[j]!;
+      if (sharedAcc[j]! >= 2 && (kept < CANDIDATES || sim > topSim[CANDIDATES - 1]!)) {
+        let at = Math.min(kept, CANDIDATES - 1);
+        while (at > 0 && topSim[at - 1]! < sim) {
+          topSim[at] = topSim[at - 1]!;
+          topJ[at] = topJ[at - 1]!;
+          at--;
+        }
+        topSim[at] = sim;
+        topJ[at] = j;
+        if (kept < CANDIDATES) kept++;
+      }
       simAcc[j] = 0;
       sharedAcc[j] = 0;
     }
-    candidates.sort((a, b) => b.sim - a.sim);
     const best: Array<{ j: number; sim: number }> = [];
-    for (const { j } of candidates.slice(0, 4 * NEIGHBOURS)) {
+    for (let c = 0; c < kept; c++) {
+      const j = topJ[c]!;
+      const theirs = features[j]!;
       let sim = 0;
       let shared = 0;
-      for (const [f, w] of features[j]!) {
-        const wi = mine.get(f);
-        if (wi === undefined) continue;
-        sim += w * wi;
+      for (let k = 0; k < theirs.ids.length; k++) {
+        const f = theirs.ids[k]!;
+        if (mineOf[f] !== i) continue;
+        sim += theirs.weights[k]! * mineWeight[f]!;
         shared++;
       }
       if (shared >= 2) best.push({ j, sim });

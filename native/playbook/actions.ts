@@ -24,7 +24,7 @@ const ACTIONS: Array<{ action: string; forms: string[]; usual?: string[] }> = [
   { action: 'scale down', forms: ['scaled down', 'scaling down', 'scale down', 'scaled in', 'scaling in'] },
   { action: 'scale up', forms: ['scaled up', 'scaled out', 'scaling up', 'scaling out', 'scale up', 'scale out', 'added capacity', 'added nodes', 'added more'] },
   { action: 'fail over', forms: ['failed over', 'failing over', 'fail over', 'failover', 'promoted'], usual: ['database', 'primary', 'replica'] },
-  { action: 'renew', forms: ['renewed', 'renewing', 'renew', 'renewal', 'reissued', 're-issued', 'rolled over', 'replaced the certificate', 'rotated', 'rotating', 'rotate', 'rotation'], usual: ['certificate', 'certificates', 'cert', 'certs', 'token', 'tokens', 'secret', 'secrets', 'key', 'keys', 'credentials', 'password', 'passwords'] },
+  { action: 'renew', forms: ['renewed', 'renewing', 'renew', 'renewal', 'reissued', 're-issued', 'reissue', 're-issue', 'issued a new', 'issued new', 'issuing a new', 'rolled over', 'replaced the certificate', 'rotated', 'rotating', 'rotate', 'rotation'], usual: ['certificate', 'certificates', 'cert', 'certs', 'token', 'tokens', 'secret', 'secrets', 'key', 'keys', 'credentials', 'password', 'passwords'] },
   { action: 'disable', forms: ['disabled', 'disabling', 'disable', 'turned off', 'switched off', 'paused', 'pausing', 'suspended', 'stopped'] },
   { action: 'enable', forms: ['enabled', 're-enabled', 'enabling', 'turned on', 'switched on'] },
   { action: 'remove', forms: ['deleted', 'deleting', 'delete', 'removed', 'removing', 'remove', 'purged', 'cleaned up', 'freed up', 'pruned'] },

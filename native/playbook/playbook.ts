@@ -79,7 +79,8 @@ export function buildPlaybook(subject: string, incidents: IncidentRow[]): Playbo
     mitigations,
     actionItems: actionItems.slice(0, MAX_ACTION_ITEMS),
     timeToResolve: {
-      medianMinutes: ttr.length ? ttr[Math.floor((ttr.length - 1) / 2)]! : null,
+      // The middle value (of two, their mean): "typically 1h 28m" for 1h 28m and 3h 02m would undersell it.
+      medianMinutes: ttr.length ? Math.round((ttr[Math.floor((ttr.length - 1) / 2)]! + ttr[Math.floor(ttr.length / 2)]!) / 2) : null,
       fastestMinutes: ttr[0] ?? null,
       slowestMinutes: ttr.at(-1) ?? null,
       known: ttr.length,

@@ -428,13 +428,28 @@ export class LsaModel {
 /** At most `max` of the units, a seeded uniform sample in their original order. */
 function sample<T>(units: readonly T[], max: number, seed: number): readonly T[] {
   if (units.length <= max) return units;
+  return [...sampledIndices(units.length, max, seed)].map((i) => units[i]!);
+}
+
+/**
+ * The positions (ascending) of the units LsaModel.train trains on out of `total`, for `settings`:
+ * all of them up to `maxTrainingUnits`, else a seeded sample. A reader that knows them before
+ * reading keeps only those units' terms in memory (latent-training.ts).
+ */
+export function trainingSample(total: number, settings: Pick<LsaSettings, 'maxTrainingUnits' | 'seed'>): Int32Array {
+  return total <= settings.maxTrainingUnits ? Int32Array.from({ length: total }, (_, i) => i) : sampledIndices(total, settings.maxTrainingUnits, settings.seed);
+}
+
+function sampledIndices(total: number, max: number, seed: number): Int32Array {
   const rand = mulberry32(seed ^ 0x9e3779b9);
-  const idx = Array.from({ length: units.length }, (_, i) => i);
+  const idx = Int32Array.from({ length: total }, (_, i) => i);
   for (let i = 0; i < max; i++) {
     const j = i + Math.floor(rand() * (idx.length - i));
-    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+    const t = idx[i]!;
+    idx[i] = idx[j]!;
+    idx[j] = t;
   }
-  return idx.slice(0, max).sort((a, b) => a - b).map((i) => units[i]!);
+  return idx.slice(0, max).sort();
 }
 
 /** A · X for dense X (cols × l, row-major): rows × l. */

@@ -320,6 +320,11 @@ export interface LinkStore {
   neighbours(documentIds: readonly number[]): Promise<LinkedDocument[]>;
   /** The references each document answers to (`ticket:OPS-42`, `slack:C1:…`, `url:…`). */
   refsOf(documentIds: readonly number[]): Promise<Map<number, string[]>>;
+  /**
+   * Pairs of one of these documents and another that both link to one target with this relation
+   * (imported or not), dated within `hours` of each other. Undated documents pair with none.
+   */
+  citingSame(documentIds: readonly number[], relation: string, hours: number): Promise<Array<{ a: number; b: number }>>;
   /** Resolved outgoing links of a document (targets that are imported). */
   outgoing(documentId: number, limit: number): Promise<Array<{ documentId: number; title: string; kind: DocumentKind; relation: string }>>;
 }

@@ -44,6 +44,20 @@ interface Line {
   level: number;
   /** A whole table, already Markdown. */
   table?: boolean;
+  /** A table that goes on from the previous page: its rows, Markdown, without a header separator. */
+  continuedRows?: string[];
+  /** Its first row is the rest of the previous page's last row (a page break split the row). */
+  splitRow?: boolean;
+  /** The runs the line was read from. */
+  runs?: TextRun[];
+}
+
+/** Where a table that reached the bottom of a page had its columns: the next page may go on with it. */
+interface OpenTable {
+  starts: number[];
+  left: number;
+  /** Its first row: a printer that repeats <thead> prints it again at the top of the next page. */
+  header: string[];
 }
 
 /** Runs drawn twice at (nearly) the same place, as fake bold and text shadows are, count once. */
@@ -69,17 +83,19 @@ export function dropOverdrawn(runs: TextRun[]): TextRun[] {
  * rows, and runs sharing a left edge within a row are one cell. Returns the table as a Markdown
  * line placed at its top, and the runs it took.
  */
-function tablesOf(runs: TextRun[], page: number, height: number): { lines: Line[]; used: Set<TextRun> } {
+function tablesOf(runs: TextRun[], page: number, carry: OpenTable | null): { lines: Line[]; used: Set<TextRun>; open: OpenTable | null } {
   const used = new Set<TextRun>();
   const lines: Line[] = [];
-  if (!runs.some((r) => r.cellStart)) return { lines, used };
-  // Page headers and footers are laid out like a table row too; they are not content.
-  const sorted = runs.filter((r) => r.y < height * 0.93 && r.y > height * 0.07).sort((a, b) => b.y - a.y);
+  if (!carry && !runs.some((r) => r.cellStart)) return { lines, used, open: null };
+  // (Page headers and footers, laid out like a table row too, were removed before: see furniture.)
+  const sorted = [...runs].sort((a, b) => b.y - a.y);
   const rows: TextRun[][] = [];
   let rowBottom = -Infinity;
   for (const r of sorted) {
     const row = rows[rows.length - 1];
-    if (row && r.y + r.size * 0.9 > rowBottom) {
+    // (A cell's lines are not always centred to the point: a run joins a row it comes within a
+    // line's height of; rows and paragraph lines lie further apart than that.)
+    if (row && r.y + r.size * 1.1 > rowBottom) {
       row.push(r);
       rowBottom = Math.min(rowBottom, r.y + r.size * 0.1);
     } else {
@@ -90,18 +106,33 @@ function tablesOf(runs: TextRun[], page: number, height: number): { lines: Line[
   let table: string[][] = [];
   let tableTop = 0;
   let tableRuns: TextRun[] = [];
+  /** The table's columns (its first row's, or the previous page's for a table carried over), and whether it was carried over. */
+  let tableStarts: number[] = [];
+  let continuing = false;
+  let splitRow = false;
+  /** The columns of the last row read: body rows, where a header's may be centred. */
+  let lastStarts: number[] = [];
+  let headerCells: string[] = [];
+  let open: OpenTable | null = null;
   const flush = () => {
-    if (table.length >= 2) {
+    open = null;
+    if (table.length >= 2 || (continuing && table.length)) {
       for (const r of tableRuns) used.add(r);
       const width = Math.max(...table.map((r) => r.length));
       const cell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|');
       const md = table.map((r) => `| ${Array.from({ length: width }, (_, i) => cell(r[i])).join(' | ')} |`);
+      const rows = [...md];
       md.splice(1, 0, `|${' --- |'.repeat(width)}`);
-      lines.push({ page, text: md.join('\n'), x0: Math.min(...tableRuns.map((r) => r.x)), x1: Math.max(...tableRuns.map((r) => r.x + r.width)), y: tableTop, size: tableRuns[0]!.size, mono: false, bold: false, level: 0, table: true });
+      lines.push({ page, text: md.join('\n'), ...(continuing ? { continuedRows: rows, splitRow } : {}), x0: Math.min(...tableRuns.map((r) => r.x)), x1: Math.max(...tableRuns.map((r) => r.x + r.width)), y: tableTop, size: tableRuns[0]!.size, mono: false, bold: false, level: 0, table: true });
+      open = { starts: lastStarts, left: tableLeft, header: headerCells };
     }
     table = [];
     tableRuns = [];
+    continuing = false;
+    splitRow = false;
   };
+  // Two rows have the same columns when every left edge of one is one of the other's.
+  const sameColumns = (starts: number[], of: number[]) => starts.length >= 2 && starts.every((x) => of.some((o) => Math.abs(o - x) <= 3));
   const cellsOf = (row: TextRun[], starts: number[]) => {
     const cells: TextRun[][] = starts.map(() => []);
     for (const r of row) {
@@ -124,33 +155,68 @@ function tablesOf(runs: TextRun[], page: number, height: number): { lines: Line[
     aligned = null;
     if (!row) return;
     const starts = columnStarts(row);
-    if (starts.length < 2) return flush();
-    table.push(cellsOf(row, starts));
+    if (starts.length < 2) {
+      flush();
+      open = null;
+      return;
+    }
+    // A table carried over from the previous page keeps that page's columns.
+    lastStarts = continuing ? tableStarts : starts;
+    table.push(cellsOf(row, lastStarts));
     tableRuns.push(...row);
   };
-  for (const row of rows) {
+  const cellStarts = (row: TextRun[]) => [Math.min(...row.map((r) => r.x)), ...row.filter((r) => r.cellStart).map((r) => r.x)].sort((a, b) => a - b);
+  for (const [index, printed] of rows.entries()) {
+    let row = printed;
     const size = Math.max(...row.map((r) => r.size));
     const top = Math.max(...row.map((r) => r.y));
     const bottom = Math.min(...row.map((r) => r.y));
+    // The page's first row goes on with the previous page's table when its columns are that
+    // table's, or when it is that table's header printed again.
+    const repeatedHeader = index === 0 && carry && row.some((r) => r.cellStart) && cellsOf(row, cellStarts(row)).join('\u0000') === carry.header.join('\u0000');
+    if (index === 0 && carry && !row.some((r) => r.mono) && (repeatedHeader || sameColumns(row.some((r) => r.cellStart) ? cellStarts(row) : columnStarts(row), carry.starts))) {
+      continuing = true;
+      tableStarts = carry.starts;
+      tableLeft = carry.left;
+      headerCells = carry.header;
+      tableTop = top;
+      lastBottom = top;
+      if (repeatedHeader) {
+        lastBottom = bottom;
+        for (const r of row) used.add(r);
+        continue;
+      }
+    }
     if (row.some((r) => r.cellStart)) {
-      endAligned();
-      if (!table.length) {
+      // A cell's first line printed above the row's other cells (a row split by a page break is
+      // not centred) belongs to this row, not to a row of its own.
+      if (aligned && alignedBottom - top <= size * 1.7 && columnStarts(aligned).length < 2) {
+        row = [...aligned, ...row];
+        aligned = null;
+      } else endAligned();
+      if (!table.length && !continuing) {
         tableTop = top;
         tableLeft = Infinity;
+        tableStarts = cellStarts(row);
+        headerCells = cellsOf(row, tableStarts);
       }
       tableLeft = Math.min(tableLeft, ...row.map((r) => r.x));
       lastBottom = bottom;
       // A cell starts at the row's left edge and at every run printed after a wide blank.
-      table.push(cellsOf(row, [Math.min(...row.map((r) => r.x)), ...row.filter((r) => r.cellStart).map((r) => r.x)].sort((a, b) => a - b)));
+      lastStarts = continuing ? tableStarts : cellStarts(row);
+      table.push(cellsOf(row, lastStarts));
       tableRuns.push(...row);
       continue;
     }
     // (Code is never such a row: its indentation is blank runs too.)
-    if (table.length && !row.some((r) => r.mono) && lastBottom - top <= size * 2.3 && Math.min(...row.map((r) => r.x)) >= tableLeft - 1) {
+    // The rest of a row that a page break split keeps the whole row's height: a wider gap follows it.
+    const rowGap = continuing && table.length === 1 ? size * 3.5 : size * 2.3;
+    if ((table.length || continuing) && !row.some((r) => r.mono) && lastBottom - top <= rowGap && Math.min(...row.map((r) => r.x)) >= tableLeft - 1) {
+      if (continuing && table.length === 1 && !aligned && lastBottom - top > size * 2.3) splitRow = true;
       if (aligned && alignedBottom - top <= size * 1.7) aligned.push(...row);
       else {
         endAligned();
-        if (!table.length) continue;
+        if (!table.length && !continuing) continue;
         aligned = [...row];
       }
       alignedBottom = bottom;
@@ -159,10 +225,12 @@ function tablesOf(runs: TextRun[], page: number, height: number): { lines: Line[
     }
     endAligned();
     flush();
+    open = null;
   }
   endAligned();
   flush();
-  return { lines, used };
+  // Only a table that reached the page's last row can go on overleaf.
+  return { lines, used, open };
 }
 
 /**
@@ -249,8 +317,22 @@ function linesOf(runs: TextRun[], page: number): Line[] {
       mono: allMono,
       bold: g.every((r) => r.bold),
       level: 0,
+      runs: g,
     };
   });
+}
+
+/**
+ * The left margin of body text: the leftmost left edge that carries a fair share of the text. Not
+ * simply the commonest one: a document with more list text than paragraphs would then read its
+ * paragraphs as outdented and its list items as paragraphs.
+ */
+function leftMargin(lines: Line[]): number {
+  const weight = new Map<number, number>();
+  for (const l of lines) weight.set(Math.round(l.x0), (weight.get(Math.round(l.x0)) ?? 0) + l.text.length);
+  const most = Math.max(0, ...weight.values());
+  const edges = [...weight].filter(([, w]) => w >= most * 0.15).map(([x]) => x);
+  return edges.length ? Math.min(...edges) : 0;
 }
 
 /** The value that occurs most often (rounded to `step`), weighted. */
@@ -269,17 +351,25 @@ function mode(values: Array<[number, number]>, step = 0.5): number {
 const PAGE_NUMBER = /^(page\s+)?\d+(\s*(\/|of)\s*\d+)?$/i;
 
 /**
- * Lines in the top or bottom margin that repeat on most pages (digits ignored, so "3/7" matches
- * "4/7"), or that are page numbers or the printing browser's own date/URL lines, are furniture.
+ * The runs of each page without its furniture: lines in the top or bottom margin that repeat on
+ * most pages at the same height (digits ignored, so "3/7" matches "4/7"), or that are page
+ * numbers or the printing browser's own date/URL lines. Removed before tables are read, since a
+ * header ("date    title") is laid out like a table row, while a table that runs into the
+ * margin (wkhtmltopdf prints to the page edge) keeps its rows.
  */
-function dropFurniture(pages: Line[][], heights: number[], body: number): Line[][] {
-  const zone = (l: Line) => l.y > heights[l.page]! * 0.93 || l.y < heights[l.page]! * 0.07;
+function dropFurniture(pages: PageRuns[]): TextRun[][] {
+  const runs = pages.map((p) => dropOverdrawn(p.runs));
+  const body = mode(runs.flat().filter((r) => !r.mono).map((r) => [r.size, r.str.length]), 0.1);
+  const lines = runs.map((r, i) => linesOf(r, i));
+  const zone = (l: Line) => l.y > pages[l.page]!.height * 0.93 || l.y < pages[l.page]!.height * 0.07;
   const key = (l: Line) => l.text.replace(/\d+/g, '#').toLowerCase();
-  const onPages = new Map<string, Set<number>>();
-  for (const lines of pages) for (const l of lines) if (zone(l)) (onPages.get(key(l)) ?? onPages.set(key(l), new Set()).get(key(l))!).add(l.page);
-  const repeated = (l: Line) => pages.length >= 2 && (onPages.get(key(l))?.size ?? 0) >= Math.max(2, Math.ceil(pages.length * 0.5));
+  // Furniture repeats at the same height: a table row that happens to start two pages does not.
+  const at = new Map<string, Line[]>();
+  for (const l of lines.flat()) if (zone(l)) (at.get(key(l)) ?? at.set(key(l), []).get(key(l))!).push(l);
+  const repeated = (l: Line) => pages.length >= 2 && new Set(at.get(key(l))!.filter((o) => Math.abs(o.y - l.y) <= 3).map((o) => o.page)).size >= Math.max(2, Math.ceil(pages.length * 0.5));
   const chrome = (l: Line) => PAGE_NUMBER.test(l.text) || (l.size < body * 0.9 && /^(file:\/\/|https?:\/\/|\d{1,2}\/\d{1,2}\/\d{2,4},? \d{1,2}:\d{2})/i.test(l.text));
-  return pages.map((lines) => lines.filter((l) => !(zone(l) && (repeated(l) || chrome(l)))));
+  const furniture = new Set(lines.flat().filter((l) => zone(l) && (repeated(l) || chrome(l))).flatMap((l) => l.runs ?? []));
+  return runs.map((r) => r.filter((x) => !furniture.has(x)));
 }
 
 /**
@@ -287,14 +377,14 @@ function dropFurniture(pages: Line[][], heights: number[], body: number): Line[]
  * Returns the text and whether any heading was found from the fonts.
  */
 export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings: number } {
-  let lines = pages.map((p, i) => {
-    const runs = dropOverdrawn(p.runs);
-    const tables = tablesOf(runs, i, p.height);
+  let open: OpenTable | null = null;
+  const lines = dropFurniture(pages).map((runs, i) => {
+    const tables = tablesOf(runs, i, open);
+    open = tables.open;
     return [...linesOf(runs.filter((r) => !tables.used.has(r)), i), ...tables.lines].sort((a, b) => b.y - a.y || a.x0 - b.x0);
   });
   const all = lines.flat().filter((l) => !l.table);
   const body = mode(all.filter((l) => !l.mono).map((l) => [l.size, l.text.length]), 0.1);
-  lines = dropFurniture(lines, pages.map((p) => p.height), body);
   const flat = lines.flat().filter((l) => l.text);
   // Heading levels: each clearly larger size is a level, largest first.
   const headingSizes = [...new Set(flat.filter((l) => body && l.size >= body * 1.15 && l.text.length <= 160).map((l) => Math.round(l.size * 2) / 2))].sort((a, b) => b - a);
@@ -304,7 +394,7 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
   }
   // The left margin of body text, and the usual distance between its lines.
   const bodyLines = flat.filter((l) => !l.level && !l.mono && !l.table);
-  const left = mode(bodyLines.map((l) => [l.x0, l.text.length]), 1);
+  const left = leftMargin(bodyLines);
   const steps: Array<[number, number]> = [];
   for (let i = 1; i < bodyLines.length; i++) {
     const a = bodyLines[i - 1]!;
@@ -355,7 +445,18 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
     const newBlock = !prev || gap > lineStep * 1.35 || (prev.page !== l.page && prev.x1 < right - body * 6);
     if (l.table) {
       flushAll();
-      out.push(l.text, '');
+      // A table carried over a page break goes on in the table above it; a header the printer
+      // repeated at the top of the page (Chromium repeats <thead>) is not a row.
+      const above = out.length >= 2 && prev?.table ? out[out.length - 2]! : '';
+      if (l.continuedRows && above.startsWith('|')) {
+        const kept = above.split('\n');
+        let rows = l.continuedRows[0] === kept[0] ? l.continuedRows.slice(1) : l.continuedRows;
+        if (l.splitRow && rows.length) {
+          kept.push(joinRows(kept.pop()!, rows[0]!, vocabulary));
+          rows = rows.slice(1);
+        }
+        out[out.length - 2] = [...kept, ...rows].join('\n');
+      } else out.push(l.text, '');
       prev = l;
       continue;
     }
@@ -453,6 +554,15 @@ function endsItem(prev: Line, lines: Line[], i: number): boolean {
   const word = /^\S+/.exec(next.text)?.[0] ?? '';
   const perChar = (next.x1 - next.x0) / Math.max(1, next.text.length);
   return prev.x1 + (word.length + 1) * perChar < right - perChar * 0.5;
+}
+
+/** Two halves of a table row that a page break split, cell by cell, as the lines of a paragraph join. */
+function joinRows(top: string, rest: string, vocabulary: Set<string>): string {
+  const cells = (row: string) => row.slice(2, -2).split(/(?<!\\) \| /);
+  const a = cells(top);
+  const b = cells(rest);
+  const joined = Array.from({ length: Math.max(a.length, b.length) }, (_, i) => joinLines([a[i], b[i]].filter((c): c is string => !!c), vocabulary));
+  return `| ${joined.join(' | ')} |`;
 }
 
 function wordSet(text: string): Set<string> {

@@ -39,7 +39,11 @@ export interface SlackMessage {
   files?: Array<{ name?: string; title?: string }>;
   attachments?: Array<{ title?: string; text?: string; pretext?: string; fallback?: string; fields?: Array<{ title?: string; value?: string }> }>;
   blocks?: unknown;
+  /** Workspace of the message (Web API and slackdump messages carry it; admin exports too). */
+  team?: string;
   channel_name?: string;
+  /** Channel id named by the envelope of a Web API page or slackdump dump. */
+  channel_id?: string;
 }
 
 interface ChannelMeta {
@@ -209,7 +213,8 @@ export class SlackExport {
       }
       for (const [name, messages] of byChannel) {
         if (!meta.folder && !select(name)) continue;
-        const channel = meta.folder ? meta : (this.channels.find((c) => c.name === name) ?? { ...meta, name });
+        // A dump names its channel's id; links to the thread (archives/<id>/p<ts>) use it, not the file name.
+        const channel = meta.folder ? meta : (this.channels.find((c) => c.name === name) ?? { ...meta, name, id: messages.find((m) => m.channel_id)?.channel_id ?? meta.id });
         yield* this.toDocuments(channel, messages);
       }
     }
@@ -306,8 +311,11 @@ export class SlackExport {
     const title = `#${channel.name}: ${headline.length > 90 ? `${headline.slice(0, 87)}…` : headline}`;
     const started = new Date(Number(first.ts) * 1000).toISOString();
     const ended = new Date(Number(last.ts) * 1000).toISOString();
+    // API pages and dumps (files outside channel folders) have no users.json naming the workspace:
+    // their messages do. (Exports keep their uids as they were.)
+    const team = this.teamId === 'T' && !channel.folder ? (msgs.find((m) => m.team)?.team ?? this.teamId) : this.teamId;
     return {
-      uid: `slack:${this.teamId}:${channel.id}:${first.thread_ts && isThread ? first.thread_ts : first.ts}`,
+      uid: `slack:${team}:${channel.id}:${first.thread_ts && isThread ? first.thread_ts : first.ts}`,
       kind: 'slack-thread',
       format: 'slack',
       title,
@@ -345,11 +353,13 @@ function unwrapApiPage(data: unknown): unknown {
   const page = data as { messages?: unknown; channel_id?: string; name?: string; channel?: string };
   if (!Array.isArray(page.messages)) return data;
   const channel = page.name || page.channel_id || (typeof page.channel === 'string' ? page.channel : undefined);
+  const id = typeof page.channel_id === 'string' ? page.channel_id : undefined;
+  const named = (m: SlackMessage): SlackMessage => ({ ...m, ...(channel && !m.channel_name ? { channel_name: channel } : {}), ...(id && !m.channel_id ? { channel_id: id } : {}) });
   const out: SlackMessage[] = [];
   for (const m of page.messages as Array<SlackMessage & { slackdump_thread_replies?: SlackMessage[] }>) {
     if (!m || typeof m !== 'object') continue;
-    out.push(channel && !m.channel_name ? { ...m, channel_name: channel } : m);
-    for (const r of m.slackdump_thread_replies ?? []) if (r && typeof r === 'object') out.push(channel && !r.channel_name ? { ...r, channel_name: channel } : r);
+    out.push(named(m));
+    for (const r of m.slackdump_thread_replies ?? []) if (r && typeof r === 'object') out.push(named(r));
   }
   return out;
 }

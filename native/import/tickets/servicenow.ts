@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ref } from '../../entities/refs.js';
+import { PROBLEM_RELATION, ref } from '../../entities/refs.js';
 import { lookup, mapFields, type RawRecord, type TicketFieldMap } from './field-map.js';
 import { refuse, rowSource, titleFromBody, type Refusal, type TicketFormat } from './record-source.js';
 import { has, record, someOf } from './schema.js';
 import type { Ticket } from './ticket.js';
-import { fieldText } from './values.js';
+import { fieldText, parseObjectText } from './values.js';
 
 /**
  * ServiceNow incident fields → ticket fields, in order of preference, for the Table API's JSON
@@ -35,7 +35,29 @@ export const SERVICENOW_FIELDS = {
   closeCode: ['dv_close_code', 'close_code', 'closed_code'],
 } satisfies TicketFieldMap;
 
-const RELATED = { problem: ['dv_problem_id', 'problem_id'], change: ['dv_rfc', 'rfc', 'change_request'], causedBy: ['dv_caused_by', 'caused_by'] };
+const RELATED = { change: ['dv_rfc', 'rfc', 'change_request'], causedBy: ['dv_caused_by', 'caused_by'] };
+const PROBLEM = ['dv_problem_id', 'problem_id.display_value', 'problem_id', 'problem_id.value'];
+const SYS_ID = /^[0-9a-f]{32}$/i;
+
+/**
+ * The problem record an incident cites, as a reference, in whatever shape the export wrote it: a
+ * number (PRB0040123), a display value without one (the UCI audit log's pseudonymised "Problem ID
+ * 2"), or only a `{link, value}` reference to its sys_id (raw Table API values, the same flattened
+ * into a CSV cell). Null when the field is empty or a placeholder ("?", "None").
+ */
+export function problemRef(r: RawRecord): string | null {
+  const shown = firstText(r, PROBLEM);
+  if (shown && /^[A-Z]{2,8}\d{4,}$/i.test(shown)) return ref.servicenow(shown);
+  if (shown && !SYS_ID.test(shown)) return ref.servicenowRecord('problem', shown);
+  // No display value: the reference's sys_id (from `value`, or the end of its `link`).
+  for (const p of PROBLEM) {
+    const raw = lookup(r, p);
+    const obj = typeof raw === 'string' && raw.trim().startsWith('{') ? parseObjectText(raw.trim()) : raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : null;
+    const id = typeof raw === 'string' && SYS_ID.test(raw.trim()) ? raw.trim() : [obj?.value, /\/problem\/([0-9a-f]{32})\b/i.exec(String(obj?.link ?? ''))?.[1]].find((v): v is string => typeof v === 'string' && SYS_ID.test(v));
+    if (id) return ref.servicenowRecord('problem', id);
+  }
+  return null;
+}
 const CATEGORY = [['dv_category', 'category'], ['dv_subcategory', 'subcategory'], ['u_symptom']];
 
 /** Choice codes of the incident table, for exports of raw values ("7" rather than "Closed"). */
@@ -84,6 +106,8 @@ export function serviceNowTicket(rows: RawRecord[], format: 'servicenow-csv' | '
     // Only a record number links; a bare sys_id names nothing another document answers to.
     return k && /^[A-Z]{2,8}\d{4,}$/i.test(k) ? [{ relation: 'relates to', target: ref.servicenow(k) }] : [];
   });
+  const problem = problemRef(latest);
+  if (problem) links.push({ relation: PROBLEM_RELATION, target: problem });
   const sysId = fieldText(lookup(latest, 'sys_id'));
   const instance = /^(https:\/\/[^/]+\.service-now\.com)\//.exec(JSON.stringify(latest).match(/https:\/\/[^"'\s]+\.service-now\.com\/[^"'\s]*/)?.[0] ?? '')?.[1];
   return {

@@ -79,6 +79,19 @@ export function linkStore(sql: Sql): LinkStore {
       );
     },
 
+    async citingSame(documentIds, relation, hours) {
+      return sql.all<{ a: number; b: number }>(
+        `SELECT DISTINCT l.document_id AS a, o.document_id AS b
+         FROM links l JOIN links o ON o.target = l.target AND o.relation = l.relation AND o.document_id != l.document_id
+         JOIN documents da ON da.id = l.document_id JOIN documents db ON db.id = o.document_id
+         WHERE l.document_id IN (SELECT value FROM json_each(?)) AND l.relation = ?
+           AND abs(julianday(da.occurred_at) - julianday(db.occurred_at)) * 24 <= ?`,
+        ids(documentIds),
+        relation,
+        hours,
+      );
+    },
+
     async refsOf(documentIds) {
       const out = new Map<number, string[]>();
       for (const r of sql.all<{ d: number; ref: string }>('SELECT document_id AS d, ref FROM document_refs WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY ref', ids(documentIds))) {

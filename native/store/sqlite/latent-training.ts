@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { HindsightError } from '../../common/errors.js';
 import { spawnWorker } from '../../common/spawn-worker.js';
-import { LsaModel, type LsaParts, type LsaSettings, type LsaUnit } from '../../rank/lsa.js';
+import { LsaModel, trainingSample, type LsaParts, type LsaSettings, type LsaUnit } from '../../rank/lsa.js';
 import type { LatentModelWrite, LatentTrainingProgress } from '../store.js';
 import { decodeTerms } from './term-blobs.js';
 
@@ -28,59 +28,78 @@ export type TrainingMessage =
   | { type: 'done'; parts: LsaParts; trainedThrough: number; vectors: TrainedVectors }
   | { type: 'failed'; message: string };
 
+/** A passage's own terms as LSA reads them: title, heading and text frequencies summed. */
+function summedTerms(blob: Buffer): { ids: Int32Array; tfs: Float64Array } {
+  const t = decodeTerms(blob);
+  return { ids: t.ids, tfs: Float64Array.from(t.ids, (_, k) => t.tf[k * 3]! + t.tf[k * 3 + 1]! + t.tf[k * 3 + 2]!) };
+}
+
+/** Stands for a passage training does not sample: LsaModel.train counts it and never reads it. */
+const UNSAMPLED: LsaUnit = { terms: new Map() };
+
 /**
- * Every passage's own terms (title, heading and text frequencies summed, as LSA reads them), read
- * in one snapshot. A unit decodes its blob when training asks for it: training samples at most
- * `maxTrainingUnits` and reads each of those twice, so decoding on demand keeps no maps alive.
+ * The passages to train on, in one snapshot: every passage counts, but only the ones
+ * `trainingSample` picks (at most `maxTrainingUnits`) keep their term rows in memory, decoded when
+ * training asks (it reads each twice). Memory is bounded by the sample, not by the corpus.
  */
-export function readTrainingUnits(db: Database.Database, onProgress?: (p: LatentTrainingProgress) => void): { units: LsaUnit[]; trainedThrough: number; vocabulary: string[]; rows: Array<[number, number, Buffer]> } {
+export function readTrainingUnits(db: Database.Database, settings: LsaSettings, onProgress?: (p: LatentTrainingProgress) => void): { units: LsaUnit[]; trainedThrough: number; vocabulary: string[] } {
   const vocabulary: string[] = [];
   for (const [id, term] of db.prepare('SELECT id, term FROM rank_vocabulary').raw().iterate() as IterableIterator<[number, string]>) vocabulary[id] = term;
   const total = (db.prepare('SELECT count(*) FROM rank_passages').pluck().get() as number) ?? 0;
+  const sampled = trainingSample(total, settings);
   const units: LsaUnit[] = [];
-  const rows: Array<[number, number, Buffer]> = [];
   let trainedThrough = 0;
-  for (const row of db.prepare('SELECT passage_id, document_id, terms FROM rank_passages ORDER BY passage_id').raw().iterate() as IterableIterator<[number, number, Buffer]>) {
-    const [id, , blob] = row;
-    rows.push(row);
+  let next = 0;
+  for (const [id, blob] of db.prepare('SELECT passage_id, terms FROM rank_passages ORDER BY passage_id').raw().iterate() as IterableIterator<[number, Buffer]>) {
     trainedThrough = id;
-    units.push({
-      get terms() {
-        const t = decodeTerms(blob);
-        const m = new Map<string, number>();
-        for (let k = 0; k < t.ids.length; k++) {
-          const term = vocabulary[t.ids[k]!];
-          const tf = t.tf[k * 3]! + t.tf[k * 3 + 1]! + t.tf[k * 3 + 2]!;
-          if (term !== undefined && tf > 0) m.set(term, tf);
-        }
-        return m;
-      },
-    });
+    if (sampled[next] !== units.length) units.push(UNSAMPLED);
+    else {
+      next++;
+      units.push({
+        get terms() {
+          const t = summedTerms(blob);
+          const m = new Map<string, number>();
+          for (let k = 0; k < t.ids.length; k++) {
+            const term = vocabulary[t.ids[k]!];
+            if (term !== undefined && t.tfs[k]! > 0) m.set(term, t.tfs[k]!);
+          }
+          return m;
+        },
+      });
+    }
     if (units.length % 10_000 === 0) onProgress?.({ phase: 'reading', done: units.length, total });
   }
   onProgress?.({ phase: 'reading', done: units.length, total });
-  return { units, trainedThrough, vocabulary, rows };
+  return { units, trainedThrough, vocabulary };
 }
 
 /**
- * Reads, trains, and projects every passage read (their vectors are stored with the model), in
- * one go: the worker's body, and the in-process path for a database in memory.
+ * Reads, trains, and projects every passage read (their vectors are stored with the model): the
+ * worker's body, and the in-process path for a database in memory. The projection reads the rows
+ * a second time, streaming (a passage removed meanwhile is left out; saveLatent checks again).
  */
 export function trainFrom(db: Database.Database, settings: LsaSettings, onProgress?: (p: LatentTrainingProgress) => void): { parts: LsaParts; trainedThrough: number; vectors: TrainedVectors } | null {
-  const { units, trainedThrough, vocabulary, rows } = db.transaction(() => readTrainingUnits(db, onProgress))();
+  const { units, trainedThrough, vocabulary } = db.transaction(() => readTrainingUnits(db, settings, onProgress))();
   if (!units.length) return null;
   const model = LsaModel.train(units, settings, (step) => onProgress?.({ phase: step.phase, done: step.done, total: step.total }));
   const rowOf = Int32Array.from(vocabulary, (t) => (t === undefined ? -1 : model.rowOf(t)));
   const rank = model.rank;
-  const vectors: TrainedVectors = { ids: new Int32Array(rows.length), docs: new Int32Array(rows.length), values: new Float32Array(rows.length * rank) };
-  rows.forEach(([id, doc, blob], i) => {
-    const t = decodeTerms(blob);
-    const r = Int32Array.from(t.ids, (x) => rowOf[x] ?? -1);
-    const tfs = Float64Array.from(t.ids, (_, k) => t.tf[k * 3]! + t.tf[k * 3 + 1]! + t.tf[k * 3 + 2]!);
-    vectors.ids[i] = id;
-    vectors.docs[i] = doc;
-    vectors.values.set(model.projectRows(r, tfs), i * rank);
-  });
+  const n = units.length;
+  units.length = 0;
+  const vectors: TrainedVectors = { ids: new Int32Array(n), docs: new Int32Array(n), values: new Float32Array(n * rank) };
+  let i = 0;
+  db.transaction(() => {
+    const rows = db.prepare('SELECT passage_id, document_id, terms FROM rank_passages WHERE passage_id <= ? ORDER BY passage_id').raw().iterate(trainedThrough) as IterableIterator<[number, number, Buffer]>;
+    for (const [id, doc, blob] of rows) {
+      if (i === n) break;
+      const t = summedTerms(blob);
+      vectors.ids[i] = id;
+      vectors.docs[i] = doc;
+      vectors.values.set(model.projectRows(Int32Array.from(t.ids, (x) => rowOf[x] ?? -1), t.tfs), i * rank);
+      i++;
+    }
+  })();
+  if (i < n) return { parts: model.parts(), trainedThrough, vectors: { ids: vectors.ids.slice(0, i), docs: vectors.docs.slice(0, i), values: vectors.values.slice(0, i * rank) } };
   return { parts: model.parts(), trainedThrough, vectors };
 }
 

@@ -128,6 +128,14 @@ describe('hindsight CLI: exports, show, similar, patterns, experts', () => {
     expect(stats.byKind['slack-thread']).toBe(s.byFormat.slack);
   });
 
+  it('lists a Slack folder\'s channels with their days, a single day in the singular', () => {
+    const r = runCli(['--db', join(dir, 'channels.db'), 'import', 'demo/slack', '--channels', 'inc-*', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\+ #inc-payments \(1 day\)/);
+    expect(r.stderr).toMatch(/\+ #inc-tracking \(2 days\)/);
+    expect(r.stderr).toMatch(/- #ops \(/);
+  });
+
   it('shows a document with entities and links', () => {
     runCli(['--db', db2, 'import', pms, '-q']);
     const hit = JSON.parse(runCli(['--db', db2, 'search', 'CoreDNS upgrade', '--json', '-q']).stdout).hits[0];

@@ -199,3 +199,44 @@ describe('Slack Web API pages and slackdump dumps (vendor-documented shapes)', (
     expect(d.documents[0]!.body).toContain('raised DB_POOL_MAX to 40');
   });
 });
+
+describe('Slack Web API page and slackdump dump written by the real tools (test/fixtures/slack/SOURCE.md)', () => {
+  it('reads a slackdump dump: threads from nested replies, the dump\'s channel id and workspace, joins dropped', async () => {
+    const { format, documents, reported } = await parseSource(join(FIX, 'slack/slackdump-C2R198BRC.json'));
+    expect(format).toBe('slack');
+    expect(reported).toEqual([]);
+    // 1 thread (parent + 4 nested replies) and 3 channel conversations; the channel_join is noise.
+    expect(documents.map((d) => [d.uid, d.metadata.messageCount, d.metadata.thread])).toEqual([
+      ['slack:T0A7W9V7C:C2R198BRC:1674550520.250679', 5, true],
+      ['slack:T0A7W9V7C:C2R198BRC:1674915196.516669', 1, false],
+      ['slack:T0A7W9V7C:C2R198BRC:1674919037.155259', 1, false],
+      ['slack:T0A7W9V7C:C2R198BRC:1674977789.589839', 2, false],
+    ]);
+    const thread = documents[0]!;
+    expect(thread.metadata.channel).toBe('socrates_ch');
+    expect(thread.metadata.channelId).toBe('C2R198BRC');
+    expect(thread.occurredAt).toBe('2023-01-24T08:55:20.250Z');
+    expect(thread.metadata.endedAt).toBe('2023-01-24T11:23:15.918Z');
+    // A dump has no user list: people are their Slack ids, in order of first message.
+    expect(thread.fields).toEqual([{ type: 'person', name: 'U0CRVP6SE' }, { type: 'person', name: 'U0AFZD0GL' }, { type: 'person', name: 'U98T2PCRY' }]);
+    expect(thread.refs).toContain('slack:C2R198BRC:1674559395.918619');
+    expect(thread.body).toContain('**U0AFZD0GL** 09:00 (edited)\nNot sure about the gym.');
+    expect(thread.body).toContain('@U0AFZD0GL do you know if there is a gym');
+    expect(documents.map((d) => d.body).join('\n')).not.toContain('has joined the channel');
+    // The link preview (attachment) is kept under its message.
+    expect(documents[2]!.body).toContain('> **SoCraTes Conference Switzerland 2023**');
+  });
+
+  it('reads a conversations.replies page: one thread, the bot by its profile name and not a person', async () => {
+    const { format, documents } = await parseSource(join(FIX, 'slack/web-api-conversations-replies.json'));
+    expect(format).toBe('slack');
+    expect(documents).toHaveLength(1);
+    const [doc] = documents;
+    expect(doc!.uid).toBe('slack:T050K4RHNM6:web-api-conversations-replies:1680410948.295059');
+    expect(doc!.metadata.messageCount).toBe(5);
+    expect(doc!.occurredAt).toBe('2023-04-02T04:49:08.295Z');
+    expect(doc!.body).toContain('**똑똑한 막내** [bot] 04:49');
+    expect(doc!.body).toContain('**U050K5BFEGG** 05:03\n테스트 메시지2');
+    expect(doc!.fields).toEqual([{ type: 'person', name: 'U050K5BFEGG' }]);
+  });
+});

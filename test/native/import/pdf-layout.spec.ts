@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSource } from '../../support/parse.js';
@@ -10,9 +10,15 @@ const FIXTURES = join(import.meta.dirname, '../../fixtures/pdf');
 const DEMO = join(import.meta.dirname, '../../../demo/postmortems');
 const pdfs = readdirSync(FIXTURES).filter((f) => f.endsWith('.pdf'));
 
+/** The Markdown a fixture was printed from: a demo postmortem, or one of ours beside the PDFs. */
+const markdownOf = (pdf: string) => {
+  const name = pdf.replace(/\.(wkhtmltopdf|chromium)\.pdf$/, '.md');
+  return splitFrontMatter(readFileSync(existsSync(join(DEMO, name)) ? join(DEMO, name) : join(FIXTURES, name), 'utf8')).body;
+};
+
 describe('PDF printed from a postmortem (wkhtmltopdf and Chromium, test/fixtures/pdf)', () => {
   it.each(pdfs)('%s has the Markdown\'s sections, in order, with the same text', async (file) => {
-    const md = splitFrontMatter(readFileSync(join(DEMO, file.replace(/\.(wkhtmltopdf|chromium)\.pdf$/, '.md')), 'utf8')).body;
+    const md = markdownOf(file);
     const { documents: [doc] } = await parseSource(join(FIXTURES, file));
     const want = sectionsOf(md);
     const got = sectionsOf(doc!.body);
@@ -20,6 +26,19 @@ describe('PDF printed from a postmortem (wkhtmltopdf and Chromium, test/fixtures
     for (const [i, s] of want.entries()) expect(tokenOverlap(s.text, got[i]!.text), s.heading).toBeGreaterThanOrEqual(0.95);
     // Page furniture (Chromium prints the date, title, file URL and "1/2") is gone.
     expect(doc!.body).not.toMatch(/file:\/\/|\b\d\/\d\b\s*$/m);
+  });
+
+  // wkhtmltopdf prints into the page margin and splits the row at the break; Chromium moves the
+  // row whole and repeats the header on the next page, under its own page header.
+  it.each(['wkhtmltopdf', 'chromium'])('reads a timeline that runs over a page break as one table, every row whole (%s)', async (printer) => {
+    const file = `2024-05-02-ledger-connection-exhaustion.${printer}.pdf`;
+    const { documents: [doc] } = await parseSource(join(FIXTURES, file));
+    const want = markdownOf(file).split('\n').filter((l) => /^\| 2024/.test(l)).map((l) => l.replace(/\s+\|/g, ' |').replace(/\s+/g, ' ').trim());
+    expect(want).toHaveLength(20);
+    const tables = doc!.body.split(/\n{2,}/).filter((b) => b.startsWith('| '));
+    expect(tables).toHaveLength(1);
+    expect(tables[0]!.split('\n')).toEqual(['| Time | Event |', '| --- | --- |', ...want]);
+    expect(doc!.body).toMatch(/^- Add the ledger connection budget to the service onboarding checklist$/m);
   });
 
   it('keeps a table as a table and list items apart (wkhtmltopdf draws no bullets)', async () => {
@@ -80,6 +99,46 @@ describe('PDF layout rules', () => {
     ];
     const { markdown } = pagesToMarkdown([{ width: 600, height: 800, runs }]);
     expect(markdown).toContain('1. Root cause discovery and isolation we identified the exhaustion as the cause by engaging several teams.\n2. Careful deployment');
+  });
+
+  // As wkhtmltopdf printed the dfds timeline: a narrow time column wraps over three lines beside one
+  // or two of text, rows run to the page edge, and the break splits the last row in two; the
+  // half on the next page keeps the whole row's height.
+  it('goes on with a table on the next page and joins the row a page break split', () => {
+    const row = (y: number, date: string, time: string, text: string) => [run(date, 60, y), run('03-13', 60, y - 14), run(time, 60, y - 28), run(text, 110, y - 7)];
+    const page1 = [
+      ...para(200, 'A paragraph before the timeline, long enough to set the margin.'),
+      run('Time', 60, 160), run('Event', 230, 160, 10, { cellStart: true }),
+      ...row(140, '2024-', '10:25', 'CloudWatch showed more traffic.'),
+      ...row(93, '2024-', '10:30', 'Cordoned and drained the node.'),
+      run('2024-', 60, 46), run('03-13', 60, 32), run('Grafana Agent ran on the node, and it had high', 110, 34, 10, { cellStart: true }),
+    ];
+    const page2 = [
+      run('10:30', 60, 780), run('memory usage.', 110, 780, 10, { cellStart: true }),
+      ...row(749, '2024-', '10:36', 'Terminated the instance.'),
+      ...para(680, 'A paragraph after the timeline, long enough to set the margin.'),
+    ];
+    const { markdown } = pagesToMarkdown([{ width: 600, height: 800, runs: page1 }, { width: 600, height: 800, runs: page2 }]);
+    expect(markdown).toContain([
+      '| Time | Event |', '| --- | --- |',
+      '| 2024-03-13 10:25 | CloudWatch showed more traffic. |',
+      '| 2024-03-13 10:30 | Cordoned and drained the node. |',
+      '| 2024-03-13 10:30 | Grafana Agent ran on the node, and it had high memory usage. |',
+      '| 2024-03-13 10:36 | Terminated the instance. |',
+    ].join('\n'));
+  });
+
+  it('takes the leftmost margin that carries a fair share of the text, so a long list is not read as paragraphs', () => {
+    const item = (y: number, words: string) => run(words, 66, y);
+    const runs = [
+      ...para(760, 'Short paragraph before the list, printed at the margin.'),
+      item(730, 'Move the agent to the monitoring node group'), item(716, 'Add alerts for when bandwidth across the cluster reaches a threshold.'),
+      item(702, 'Investigate if we can set memory limits on the agent chart.'), item(688, 'Ask support if we should use persistent volumes for the agent.'),
+      item(674, 'Consider pushing node logs to the log store with limited retention.'),
+    ];
+    const { markdown } = pagesToMarkdown([{ width: 600, height: 800, runs }]);
+    expect(markdown).toMatch(/^- Move the agent to the monitoring node group$/m);
+    expect(markdown).toMatch(/^- Consider pushing node logs/m);
   });
 
   it('ends a paragraph at a page break when its last line stops short of the margin', () => {

@@ -211,6 +211,21 @@ describe('failure modes of a record', () => {
     expect(fieldsOf(generic).failureModes.map((m) => m.value)).not.toContain('consumer-lag');
   });
 
+  it('reads the usual wordings of a failure it knows, stated once in the root cause', () => {
+    const modes = (root: string) => fieldsOf(bodyRecord(`# Incident\n\n## Root cause\n\n${root}\n`)).failureModes.map((m) => m.value);
+    expect(modes('The server certificate for the identity broker, a service that hands out cloud credentials to pods, expires.')).toContain('certificate-expiry');
+    expect(modes('Scaling out failed: the cloud API kept returning InsufficientInstanceCapacity.')).toContain('capacity-overload');
+    expect(modes('Requests piled up on undersized nodes, CPU pegged at 100%.')).toContain('capacity-overload');
+    expect(modes('Every apply failed calling webhook validate.policy.example.com: context deadline exceeded.')).toContain('admission-webhook');
+    expect(modes('The primary key is a 32-bit serial and it reached its maximum value.')).toContain('database');
+    expect(modes('No logs reached the log store for two hours after the agent restarted.')).toContain('log-shipping');
+    expect(modes('The root filesystem of the node was 100% full.')).toContain('disk-full');
+    expect(modes('The alert turned out to be benign: no evidence of compromise.')).toContain('false-positive-alert');
+    expect(modes('We upgraded the ingress controller from 1.8.7 to 1.11.1.')).toContain('dependency-upgrade');
+    // A generic word alone still says nothing.
+    expect(modes('The certificate page had a typo; the logs were fine.')).toEqual([]);
+  });
+
   it('reads an HTTP status as "5xx errors", never an amount ("batches of 500 events", "500 GB disks", "$500")', () => {
     const mech = (root: string) => fieldsOf(bodyRecord(`# Incident\n\n## Root cause\n\n${root}\n`)).mechanism;
     expect(mech('Batches of 500 events took longer than the poll interval.')).not.toContain('5xx errors');
@@ -219,5 +234,10 @@ describe('failure modes of a record', () => {
     expect(mech('All services were returning 503 to the load balancer.')).toContain('5xx errors');
     expect(mech('The ingress served 502s for ten minutes.')).toContain('5xx errors');
     expect(mech('Clients saw status 504 messages.')).toContain('5xx errors');
+    expect(mech('Batches of 500 take more than 5 min, so the poll interval kicks them out.')).not.toContain('5xx errors');
+    expect(mech('We bought a 500 GB volume.')).not.toContain('5xx errors');
+    expect(mech('The API answered with a 502 Bad Gateway.')).toContain('5xx errors');
+    expect(mech('Checkout returned HTTP/1.1 503 to most callers.')).toContain('5xx errors');
+    expect(mech('Error rate of 500 errors per minute on checkout.')).toContain('5xx errors');
   });
 });

@@ -81,6 +81,16 @@ describe('patterns', () => {
     expect(r.topFailureModes.map((e) => e.id)).toEqual(expect.arrayContaining(['certificate-expiry', 'disk-full']));
   });
 
+  it('lists the largest themes first, the latest first among equal sizes; a shorter list is the start of the longer', async () => {
+    const all = await engine.patterns({});
+    for (let k = 1; k < all.patterns.length; k++) {
+      const [a, b] = [all.patterns[k - 1]!, all.patterns[k]!];
+      expect(a.size > b.size || (a.size === b.size && (a.lastAt ?? '') >= (b.lastAt ?? ''))).toBe(true);
+    }
+    // Themes are described after they are chosen: the first of two is the first of all, alike.
+    expect((await engine.patterns({ limit: 2 })).patterns).toEqual(all.patterns.slice(0, 2));
+  });
+
   it('counts incidents, not documents: one incident\'s records make one', async () => {
     const r = await engine.patterns({});
     for (const p of r.patterns) expect(new Set(p.incidents.map((i) => i.incidentId)).size).toBe(p.size);

@@ -63,6 +63,10 @@ describe('mitigation actions', () => {
     expect(named!.label).toBe('renew certificate');
     expect(sameAction(bare!, named!)).toBe(true);
     expect(sameAction(named!, actionsOf('Restarted the kafka-exporter pod')[0]!)).toBe(false);
+    // Issuing a new certificate is renewing it, whatever the write-up calls it.
+    const [issued] = actionsOf('Issued a new certificate and replaced the ingress secret');
+    expect(issued!.label).toBe('renew certificate');
+    expect(sameAction(bare!, issued!)).toBe(true);
   });
 
   it('groups the same action across incidents under one readable label, citing each incident once', () => {
@@ -81,5 +85,11 @@ describe('mitigation actions', () => {
     // The kops incident's two steps are two actions, each citing it once.
     expect(p.mitigations.map((m) => m.action)).toEqual(expect.arrayContaining(['drain nodes', 'remove instance group']));
     for (const m of p.mitigations) expect(new Set(m.incidents.map((i) => i.incidentId)).size).toBe(m.incidents.length);
+  });
+
+  it('gives the typical time to resolve as the median: the mean of the middle two when their number is even', () => {
+    const timed = (minutes: number) => ({ ...row(mitigationOf('dfds/PM2022-002_-_Logs_not_shipped_to_CloudWatch.md').fields, '2022-01-01T00:00:00Z'), minutesToResolve: minutes });
+    expect(buildPlaybook('t', [timed(88), timed(182)]).timeToResolve).toEqual({ medianMinutes: 135, fastestMinutes: 88, slowestMinutes: 182, known: 2 });
+    expect(buildPlaybook('t', [timed(182), timed(30), timed(88)]).timeToResolve.medianMinutes).toBe(88);
   });
 });

@@ -11,8 +11,10 @@ import { chunkMarkdown } from '../../../native/chunk/chunker.js';
 import { splitFrontMatter } from '../../../native/import/front-matter.js';
 import type { ParsedDocument } from '../../../native/import/parsed-document.js';
 import { analyseDocument } from '../../../native/rank/analyse.js';
+import { DEFAULT_LSA, LsaModel, trainingSample } from '../../../native/rank/lsa.js';
 import { expandDocument } from '../../../native/rank/neighbour-expansion.js';
 import { MemoryTermIndex, type Level, type TermIndex } from '../../../native/rank/term-index.js';
+import { readTrainingUnits, trainFrom } from '../../../native/store/sqlite/latent-training.js';
 import { SqliteStore } from '../../../native/store/sqlite/sqlite-store.js';
 import type { DocumentWrite } from '../../../native/store/store.js';
 import { CORPUS } from '../../support/generated-models.js';
@@ -230,5 +232,35 @@ describe('term statistics in the SQLite store', () => {
     const second = open('damaged.db');
     const view = await second.ranking.termIndex();
     expect(snapshot(view, ['the', 'incid', 'root'], 50)).toEqual(snapshot(reference(second), ['the', 'incid', 'root'], 50));
+  });
+});
+
+describe('training the corpus model from the stored rows', () => {
+  it('keeps only the sampled passages in memory, and trains and projects exactly as over all of them', async () => {
+    const store = open('training.db');
+    for (const f of files.slice(0, 16)) await store.documents.write(writeOf(f));
+    const settings = { ...DEFAULT_LSA, rank: 8, oversample: 4, maxTrainingUnits: 20 };
+    const passages = store.db.prepare('SELECT count(*) FROM rank_passages').pluck().get() as number;
+    expect(passages).toBeGreaterThan(3 * settings.maxTrainingUnits);
+
+    // What the reader holds: the sampled passages' terms, nothing of the others.
+    const read = readTrainingUnits(store.db, settings).units;
+    expect(read.length).toBe(passages);
+    const held = read.flatMap((u, i) => (u.terms.size ? [i] : []));
+    expect(held).toEqual([...trainingSample(passages, settings)]);
+
+    // The reference reads every passage fully (a sample as large as the corpus) and trains as before.
+    const all = readTrainingUnits(store.db, { ...settings, maxTrainingUnits: passages }).units.map((u) => ({ terms: u.terms }));
+    const reference = LsaModel.train(all, settings);
+    const trained = trainFrom(store.db, settings)!;
+    expect([...trained.parts.singularValues]).toEqual([...reference.singularValues]);
+    expect([...trained.parts.basis]).toEqual([...reference.basis]);
+    expect(trained.parts.trainedUnits).toBe(passages);
+    expect(trained.vectors.ids.length).toBe(passages);
+    const model = LsaModel.restore(trained.parts);
+    const i = passages - 1;
+    const expected = model.project(all[i]!.terms);
+    trained.vectors.values.slice(i * model.rank, (i + 1) * model.rank).forEach((x, c) => expect(x).toBeCloseTo(expected[c]!, 5));
+    expect(expected.some((x) => x !== 0)).toBe(true);
   });
 });
