@@ -98,10 +98,13 @@ export class CorpusUpkeep {
 
   /** Why the latent model should be trained now: none yet, or stale; null when it is fine (or the corpus too small). */
   async latentDue(): Promise<'absent' | 'stale' | null> {
-    const { passages } = await this.store.ranking.passageCount();
+    // Asked before every ranking: a current model (the usual answer) is one row to read, while
+    // counting the passages costs a pass over them.
     const state = await this.store.ranking.latentStaleness();
+    if (state && !state.retrain) return null;
+    const { passages } = await this.store.ranking.passageCount();
     if (!state) return passages >= this.settings.minLatentPassages ? 'absent' : null;
-    return state.retrain && passages >= this.settings.minLatentPassages ? 'stale' : null;
+    return passages >= this.settings.minLatentPassages ? 'stale' : null;
   }
 
   /** Trains a latent model on the stored passages (not saved: see Store.ranking.saveLatent). */

@@ -2,11 +2,12 @@
  * The engine's DocumentRanker: the ranking science of native/rank over the store's own term
  * statistics, latent model and vectors.
  *
- *  candidates  every document holding one of the input's terms or the feedback terms (document-
- *              and passage-level BM25F over the store's posting lists: a long write-up whose one
- *              passage matches is found by the passage pass even when its document score is
- *              diluted), every document the latent model finds close, the documents the model's
- *              vector index finds near the input's passages, and those sharing a rare entity;
+ *  candidates  the documents holding the input's terms or the feedback terms (document- and
+ *              passage-level BM25F over the store's posting lists, within a posting budget: a long
+ *              write-up whose one passage matches is found by the passage pass even when its
+ *              document score is diluted), the documents the model's vector index finds near the
+ *              input's passages, and those sharing a failure mode (or, when fused, an entity);
+ *              the latent (LSA) model scores these candidates, it does not scan the corpus;
  *  signals     document BM25F, passage evidence, latent (LSA) cosine, transformer similarity
  *              (section-compatible), shared entities, shared failure modes (the taxonomy read
  *              in the input against the incidents' facets: it also brings in candidates that
@@ -109,15 +110,17 @@ export class EngineRanker implements DocumentRanker {
     // feedback documents (measured: counting the modes in the final score only did no better).
     const entities = await storedEntities(store, inputEntities(request.text));
     const entityScores = new Map<number, number>();
-    if (entities.length) for (const [id, v] of await entityOverlap(store, entities, null)) if (!exclude.has(id)) entityScores.set(id, v);
+    // Fused, the share is read for every document naming an entity (a common one names a large
+    // part of the corpus); unweighted, it only explains the documents returned: read for those below.
+    if (entities.length && w.entities) for (const [id, v] of await entityOverlap(store, entities, null)) if (!exclude.has(id)) entityScores.set(id, v);
     // fuse() divides a signal by its best value; the entity share is absolute, so its weight carries that value back.
-    const entityBest = Math.max(0, ...entityScores.values());
+    const entityBest = largest(entityScores.values());
     const evidence: Signal[] = entityBest > 0 && w.entities ? [{ scores: entityScores, weight: w.entities * entityBest }] : [];
     // A document sharing the input's failure mode joins the candidates even without a shared word.
     const modeScores = w.failureModes && this.options.failureModes ? await failureModeShare(store, this.options.failureModes(request.text)) : new Map<number, number>();
     for (const id of exclude) modeScores.delete(id);
     // Absolute like the entity share: the weight carries the best share back after fuse() divides by it.
-    const modeBest = Math.max(0, ...modeScores.values());
+    const modeBest = largest(modeScores.values());
     if (modeBest > 0) evidence.push({ scores: modeScores, weight: w.failureModes * modeBest });
     const lexicalSettings: RankSettings = { ...settings, weights: { document: w.document, passage: w.passage, latent: w.latent } };
     const ranking = rankDocuments(index, request.text, lexicalSettings, { exclude, latent: latent?.scorer ?? null, evidence });
@@ -157,7 +160,11 @@ export class EngineRanker implements DocumentRanker {
 
     if (request.kinds?.length) scored = await this.ofKinds(scored, new Set(request.kinds), request.limit);
     const documents = scored.slice(0, request.limit);
-    for (const d of documents) d.coverage = coverage(index, ranking.input, d.documentId);
+    if (entities.length && !w.entities) for (const [id, v] of await entityOverlap(store, entities, new Set(documents.map((d) => d.documentId)))) entityScores.set(id, v);
+    for (const d of documents) {
+      d.coverage = coverage(index, ranking.input, d.documentId);
+      d.signals.entities = entityScores.get(d.documentId) ?? 0;
+    }
     const surface = surfaceForms(request.text);
     return {
       mode: side ? 'hybrid' : 'lexical',
@@ -177,6 +184,13 @@ export class EngineRanker implements DocumentRanker {
     }
     return out;
   }
+}
+
+/** The largest value, 0 for none (a spread of a large map would overflow the call stack). */
+function largest(values: Iterable<number>): number {
+  let m = 0;
+  for (const v of values) if (v > m) m = v;
+  return m;
 }
 
 /** Each stem's most frequent word in the text ("prometheus" for the stem "prometheu"): what a person reads. */

@@ -46,15 +46,18 @@ export async function entityCandidates(store: Store, entities: readonly InputEnt
 /**
  * Per document, the share of the input's entity weight it names, in [0, 1]. A small input naming
  * one entity does not get a perfect score for sharing it: the total is at least 6.
+ * `documents`: only these (read through their own entities, so the cost is theirs, not that of
+ * every document naming a common entity); null: every document naming one.
  */
 export async function entityOverlap(store: Store, entities: readonly InputEntity[], documents: ReadonlySet<number> | null): Promise<Map<number, number>> {
   const out = new Map<number, number>();
-  if (!entities.length) return out;
+  if (!entities.length || documents?.size === 0) return out;
   const total = Math.max(entities.reduce((s, e) => s + e.weight, 0), 6);
   const weightOf = new Map(entities.map((e) => [e.id, e.weight]));
-  for (const r of await store.entities.mentionsOf(entities.map((e) => e.id))) {
-    if (documents && !documents.has(r.documentId)) continue;
-    out.set(r.documentId, (out.get(r.documentId) ?? 0) + weightOf.get(r.entityId)! / total);
+  const mentions = documents ? await store.entities.ofDocuments([...documents]) : await store.entities.mentionsOf(entities.map((e) => e.id));
+  for (const r of mentions) {
+    const w = weightOf.get(r.entityId);
+    if (w !== undefined) out.set(r.documentId, (out.get(r.documentId) ?? 0) + w / total);
   }
   for (const [d, v] of out) out.set(d, Math.min(1, v));
   return out;

@@ -19,17 +19,25 @@ export interface InputFailureMode {
 }
 
 /**
+ * Incidents a mode lends its share to at most, the newest first: a coarse mode is held by a
+ * share of every incident, and each one it reaches becomes a candidate to score. A mode held by
+ * more (in a large corpus) still counts at its rarity among all of them.
+ */
+export const MODE_INCIDENTS = 1000;
+
+/**
  * Per document (a record of an incident with a shared mode), in [0, 1]: Σ shared modes
  * min(1, input score) · idf / Σ input modes min(1, input score) · idf, where idf = ln(1 + N / df)
  * over the N incidents. A document's incident counts a mode fully once it has it at all: its
  * score was already over the taxonomy's threshold.
  */
-export async function failureModeShare(store: Store, modes: readonly InputFailureMode[]): Promise<Map<number, number>> {
+export async function failureModeShare(store: Store, modes: readonly InputFailureMode[], perMode = MODE_INCIDENTS): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (!modes.length) return out;
   const incidents = Math.max(1, await store.incidents.count());
-  const withMode = await Promise.all(modes.map((m) => store.incidents.withFacet('failure-mode', m.id)));
-  const weights = modes.map((m, i) => Math.min(1, m.score) * Math.log(1 + incidents / Math.max(1, withMode[i]!.length)));
+  const counts = await Promise.all(modes.map((m) => store.incidents.facetCount('failure-mode', m.id)));
+  const withMode = await Promise.all(modes.map((m) => store.incidents.withFacet('failure-mode', m.id, perMode)));
+  const weights = modes.map((m, i) => Math.min(1, m.score) * Math.log(1 + incidents / Math.max(1, counts[i]!)));
   const total = weights.reduce((s, w) => s + w, 0);
   if (!total) return out;
   const members = await store.incidents.membersOf([...new Set(withMode.flat())]);

@@ -504,6 +504,8 @@ export function cosine(a: Float32Array, b: Float32Array): number {
  */
 export class LsaScorer {
   private readonly slotOf = new Map<number, number>();
+  /** The slots of each document's passages: scoring given documents reads only theirs. */
+  private readonly slotsOf = new Map<number, number[]>();
   private readonly free: number[] = [];
   private vectors = new Float32Array(0);
   private docs = new Int32Array(0);
@@ -533,6 +535,11 @@ export class LsaScorer {
       slot = this.free.pop() ?? this.used++;
       if (slot >= this.docs.length) this.grow(Math.max(1024, this.docs.length * 2));
       this.slotOf.set(unit, slot);
+    } else if (this.docs[slot] !== doc) this.unlink(this.docs[slot]!, slot);
+    if (this.docs[slot] !== doc) {
+      const slots = this.slotsOf.get(doc);
+      if (slots) slots.push(slot);
+      else this.slotsOf.set(doc, [slot]);
     }
     this.docs[slot] = doc;
     this.vectors.set(v, slot * this.model.rank);
@@ -542,23 +549,47 @@ export class LsaScorer {
     const slot = this.slotOf.get(unit);
     if (slot === undefined) return;
     this.slotOf.delete(unit);
+    this.unlink(this.docs[slot]!, slot);
     this.docs[slot] = -1;
     this.free.push(slot);
     this.model.noteRemoved();
   }
 
-  /** Best-passage cosine per document, for weighted query terms (a weight stands for log(1 + tf)). */
-  similarities(query: ReadonlyArray<{ term: string; weight: number }>): Map<number, number> {
+  private unlink(doc: number, slot: number): void {
+    const slots = this.slotsOf.get(doc);
+    if (!slots) return;
+    const i = slots.indexOf(slot);
+    if (i >= 0) slots.splice(i, 1);
+    if (!slots.length) this.slotsOf.delete(doc);
+  }
+
+  /**
+   * Best-passage cosine per document, for weighted query terms (a weight stands for log(1 + tf)).
+   * `documents`: score only these (the cost is their passages'); without it, every passage.
+   */
+  similarities(query: ReadonlyArray<{ term: string; weight: number }>, documents?: Iterable<number>): Map<number, number> {
     const q = this.model.projectWeights(query);
     const k = this.model.rank;
     const out = new Map<number, number>();
     const { vectors, docs } = this;
-    for (let slot = 0; slot < this.used; slot++) {
-      const doc = docs[slot]!;
-      if (doc < 0) continue;
+    const cosine = (slot: number) => {
       let c = 0;
       const o = slot * k;
       for (let i = 0; i < k; i++) c += q[i]! * vectors[o + i]!;
+      return c;
+    };
+    if (documents) {
+      for (const doc of documents) {
+        let best = 0;
+        for (const slot of this.slotsOf.get(doc) ?? []) best = Math.max(best, cosine(slot));
+        if (best > 0) out.set(doc, best);
+      }
+      return out;
+    }
+    for (let slot = 0; slot < this.used; slot++) {
+      const doc = docs[slot]!;
+      if (doc < 0) continue;
+      const c = cosine(slot);
       if (c > 0 && c > (out.get(doc) ?? 0)) out.set(doc, c);
     }
     return out;

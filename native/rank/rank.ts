@@ -18,7 +18,8 @@ import type { TermIndex } from './term-index.js';
 
 /** Anything that scores documents by meaning for weighted terms (the LSA model). */
 export interface LatentScorer {
-  similarities(query: readonly WeightedTerm[]): Map<number, number>;
+  /** Scores of the given documents (all of them without `documents`). */
+  similarities(query: readonly WeightedTerm[], documents?: Iterable<number>): Map<number, number>;
 }
 
 export interface RankSettings {
@@ -106,20 +107,43 @@ interface Pass {
   postingsRead: number;
 }
 
-function pass(index: TermIndex, query: readonly WeightedTerm[], s: RankSettings, latent: Map<number, number> | null, exclude: ReadonlySet<number> | undefined, needPassages: boolean, evidence: readonly Signal[] = []): Pass {
+/**
+ * Candidates the latent signal scores in a pass at most: the best by the other signals. Its weight
+ * (0.1 short, 0.5 whole write-up) reorders what the words found; scoring every candidate of a
+ * large corpus (up to the posting budget's ~12,000 documents) cost as much as the rest of the pass.
+ */
+export const LATENT_CANDIDATES = 2000;
+
+/**
+ * One scoring pass. `latentOf` scores the pass's best candidates (of the documents its postings
+ * and the evidence found) by meaning: the latent signal orders what the words found, at the cost
+ * of those candidates' passages, not of every passage of the corpus.
+ */
+function pass(
+  index: TermIndex,
+  query: readonly WeightedTerm[],
+  s: RankSettings,
+  latentOf: ((candidates: ReadonlySet<number>) => Map<number, number>) | null,
+  exclude: ReadonlySet<number> | undefined,
+  needPassages: boolean,
+  evidence: readonly Signal[] = [],
+): Pass & { latent: Map<number, number> | null } {
   const doc = s.weights.document ? bm25(index, query, 'document', s.bm25, s.budget) : null;
   const psg = s.weights.passage || needPassages ? bm25(index, query, 'passage', s.bm25, s.budget) : null;
   const document = new Map<number, number>();
   if (doc) for (const r of doc.scores.values()) if (!exclude?.has(r.doc)) document.set(r.doc, r.score);
   const passages = psg ? [...psg.scores.values()].filter((p) => !exclude?.has(p.doc)) : [];
   const passage = s.weights.passage ? passageEvidence(passages, s.passage.decay, s.passage.depth) : new Map<number, number>();
-  const fused = fuse([
-    { scores: document, weight: s.weights.document },
-    { scores: passage, weight: s.weights.passage },
-    ...(latent ? [{ scores: latent, weight: s.weights.latent }] : []),
-    ...evidence,
-  ]);
-  return { document, passage, passages, fused, postingsRead: (doc?.postingsRead ?? 0) + (psg?.postingsRead ?? 0) };
+  const words: Signal[] = [{ scores: document, weight: s.weights.document }, { scores: passage, weight: s.weights.passage }];
+  let fused = fuse([...words, ...evidence]);
+  let latent: Map<number, number> | null = null;
+  if (latentOf) {
+    const best = fused.size <= LATENT_CANDIDATES ? fused.keys() : ranked(fused).slice(0, LATENT_CANDIDATES).map((d) => d.id);
+    latent = latentOf(new Set(best));
+    // In the order the signals always had: sums in another order could break ties otherwise.
+    fused = fuse([...words, { scores: latent, weight: s.weights.latent }, ...evidence]);
+  }
+  return { document, passage, passages, fused, latent, postingsRead: (doc?.postingsRead ?? 0) + (psg?.postingsRead ?? 0) };
 }
 
 /**
@@ -136,22 +160,25 @@ export function rankDocuments(
   const query: WeightedTerm[] = input.filter((t) => t.df > 0).map((t) => ({ term: t.term, weight: t.weight }));
   const { exclude } = options;
   const latentOf = (q: readonly WeightedTerm[]) => {
-    if (!options.latent || !settings.weights.latent || !q.length) return null;
-    const sims = options.latent.similarities(q);
-    if (exclude) for (const id of exclude) sims.delete(id);
-    return sims;
+    const scorer = options.latent;
+    if (!scorer || !settings.weights.latent || !q.length) return null;
+    return (candidates: ReadonlySet<number>) => {
+      const sims = scorer.similarities(q, candidates);
+      if (exclude) for (const id of exclude) sims.delete(id);
+      return sims;
+    };
   };
-  let latent = latentOf(query);
   // Passage scores are always needed once: they are the evidence confidence reads.
-  const first = pass(index, query, settings, latent, exclude, true, options.evidence);
+  const first = pass(index, query, settings, latentOf(query), exclude, true, options.evidence);
   const bestPassageScore = first.passages.reduce((m, p) => Math.max(m, p.score), 0);
   let result = first;
+  let latent = first.latent;
   let postingsRead = first.postingsRead;
   let finalQuery = query;
   if (settings.rm3 && query.length) {
     finalQuery = rm3Query(index, query, feedbackUnits(index, first, settings.rm3), settings.rm3);
-    if (settings.latentQuery === 'final') latent = latentOf(finalQuery);
-    result = pass(index, finalQuery, settings, latent, exclude, false, options.evidence);
+    result = pass(index, finalQuery, settings, latentOf(settings.latentQuery === 'final' ? finalQuery : query), exclude, false, options.evidence);
+    latent = result.latent;
     postingsRead += result.postingsRead;
   }
   const documents = ranked(result.fused).map(({ id, score }) => ({

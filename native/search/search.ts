@@ -12,6 +12,12 @@ export interface SearchDeps {
 
 /** Candidates taken from each retriever before fusion. */
 const CANDIDATES = 200;
+/**
+ * Postings FTS5 scores for one query at most (BM25 per matching passage, then a sort: the part of
+ * a query that grows with the corpus). Measured with `npx tsx bench/bench.ts --only scale`: at
+ * 100,000 passages the pruned queries stay under it, so it binds only on larger corpora.
+ */
+export const SEARCH_POSTINGS = 40_000;
 /** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very first ranks. */
 const RRF_K = 60;
 
@@ -35,6 +41,34 @@ export async function informativeTerms(lexical: LexicalStore, q: ParsedQuery): P
     if (terms.length >= 2) break;
   }
   return terms.length || q.phrases.length ? { terms, phrases: q.phrases } : q;
+}
+
+/** What FTS5 is asked: the terms, and the newest passages to score (null: all of them). */
+export interface BoundedQuery {
+  query: ParsedQuery;
+  newest: number | null;
+}
+
+/**
+ * The query within a posting budget, whatever the corpus size: terms are taken rarest first (the
+ * rare ones carry a BM25 ranking) while their postings fit, the rarest always. When even that one
+ * is over the budget (every word is common), only the newest passages holding about `budget` of
+ * its postings are scored. Phrases are the user's own and always kept.
+ */
+export async function withinBudget(lexical: LexicalStore, q: ParsedQuery, budget = SEARCH_POSTINGS): Promise<BoundedQuery> {
+  if (!q.terms.length) return { query: q, newest: null };
+  const df = await lexical.frequencies(q.terms);
+  const rarestFirst = [...q.terms].sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
+  const kept = new Set<string>();
+  let cost = 0;
+  for (const t of rarestFirst) {
+    const d = df.get(t) ?? 0;
+    if (kept.size && cost + d > budget) break;
+    kept.add(t);
+    cost += d;
+  }
+  const n = await lexical.total();
+  return { query: { terms: q.terms.filter((t) => kept.has(t)), phrases: q.phrases }, newest: cost > budget ? Math.ceil((n * budget) / cost) : null };
 }
 
 /** Nearest passages by embedding, restricted by the filters; stale labels are dropped. */
@@ -76,8 +110,9 @@ export async function search(deps: SearchDeps, req: SearchRequest): Promise<Sear
   const embedding = deps.semantic && req.query.trim() ? timed(deps.semantic.embedQuery(req.query)) : null;
   // If the keyword side fails first, the embedding's own failure must not go unhandled.
   embedding?.catch(() => {});
-  const fts = toFtsQuery(await informativeTerms(store.lexical, parsed));
-  const lexical = fts ? await store.lexical.candidates(fts, req, CANDIDATES) : [];
+  const bounded = await withinBudget(store.lexical, await informativeTerms(store.lexical, parsed));
+  const fts = toFtsQuery(bounded.query);
+  const lexical = fts ? await store.lexical.candidates(fts, req, CANDIDATES, bounded.newest ?? undefined) : [];
   let embedMs = 0;
   let semantic: Array<ChunkCandidate & { similarity: number }> = [];
   if (deps.semantic && embedding) {

@@ -263,9 +263,9 @@ export interface LexicalHit {
 export interface LexicalStore {
   /**
    * Best passages for a full-text expression (quoted terms, built by search/terms.ts), restricted
-   * by the filters, best first.
+   * by the filters, best first. `newest`: only the newest this many passages (by id) are scored.
    */
-  candidates(expression: string, filters: SearchFilters, limit: number): Promise<LexicalHit[]>;
+  candidates(expression: string, filters: SearchFilters, limit: number, newest?: number): Promise<LexicalHit[]>;
   /** How many passages contain each word, as the full-text index stems it. */
   frequencies(words: readonly string[]): Promise<Map<string, number>>;
   /** Passages in the full-text index. */
@@ -413,8 +413,10 @@ export interface IncidentStore {
   /** Incidents that started in the range (undated ones are kept unless a range is given). */
   list(range: { since?: string; until?: string }): Promise<IncidentRow[]>;
   facetsOf(ids: readonly number[] | 'all'): Promise<Array<IncidentFacet & { incidentId: number }>>;
-  /** Incidents with this facet value. */
-  withFacet(facet: FacetKind, key: string): Promise<number[]>;
+  /** Incidents with this facet value; with `limit`, the newest (highest ids) that many. */
+  withFacet(facet: FacetKind, key: string, limit?: number): Promise<number[]>;
+  /** How many incidents have this facet value. */
+  facetCount(facet: FacetKind, key: string): Promise<number>;
   count(): Promise<number>;
 }
 

@@ -215,8 +215,13 @@ export function incidentStore(sql: Sql): IncidentStore {
       );
     },
 
-    async withFacet(facet: FacetKind, key: string) {
-      return sql.column<number>('SELECT DISTINCT incident_id FROM incident_facets WHERE facet = ? AND key = ?', facet, key);
+    async withFacet(facet: FacetKind, key: string, limit?: number) {
+      if (limit === undefined) return sql.column<number>('SELECT DISTINCT incident_id FROM incident_facets WHERE facet = ? AND key = ?', facet, key);
+      return sql.column<number>('SELECT DISTINCT incident_id FROM incident_facets WHERE facet = ? AND key = ? ORDER BY incident_id DESC LIMIT ?', facet, key, limit);
+    },
+
+    async facetCount(facet: FacetKind, key: string) {
+      return sql.value<number>('SELECT count(DISTINCT incident_id) FROM incident_facets WHERE facet = ? AND key = ?', facet, key) ?? 0;
     },
 
     async count() {

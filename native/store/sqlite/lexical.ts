@@ -45,14 +45,19 @@ export function lexicalStore(sql: Sql): LexicalStore {
     })();
 
   return {
-    async candidates(expression: string, filters: SearchFilters, limit: number): Promise<LexicalHit[]> {
+    async candidates(expression: string, filters: SearchFilters, limit: number, newest?: number): Promise<LexicalHit[]> {
+      // FTS5 takes a rowid range with MATCH: only passages in it are scored. Ids grow with each
+      // write, so the newest `newest` passages are (about) the ids above max − newest.
+      const range = newest === undefined ? [] : [Math.max(0, (sql.value<number>('SELECT max(id) FROM chunks') ?? 0) - newest)];
+      const inRange = range.length ? 'AND chunks_fts.rowid > ?' : '';
       if (!hasFilters(filters)) {
         // Rank inside FTS5 first and join only the winners: joining every match costs more than scoring.
         return sql.all<LexicalHit>(
           `SELECT f.chunkId, c.document_id AS documentId, f.score FROM
-             (SELECT rowid AS chunkId, -bm25(chunks_fts, ${BM25_WEIGHTS}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score DESC LIMIT ?) f
+             (SELECT rowid AS chunkId, -bm25(chunks_fts, ${BM25_WEIGHTS}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ${inRange} ORDER BY score DESC LIMIT ?) f
            JOIN chunks c ON c.id = f.chunkId ORDER BY f.score DESC`,
           expression,
+          ...range,
           limit,
         );
       }
@@ -60,9 +65,10 @@ export function lexicalStore(sql: Sql): LexicalStore {
       return sql.all<LexicalHit>(
         `SELECT c.id AS chunkId, c.document_id AS documentId, -bm25(chunks_fts, ${BM25_WEIGHTS}) AS score
          FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id
-         WHERE chunks_fts MATCH ? AND ${f.sql}
+         WHERE chunks_fts MATCH ? ${inRange} AND ${f.sql}
          ORDER BY score DESC LIMIT ?`,
         expression,
+        ...range,
         ...f.params,
         limit,
       );

@@ -8,9 +8,11 @@ import type { IncidentMember, Store } from '../../../native/store/store.js';
 
 /** The three incident operations the share reads, over a fixed table: incident → (documents, modes). */
 function storeOf(incidents: Record<number, { documents: number[]; modes: string[] }>): Store {
+  const withMode = (facet: string, key: string) => (facet === 'failure-mode' ? Object.entries(incidents).filter(([, i]) => i.modes.includes(key)).map(([id]) => Number(id)) : []);
   const incidentStore = {
     count: async () => Object.keys(incidents).length,
-    withFacet: async (facet: string, key: string) => (facet === 'failure-mode' ? Object.entries(incidents).filter(([, i]) => i.modes.includes(key)).map(([id]) => Number(id)) : []),
+    withFacet: async (facet: string, key: string, limit?: number) => withMode(facet, key).sort((a, b) => b - a).slice(0, limit),
+    facetCount: async (facet: string, key: string) => withMode(facet, key).length,
     membersOf: async (ids: readonly number[]) => new Map<number, IncidentMember[]>(ids.map((id) => [id, incidents[id]!.documents.map((documentId) => ({ documentId, role: 'primary' as IncidentMember['role'] }))])),
   };
   return { incidents: incidentStore } as unknown as Store;
@@ -58,6 +60,14 @@ describe('failureModeShare', () => {
     expect(weak.get(90)!).toBeGreaterThan(sure.get(90)!);
     expect(weak.get(10)!).toBeLessThan(sure.get(10)!);
     expect(weak.get(10)! + weak.get(90)!).toBeCloseTo(1);
+  });
+
+  it('reaches the newest incidents of a mode held by more than its cap, weighed by its rarity among all of them', async () => {
+    const capped = await failureModeShare(store, [{ id: 'dns', score: 1 }, { id: 'deploy-regression', score: 1 }], 2);
+    const full = await failureModeShare(store, [{ id: 'dns', score: 1 }, { id: 'deploy-regression', score: 1 }]);
+    // deploy-regression's newest two incidents (7, 6), dns's two (7, 1).
+    expect([...capped.keys()].sort((a, b) => a - b)).toEqual([10, 60, 70]);
+    for (const id of [10, 60, 70]) expect(capped.get(id)).toBeCloseTo(full.get(id)!, 10);
   });
 
   it('is empty for an input without failure modes', async () => {

@@ -70,6 +70,22 @@ describe('LsaModel (randomised SVD)', () => {
     expect(best.every((t) => t === 2)).toBe(true);
   });
 
+  it('scores given documents exactly as the full scan does, and only them, after passages move and go', () => {
+    const scorer = new LsaScorer(model);
+    for (const u of units) scorer.set(u.id, u.doc, u.terms);
+    // A passage moved to another document, and one removed: the given documents follow.
+    scorer.set(units[0]!.id, 2000, units[0]!.terms);
+    scorer.delete(units[1]!.id);
+    const q = [{ term: 'certif', weight: 1 }, { term: 'dns', weight: 0.5 }];
+    const all = scorer.similarities(q);
+    const wanted = [units[0]!.doc, units[1]!.doc, 2000, 1005, 7777];
+    const some = scorer.similarities(q, wanted);
+    expect([...some.keys()].every((d) => wanted.includes(d))).toBe(true);
+    for (const d of wanted) expect(some.get(d)).toBe(all.get(d));
+    expect(some.has(units[1]!.doc)).toBe(false);
+    expect(some.get(2000)).toBeGreaterThan(0);
+  });
+
   it('says when to retrain: after a quarter of the corpus changed, or when new text is mostly unknown', () => {
     const m = LsaModel.train(units, { ...DEFAULT_LSA, rank: 6, minDf: 1 });
     for (let i = 0; i < 20; i++) m.foldIn(new Map([['certif', 1]]));
