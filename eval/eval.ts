@@ -19,10 +19,9 @@
  * Semantic figures need a real model (HINDSIGHT_MODEL_DIR with verified weights); without one the
  * engine runs lexically and the semantic rows are not printed. --verbose adds per-query lines.
  */
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { modelSearchFromEnv } from '../native/embed/model-locator.js';
 import { Engine } from '../native/engine.js';
 import { EngineRanker, ENGINE_WEIGHTS, type EngineRankerOptions } from '../native/rank/engine-ranker.js';
@@ -32,7 +31,7 @@ import { parseInput } from '../native/service/validation.js';
 import { textInput } from '../native/similar/read-input.js';
 import { CORPUS } from '../test/support/generated-models.js';
 import { isNovel, meanMeasures, measure, type Judged, type Measures } from './lab-metrics.js';
-import { markdownFiles, newIncidents, recurrence, runLab, symptoms, type Ranker } from './ranking-lab.js';
+import { corpusPaths, markdownFiles, newIncidents, recurrence, runLab, symptoms, type Ranker } from './ranking-lab.js';
 
 const verbose = process.argv.includes('--verbose');
 const started = performance.now();
@@ -51,14 +50,7 @@ try {
   console.log(`Imported ${summary.documentsAdded} postmortems (${summary.chunksWritten} passages) in ${(importMs / 1000).toFixed(1)} s with term statistics and neighbour expansion;`);
   console.log(`corpus latent model ${latent ? `trained on ${latent.trainedUnits} passages in the background (+${((performance.now() - t0 - importMs) / 1000).toFixed(1)} s)` : 'not trained'}; mode: ${engine.semantic ? 'hybrid' : 'lexical (no transformer model: semantic signal not measured)'}.\n`);
 
-  const db = new Database(engine.dbPath, { readonly: true });
-  const idByPath = new Map<string, number>();
-  const pathById = new Map<number, string>();
-  for (const r of db.prepare('SELECT id, source FROM documents').all() as Array<{ id: number; source: string }>) {
-    idByPath.set(relative(CORPUS, r.source), r.id);
-    pathById.set(r.id, relative(CORPUS, r.source));
-  }
-  db.close();
+  const { idByPath, pathById } = corpusPaths(engine.dbPath, CORPUS);
 
   /** A query as the engine's ranker takes it: text, or an imported document with its passages (and itself excluded). */
   const requestOf = async (q: Judged) => {

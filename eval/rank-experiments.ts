@@ -13,7 +13,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { modelSearchFromEnv } from '../native/embed/model-locator.js';
 import { Engine } from '../native/engine.js';
 import { coverage } from '../native/rank/confidence.js';
@@ -23,7 +23,7 @@ import { textInput } from '../native/similar/read-input.js';
 import { parseInput } from '../native/service/validation.js';
 import { CORPUS, SHARED } from '../test/support/generated-models.js';
 import { isNovel, meanMeasures, measure, type Judged, type Measures } from './lab-metrics.js';
-import { markdownFiles, newIncidents, recurrence, symptoms } from './ranking-lab.js';
+import { corpusPaths, markdownFiles, newIncidents, recurrence, symptoms } from './ranking-lab.js';
 import type { Variant } from './rank-variants.js';
 
 const arg = (name: string) => {
@@ -44,13 +44,8 @@ if (fresh) {
 }
 await engine.corpusModelIdle();
 
+const { idByPath, pathById } = corpusPaths(engine.dbPath, CORPUS);
 const db = new Database(engine.dbPath, { readonly: true });
-const idByPath = new Map<string, number>();
-const pathById = new Map<number, string>();
-for (const r of db.prepare('SELECT id, source FROM documents').all() as Array<{ id: number; source: string }>) {
-  idByPath.set(relative(CORPUS, r.source), r.id);
-  pathById.set(r.id, relative(CORPUS, r.source));
-}
 const passagesOf = new Map<number, number>();
 for (const r of db.prepare('SELECT document_id AS d, count(*) AS n FROM chunks GROUP BY document_id').all() as Array<{ d: number; n: number }>) passagesOf.set(r.d, r.n);
 db.close();

@@ -50,6 +50,17 @@ export const newIncidents = readJsonl(join(SHARED, 'eval', 'new-incidents.jsonl'
 export const recurrence = readJsonl(join(SHARED, 'eval', 'recurrence.jsonl'));
 export const symptoms = readJsonl(new URL('./symptoms.jsonl', import.meta.url).pathname);
 
+/** The corpus path of every document of an eval database, and back: judgements name documents by path. */
+export function corpusPaths(dbPath: string, corpus: string): { idByPath: Map<string, number>; pathById: Map<number, string> } {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT id, source FROM documents').all() as Array<{ id: number; source: string }>;
+    return { idByPath: new Map(rows.map((r) => [relative(corpus, r.source), r.id])), pathById: new Map(rows.map((r) => [r.id, relative(corpus, r.source)])) };
+  } finally {
+    db.close();
+  }
+}
+
 export function markdownFiles(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((n) => {
     const p = join(dir, n);
