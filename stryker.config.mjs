@@ -6,9 +6,15 @@
 // Without MUTATE it runs the groups whose tests are kept at the goal (all but search and similar).
 // Each selection keeps its own incremental file, so a re-run only tests mutants of changed code
 // or of code whose tests changed. Reports: reports/mutation/<selection>.html and .json.
+//
+// A folder too big to run whole is measured on a seeded sample (scripts/mutation-sample.mjs):
+//   MUTATE=import MUTATION_SAMPLE=80 npm run test:mutation      (MUTATION_SEED=1 by default)
+// tests the mutants of randomly drawn mutant locations until 80 mutants, and prints the score with
+// a 95 % interval; `node scripts/mutation-sample.mjs report import.sample-80-seed-1` prints it for a cut run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { mutateRanges, prepareSampledRun } from './scripts/mutation-sample.mjs';
 
 /**
  * Per group: the source files mutated, and the test files that must kill their mutants (a
@@ -40,7 +46,14 @@ const DEFAULT = ['import', 'service', 'contract', 'server', 'electron'];
 const chosen = (process.env.MUTATE ? process.env.MUTATE.split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT).sort();
 const unknown = chosen.filter((g) => !(g in GROUPS));
 if (unknown.length) throw new Error(`MUTATE names unknown groups: ${unknown.join(', ')} (known: ${Object.keys(GROUPS).join(', ')})`);
-const selection = chosen.join('+');
+const sampleSize = process.env.MUTATION_SAMPLE ? Number(process.env.MUTATION_SAMPLE) : 0;
+if (!Number.isInteger(sampleSize) || sampleSize < 0) throw new Error(`MUTATION_SAMPLE must be a whole number of mutants, not "${process.env.MUTATION_SAMPLE}"`);
+const seed = Number(process.env.MUTATION_SEED ?? 1);
+if (!Number.isInteger(seed)) throw new Error(`MUTATION_SEED must be a whole number, not "${process.env.MUTATION_SEED}"`);
+const selection = chosen.join('+') + (sampleSize ? `.sample-${sampleSize}-seed-${seed}` : '');
+const files = chosen.flatMap((g) => GROUPS[g].mutate);
+// A sampled run mutates only the sampled locations (each one a `mutate` range).
+const sample = sampleSize ? await prepareSampledRun(files, sampleSize, seed, `reports/mutation/${selection}.sample.jsonl`) : null;
 
 // The sandbox is a copy of the project in .stryker-tmp/, where ../shared (the corpus) is not:
 // tests find it through HINDSIGHT_SHARED (test/support/generated-models.ts). Set here, in the
@@ -59,17 +72,19 @@ process.env.HINDSIGHT_MUTATION_TESTS = JSON.stringify(chosen.flatMap((g) => GROU
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  plugins: ['@stryker-mutator/vitest-runner'],
+  plugins: ['@stryker-mutator/vitest-runner', './scripts/mutation-sample.mjs'],
+  // In a sampled run: ignores what a sampled node holds that is not in the sample.
+  ignorers: sample ? ['mutation-sample'] : [],
   // Test files are isolated as in `npm test` (each imports the code afresh): mutants of code that
   // runs once at load (tables, schemas) are then tested, and coverage is known per test, so each
   // mutant runs only the tests that reach it.
   vitest: { configFile: 'vitest.mutation.config.ts', related: true },
   // Each mutant runs only the tests that reach it.
   coverageAnalysis: 'perTest',
-  mutate: chosen.flatMap((g) => GROUPS[g].mutate),
+  mutate: sample ? mutateRanges(sample) : files,
   incremental: true,
   incrementalFile: `reports/mutation/${selection}.incremental.json`,
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  reporters: ['clear-text', 'progress', 'html', 'json', ...(sample ? ['mutation-sample'] : [])],
   htmlReporter: { fileName: `reports/mutation/${selection}.html` },
   jsonReporter: { fileName: `reports/mutation/${selection}.json` },
   // The machine is shared: one test process at a time by default (STRYKER_CONCURRENCY to change).
