@@ -239,6 +239,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!selection || !existsSync(file)) throw new Error(`usage: node scripts/mutation-sample.mjs report|list <selection> (needs ${file}, written by a sampled run)`);
   const rows = readLog(file);
   if (command === 'report') console.log(formatScore(score(rows)));
-  else if (command === 'list') for (const r of rows) if (!DETECTED.has(r.status)) console.log(`${r.status}\t${r.location}\t${r.mutator}\t${JSON.stringify(r.replacement)}`);
-  else throw new Error(`unknown command ${command} (report or list)`);
+  else if (command === 'list') {
+    for (const r of rows) if (!DETECTED.has(r.status)) console.log(`${r.status}\t${r.location}\t${r.mutator}\t${JSON.stringify(r.replacement)}`);
+  } else throw new Error(`unknown command ${command} (report or list)`);
 }

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../native/engine.js';
-import { withinBudget } from '../../../native/search/search.js';
+import { informativeTerms, withinBudget } from '../../../native/search/search.js';
 import type { LexicalStore } from '../../../native/store/store.js';
 import { tempDir } from '../../support/temp.js';
 
@@ -17,6 +17,34 @@ function lexicalOf(df: Record<string, number>, total: number): LexicalStore {
     total: async () => total,
   };
 }
+
+describe('informativeTerms', () => {
+  // 10,000 passages: 5 % is 500 postings, 20 % is 2,000, half is 5,000.
+  const lexical = lexicalOf({ kafka: 10, lag: 30, rebalance: 500, consumer: 1_000, deploy: 1_500, service: 4_000, error: 6_000, failed: 7_000 }, 10_000);
+
+  it('keeps the terms in at most 5 % of the passages when two or more are', async () => {
+    expect(await informativeTerms(lexical, { terms: ['service', 'kafka', 'consumer', 'lag'], phrases: [] })).toEqual({ terms: ['kafka', 'lag'], phrases: [] });
+    // Exactly 5 % still counts as rare.
+    expect(await informativeTerms(lexical, { terms: ['rebalance', 'kafka', 'consumer'], phrases: [] })).toEqual({ terms: ['rebalance', 'kafka'], phrases: [] });
+  });
+
+  it('widens to 20 %, then to half, until two terms carry the query', async () => {
+    expect(await informativeTerms(lexical, { terms: ['kafka', 'deploy', 'service'], phrases: [] })).toEqual({ terms: ['kafka', 'deploy'], phrases: [] });
+    expect(await informativeTerms(lexical, { terms: ['kafka', 'service', 'error'], phrases: [] })).toEqual({ terms: ['kafka', 'service'], phrases: [] });
+    // One rare term and nothing else under half: it alone.
+    expect(await informativeTerms(lexical, { terms: ['error', 'kafka', 'failed'], phrases: ['kafka lag'] })).toEqual({ terms: ['kafka'], phrases: ['kafka lag'] });
+  });
+
+  it('counts a word no passage holds as rare', async () => {
+    expect(await informativeTerms(lexical, { terms: ['zookeeper', 'lag', 'service'], phrases: [] })).toEqual({ terms: ['zookeeper', 'lag'], phrases: [] });
+  });
+
+  it('drops terms in more than half of the passages, but keeps a query of nothing else as it is', async () => {
+    // With a phrase left, the common words go; with nothing left, the query is searched as asked.
+    expect(await informativeTerms(lexical, { terms: ['error', 'failed'], phrases: ['error failed'] })).toEqual({ terms: [], phrases: ['error failed'] });
+    expect(await informativeTerms(lexical, { terms: ['error', 'failed'], phrases: [] })).toEqual({ terms: ['error', 'failed'], phrases: [] });
+  });
+});
 
 describe('withinBudget', () => {
   const lexical = lexicalOf({ pool: 300, exhausted: 40, connection: 700, database: 900 }, 10_000);
