@@ -51,6 +51,8 @@ if (!Number.isInteger(sampleSize) || sampleSize < 0) throw new Error(`MUTATION_S
 const seed = Number(process.env.MUTATION_SEED ?? 1);
 if (!Number.isInteger(seed)) throw new Error(`MUTATION_SEED must be a whole number, not "${process.env.MUTATION_SEED}"`);
 const selection = chosen.join('+') + (sampleSize ? `.sample-${sampleSize}-seed-${seed}` : '');
+// The sampled runs of one seed share their results: a larger sample re-tests none of a smaller one.
+const incrementalFile = `reports/mutation/${chosen.join('+')}${sampleSize ? `.sample-seed-${seed}` : ''}.incremental.json`;
 const files = chosen.flatMap((g) => GROUPS[g].mutate);
 // A sampled run mutates only the sampled locations (each one a `mutate` range).
 const sample = sampleSize ? await prepareSampledRun(files, sampleSize, seed, `reports/mutation/${selection}.sample.jsonl`) : null;
@@ -83,7 +85,7 @@ export default {
   coverageAnalysis: 'perTest',
   mutate: sample ? mutateRanges(sample) : files,
   incremental: true,
-  incrementalFile: `reports/mutation/${selection}.incremental.json`,
+  incrementalFile,
   reporters: ['clear-text', 'progress', 'html', 'json', ...(sample ? ['mutation-sample'] : [])],
   htmlReporter: { fileName: `reports/mutation/${selection}.html` },
   jsonReporter: { fileName: `reports/mutation/${selection}.json` },
@@ -91,12 +93,14 @@ export default {
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
   // Generous: the tests start real processes, servers and worker threads, on a loaded machine.
   timeoutMS: 10_000,
+  // The dry run of import's specs alone takes over five minutes (Stryker's default) here.
+  dryRunTimeoutMinutes: 30,
   timeoutFactor: 2,
   // No type checker runs (Vitest does not type-check), and the preprocessor would otherwise
   // rewrite test fixtures (HTML exports) to add @ts-nocheck.
   disableTypeChecks: false,
   // Only what the tests need is copied into the sandbox.
-  ignorePatterns: ['dist', 'dist-electron', 'release', '.electron-native', 'test-results', '.scratch', '.cache', 'reports', 'bench', 'eval', 'renderer', 'test/e2e', '*.db', '*.log'],
+  ignorePatterns: ['.stryker-tmp*', 'dist', 'dist-electron', 'release', '.electron-native', 'test-results', '.scratch', '.cache', 'reports', 'bench', 'eval', 'renderer', 'test/e2e', '*.db', '*.log'],
   thresholds: { high: 85, low: 75, break: null },
   cleanTempDir: true,
 };

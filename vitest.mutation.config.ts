@@ -12,4 +12,8 @@ import base from './vitest.config.js';
 const tests = JSON.parse(process.env.HINDSIGHT_MUTATION_TESTS ?? 'null') as string[] | null;
 if (!Array.isArray(tests) || !tests.length) throw new Error('vitest.mutation.config.ts is for `npm run test:mutation` (HINDSIGHT_MUTATION_TESTS names the test files).');
 
-export default defineConfig({ ...base, test: { ...base.test, include: tests } });
+// Three times the usual limits: Stryker's dry run executes instrumented code (coverage per
+// test) on a shared machine, and one test over its limit there fails the whole run. A mutant's
+// own time limit is Stryker's (timeoutMS, timeoutFactor), measured from that dry run.
+const limit = (ms: number | undefined) => 3 * (ms ?? 5_000);
+export default defineConfig({ ...base, test: { ...base.test, include: tests, testTimeout: limit(base.test?.testTimeout), hookTimeout: limit(base.test?.hookTimeout ?? 10_000) } });

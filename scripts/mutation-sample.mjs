@@ -18,10 +18,13 @@
 // the whole function body's mutants along. What still runs beyond the sample (a node between two
 // nested sampled ones) is tested but not counted.
 //
-// The same seed and the same source give the same sample: a re-run measures the same mutants.
-// Each tested mutant is appended to reports/mutation/<selection>.sample.jsonl as it finishes, so a
-// run cut short still gives a score over what it tested (the interval then covers that part).
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// The same seed and the same source give the same sample: a re-run measures the same mutants. A
+// smaller sample is the start of a larger one (the same shuffle), and the runs of one seed share
+// an incremental file: MUTATION_SAMPLE=20, then =40, tests only the 20 added the second time.
+// Grow a sample that way rather than cutting a big run: Stryker tests mutants in file order, so
+// what a cut run tested is not a random sample. Each tested mutant is appended to
+// reports/mutation/<selection>.sample.jsonl as it finishes (the whole sample at the end).
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Instrumenter } from '@stryker-mutator/instrumenter';
 import { declareClassPlugin, declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
@@ -149,22 +152,39 @@ function makeIgnorer() {
   };
 }
 
-/** Appends each tested mutant of the sample to the log; prints the score at the end. */
+/** Reports count lines and columns from 1; the sample uses Babel's 0-based columns. */
+function resultKey(fileName, location) {
+  const loc = { start: { line: location.start.line, column: location.start.column - 1 }, end: { line: location.end.line, column: location.end.column - 1 } };
+  return key(relative(process.cwd(), resolve(fileName)), loc);
+}
+
+const row = (k, m) => ({ location: k, id: m.id, mutator: m.mutatorName, replacement: m.replacement, status: m.status, killedBy: m.killedBy, coveredBy: m.coveredBy });
+
+/**
+ * Appends each tested mutant of the sample to the log as it finishes (what a cut run leaves);
+ * at the end, rewrites the log from the whole report (which also holds the results reused from
+ * the incremental file) and prints the score.
+ */
 class SampleReporter {
   constructor() {
     this.keys = new Set((sampledLocations() ?? []).map((l) => l.key));
     this.log = process.env[ENV_LOG];
   }
   onMutantTested(result) {
-    if (!this.log) return;
-    // Reports count lines and columns from 1; the sample uses Babel's 0-based columns.
-    const loc = { start: { line: result.location.start.line, column: result.location.start.column - 1 }, end: { line: result.location.end.line, column: result.location.end.column - 1 } };
-    const k = key(relative(process.cwd(), resolve(result.fileName)), loc);
-    if (!this.keys.has(k)) return;
-    appendFileSync(this.log, `${JSON.stringify({ location: k, id: result.id, mutator: result.mutatorName, replacement: result.replacement, status: result.status, killedBy: result.killedBy })}\n`);
+    const k = resultKey(result.fileName, result.location);
+    if (this.log && this.keys.has(k)) appendFileSync(this.log, `${JSON.stringify(row(k, result))}\n`);
   }
-  onMutationTestReportReady() {
-    if (this.log && existsSync(this.log)) console.log(formatScore(score(readLog(this.log))));
+  onMutationTestReportReady(report) {
+    if (!this.log) return;
+    const rows = [];
+    for (const [fileName, file] of Object.entries(report.files)) {
+      for (const m of file.mutants) {
+        const k = resultKey(fileName, m.location);
+        if (this.keys.has(k)) rows.push(row(k, m));
+      }
+    }
+    writeFileSync(this.log, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    console.log(formatScore(score(rows)));
   }
 }
 

@@ -100,6 +100,19 @@ describe.each([
     }
   });
 
+  it('holds a passage found by both retrievers once: its snippet is not shown twice', async () => {
+    // A document of two passages, so that both fit in the six a hit collects.
+    const doc = (await engine.search({ query: 'Pixel android phone suspicious file rebooted', limit: 1 })).hits[0]!;
+    expect(doc.title).toBe('Android Phone Incident');
+    const [passage] = await (await engine.service.openEngine()).store.passages.ofDocuments([doc.documentId]);
+    // The passage's own embedded text: in hybrid mode the vector side finds it first too.
+    const r = await engine.search({ query: `${doc.title}\n\n${passage!.text}`, limit: 5 });
+    const hit = r.hits.find((h) => h.documentId === doc.documentId)!;
+    expect(hit.matchedBy).toEqual(mode === 'hybrid' ? ['lexical', 'semantic'] : ['lexical']);
+    expect(hit.snippets.length).toBeGreaterThan(0);
+    expect(new Set(hit.snippets.map((x) => x.text)).size).toBe(hit.snippets.length);
+  });
+
   it('returns highlighted snippets from the passage that matched', async () => {
     const r = await engine.search({ query: 'CoreDNS upgrade', limit: 1 });
     expect(r.hits[0]!.title).toBe('CoreDNS upgrade issue');
@@ -107,6 +120,24 @@ describe.each([
     const marked = s.highlights.map(([a, b]) => s.text.slice(a, b).toLowerCase());
     expect(marked.some((m) => m.startsWith('coredns'))).toBe(true);
     expect(marked.some((m) => m.startsWith('upgrad'))).toBe(true);
+  });
+
+  it('marks the words of a quoted phrase in its snippets', async () => {
+    const r = await engine.search({ query: '"CoreDNS upgrade"', limit: 1 });
+    expect(r.hits[0]!.title).toBe('CoreDNS upgrade issue');
+    const s = r.hits[0]!.snippets[0]!;
+    const marked = s.highlights.map(([a, b]) => s.text.slice(a, b).toLowerCase());
+    expect(marked.some((m) => m.startsWith('coredns'))).toBe(true);
+    expect(marked.some((m) => m.startsWith('upgrad'))).toBe(true);
+  });
+
+  it('times the query embedding within the whole search', async () => {
+    const r = await engine.search({ query: 'kafka consumer lag after a deploy', limit: 5 });
+    if (mode === 'lexical') expect(r.embedMs).toBe(0);
+    else {
+      expect(r.embedMs).toBeGreaterThan(0);
+      expect(r.embedMs).toBeLessThanOrEqual(r.tookMs);
+    }
   });
 
   it('filters by date range, for both retrievers', async () => {

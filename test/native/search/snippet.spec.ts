@@ -14,6 +14,10 @@ describe('a passage as the plain text a snippet shows', () => {
     expect(plainText('Run:\n```ts\nconst x = 1\n```\ndone')).toBe('Run: const x = 1 done');
   });
 
+  it('trims what is left at either end', () => {
+    expect(plainText('  Hello world\n\n')).toBe('Hello world');
+  });
+
   it('drops table rules and keeps the cells apart', () => {
     expect(plainText('| a | b |\n|---|:---:|\n| 1 | 2 |')).toBe('a | b | | 1 | 2');
   });
@@ -43,6 +47,32 @@ describe('the snippet of a passage', () => {
     expect(marked(narrow)).toEqual(['broker', 'restarted', 'brokers', 'restarting', 'broker', 'restarts']);
     expect(narrow.text.startsWith('… word48 word49 the broker')).toBe(true);
     expect(narrow.text).not.toContain('once');
+  });
+
+  it('shows a passage that fits whole, however late its match, and marks a match that ends it', () => {
+    const text = `${filler(0, 25)} and then the broker restarted.`;
+    expect(text.length).toBeLessThan(260);
+    const s = makeSnippet(text, ['broker'], '', 'other');
+    expect(s.text).toBe(text);
+    expect(marked(s)).toEqual(['broker']);
+    expect(marked(makeSnippet(`${filler(0, 10)} broker`, ['broker'], '', 'other'))).toEqual(['broker']);
+  });
+
+  it('takes the first of two windows with as many matches, and marks nothing outside it', () => {
+    const text = `${filler(0, 5)} broker ${filler(5, 60)} broker ${filler(65, 60)}`;
+    const s = makeSnippet(text, ['broker'], '', 'other');
+    expect(s.text.startsWith('word0 word1 word2 word3 word4 broker ')).toBe(true);
+    expect(s.text).not.toContain('word65');
+    // The second "broker" is past the window: one mark, inside the text shown.
+    expect(s.highlights).toHaveLength(1);
+    expect(marked(s)).toEqual(['broker']);
+  });
+
+  it('starts a cut window at the beginning of a word', () => {
+    // Eleven-character words: the context before the match (15 % of 260 = 39) lands mid-word.
+    const text = `${'abcdefghij '.repeat(30)}broker restarted ${'abcdefghij '.repeat(30)}`;
+    const s = makeSnippet(text, ['broker'], '', 'other');
+    expect(s.text.startsWith('… abcdefghij abcdefghij abcdefghij abcdefghij broker')).toBe(true);
   });
 
   it("opens at the passage's start when nothing matches (a semantic hit)", () => {
