@@ -1,0 +1,40 @@
+/**
+ * The words-and-meaning ranker (native/similar/rank-documents.ts), the one similar uses when it
+ * is given explicit signal weights (the ranking lab's comparisons), on its hybrid path: real
+ * postmortems with the generated bag-of-tokens model (texts sharing tokens get close vectors).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../../native/engine.js';
+import { CORPUS, ensureTinyModel } from '../../support/generated-models.js';
+import { tempDir } from '../../support/temp.js';
+
+const dir = tempDir();
+const postmortems = readdirSync(join(CORPUS, 'postmortems'), { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.md'))
+  .sort()
+  .map((f) => join(CORPUS, 'postmortems', f));
+
+describe('the words-and-meaning ranker with a model', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    const models = ensureTinyModel(join(dir, 'models'));
+    engine = await Engine.open({ dbPath: join(dir, 'hybrid.db'), models: { roots: [models], preferred: 'gte-small', allowUnverified: true } });
+    await engine.import({ paths: postmortems.slice(0, 7) });
+    await engine.reindex();
+  }, 120_000);
+  afterAll(async () => engine?.close());
+
+  it('embeds the input and ranks by meaning alone when asked: the document a passage was copied from first', async () => {
+    const source = 4;
+    const passage = (await engine.store.passages.ofDocuments([source])).sort((a, b) => b.text.length - a.text.length)[0]!;
+    const r = await engine.similar({ text: passage.text, limit: 10 }, { weights: { semantic: 1, lexical: 0, entities: 0 } });
+    expect(r.mode).toBe('hybrid');
+    const top = r.incidents[0]!;
+    expect(top.incident.records.map((m) => m.documentId)).toContain(source);
+    // Spread over [0, 1] among the candidates: the closest scores 1.
+    expect(top.score.semantic).toBe(1);
+    expect(r.incidents.slice(1).every((i) => (i.score.semantic ?? 0) < 1)).toBe(true);
+  });
+});
