@@ -254,7 +254,7 @@ async function zipSource(path: string, options: SourceOptions): Promise<SourceDo
 async function slackFrom(tree: FileTree, options: SourceOptions): Promise<SourceDocuments> {
   try {
     const ex = await SlackExport.open(tree);
-    return { format: 'slack', channels: ex.preview(options.channels), documents: ex.conversations(options.channels, options.report), close: () => tree.close() };
+    return { format: 'slack', channels: ex.preview(options.channels), documents: ex.conversations(options.channels, options.report, options.skip), close: () => tree.close() };
   } catch (err) {
     tree.close();
     throw err;
