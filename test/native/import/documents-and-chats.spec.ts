@@ -48,6 +48,22 @@ describe('Confluence storage format (vendor-documented shape: test/fixtures/conf
   });
 });
 
+describe('Confluence storage format written by Confluence (Atlassian\'s editor test data: test/fixtures/confluence/SOURCE.md)', () => {
+  it('reads code, Jira, panel, status and expand macros; parameters and Atlassian\'s fab: placeholders are never text', async () => {
+    const { format, documents: [doc] } = await parseSource(join(FIX, 'confluence/atlaskit-cxhtml-test-data.xml'));
+    expect(format).toBe('confluence-storage');
+    const body = doc!.body;
+    expect(body).toContain("```js\nif (true) {\n  console.log('Hello World');\n}\n```");
+    expect(body).toMatch(/^ED-1068$/m);
+    expect(body).toContain('> **Hello**\n> \n> Warning panel');
+    expect(body).toMatch(/^\[FAIL\]$/m);
+    expect(body).toContain('Foo [OK]');
+    expect(body).toMatch(/^##### Heading$/m);
+    // Macro parameters, server ids, the JQL of an issue list and placeholder URLs stay out.
+    expect(body).not.toMatch(/product-fabric|70d83bc8|jira-dev|placeholder|codeblock|maximumIssues|INLINE|BLOCK|Red|Green|true(?!\))/);
+  });
+});
+
 describe('Confluence HTML export (real page: DiamondLightSource/Savu)', () => {
   it('turns code panels into fenced code with their title, drops the TOC, keeps tables and the author', async () => {
     const { format, documents: [doc] } = await parseSource(join(FIX, 'confluence/html-export/TomopyRecon.html'));
