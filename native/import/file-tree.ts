@@ -56,6 +56,19 @@ export async function folderTree(root: string): Promise<FileTree> {
   };
 }
 
+/** A ZIP held in memory (a part inside another ZIP), named `outer!part!member` in messages. */
+export async function bufferZipTree(buffer: Buffer, name: string): Promise<FileTree> {
+  const zip = await ZipArchive.fromBuffer(buffer, name);
+  const files = zip.entries.sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => ({ path: e.name, size: e.size }));
+  return {
+    root: name,
+    files,
+    read: (p, maxBytes) => zip.read(p, maxBytes),
+    name: (p) => `${name}!${p}`,
+    close: () => zip.close(),
+  };
+}
+
 export async function zipTree(path: string): Promise<FileTree> {
   const zip = await ZipArchive.fromPath(path, path);
   const files = zip.entries.sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => ({ path: e.name, size: e.size }));

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { HindsightError } from '../common/errors.js';
 import type { ImportFileError, SlackChannelInfo } from '../contract.js';
 import { detectFormat } from './detect-format.js';
-import { folderTree, zipTree, type FileTree } from './file-tree.js';
+import { bufferZipTree, folderTree, zipTree, type FileTree } from './file-tree.js';
 import { parseDocx } from './formats/docx.js';
 import { parseHtml } from './formats/html.js';
 import { parseMarkdown } from './formats/markdown.js';
@@ -229,6 +229,8 @@ async function zipSource(path: string, options: SourceOptions): Promise<SourceDo
   const tree = await zipTree(path);
   try {
     if (isSlackExport(tree)) return await slackFrom(tree, options);
+    const parts = notionParts(tree);
+    if (parts) return { format: 'notion', documents: notionPartDocuments(tree, parts, options), close: () => tree.close() };
     if (tree.files.some((f) => f.path === 'word/document.xml')) {
       tree.close();
       const st = await stat(path);
@@ -249,6 +251,31 @@ async function zipSource(path: string, options: SourceOptions): Promise<SourceDo
   }
   tree.close();
   throw new NotImportable(`${path} is a ZIP archive but neither a Slack export (channels.json, users.json), nor a Confluence, Notion, Google Docs, Mattermost or Teams export, nor a Word document.`);
+}
+
+/** Notion's download wraps its export in a second ZIP: `Export-<uuid>.zip` holds `Export-<uuid>-Part-1.zip`, … */
+const NOTION_PART = /^Export-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-Part-\d+\.zip$/i;
+
+/** The parts when a ZIP holds nothing but Notion export parts (macOS metadata aside), else null. */
+function notionParts(tree: FileTree): string[] | null {
+  const members = tree.files.map((f) => f.path).filter((p) => !p.split('/').some((part) => part.startsWith('.') || part === '__MACOSX'));
+  return members.length && members.every((p) => NOTION_PART.test(p)) ? members : null;
+}
+
+/** Each part opened in turn (one in memory at a time) and read as the Notion export it is. */
+async function* notionPartDocuments(tree: FileTree, parts: string[], options: SourceOptions): AsyncGenerator<ParsedDocument> {
+  for (const part of parts) {
+    const inner = await bufferZipTree(await tree.read(part, IMPORT_LIMITS.maxNestedArchiveBytes), tree.name(part));
+    try {
+      if ((await archiveKind(inner)) !== 'notion') {
+        options.report({ source: tree.name(part), code: 'unsupported', message: `${tree.name(part)} is named as a part of a Notion export but holds no Notion pages (\`Title <32 hex>.md\`) or databases; it was not imported.` });
+        continue;
+      }
+      yield* archiveDocuments(inner, 'notion', options.report, options.skip ?? (() => {}));
+    } finally {
+      inner.close();
+    }
+  }
 }
 
 async function slackFrom(tree: FileTree, options: SourceOptions): Promise<SourceDocuments> {

@@ -152,6 +152,36 @@ describe('Notion "Markdown & CSV" export ZIP (vendor-documented shape, no real s
   });
 });
 
+describe('Notion\'s export download: the export ZIP wrapped in another (shape from obsidianmd/obsidian-importer\'s test of a real download, see SOURCE.md)', () => {
+  const id = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+  const part = (n: number, pages: Array<{ name: string; data: string }>) => ({ name: `Export-d2b14fbf-86de-4508-a1b2-6515ff8d7aab-Part-${n}.zip`, data: buildZip(pages) });
+
+  it('reads every part inside the download as the export, macOS metadata aside', async () => {
+    const download = buildZip([
+      { name: '__MACOSX/._Export', data: 'noise' },
+      part(1, [{ name: `DNS outage ${id}.md`, data: '# DNS outage\n\nStatus: Resolved\n\n## Root cause\n\nCoreDNS pods were OOM-killed.\n' }]),
+      part(2, [{ name: `Disk full ${id.replace(/a/g, 'b')}.md`, data: '# Disk full\n\n## Summary\n\nThe WAL volume filled up.\n' }]),
+    ]);
+    const path = write('Export-d2b14fbf-86de-4508-a1b2-6515ff8d7aab.zip', download);
+    const { format, documents, reported } = await parseSource(path);
+    expect(format).toBe('notion');
+    expect(reported).toEqual([]);
+    expect(documents.map((d) => d.title)).toEqual(['DNS outage', 'Disk full']);
+    expect(documents[0]!.status).toBe('Resolved');
+    expect(documents[0]!.source).toBe(`${path}!Export-d2b14fbf-86de-4508-a1b2-6515ff8d7aab-Part-1.zip!DNS outage ${id}.md`);
+  });
+
+  it('reports a part that holds no Notion pages and reads the others', async () => {
+    const download = buildZip([
+      part(1, [{ name: 'notes.txt', data: 'not a page' }]),
+      part(2, [{ name: `Disk full ${id}.md`, data: '# Disk full\n\nThe WAL volume filled up.\n' }]),
+    ]);
+    const { documents, reported } = await parseSource(write('Export-wrapped.zip', download));
+    expect(documents.map((d) => d.title)).toEqual(['Disk full']);
+    expect(reported).toEqual([expect.objectContaining({ code: 'unsupported', message: expect.stringMatching(/Part-1\.zip is named as a part of a Notion export but holds no Notion pages/) })]);
+  });
+});
+
 describe('Mattermost bulk export (real file: zulip/zulip fixtures)', () => {
   it('yields threads and bursts per channel with display names, participants and DMs', async () => {
     const { format, documents } = await parseSource(join(FIX, 'mattermost/export.jsonl'));
