@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TestApi } from '../../support/api.js';
+import { NO_MODEL } from '../../support/generated-models.js';
 import { parseSource } from '../../support/parse.js';
 import { readSource } from '../../../native/import/read-source.js';
 import { buildZip } from '../../support/zip-writer.js';
@@ -218,6 +220,18 @@ describe('Microsoft Teams export (real files: zulip/zulip fixtures)', () => {
     expect(doc!.body).toContain('```\nprint("hi")\n```');
     expect(doc!.fields.map((f) => f.name).sort()).toEqual(['Alya Abbott', 'Pieter K', 'Will Begon']);
     expect(doc!.body).not.toContain('systemEventMessage');
+  });
+
+  it('says, importing the real TeamsData folder, that its lists name what its messages files hold (not "unknown JSON")', async () => {
+    const api = await TestApi.open({ dbPath: join(dir, 'teams.db'), models: NO_MODEL });
+    try {
+      const s = await api.import({ paths: [join(FIX, 'teams/TeamsData_ZulipChat')] });
+      expect(s.byFormat).toEqual({ teams: 2 });
+      expect(s.skipped.map((x) => basename(x.source)).sort()).toEqual(['channels_7c050abd-3cbb-448b-a9de-405f54cc14b2.json', 'teamsList.json', 'usersList.json']);
+      for (const x of s.skipped) expect(x.reason).toBe('part of a Teams export: it names the teams, channels or people of the messages files beside it, which are what is imported.');
+    } finally {
+      await api.close();
+    }
   });
 
   it('reads the whole export as a ZIP, chats included', async () => {
