@@ -170,6 +170,10 @@ function jsonSource(path: string, bytes: Buffer, options: SourceOptions): Source
   if (['channels.json', 'users.json', 'groups.json', 'dms.json', 'mpims.json', 'integration_logs.json'].includes(name)) {
     throw new NotImportable(`${path} is part of a Slack export: import the whole export folder or ZIP.`);
   }
+  // A Teams export's lists are read beside its messages files (teamsFile), never as records.
+  if (/^(teamsList|usersList|channels_[0-9a-f-]+)\.json$/i.test(name)) {
+    throw new NotImportable(`${path} is part of a Teams export: it names the teams, channels or people of the messages files beside it, which are what is imported.`);
+  }
   throw new NotImportable(`${path} is JSON but not a known export (Slack, Teams, Confluence, ${TRACKER_JSON_NAMES}).`);
 }
 
