@@ -29,6 +29,14 @@ export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { maxTokens: 320, minTokens: 
  */
 export const MAX_PASSAGE_CHARS = 2_000;
 
+/**
+ * A line longer than this is text, not a heading, whatever marks it: every passage of a section
+ * carries its heading path, so a text file that is one 1 MB line (read as its own title line)
+ * gave 500 passages of 2,000 characters each under the same 1 MB heading — a 511 MB database,
+ * in time that grew with the square of the line.
+ */
+export const MAX_HEADING_CHARS = 300;
+
 interface Section {
   path: string[];
   role: SectionRole;
@@ -88,7 +96,7 @@ function splitSections(body: string): Section[] {
         title = bold[1]!.trim();
       }
     }
-    if (!level) continue;
+    if (!level || title.length > MAX_HEADING_CHARS) continue;
     current.end = lineStart;
     sections.push(current);
     while (stack.length && stack[stack.length - 1]!.level >= level) stack.pop();

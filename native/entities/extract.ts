@@ -91,7 +91,8 @@ const TECH_RE = new RegExp(
 const NOT_TICKET_PREFIXES = new Set(['UTF', 'SHA', 'ISO', 'RFC', 'TLS', 'SSL', 'HTTP', 'IPV', 'AES', 'RSA', 'MD', 'ECDSA', 'COVID', 'GPT', 'X', 'PM', 'CVE', 'CWE', 'GHSA', 'WIN', 'T', 'V', 'P', 'S', 'R', 'Q', 'K', 'IE', 'EC', 'GC', 'PR', 'US', 'EU', 'AP', 'UTC', 'GMT', 'PST', 'PDT', 'CET', 'BST']);
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"'`)\]|]+/gi;
-const TICKET_RE = /\b([A-Z][A-Z0-9]{1,9})-(\d{1,7})\b/g;
+// Not the tail of a hyphenated name: a ServiceNow CI "EXCH-SD-05" is no ticket SD-05.
+const TICKET_RE = /(?<![\w-])([A-Z][A-Z0-9]{1,9})-(\d{1,7})\b/g;
 const EXCEPTION_RE = /\b([A-Z][A-Za-z0-9]*(?:Exception|Error|Timeout|Failure))\b/g;
 const K8S_STATES_RE = /\b(CrashLoopBackOff|OOMKilled|ImagePullBackOff|ErrImagePull|CreateContainerConfigError|Evicted|NodeNotReady|NotReady|DiskPressure|MemoryPressure|PIDPressure|DeadlineExceeded)\b/g;
 const ERRNO_RE = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|ENOSPC|EMFILE|EPIPE|EACCES|SIGKILL|SIGTERM|SIGSEGV|NXDOMAIN|SERVFAIL)\b/g;

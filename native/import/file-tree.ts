@@ -18,16 +18,22 @@ export interface FileTree {
   close(): void;
   /** A bare message file without the export's metadata (users.json, channels.json). */
   loose?: boolean;
+  /** Hidden entries a folder's walk passed over (paths inside, as in `files`; a folder ends in "/"), to be listed as skipped. */
+  readonly hidden?: readonly string[];
 }
 
 export async function folderTree(root: string): Promise<FileTree> {
   const files: Array<{ path: string; size: number }> = [];
+  const hidden: string[] = [];
   const stack = [root];
   while (stack.length) {
     const dir = stack.pop()!;
     for (const e of await readdir(dir, { withFileTypes: true })) {
-      if (e.name.startsWith('.')) continue;
       const p = join(dir, e.name);
+      if (e.name.startsWith('.')) {
+        hidden.push(relative(root, p).split(sep).join('/') + (e.isDirectory() ? '/' : ''));
+        continue;
+      }
       if (e.isDirectory()) stack.push(p);
       else if (e.isFile()) {
         files.push({ path: relative(root, p).split(sep).join('/'), size: (await lstat(p)).size });
@@ -39,6 +45,7 @@ export async function folderTree(root: string): Promise<FileTree> {
   return {
     root,
     files,
+    hidden: hidden.sort(),
     read: async (path, maxBytes = IMPORT_LIMITS.maxDocumentBytes) => {
       const f = files.find((x) => x.path === path);
       if (f && f.size > maxBytes) throw new HindsightError('too-large', `${join(root, path)} is ${f.size} bytes; the limit is ${maxBytes}.`);
@@ -46,6 +53,19 @@ export async function folderTree(root: string): Promise<FileTree> {
     },
     name: (path) => join(root, path),
     close: () => {},
+  };
+}
+
+/** A ZIP held in memory (a part inside another ZIP), named `outer!part!member` in messages. */
+export async function bufferZipTree(buffer: Buffer, name: string): Promise<FileTree> {
+  const zip = await ZipArchive.fromBuffer(buffer, name);
+  const files = zip.entries.sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => ({ path: e.name, size: e.size }));
+  return {
+    root: name,
+    files,
+    read: (p, maxBytes) => zip.read(p, maxBytes),
+    name: (p) => `${name}!${p}`,
+    close: () => zip.close(),
   };
 }
 

@@ -153,6 +153,8 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
     summary.filesSeen += walked.errors.length;
     summary.filesTotal = walked.files.length + walked.errors.length;
     await store.imports.start(importId, summary.filesTotal);
+    /** Whether any source of the batch had channels for --channels to choose from. */
+    let channelSource = false;
     for (const file of walked.files) {
       await breathe();
       if (ctx.signal?.aborted) break;
@@ -219,6 +221,7 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
           if (removed.length) ctx.onRemoved?.(removed);
         }
         await ctx.afterSource?.();
+        if (source.channels) channelSource = true;
         if (completed && ctx.channels?.length && source.channels && !source.channels.some((c) => c.selected)) {
           summary.filesFailed++;
           await fail({
@@ -239,6 +242,16 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
       }
       await Promise.all(pendingReports.splice(0));
       if (!ctx.signal?.aborted || (currentRecords > 0 && !scanning)) summary.filesSeen++;
+    }
+    // A channel filter over a batch with no Slack export matched nothing: say so rather than
+    // import the rest as if the filter had been met (the CLI then exits "partial").
+    if (ctx.channels?.length && !channelSource && !ctx.signal?.aborted) {
+      await fail({
+        source: paths.join(', '),
+        code: 'not-found',
+        reason: 'no-channel',
+        message: `--channels ${ctx.channels.join(', ')} matched nothing: no Slack export was among ${paths.length === 1 ? paths[0] : `the ${paths.length} paths imported`}.`,
+      });
     }
     if (ctx.signal?.aborted) summary.status = 'cancelled';
     progress('done', null);

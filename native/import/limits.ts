@@ -13,6 +13,8 @@ export const IMPORT_LIMITS = {
   maxExportBytes: 100 * 1024 * 1024,
   /** Total uncompressed bytes an archive (DOCX, Slack ZIP) may expand to. Read entry by entry, never all at once. */
   maxArchiveExpandedBytes: 2 * 1024 * 1024 * 1024,
+  /** A ZIP inside a ZIP (the parts of Notion's export download) is read into memory: at most this. */
+  maxNestedArchiveBytes: 512 * 1024 * 1024,
   /** Largest compression ratio of one archive entry before it is treated as a zip bomb. */
   maxCompressionRatio: 200,
   /** Entries in one archive (a Slack export of ten years of 500 channels has ~200,000 day files). */

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { HindsightError } from '../common/errors.js';
 import type { ImportFileError, SlackChannelInfo } from '../contract.js';
 import { detectFormat } from './detect-format.js';
-import { folderTree, zipTree, type FileTree } from './file-tree.js';
+import { bufferZipTree, folderTree, zipTree, type FileTree } from './file-tree.js';
 import { parseDocx } from './formats/docx.js';
 import { parseHtml } from './formats/html.js';
 import { parseMarkdown } from './formats/markdown.js';
@@ -170,6 +170,10 @@ function jsonSource(path: string, bytes: Buffer, options: SourceOptions): Source
   if (['channels.json', 'users.json', 'groups.json', 'dms.json', 'mpims.json', 'integration_logs.json'].includes(name)) {
     throw new NotImportable(`${path} is part of a Slack export: import the whole export folder or ZIP.`);
   }
+  // A Teams export's lists are read beside its messages files (teamsFile), never as records.
+  if (/^(teamsList|usersList|channels_[0-9a-f-]+)\.json$/i.test(name)) {
+    throw new NotImportable(`${path} is part of a Teams export: it names the teams, channels or people of the messages files beside it, which are what is imported.`);
+  }
   throw new NotImportable(`${path} is JSON but not a known export (Slack, Teams, Confluence, ${TRACKER_JSON_NAMES}).`);
 }
 
@@ -229,6 +233,8 @@ async function zipSource(path: string, options: SourceOptions): Promise<SourceDo
   const tree = await zipTree(path);
   try {
     if (isSlackExport(tree)) return await slackFrom(tree, options);
+    const parts = notionParts(tree);
+    if (parts) return { format: 'notion', documents: notionPartDocuments(tree, parts, options), close: () => tree.close() };
     if (tree.files.some((f) => f.path === 'word/document.xml')) {
       tree.close();
       const st = await stat(path);
@@ -251,10 +257,35 @@ async function zipSource(path: string, options: SourceOptions): Promise<SourceDo
   throw new NotImportable(`${path} is a ZIP archive but neither a Slack export (channels.json, users.json), nor a Confluence, Notion, Google Docs, Mattermost or Teams export, nor a Word document.`);
 }
 
+/** Notion's download wraps its export in a second ZIP: `Export-<uuid>.zip` holds `Export-<uuid>-Part-1.zip`, … */
+const NOTION_PART = /^Export-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-Part-\d+\.zip$/i;
+
+/** The parts when a ZIP holds nothing but Notion export parts (macOS metadata aside), else null. */
+function notionParts(tree: FileTree): string[] | null {
+  const members = tree.files.map((f) => f.path).filter((p) => !p.split('/').some((part) => part.startsWith('.') || part === '__MACOSX'));
+  return members.length && members.every((p) => NOTION_PART.test(p)) ? members : null;
+}
+
+/** Each part opened in turn (one in memory at a time) and read as the Notion export it is. */
+async function* notionPartDocuments(tree: FileTree, parts: string[], options: SourceOptions): AsyncGenerator<ParsedDocument> {
+  for (const part of parts) {
+    const inner = await bufferZipTree(await tree.read(part, IMPORT_LIMITS.maxNestedArchiveBytes), tree.name(part));
+    try {
+      if ((await archiveKind(inner)) !== 'notion') {
+        options.report({ source: tree.name(part), code: 'unsupported', message: `${tree.name(part)} is named as a part of a Notion export but holds no Notion pages (\`Title <32 hex>.md\`) or databases; it was not imported.` });
+        continue;
+      }
+      yield* archiveDocuments(inner, 'notion', options.report, options.skip ?? (() => {}));
+    } finally {
+      inner.close();
+    }
+  }
+}
+
 async function slackFrom(tree: FileTree, options: SourceOptions): Promise<SourceDocuments> {
   try {
     const ex = await SlackExport.open(tree);
-    return { format: 'slack', channels: ex.preview(options.channels), documents: ex.conversations(options.channels, options.report), close: () => tree.close() };
+    return { format: 'slack', channels: ex.preview(options.channels), documents: ex.conversations(options.channels, options.report, options.skip), close: () => tree.close() };
   } catch (err) {
     tree.close();
     throw err;

@@ -89,6 +89,11 @@ export class EngineService {
   private closing = false;
   /** The calls in progress: closing aborts them. */
   private readonly calls = new Set<CallSignal>();
+  /**
+   * Their handlers, until they settle — also after their call timed out: closing waits for them,
+   * so that an import a timed-out `startImport` queues is cancelled, not left on a closed database.
+   */
+  private readonly handling = new Set<Promise<unknown>>();
   /** The database in use: the one it was started with until `useDatabase` switches. */
   private dbPath: string;
 
@@ -135,7 +140,9 @@ export class EngineService {
           call.abort();
           reject(new HindsightError('timeout', `${method} took longer than ${Math.round(ms / 1000)} s and was stopped.`, { hint: 'Narrow the request (fewer results, a shorter text) or try again.' }));
         }, ms);
-        handler(input, call).then(resolve, reject);
+        const handled = handler(input, call);
+        this.handling.add(handled);
+        handled.then(resolve, reject).finally(() => this.handling.delete(handled));
       });
     } finally {
       clearTimeout(timer);
@@ -512,10 +519,13 @@ export class EngineService {
    */
   async close(): Promise<void> {
     this.closing = true;
+    for (const call of this.calls) call.abort();
+    // Handlers still running may yet queue a job (a `startImport` past its timeout): let them
+    // settle first, so that the jobs below include theirs.
+    await Promise.allSettled([...this.handling]);
     for (const job of this.imports.values()) job.controller.abort();
     this.reindexJob?.controller.abort();
     this.reindexJob?.resume?.();
-    for (const call of this.calls) call.abort();
     await Promise.allSettled([...[...this.imports.values()].map((j) => j.done), this.reindexJob?.done, this.importQueue]);
     const engine = await this.engineOpen?.catch(() => null);
     this.engineOpen = null;

@@ -49,6 +49,15 @@ export class WriterLock {
     }
   }
 
+  /** Takes the lock if it is free (or its holder is gone) and answers whether it did; never waits. */
+  tryAcquire(what: string): boolean {
+    if (this.tryTake(what)) return true;
+    const holder = this.holder();
+    if (!holder || alive(holder)) return false;
+    rmSync(this.path, { force: true });
+    return this.tryTake(what);
+  }
+
   release(): void {
     this.releaseSync();
   }

@@ -24,10 +24,20 @@ export interface TextRun {
   cellStart?: boolean;
 }
 
+/** A thin, tall filled rectangle (a blockquote's left border), in the runs' coordinates. */
+export interface Bar {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
 export interface PageRuns {
   width: number;
   height: number;
   runs: TextRun[];
+  /** Vertical bars drawn on the page: HTML printers draw a blockquote's border, not a marker. */
+  bars?: Bar[];
 }
 
 interface Line {
@@ -416,6 +426,17 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
   let itemMarker = '- ';
   let itemX: number | null = null;
   let code: string[] | null = null;
+  /** A blockquote's paragraphs, each its lines. */
+  let quote: string[][] | null = null;
+  const flushQuote = () => {
+    if (quote) out.push(quote.map((p) => `> ${joinLines(p, vocabulary)}`).join('\n>\n'), '');
+    quote = null;
+  };
+  // A line beside a vertical bar, set in from the margin, is quoted: HTML printers draw a
+  // blockquote's left border and no marker, so by indentation alone it read as list items.
+  const quoted = (l: Line) =>
+    !l.mono && l.x0 > left + body * 0.5 &&
+    (pages[l.page]?.bars ?? []).some((b) => b.x1 <= l.x0 + 1 && l.x0 - b.x1 < body * 2.5 && b.y0 <= l.y + l.size * 0.3 && b.y1 >= l.y + l.size * 0.5);
   const flushPara = () => {
     if (para.length) out.push(joinLines(para, vocabulary), '');
     para = [];
@@ -429,6 +450,7 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
     code = null;
   };
   const flushAll = () => {
+    flushQuote();
     flushPara();
     if (listItem) {
       flushItem();
@@ -443,6 +465,20 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
     const gap = prev && prev.page === l.page ? prev.y - l.y : lineStep;
     // Across a page break a paragraph ends where its last line fell short of the right margin.
     const newBlock = !prev || gap > lineStep * 1.35 || (prev.page !== l.page && prev.x1 < right - body * 6);
+    if (!l.table && !l.level && quoted(l)) {
+      flushPara();
+      flushCode();
+      if (listItem) {
+        flushItem();
+        out.push('');
+      }
+      if (!quote) quote = [[l.text]];
+      else if (newBlock) quote.push([l.text]);
+      else quote.at(-1)!.push(l.text);
+      prev = l;
+      continue;
+    }
+    flushQuote();
     if (l.table) {
       flushAll();
       // A table carried over a page break goes on in the table above it; a header the printer

@@ -2,7 +2,7 @@ import { HindsightError } from '../../common/errors.js';
 import { IMPORT_LIMITS } from '../limits.js';
 import type { ParsedDocument } from '../parsed-document.js';
 import { textToMarkdown } from './plain-text.js';
-import { pagesToMarkdown, type PageRuns, type TextRun } from './pdf-layout.js';
+import { pagesToMarkdown, type Bar, type PageRuns, type TextRun } from './pdf-layout.js';
 import { postmortemDocument } from './postmortem.js';
 
 interface TextItem {
@@ -44,7 +44,7 @@ export async function parsePdf(path: string, bytes: Uint8Array): Promise<ParsedD
       const content = await page.getTextContent();
       // Font names (…-Bold) are known once the page's fonts are loaded, which the operator list
       // does; pdf.js's text content gives only a generic family. Weight tells an H4 from its text.
-      await page.getOperatorList();
+      const ops = await page.getOperatorList();
       const bold = new Map<string, boolean>();
       const isBold = (fontName: string) => {
         let b = bold.get(fontName);
@@ -77,7 +77,7 @@ export async function parsePdf(path: string, bytes: Uint8Array): Promise<ParsedD
         runs.push({ str: item.str, x: e - x0, y: f - y0, width: item.width, size, mono: /mono|courier/i.test(family), bold: isBold(item.fontName), cellStart: wideGap });
         wideGap = false;
       }
-      pages.push({ width: x1 - x0, height: y1 - y0, runs });
+      pages.push({ width: x1 - x0, height: y1 - y0, runs, bars: barsOf(ops, pdfjs.OPS, x0, y0) });
       page.cleanup();
     }
     const { markdown, headings } = pagesToMarkdown(pages);
@@ -90,6 +90,42 @@ export async function parsePdf(path: string, bytes: Uint8Array): Promise<ParsedD
   } finally {
     await doc.destroy();
   }
+}
+
+/**
+ * Thin, tall filled rectangles of a page (a blockquote's left border as HTML printers draw it),
+ * in page units: each path's bounding box (pdf.js gives it with the path) through the current
+ * transformation matrix, followed across save/restore.
+ */
+function barsOf(ops: { fnArray: number[]; argsArray: unknown[] }, OPS: Record<string, number>, x0: number, y0: number): Bar[] {
+  const fills = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+  const bars: Bar[] = [];
+  let ctm = [1, 0, 0, 1, 0, 0];
+  const stack: number[][] = [];
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const fn = ops.fnArray[i];
+    const args = ops.argsArray[i] as unknown[] | null;
+    if (fn === OPS.save) stack.push(ctm);
+    else if (fn === OPS.restore) ctm = stack.pop() ?? ctm;
+    else if (fn === OPS.transform && args) {
+      const [a, b, c, d, e, f] = args as number[];
+      const [A, B, C, D, E, F] = ctm as [number, number, number, number, number, number];
+      ctm = [a! * A + b! * C, a! * B + b! * D, c! * A + d! * C, c! * B + d! * D, e! * A + f! * C + E, e! * B + f! * D + F];
+    } else if (fn === OPS.constructPath && args && fills.has(args[0] as number)) {
+      const box = args[2] as ArrayLike<number> | null;
+      if (!box || box.length < 4) continue;
+      const [A, B, C, D, E, F] = ctm as [number, number, number, number, number, number];
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (const [px, py] of [[box[0]!, box[1]!], [box[2]!, box[3]!], [box[0]!, box[3]!], [box[2]!, box[1]!]] as const) {
+        xs.push(A * px + C * py + E - x0);
+        ys.push(B * px + D * py + F - y0);
+      }
+      const bar = { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
+      if (bar.x1 - bar.x0 <= 4 && bar.y1 - bar.y0 >= 8) bars.push(bar);
+    }
+  }
+  return bars;
 }
 
 /** The largest heading becomes the title (H1) when the document has none. */

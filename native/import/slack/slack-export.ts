@@ -3,11 +3,14 @@ import { HindsightError, toContractError } from '../../common/errors.js';
 import type { ImportFileError, SlackChannelInfo } from '../../contract.js';
 import { ref } from '../../entities/refs.js';
 import type { FileTree } from '../file-tree.js';
+import { skipReason } from '../walk.js';
 import { parseJsonBytes } from '../json.js';
 import type { ParsedDocument } from '../parsed-document.js';
 import { renderBlocks, renderMrkdwn, type SlackNames } from './mrkdwn.js';
 
 /** Metadata files of an export; every other JSON file holds messages. */
+/** A Slack export's messages are JSON: anything else in it is skipped. */
+const JSON_ONLY: ReadonlySet<string> = new Set(['.json']);
 const META_FILES = new Set(['channels.json', 'users.json', 'groups.json', 'dms.json', 'mpims.json', 'integration_logs.json', 'canvases.json', 'huddle_transcripts.json', 'org_users.json', 'file_conversations.json']);
 const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.json$/;
 
@@ -175,8 +178,14 @@ export class SlackExport {
    * Conversations of every selected channel, one channel at a time so that memory is bounded by
    * the largest channel, not the export. A broken day file is reported and skipped.
    */
-  async *conversations(patterns: string[] | undefined, report: (e: ImportFileError) => void): AsyncGenerator<ParsedDocument> {
+  async *conversations(patterns: string[] | undefined, report: (e: ImportFileError) => void, skip: (source: string, reason: string) => void = () => {}): AsyncGenerator<ParsedDocument> {
     const select = channelMatcher(patterns);
+    // What the export holds besides messages (a README, a licence, hidden files) is listed, not read.
+    for (const h of this.tree.hidden ?? []) skip(this.tree.name(h.replace(/\/$/, '')), h.endsWith('/') ? 'a hidden folder' : 'a hidden file');
+    for (const f of this.tree.files) {
+      if (f.path.endsWith('.json') || /\.(zip|tar|tgz|gz|7z|rar)$/i.test(f.path)) continue;
+      skip(this.tree.name(f.path), skipReason(basename(f.path), false, false, JSON_ONLY) ?? 'not a Slack message file');
+    }
     // Archives inside the export are never opened (each would be another expansion to police).
     for (const f of this.tree.files) {
       if (/\.(zip|tar|tgz|gz|7z|rar)$/i.test(f.path)) {

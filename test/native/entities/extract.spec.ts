@@ -42,6 +42,11 @@ describe('entity extraction', () => {
     expect(keys(text, 'url')).toEqual(['https://jira.acme.io/browse/OPS-42']);
   });
 
+  it('takes no ticket key from the tail of a hyphenated name', () => {
+    // A ServiceNow configuration item of the vendor's demo data (INC0000060's cmdb_ci).
+    expect(keys('Affected CI: EXCH-SD-05, host web-PROD-12. Fixed in OPS-7 (see SRE-1024).', 'ticket')).toEqual(['OPS-7', 'SRE-1024']);
+  });
+
   it('marks entities named by structured fields', () => {
     const e = extractEntities('Alice fixed it', [{ type: 'person', name: 'Alice Smith' }]);
     expect(e).toContainEqual({ type: 'person', key: 'alice-smith', name: 'Alice Smith', mentions: 1, fromField: true });

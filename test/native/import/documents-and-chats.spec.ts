@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TestApi } from '../../support/api.js';
+import { NO_MODEL } from '../../support/generated-models.js';
 import { parseSource } from '../../support/parse.js';
 import { readSource } from '../../../native/import/read-source.js';
 import { buildZip } from '../../support/zip-writer.js';
@@ -45,6 +47,22 @@ describe('Confluence storage format (vendor-documented shape: test/fixtures/conf
     expect(doc!.occurredAt?.slice(0, 10)).toBe('2024-03-14');
     expect(doc!.body).toContain('HikariPool-1');
     expect(reported).toHaveLength(1);
+  });
+});
+
+describe('Confluence storage format written by Confluence (Atlassian\'s editor test data: test/fixtures/confluence/SOURCE.md)', () => {
+  it('reads code, Jira, panel, status and expand macros; parameters and Atlassian\'s fab: placeholders are never text', async () => {
+    const { format, documents: [doc] } = await parseSource(join(FIX, 'confluence/atlaskit-cxhtml-test-data.xml'));
+    expect(format).toBe('confluence-storage');
+    const body = doc!.body;
+    expect(body).toContain("```js\nif (true) {\n  console.log('Hello World');\n}\n```");
+    expect(body).toMatch(/^ED-1068$/m);
+    expect(body).toContain('> **Hello**\n> \n> Warning panel');
+    expect(body).toMatch(/^\[FAIL\]$/m);
+    expect(body).toContain('Foo [OK]');
+    expect(body).toMatch(/^##### Heading$/m);
+    // Macro parameters, server ids, the JQL of an issue list and placeholder URLs stay out.
+    expect(body).not.toMatch(/product-fabric|70d83bc8|jira-dev|placeholder|codeblock|maximumIssues|INLINE|BLOCK|Red|Green|true(?!\))/);
   });
 });
 
@@ -136,6 +154,36 @@ describe('Notion "Markdown & CSV" export ZIP (vendor-documented shape, no real s
   });
 });
 
+describe('Notion\'s export download: the export ZIP wrapped in another (shape from obsidianmd/obsidian-importer\'s test of a real download, see SOURCE.md)', () => {
+  const id = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+  const part = (n: number, pages: Array<{ name: string; data: string }>) => ({ name: `Export-d2b14fbf-86de-4508-a1b2-6515ff8d7aab-Part-${n}.zip`, data: buildZip(pages) });
+
+  it('reads every part inside the download as the export, macOS metadata aside', async () => {
+    const download = buildZip([
+      { name: '__MACOSX/._Export', data: 'noise' },
+      part(1, [{ name: `DNS outage ${id}.md`, data: '# DNS outage\n\nStatus: Resolved\n\n## Root cause\n\nCoreDNS pods were OOM-killed.\n' }]),
+      part(2, [{ name: `Disk full ${id.replace(/a/g, 'b')}.md`, data: '# Disk full\n\n## Summary\n\nThe WAL volume filled up.\n' }]),
+    ]);
+    const path = write('Export-d2b14fbf-86de-4508-a1b2-6515ff8d7aab.zip', download);
+    const { format, documents, reported } = await parseSource(path);
+    expect(format).toBe('notion');
+    expect(reported).toEqual([]);
+    expect(documents.map((d) => d.title)).toEqual(['DNS outage', 'Disk full']);
+    expect(documents[0]!.status).toBe('Resolved');
+    expect(documents[0]!.source).toBe(`${path}!Export-d2b14fbf-86de-4508-a1b2-6515ff8d7aab-Part-1.zip!DNS outage ${id}.md`);
+  });
+
+  it('reports a part that holds no Notion pages and reads the others', async () => {
+    const download = buildZip([
+      part(1, [{ name: 'notes.txt', data: 'not a page' }]),
+      part(2, [{ name: `Disk full ${id}.md`, data: '# Disk full\n\nThe WAL volume filled up.\n' }]),
+    ]);
+    const { documents, reported } = await parseSource(write('Export-wrapped.zip', download));
+    expect(documents.map((d) => d.title)).toEqual(['Disk full']);
+    expect(reported).toEqual([expect.objectContaining({ code: 'unsupported', message: expect.stringMatching(/Part-1\.zip is named as a part of a Notion export but holds no Notion pages/) })]);
+  });
+});
+
 describe('Mattermost bulk export (real file: zulip/zulip fixtures)', () => {
   it('yields threads and bursts per channel with display names, participants and DMs', async () => {
     const { format, documents } = await parseSource(join(FIX, 'mattermost/export.jsonl'));
@@ -172,6 +220,18 @@ describe('Microsoft Teams export (real files: zulip/zulip fixtures)', () => {
     expect(doc!.body).toContain('```\nprint("hi")\n```');
     expect(doc!.fields.map((f) => f.name).sort()).toEqual(['Alya Abbott', 'Pieter K', 'Will Begon']);
     expect(doc!.body).not.toContain('systemEventMessage');
+  });
+
+  it('says, importing the real TeamsData folder, that its lists name what its messages files hold (not "unknown JSON")', async () => {
+    const api = await TestApi.open({ dbPath: join(dir, 'teams.db'), models: NO_MODEL });
+    try {
+      const s = await api.import({ paths: [join(FIX, 'teams/TeamsData_ZulipChat')] });
+      expect(s.byFormat).toEqual({ teams: 2 });
+      expect(s.skipped.map((x) => basename(x.source)).sort()).toEqual(['channels_7c050abd-3cbb-448b-a9de-405f54cc14b2.json', 'teamsList.json', 'usersList.json']);
+      for (const x of s.skipped) expect(x.reason).toBe('part of a Teams export: it names the teams, channels or people of the messages files beside it, which are what is imported.');
+    } finally {
+      await api.close();
+    }
   });
 
   it('reads the whole export as a ZIP, chats included', async () => {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chunkMarkdown, MAX_PASSAGE_CHARS } from '../../../native/chunk/chunker.js';
+import { chunkMarkdown, MAX_HEADING_CHARS, MAX_PASSAGE_CHARS } from '../../../native/chunk/chunker.js';
 import { decodeText } from '../../../native/import/decode-text.js';
 import { ZipArchive } from '../../../native/import/zip-archive.js';
 import { TestApi } from '../../support/api.js';
@@ -61,6 +61,26 @@ describe('passages of text without whitespace', () => {
       // No word is cut in two.
       expect(c.text.replace(/^# Words\s+/, '')).toMatch(/^w\d+( w\d+)*$/);
     }
+  });
+
+  it('never makes such a line a heading: a heading would be carried by every passage under it', () => {
+    for (const body of [`# ${line}\n\nAfter it.\n`, `${line}\n${'='.repeat(20)}\n\nAfter it.\n`, `# Dump\n\n## ${line}\n`]) {
+      const chunks = chunkMarkdown(body);
+      for (const c of chunks) expect(c.heading.length).toBeLessThanOrEqual(MAX_HEADING_CHARS);
+      expect(chunks.map((c) => c.text).join('').replace(/[\s#=]/g, '')).toBe(body.replace(/[\s#=]/g, ''));
+    }
+    // A heading of ordinary length still is one.
+    expect(chunkMarkdown(`# Dump\n\n## ${'Root cause '.repeat(20)}\n\nA leak.\n`).at(-1)!.heading).toMatch(/^(Root cause ?){20}$/);
+  });
+
+  it('stores a text file that is one such line in space that grows with it, not with its square', async () => {
+    const api = await TestApi.open({ dbPath: join(dir, 'one-line.db'), models: NO_MODEL });
+    const path = write('dump.txt', line);
+    expect(await api.import({ paths: [path] })).toMatchObject({ documentsAdded: 1, errors: [] });
+    const { headings, texts } = api.db.prepare('SELECT sum(length(heading)) AS headings, sum(length(text)) AS texts FROM chunks').get() as { headings: number; texts: number };
+    expect(texts).toBeGreaterThanOrEqual(line.length);
+    expect(headings).toBeLessThan(line.length / 10);
+    await api.close();
   });
 
   it('stores the passages of an imported file with such a line within the limit', async () => {

@@ -96,3 +96,36 @@ describe('the whole corpus in one import', () => {
     }
   });
 });
+
+describe('a --channels filter that matches nothing is an error, not an empty import', () => {
+  const houston = join(CORPUS, 'slack/houstondatavis-2016');
+  let engine: TestApi;
+  beforeAll(async () => {
+    engine = await TestApi.open({ dbPath: join(dir, 'channels.db'), models: NO_MODEL });
+  });
+  afterAll(() => engine.close());
+
+  it('names the channels the real export has when none matches', async () => {
+    const s = await engine.import({ paths: [houston], channels: ['incident-*'] });
+    expect(s.documentsAdded).toBe(0);
+    expect(s.errors).toEqual([expect.objectContaining({ source: houston, code: 'not-found', reason: 'no-channel' })]);
+    expect(s.errors[0]!.message).toMatch(/No channel of the Slack export .* matches incident-\*; its channels are #datajam, #datasets/);
+  });
+
+  it('says so when the batch holds no Slack export at all, and still imports the rest', async () => {
+    const folder = join(dir, 'no-slack');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'pm.md'), '# Disk full on db-1\n\n## Summary\n\nThe WAL volume filled up.\n');
+    const s = await engine.import({ paths: [folder], channels: ['incident-*'] });
+    expect(s.documentsAdded).toBe(1);
+    expect(s.filesFailed).toBe(0);
+    expect(s.errors).toEqual([expect.objectContaining({ source: folder, code: 'not-found', reason: 'no-channel' })]);
+    expect(s.errors[0]!.message).toBe(`--channels incident-* matched nothing: no Slack export was among ${folder}.`);
+  });
+
+  it('is no error when a channel of the batch matched', async () => {
+    const s = await engine.import({ paths: [houston], channels: ['general'] });
+    expect(s.errors).toEqual([]);
+    expect(s.documentsAdded).toBeGreaterThan(100);
+  });
+});

@@ -41,6 +41,22 @@ describe('PDF printed from a postmortem (wkhtmltopdf and Chromium, test/fixtures
     expect(doc!.body).toMatch(/^- Add the ledger connection budget to the service onboarding checklist$/m);
   });
 
+  // Both printers draw a blockquote's left border as a thin filled rectangle and no marker:
+  // by indentation alone its lines read as list items.
+  it.each(['wkhtmltopdf', 'chromium'])('reads blockquotes as quotes and the lists beside them as lists (%s)', async (printer) => {
+    const { documents: [doc] } = await parseSource(join(FIXTURES, `2024-06-18-search-cache-stampede.${printer}.pdf`));
+    const body = doc!.body;
+    expect(body).toMatch(/^> Search latency p99 rose from 180 ms to 9\.4 s between 14:02 and 14:37 UTC, and 6% of searches timed out\.$/m);
+    // A quote that wraps over two lines is one quoted paragraph.
+    expect(body).toMatch(/^> WARN cache miss storm: key=search:v3:popular .* each one querying PostgreSQL\)$/m);
+    // Two quoted paragraphs stay two, in one quote.
+    expect(body).toContain('> We had planned request coalescing in 2023 but never shipped it.\n>\n> The load test covered a cold cache at start-up, not a cache emptied under full traffic.');
+    expect(body).toMatch(/^- 41,000 searches failed\.$/m);
+    expect(body).toMatch(/^- Two enterprise customers opened support tickets\.$/m);
+    expect(body).toMatch(/^Nothing held back concurrent rebuilds of one key\.$/m);
+    expect(body).not.toMatch(/^- (Search latency|WARN|We had planned|The load test)/m);
+  });
+
   it('keeps a table as a table and list items apart (wkhtmltopdf draws no bullets)', async () => {
     const { documents: [doc] } = await parseSource(join(FIXTURES, '2024-02-07-tracking-kafka-lag.wkhtmltopdf.pdf'));
     expect(doc!.body).toContain('| 10:40 | max.poll.interval.ms raised from 300000 to 900000; rebalancing stops |');
@@ -52,6 +68,24 @@ describe('PDF printed from a postmortem (wkhtmltopdf and Chromium, test/fixtures
 
 describe('PDF layout rules', () => {
   const run = (str: string, x: number, y: number, size = 10, extra: Partial<TextRun> = {}): TextRun => ({ str, x, y, width: str.length * size * 0.5, size, mono: false, ...extra });
+
+  it('reads indented lines beside a vertical bar as a quote; indented lines without one stay list items', () => {
+    const runs = [
+      run('Body text of the review goes here, a long first line,', 50, 728),
+      run('and its second line, as long, so that the margin is here.', 50, 714),
+      run('Body text of the review goes on for a third long line.', 50, 700),
+      run('A quoted line beside the bar.', 80, 680),
+      run('Its quoted second paragraph.', 80, 656),
+      run('First list item.', 80, 630),
+      run('Second list item.', 80, 616),
+    ];
+    const bars = [{ x0: 66, x1: 68, y0: 650, y1: 692 }];
+    const { markdown } = pagesToMarkdown([{ width: 600, height: 800, runs, bars }]);
+    expect(markdown).toContain('\n\n> A quoted line beside the bar.\n>\n> Its quoted second paragraph.\n\n');
+    expect(markdown).toMatch(/^- First list item\.\n- Second list item\.$/m);
+    // Without the bar the same lines are items, as before.
+    expect(pagesToMarkdown([{ width: 600, height: 800, runs }]).markdown).toMatch(/^- A quoted line beside the bar\.$/m);
+  });
 
   it('counts text drawn twice at the same place once (fake bold, shadows)', () => {
     const page = { width: 600, height: 800, runs: [run('Review of Group C', 50, 700, 16), run('Review of Group C', 50.4, 700.2, 16), run('Body text of the review goes here.', 50, 680), run('More body text follows on this line.', 50, 666)] };

@@ -30,6 +30,17 @@ describe('channel selection', () => {
 });
 
 describe('real Slack exports', () => {
+  it('lists what the unzipped export holds besides messages (its README and hidden .LICENSE) as skipped, with reasons', async () => {
+    const skipped: Array<[string, string]> = [];
+    const root = join(SLACK, 'houstondatavis-2016');
+    const r = await parseSource(root, { skip: (source, reason) => skipped.push([source, reason]) });
+    expect(r.documents.length).toBeGreaterThan(300);
+    expect(skipped).toEqual([
+      [join(root, '.LICENSE'), 'a hidden file'],
+      [join(root, 'README.md'), 'a readme or licence file, not an incident record'],
+    ]);
+  });
+
   it('reads the unzipped houstondatavis export: conversations with people, channel and times, noise dropped', async () => {
     const r = await parseSource(join(SLACK, 'houstondatavis-2016'));
     expect(r.format).toBe('slack');
