@@ -58,25 +58,21 @@ export async function folderTree(root: string): Promise<FileTree> {
 
 /** A ZIP held in memory (a part inside another ZIP), named `outer!part!member` in messages. */
 export async function bufferZipTree(buffer: Buffer, name: string): Promise<FileTree> {
-  const zip = await ZipArchive.fromBuffer(buffer, name);
+  return archiveTree(await ZipArchive.fromBuffer(buffer, name), name);
+}
+
+export async function zipTree(path: string): Promise<FileTree> {
+  return archiveTree(await ZipArchive.fromPath(path, path), path);
+}
+
+/** An opened archive (same bomb checks whether on disk or in memory) as a tree named `name!member`. */
+function archiveTree(zip: ZipArchive, name: string): FileTree {
   const files = zip.entries.sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => ({ path: e.name, size: e.size }));
   return {
     root: name,
     files,
     read: (p, maxBytes) => zip.read(p, maxBytes),
     name: (p) => `${name}!${p}`,
-    close: () => zip.close(),
-  };
-}
-
-export async function zipTree(path: string): Promise<FileTree> {
-  const zip = await ZipArchive.fromPath(path, path);
-  const files = zip.entries.sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => ({ path: e.name, size: e.size }));
-  return {
-    root: path,
-    files,
-    read: (p, maxBytes) => zip.read(p, maxBytes),
-    name: (p) => `${path}!${p}`,
     close: () => zip.close(),
   };
 }

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../native/engine.js';
 import { splitFrontMatter } from '../../../native/import/front-matter.js';
 import { EngineRanker } from '../../../native/rank/engine-ranker.js';
-import { CORPUS, ensureTinyModel, NO_MODEL } from '../../support/generated-models.js';
+import { CORPUS, NO_MODEL } from '../../support/generated-models.js';
+import { openHybridEngine } from '../../support/hybrid-engine.js';
 import { tempDir } from '../../support/temp.js';
 
 const dir = tempDir();
@@ -23,11 +24,7 @@ const only = (semantic: number) => ({ weights: { document: 0, passage: 0, latent
 describe('hybrid ranking with a model (generated bag-of-tokens model)', () => {
   let engine: Engine;
   beforeAll(async () => {
-    const models = ensureTinyModel(join(dir, 'models'));
-    engine = await Engine.open({ dbPath: join(dir, 'hybrid.db'), models: { roots: [models], preferred: 'gte-small', allowUnverified: true } });
-    await engine.import({ paths: postmortems.slice(0, 7) });
-    // Imports write passages at lexical speed; the embedding job gives them their vectors.
-    await engine.reindex();
+    engine = await openHybridEngine(dir);
   }, 120_000);
   afterAll(async () => engine?.close());
 

@@ -3,26 +3,17 @@
  * is given explicit signal weights (the ranking lab's comparisons), on its hybrid path: real
  * postmortems with the generated bag-of-tokens model (texts sharing tokens get close vectors).
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../native/engine.js';
-import { CORPUS, ensureTinyModel } from '../../support/generated-models.js';
+import type { Engine } from '../../../native/engine.js';
+import { openHybridEngine } from '../../support/hybrid-engine.js';
 import { tempDir } from '../../support/temp.js';
 
 const dir = tempDir();
-const postmortems = readdirSync(join(CORPUS, 'postmortems'), { recursive: true, encoding: 'utf8' })
-  .filter((f) => f.endsWith('.md'))
-  .sort()
-  .map((f) => join(CORPUS, 'postmortems', f));
 
 describe('the words-and-meaning ranker with a model', () => {
   let engine: Engine;
   beforeAll(async () => {
-    const models = ensureTinyModel(join(dir, 'models'));
-    engine = await Engine.open({ dbPath: join(dir, 'hybrid.db'), models: { roots: [models], preferred: 'gte-small', allowUnverified: true } });
-    await engine.import({ paths: postmortems.slice(0, 7) });
-    await engine.reindex();
+    engine = await openHybridEngine(dir);
   }, 120_000);
   afterAll(async () => engine?.close());
 
