@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.scratch/**', '.stryker-tmp/**', 'reports/**', 'dist/**', 'dist-electron/**', 'release/**', 'node_modules/**', 'test-results/**'] },
+  { ignores: ['.scratch/**', '.stryker-tmp*/**', 'reports/**', 'dist/**', 'dist-electron/**', 'release/**', 'node_modules/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
