@@ -155,6 +155,14 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
     await store.imports.start(importId, summary.filesTotal);
     /** Whether any source of the batch had channels for --channels to choose from. */
     let channelSource = false;
+    /** Whether some Slack export of the batch had a channel --channels took. */
+    let channelMatched = false;
+    /**
+     * Slack exports none of whose channels --channels took. They are an error only when no export
+     * of the batch matched (the filter then selected nothing); otherwise they are skipped, with the
+     * channels they have, since picking some exports of a batch by channel is what the filter is for.
+     */
+    const unmatched: Array<{ path: string; channels: string }> = [];
     for (const file of walked.files) {
       await breathe();
       if (ctx.signal?.aborted) break;
@@ -222,14 +230,9 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
         }
         await ctx.afterSource?.();
         if (source.channels) channelSource = true;
+        if (source.channels?.some((c) => c.selected)) channelMatched = true;
         if (completed && ctx.channels?.length && source.channels && !source.channels.some((c) => c.selected)) {
-          summary.filesFailed++;
-          await fail({
-            source: file.path,
-            code: 'not-found',
-            reason: 'no-channel',
-            message: `No channel of the Slack export ${file.path} matches ${ctx.channels.join(', ')}; its channels are ${source.channels.slice(0, 12).map((c) => `#${c.name}`).join(', ')}${source.channels.length > 12 ? ', …' : ''}.`,
-          });
+          unmatched.push({ path: file.path, channels: `${source.channels.slice(0, 12).map((c) => `#${c.name}`).join(', ')}${source.channels.length > 12 ? ', …' : ''}` });
         }
       } catch (err) {
         if (err instanceof NotImportable && file.root !== file.path) {
@@ -242,6 +245,16 @@ export async function importPaths(ctx: ImportContext, paths: string[]): Promise<
       }
       await Promise.all(pendingReports.splice(0));
       if (!ctx.signal?.aborted || (currentRecords > 0 && !scanning)) summary.filesSeen++;
+    }
+    const filter = ctx.channels?.join(', ') ?? '';
+    // A cancelled import may not have reached the export that would have matched: say nothing then.
+    for (const u of ctx.signal?.aborted && !channelMatched ? [] : unmatched) {
+      if (channelMatched) {
+        await skip(u.path, `no channel matches ${filter} (its channels are ${u.channels}); another Slack export of the batch had one`);
+      } else {
+        summary.filesFailed++;
+        await fail({ source: u.path, code: 'not-found', reason: 'no-channel', message: `No channel of the Slack export ${u.path} matches ${filter}; its channels are ${u.channels}.` });
+      }
     }
     // A channel filter over a batch with no Slack export matched nothing: say so rather than
     // import the rest as if the filter had been met (the CLI then exits "partial").

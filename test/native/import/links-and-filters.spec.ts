@@ -123,6 +123,36 @@ describe('a --channels filter that matches nothing is an error, not an empty imp
     expect(s.errors[0]!.message).toBe(`--channels incident-* matched nothing: no Slack export was among ${folder}.`);
   });
 
+  /** A second, small Slack export (admin-export layout) with one incident channel. */
+  function incidentExport(name: string): string {
+    const root = join(dir, name);
+    mkdirSync(join(root, 'incident-db'), { recursive: true });
+    writeFileSync(join(root, 'channels.json'), JSON.stringify([{ id: 'C9', name: 'incident-db' }]));
+    writeFileSync(join(root, 'users.json'), JSON.stringify([{ id: 'U9', name: 'sam' }]));
+    writeFileSync(join(root, 'incident-db', '2024-01-02.json'), JSON.stringify([{ user: 'U9', text: 'db-1 disk is full, failing over', ts: '1704196800.000100' }]));
+    return root;
+  }
+
+  it('over a batch of two exports where one matches: imports it and lists the other as skipped, with no error', async () => {
+    const other = incidentExport('slack-incidents');
+    const s = await engine.import({ paths: [houston, other], channels: ['incident-*'] });
+    expect(s.errors).toEqual([]);
+    expect(s.filesFailed).toBe(0);
+    expect(s.byFormat).toEqual({ slack: 1 });
+    // (The corpus folder's .LICENSE and README.md are skipped as not incident records, as always.)
+    expect(s.skipped.filter((k) => k.source === houston)).toEqual([{ source: houston, reason: expect.stringMatching(/^no channel matches incident-\* \(its channels are #datajam, #datasets.*\); another Slack export of the batch had one$/) }]);
+  });
+
+  it('over a batch of two exports where neither matches: an error for each', async () => {
+    const other = incidentExport('slack-incidents-2');
+    const s = await engine.import({ paths: [houston, other], channels: ['payments-*'] });
+    expect(s.documentsAdded).toBe(0);
+    expect(s.filesFailed).toBe(2);
+    expect(s.skipped.filter((k) => k.source === houston || k.source === other)).toEqual([]);
+    expect(s.errors.map((e) => [e.source, e.reason])).toEqual([[houston, 'no-channel'], [other, 'no-channel']]);
+    expect(s.errors[1]!.message).toBe(`No channel of the Slack export ${other} matches payments-*; its channels are #incident-db.`);
+  });
+
   it('is no error when a channel of the batch matched', async () => {
     const s = await engine.import({ paths: [houston], channels: ['general'] });
     expect(s.errors).toEqual([]);
