@@ -55,9 +55,25 @@ export function isMachineId(value: string): boolean {
   return MACHINE_IDS.some((re) => re.test(v));
 }
 
-/** A person's name as a field gives it, or null when it is a placeholder or a machine id. */
+/**
+ * Accounts that stand for a team's queue or board, not a person, in the assignee or reporter
+ * field: the "Backlog - <team>" users MongoDB's Jira assigns untriaged issues to (username
+ * `backlog-server-evg`, shown as "Backlog - Evergreen Team"). Data: extend it when a tracker's
+ * export shows another such convention; each entry says what writes it.
+ */
+const QUEUE_ACCOUNTS: readonly RegExp[] = [
+  /^backlog\s+[-–—:]\s*\S/i, // Jira team backlog users ("Backlog - Query Execution")
+];
+
+/** True for a name that is a team's queue or board account ("Backlog - Evergreen Team"). */
+export function isQueueAccount(value: string): boolean {
+  const v = value.trim();
+  return QUEUE_ACCOUNTS.some((re) => re.test(v));
+}
+
+/** A person's name as a field gives it, or null when it is a placeholder, a machine id or a queue account. */
 export function personName(value: string | null | undefined): string | null {
   const v = value?.trim();
-  if (!v || isPlaceholder(v) || isMachineId(v)) return null;
+  if (!v || isPlaceholder(v) || isMachineId(v) || isQueueAccount(v)) return null;
   return v;
 }

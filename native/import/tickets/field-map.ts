@@ -1,6 +1,6 @@
 import { isMachineId } from '../../entities/placeholders.js';
 import { parseTrackerDate } from './dates.js';
-import { displayValue, fieldList, fieldPerson, fieldText, parseObjectText } from './values.js';
+import { displayValue, fieldList, fieldPerson, fieldQueue, fieldText, parseObjectText } from './values.js';
 
 /**
  * One record of an export before it becomes a ticket: a JSON object, or a CSV row keyed by its
@@ -24,6 +24,11 @@ export interface TicketFieldMap {
   severity?: string[];
   assignee?: string[];
   reporter?: string[];
+  /**
+   * Person fields that may hold a team's queue account instead of a person ("Backlog - Evergreen
+   * Team" as assignee): the first such value is the ticket's queue (a board value, never a person).
+   */
+  queue?: string[];
   /** Incident roles, for the incident records built from tickets later. */
   commander?: string[];
   resolvedBy?: string[];
@@ -53,6 +58,7 @@ export interface MappedFields {
   severity: string | null;
   assignee: string | null;
   reporter: string | null;
+  queue: string | null;
   commander: string | null;
   resolvedBy: string | null;
   acknowledgedBy: string | null;
@@ -126,6 +132,7 @@ export function mapFields(map: TicketFieldMap, r: RawRecord, lists: { split?: Re
     severity: first(r, map.severity, text),
     assignee: first(r, map.assignee, fieldPerson),
     reporter: first(r, map.reporter, fieldPerson),
+    queue: first(r, map.queue, fieldQueue),
     commander: first(r, map.commander, fieldPerson),
     resolvedBy: first(r, map.resolvedBy, fieldPerson),
     acknowledgedBy: first(r, map.acknowledgedBy, fieldPerson),

@@ -7,7 +7,8 @@ import { parseTrackerDate } from './dates.js';
 import { refuse, type Refusal, type TicketFormat } from './record-source.js';
 import { has, record } from './schema.js';
 import type { Ticket } from './ticket.js';
-import { fieldList, fieldPerson, fieldText } from './values.js';
+import { mapFields, type RawRecord, type TicketFieldMap } from './field-map.js';
+import { fieldPerson } from './values.js';
 
 type Node = Record<string, unknown> | string | undefined;
 
@@ -82,6 +83,46 @@ export function jiraXmlItems(raw: string, source: string): unknown[] {
   return (channel.item as unknown[] | undefined) ?? [];
 }
 
+/** Jira XML <item> elements → ticket fields (read from the flat record `itemFields` makes). */
+export const JIRA_XML_FIELDS: TicketFieldMap = {
+  key: ['key'],
+  title: ['summary', 'title'],
+  url: ['link'],
+  type: ['type'],
+  status: ['status'],
+  resolution: ['resolution'],
+  priority: ['priority'],
+  // <assignee username="-1">Unassigned</assignee>, in the instance's language, is a placeholder.
+  assignee: ['assignee'],
+  reporter: ['reporter'],
+  // MongoDB's Jira assigns untriaged issues to "Backlog - <team>" accounts: a board, not a person.
+  queue: ['assignee', 'reporter'],
+  labels: ['labels'],
+  components: ['components'],
+  created: ['created'],
+  resolved: ['resolved'],
+};
+
+/** The <item>'s elements as text, one key each (the title without its "[KEY] " prefix). */
+function itemFields(it: Record<string, Node>): RawRecord {
+  return {
+    key: text(it.key),
+    summary: text(it.summary),
+    title: text(it.title).replace(/^\[[^\]]+\]\s*/, ''),
+    link: text(it.link),
+    type: text(it.type),
+    status: text(it.status),
+    resolution: text(it.resolution),
+    priority: text(it.priority),
+    assignee: text(it.assignee),
+    reporter: text(it.reporter),
+    labels: (((it.labels as Record<string, unknown> | undefined)?.label as Node[] | undefined) ?? []).map(text),
+    components: ((it.component as Node[] | undefined) ?? []).map(text),
+    created: text(it.created),
+    resolved: text(it.resolved),
+  };
+}
+
 function itemTicket(it: Record<string, Node>, source: string): Ticket | Refusal {
   const key = text(it.key);
   if (!key) return refuse('the <item> has no <key>');
@@ -98,25 +139,25 @@ function itemTicket(it: Record<string, Node>, source: string): Ticket | Refusal 
       }
     }
   }
-  const summary = text(it.summary) || text(it.title).replace(/^\[[^\]]+\]\s*/, '');
+  const m = mapFields(JIRA_XML_FIELDS, itemFields(it));
   return {
     system: 'jira',
     format: 'jira-xml',
     key,
-    title: summary || key,
+    title: m.title ?? key,
     source: `${source}#${key}`,
-    url: text(it.link) || null,
-    type: fieldText(text(it.type)),
-    status: fieldText(text(it.status)),
-    resolution: fieldText(text(it.resolution)),
-    priority: fieldText(text(it.priority)),
-    // <assignee username="-1">Unassigned</assignee>, in the instance's language.
-    assignee: fieldPerson(text(it.assignee)),
-    reporter: fieldPerson(text(it.reporter)),
-    labels: fieldList((((it.labels as Record<string, unknown> | undefined)?.label as Node[] | undefined) ?? []).map(text)),
-    components: fieldList(((it.component as Node[] | undefined) ?? []).map(text)),
-    created: parseTrackerDate(text(it.created)),
-    resolved: parseTrackerDate(text(it.resolved)),
+    url: m.url,
+    type: m.type,
+    status: m.status,
+    resolution: m.resolution,
+    priority: m.priority,
+    assignee: m.assignee,
+    reporter: m.reporter,
+    queue: m.queue,
+    labels: m.labels,
+    components: m.components,
+    created: m.created,
+    resolved: m.resolved,
     description: html(it.description),
     comments: (((it.comments as Record<string, unknown> | undefined)?.comment as Array<Record<string, Node>> | undefined) ?? []).map((c) => ({
       author: fieldPerson(String(c['@_author'] ?? '')),

@@ -20,6 +20,8 @@ export interface Ticket {
   severity?: string | null;
   assignee?: string | null;
   reporter?: string | null;
+  /** The team queue or board an assignee/reporter account stood for ("Backlog - Evergreen Team"); not a person. */
+  queue?: string | null;
   labels?: string[];
   components?: string[];
   services?: string[];
@@ -75,6 +77,7 @@ export function ticketDocument(t: Ticket): ParsedDocument {
     ['Severity', t.severity],
     ['Assignee', personName(t.assignee)],
     ['Reporter', personName(t.reporter)],
+    ['Queue', t.queue],
     ['Labels', t.labels?.join(', ')],
     ['Components', t.components?.join(', ')],
     ['Services', t.services?.join(', ')],
@@ -143,6 +146,7 @@ export function ticketDocument(t: Ticket): ParsedDocument {
       resolution: t.resolution ?? null,
       assignee: personName(t.assignee),
       reporter: personName(t.reporter),
+      ...(t.queue ? { queue: t.queue } : {}),
       labels: t.labels ?? [],
       components: t.components ?? [],
       comments: comments.length,

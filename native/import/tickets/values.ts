@@ -1,4 +1,4 @@
-import { isMachineId, isPlaceholder, personName } from '../../entities/placeholders.js';
+import { isMachineId, isPlaceholder, isQueueAccount, personName } from '../../entities/placeholders.js';
 
 /**
  * Field values from any tracker, to the text a person would read. All normalisation of a field
@@ -47,6 +47,12 @@ export function fieldText(v: unknown): string | null {
 /** A person field: as fieldText, and never a machine id. */
 export function fieldPerson(v: unknown): string | null {
   return personName(fieldText(v));
+}
+
+/** A person field holding a team's queue account ("Backlog - Evergreen Team"): its name; else null. */
+export function fieldQueue(v: unknown): string | null {
+  const d = fieldText(v);
+  return d && isQueueAccount(d) ? d : null;
 }
 
 /**

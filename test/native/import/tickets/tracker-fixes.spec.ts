@@ -199,3 +199,42 @@ describe('ADF inline cards', () => {
     expect(d.body).toContain('Rolled back, see https://status.acme.io/x for details.');
   });
 });
+
+describe('a team backlog account as assignee or reporter is a queue, not a person', () => {
+  // MongoDB's Jira assigns untriaged issues to "Backlog - <team>" users (username backlog-…);
+  // the real export holds 11 of them, as assignee and as reporter.
+  const file = (name: string) => join(CORPUS, `jira/mongodb-jira-xml-export/example_jira_mongodb_${name}.xml`);
+
+  it('in the real Jira XML export: no "Backlog - …" person, the queue kept on the ticket', async () => {
+    const r = await parseSource(file('new-issues'));
+    const all = r.documents.flatMap(people);
+    expect(all.filter((p) => /^Backlog\b/i.test(p))).toEqual([]);
+    const byKey = (k: string) => r.documents.find((d) => d.externalId === k)!;
+    // As assignee: the real reporter stays a person.
+    expect(people(byKey('EVG-20538'))).toContain('Michael Wilkerson-Barker');
+    expect(byKey('EVG-20538').metadata).toMatchObject({ assignee: null, queue: 'Backlog - Evergreen Team' });
+    expect(byKey('EVG-20538').body).toContain('- **Queue**: Backlog - Evergreen Team');
+    expect(byKey('EVG-20538').body).not.toContain('**Assignee**');
+    // As reporter (the assignee is "Unassigned").
+    expect(byKey('TOOLS-3358').metadata).toMatchObject({ assignee: null, reporter: null, queue: 'Backlog - Core Eng Program Management Team' });
+    expect(people(byKey('TOOLS-3358'))).not.toContain('Backlog - Core Eng Program Management Team');
+    // A person assignee is untouched, and such a ticket has no queue.
+    const personal = r.documents.find((d) => d.metadata.assignee && !d.metadata.queue);
+    expect(personal).toBeDefined();
+    const queued = r.documents.filter((d) => d.metadata.queue).map((d) => d.externalId);
+    expect(queued.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('in the other real export, where the element text spans lines', async () => {
+    const r = await parseSource(file('resolved-recently'));
+    expect(r.documents.flatMap(people).filter((p) => /^Backlog\b/i.test(p))).toEqual([]);
+    expect(r.documents.filter((d) => d.metadata.queue === 'Backlog - Evergreen Team')).toHaveLength(1);
+  });
+
+  it('in Jira JSON through the same field map', async () => {
+    const data = { issues: [{ key: 'Q-1', fields: { summary: 'x', assignee: { displayName: 'Backlog - Query Execution', name: 'backlog-query-execution' }, reporter: { displayName: 'Dana Ops' } } }] };
+    const d = (await parseSource(write('jira-queue.json', JSON.stringify(data)))).documents[0]!;
+    expect(people(d)).toEqual(['Dana Ops']);
+    expect(d.metadata).toMatchObject({ assignee: null, queue: 'Backlog - Query Execution' });
+  });
+});
