@@ -38,6 +38,8 @@ export interface PageRuns {
   runs: TextRun[];
   /** Vertical bars drawn on the page: HTML printers draw a blockquote's border, not a marker. */
   bars?: Bar[];
+  /** Small marks drawn on the page: HTML printers draw list bullets as shapes, not as text. */
+  dots?: Bar[];
 }
 
 interface Line {
@@ -437,6 +439,14 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
   const quoted = (l: Line) =>
     !l.mono && l.x0 > left + body * 0.5 &&
     (pages[l.page]?.bars ?? []).some((b) => b.x1 <= l.x0 + 1 && l.x0 - b.x1 < body * 2.5 && b.y0 <= l.y + l.size * 0.3 && b.y1 >= l.y + l.size * 0.5);
+  // A line with a bullet just left of it starts a list item: HTML printers draw the bullet as a
+  // small shape (a disc 0.3 em across, around the middle of the line's height), not as text.
+  const dotted = (l: Line) =>
+    !l.mono && (pages[l.page]?.dots ?? []).some((d) => d.x1 <= l.x0 + 0.5 && l.x0 - d.x1 < body * 1.5 && d.y0 >= l.y - l.size * 0.25 && d.y1 <= l.y + l.size * 0.9);
+  /** Whether the printer drew this document's bullets as shapes: then a line without one starts no bulleted item. */
+  const drawsBullets = flat.some((l) => !l.level && !l.table && dotted(l));
+  /** Whether the open list item began at a drawn bullet (its lines without one go on with it). */
+  let itemDotted = false;
   const flushPara = () => {
     if (para.length) out.push(joinLines(para, vocabulary), '');
     para = [];
@@ -465,7 +475,14 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
     const gap = prev && prev.page === l.page ? prev.y - l.y : lineStep;
     // Across a page break a paragraph ends where its last line fell short of the right margin.
     const newBlock = !prev || gap > lineStep * 1.35 || (prev.page !== l.page && prev.x1 < right - body * 6);
-    if (!l.table && !l.level && quoted(l)) {
+    const bullet = !l.table && !l.level && dotted(l);
+    const marker = /^([•◦▪‣·●○■\-*]|\d{1,3}[.)])\s+/.exec(l.text);
+    const indented = l.x0 > left + body * 0.8;
+    // Set in from the margin with no marker, where this printer draws bullets, and not inside a
+    // list item: a blockquote whose stylesheet gives it an indent and no border (a browser's
+    // default style), not a list item.
+    const plainQuote = drawsBullets && !l.table && !l.level && !l.mono && indented && !bullet && !marker && !listItem;
+    if (!l.table && !l.level && (quoted(l) || plainQuote)) {
       flushPara();
       flushCode();
       if (listItem) {
@@ -520,9 +537,7 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
       continue;
     }
     flushCode();
-    const marker = /^([•◦▪‣·●○■\-*]|\d{1,3}[.)])\s+/.exec(l.text);
-    const indented = l.x0 > left + body * 0.8;
-    if (marker || indented) {
+    if (marker || bullet || indented) {
       // List items: markers are drawn as shapes, so a new item is a line that starts where the
       // previous item ended (sentence end, or a line well short of the block's width).
       flushPara();
@@ -530,12 +545,15 @@ export function pagesToMarkdown(pages: PageRuns[]): { markdown: string; headings
       // Continuation lines start where the item's text does: after a printed marker ("1."), a
       // little right of the line that held it.
       const aligned = itemX !== null ? Math.abs(l.x0 - itemX) <= body * 0.5 : l.x0 > prev!.x0 && l.x0 - prev!.x0 < body * 3;
-      const startsNew = marker || !listItem || newBlock || endsItem(prev!, flat, i) || !aligned;
+      // Where bullets are drawn, they say where a bulleted item starts, whatever its lines' lengths.
+      const continues = itemDotted && !bullet && !marker && !newBlock && aligned;
+      const startsNew = !continues && (marker || bullet || !listItem || newBlock || endsItem(prev!, flat, i) || !aligned);
       if (startsNew) {
         flushItem();
         listItem = [text];
         itemMarker = marker && /\d/.test(marker[1]!) ? `${/\d+/.exec(marker[1]!)![0]}. ` : '- ';
         itemX = marker ? null : l.x0;
+        itemDotted = bullet;
       } else {
         listItem!.push(text);
         itemX ??= l.x0;

@@ -77,7 +77,7 @@ export async function parsePdf(path: string, bytes: Uint8Array): Promise<ParsedD
         runs.push({ str: item.str, x: e - x0, y: f - y0, width: item.width, size, mono: /mono|courier/i.test(family), bold: isBold(item.fontName), cellStart: wideGap });
         wideGap = false;
       }
-      pages.push({ width: x1 - x0, height: y1 - y0, runs, bars: barsOf(ops, pdfjs.OPS, x0, y0) });
+      pages.push({ width: x1 - x0, height: y1 - y0, runs, ...shapesOf(ops, pdfjs.OPS, x0, y0) });
       page.cleanup();
     }
     const { markdown, headings } = pagesToMarkdown(pages);
@@ -93,13 +93,18 @@ export async function parsePdf(path: string, bytes: Uint8Array): Promise<ParsedD
 }
 
 /**
- * Thin, tall filled rectangles of a page (a blockquote's left border as HTML printers draw it),
- * in page units: each path's bounding box (pdf.js gives it with the path) through the current
- * transformation matrix, followed across save/restore.
+ * The shapes of a page that stand for structure, in page units: thin, tall filled rectangles (a
+ * blockquote's left border as HTML printers draw it) and small, roughly square marks (list bullets:
+ * wkhtmltopdf and Chromium draw a disc, circle or square, never a "•" character). Each path's
+ * bounding box (pdf.js gives it with the path) goes through the current transformation matrix,
+ * followed across save/restore.
  */
-function barsOf(ops: { fnArray: number[]; argsArray: unknown[] }, OPS: Record<string, number>, x0: number, y0: number): Bar[] {
+function shapesOf(ops: { fnArray: number[]; argsArray: unknown[] }, OPS: Record<string, number>, x0: number, y0: number): { bars: Bar[]; dots: Bar[] } {
   const fills = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+  // A nested list's hollow circle is stroked, not filled.
+  const strokes = new Set([OPS.stroke, OPS.closeStroke]);
   const bars: Bar[] = [];
+  const dots: Bar[] = [];
   let ctm = [1, 0, 0, 1, 0, 0];
   const stack: number[][] = [];
   for (let i = 0; i < ops.fnArray.length; i++) {
@@ -111,7 +116,7 @@ function barsOf(ops: { fnArray: number[]; argsArray: unknown[] }, OPS: Record<st
       const [a, b, c, d, e, f] = args as number[];
       const [A, B, C, D, E, F] = ctm as [number, number, number, number, number, number];
       ctm = [a! * A + b! * C, a! * B + b! * D, c! * A + d! * C, c! * B + d! * D, e! * A + f! * C + E, e! * B + f! * D + F];
-    } else if (fn === OPS.constructPath && args && fills.has(args[0] as number)) {
+    } else if (fn === OPS.constructPath && args && (fills.has(args[0] as number) || strokes.has(args[0] as number))) {
       const box = args[2] as ArrayLike<number> | null;
       if (!box || box.length < 4) continue;
       const [A, B, C, D, E, F] = ctm as [number, number, number, number, number, number];
@@ -122,10 +127,14 @@ function barsOf(ops: { fnArray: number[]; argsArray: unknown[] }, OPS: Record<st
         ys.push(B * px + D * py + F - y0);
       }
       const bar = { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
-      if (bar.x1 - bar.x0 <= 4 && bar.y1 - bar.y0 >= 8) bars.push(bar);
+      const w = bar.x1 - bar.x0;
+      const h = bar.y1 - bar.y0;
+      if (fills.has(args[0] as number) && w <= 4 && h >= 8) bars.push(bar);
+      // A bullet is 2–8 units across (about a third of the text size) and about as wide as tall.
+      else if (w >= 1.5 && w <= 8 && h >= 1.5 && h <= 8 && w / h > 0.7 && w / h < 1.4) dots.push(bar);
     }
   }
-  return bars;
+  return { bars, dots };
 }
 
 /** The largest heading becomes the title (H1) when the document has none. */
