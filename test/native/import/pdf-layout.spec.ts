@@ -57,6 +57,21 @@ describe('PDF printed from a postmortem (wkhtmltopdf and Chromium, test/fixtures
     expect(body).not.toMatch(/^- (Search latency|WARN|We had planned|The load test)/m);
   });
 
+  // Printed as bare HTML: the browser's default style indents a blockquote with no border, and the
+  // items (no end punctuation, lines near the right margin) differ only by the bullets drawn.
+  it.each(['wkhtmltopdf', 'chromium'])('tells list items by their drawn bullets, and a borderless indented quote from a list (%s)', async (printer) => {
+    const file = `2024-08-09-edge-dns-saturation.${printer}.pdf`;
+    const { documents: [doc] } = await parseSource(join(FIXTURES, file));
+    const md = markdownOf(file);
+    const items = (text: string) => text.split('\n').filter((l) => l.startsWith('- '));
+    expect(items(md)).toHaveLength(15);
+    expect(items(doc!.body)).toEqual(items(md));
+    expect(doc!.body).toContain('\n\n> A timeout of ten seconds instead of five kept each worker busy twice as long, and the pool ran out of workers under normal evening traffic.\n\n');
+    expect(doc!.body).toContain('1. Rolled the resolver configuration back to the previous release on all edge nodes\n2. Restarted the resolvers');
+    // The whole document reads back block for block as its Markdown.
+    expect(doc!.body.split('\n').filter(Boolean)).toEqual(md.split('\n').filter(Boolean));
+  });
+
   it('keeps a table as a table and list items apart (wkhtmltopdf draws no bullets)', async () => {
     const { documents: [doc] } = await parseSource(join(FIXTURES, '2024-02-07-tracking-kafka-lag.wkhtmltopdf.pdf'));
     expect(doc!.body).toContain('| 10:40 | max.poll.interval.ms raised from 300000 to 900000; rebalancing stops |');
@@ -85,6 +100,26 @@ describe('PDF layout rules', () => {
     expect(markdown).toMatch(/^- First list item\.\n- Second list item\.$/m);
     // Without the bar the same lines are items, as before.
     expect(pagesToMarkdown([{ width: 600, height: 800, runs }]).markdown).toMatch(/^- A quoted line beside the bar\.$/m);
+  });
+
+  it('starts a list item at each drawn bullet, whatever its lines\' lengths; where bullets are drawn, an indented block without one is a quote', () => {
+    // Each item fills its line (no end punctuation, the next word would not have fitted): only the bullets divide them.
+    const runs = [
+      run('Body text of the review goes here, a long first line of it.', 50, 728),
+      run('and its second line, as long, so that the margin is set here.', 50, 714),
+      run('An indented line with neither a bullet nor a border', 80, 690),
+      run('First item that runs right up to the right-hand edge', 80, 666),
+      run('Second item that runs right up to the right-hand edgex', 80, 652),
+      run('and wraps onto a line of its own, without a bullet', 80, 638),
+    ];
+    const dots = [666, 652].map((y) => ({ x0: 70, x1: 73, y0: y + 2, y1: y + 5 }));
+    const { markdown } = pagesToMarkdown([{ width: 600, height: 800, runs, dots }]);
+    expect(markdown).toContain('\n\n> An indented line with neither a bullet nor a border\n\n');
+    expect(markdown).toMatch(/^- First item that runs right up to the right-hand edge\n- Second item that runs right up to the right-hand edgex and wraps onto a line of its own, without a bullet$/m);
+    // Without the bullets the items are run together and the quote is an item, as before.
+    const plain = pagesToMarkdown([{ width: 600, height: 800, runs }]).markdown;
+    expect(plain).toMatch(/^- An indented line with neither a bullet nor a border$/m);
+    expect(plain).toMatch(/^- First item that runs right up to the right-hand edge Second item/m);
   });
 
   it('counts text drawn twice at the same place once (fake bold, shadows)', () => {
