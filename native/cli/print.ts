@@ -19,7 +19,8 @@ export function printImport(s: ImportSummary): void {
   if (formats) out(`By format: ${formats}.\n`);
   if (!docs && !s.documentsUnchanged && !s.errors.length && s.status === 'done') out('Nothing importable was found.\n');
   if (s.skipped.length) {
-    out(`Skipped ${s.skipped.length} file${s.skipped.length === 1 ? '' : 's'} that ${s.skipped.length === 1 ? 'is' : 'are'} not incident records:\n`);
+    // Not only files that are no incident records: a Slack export that --channels did not take is skipped too.
+    out(`Skipped ${s.skipped.length} file${s.skipped.length === 1 ? '' : 's'}, each with the reason:\n`);
     for (const x of s.skipped.slice(0, 20)) out(`  - ${x.source}: ${x.reason}\n`);
     if (s.skipped.length > 20) out(style.dim(`  … ${s.skipped.length - 20} more (--json lists them all)\n`));
   }
