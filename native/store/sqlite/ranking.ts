@@ -375,6 +375,10 @@ export class SqliteRanking implements RankStore {
   }
 
   async unanalysed(limit: number): Promise<number[]> {
+    // Every rank_documents row belongs to a document (its key, ON DELETE CASCADE): equal counts
+    // mean none is missing. Two index counts (migration 0110) instead of the scan below, which
+    // reads every document row and cost 112 ms of each cold start at 100,000 passages.
+    if (this.sql.value<number>('SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM rank_documents)') === 0) return [];
     return this.sql.column<number>(
       'SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM rank_documents r WHERE r.document_id = d.id) ORDER BY d.id LIMIT ?',
       limit,
