@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { HindsightError } from '../common/errors.js';
@@ -208,9 +209,9 @@ function phraseRegex(phrase: string): RegExp {
  * The YAML parser, loaded when a taxonomy is first parsed (synchronously, through its CommonJS
  * build): loading it costs about as much as starting Node, and search never parses YAML.
  */
-let yaml: typeof import('yaml') | null = null;
-const parseYaml = (text: string, options: import('yaml').ParseOptions & import('yaml').DocumentOptions & import('yaml').SchemaOptions & import('yaml').ToJSOptions): unknown =>
-  (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text, options);
+let yaml: typeof Yaml | null = null;
+const parseYaml = (text: string, options: Yaml.ParseOptions & Yaml.DocumentOptions & Yaml.SchemaOptions & Yaml.ToJSOptions): unknown =>
+  (yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml).parse(text, options);
 
 export function parseTaxonomyFile(text: string, fileName: string): TaxonomyFile {
   let data: unknown;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../native/engine.js';
 import { EXTRACTION_VERSION } from '../../../native/incidents/build.js';
-import { SqliteStore } from '../../../native/store/sqlite/sqlite-store.js';
+import type { SqliteStore } from '../../../native/store/sqlite/sqlite-store.js';
 import { CORPUS, NO_MODEL } from '../../support/generated-models.js';
 import { tempDir } from '../../support/temp.js';
 
