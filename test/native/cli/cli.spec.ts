@@ -74,7 +74,9 @@ describe('hindsight CLI', () => {
     expect(runCli(['--db', db, 'search', 'prow', '--kind', 'tweet']).stderr).toMatch(/--kind must be one of/);
   });
 
-  it('reports stats, then embeds the backlog once a model appears (reindex)', () => {
+  // Four CLI processes, one embedding every passage: 24 s at a load of 8, over 60 s with two
+  // benchmarks beside it.
+  it('reports stats, then embeds the backlog once a model appears (reindex)', { timeout: 180_000 }, () => {
     const stats = JSON.parse(runCli(['--db', db, 'stats', '--json']).stdout);
     expect(stats).toMatchObject({ documents: 6, byKind: { postmortem: 6 }, model: { state: 'absent' } });
     expect(stats.index.pending).toBe(stats.chunks);
