@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { sha256 } from './common/hash.js';
 import { EXTRACTION_VERSION, IncidentBuilder } from './incidents/build.js';
-import { loadTaxonomy, type Taxonomy } from './incidents/taxonomy.js';
+import { readTaxonomyText, taxonomyFiles, taxonomyFromTexts, type Taxonomy } from './incidents/taxonomy.js';
 import { userDataDir } from './store/paths.js';
 import { HindsightError } from './common/errors.js';
 import type {
@@ -143,12 +143,13 @@ export class Engine {
     readonly dbPath: string,
     readonly model: LocatedModel | null,
     private readonly modelState: ModelState,
-    readonly taxonomy: Taxonomy,
+    /** The failure-mode files, read at open (a missing one fails the open); parsed on first use. */
+    private readonly taxonomyTexts: ReadonlyArray<{ name: string; text: string }>,
     private readonly options: EngineOptions,
   ) {
     this.writer = new WriterLock(`${dbPath}.writer.lock`);
-    this.incidents = new IncidentBuilder(store, taxonomy);
-    this.views = new IncidentViews(store, taxonomy);
+    this.incidents = new IncidentBuilder(store, () => this.taxonomy);
+    this.views = new IncidentViews(store, () => this.taxonomy);
     this.rankingStatistics = options.rankingStatistics ?? true;
     this.upkeep = new CorpusUpkeep(store);
     // The first ranking also checks whether the corpus model is due (a model left stale or
@@ -156,17 +157,16 @@ export class Engine {
     this.ranker = new EngineRanker(store, () => this.semanticSide(), {
       beforeRank: () => this.scheduleCorpusModel(),
       // The input's failure modes as `similar` reads them (read-input.ts), for the failure-mode share.
-      failureModes: (text) => textInput(text, taxonomy).fields.failureModes.map((m) => ({ id: m.value, score: m.score })),
+      failureModes: (text) => textInput(text, this.taxonomy).fields.failureModes.map((m) => ({ id: m.value, score: m.score })),
     });
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
-    const taxonomyFiles = options.taxonomyFiles ?? taxonomyFilesFromEnv();
-    const taxonomy = loadTaxonomy({ extraFiles: taxonomyFiles });
+    const taxonomyTexts = taxonomyFiles(options.taxonomyFiles ?? taxonomyFilesFromEnv()).map((name) => ({ name, text: readTaxonomyText(name) }));
     const store = SqliteStore.open(options.dbPath, options.mode ?? 'write');
     try {
       const { model, state } = await locateModel(options.models ?? modelSearchFromEnv());
-      const engine = new Engine(store, options.dbPath, model, state, taxonomy, options);
+      const engine = new Engine(store, options.dbPath, model, state, taxonomyTexts, options);
       if (!store.readOnly) {
         // Imports whose process died (kill -9, a crash) are not "running" any more.
         await store.imports.markInterrupted(processAlive);
@@ -206,7 +206,7 @@ export class Engine {
    * extracted again when the extraction or the failure-mode taxonomy changed.
    */
   private async upgradeIncidents(): Promise<void> {
-    const signature = `${EXTRACTION_VERSION}:${sha256(this.taxonomy.sources.map((f) => readFileSync(f, 'utf8')).join('\u0000')).slice(0, 16)}`;
+    const signature = `${EXTRACTION_VERSION}:${sha256(this.taxonomyTexts.map((f) => f.text).join('\u0000')).slice(0, 16)}`;
     if ((await this.store.meta.get(META_EXTRACTION)) !== signature) {
       await this.store.incidents.markAllStale();
       await this.store.meta.set(META_EXTRACTION, signature);
@@ -223,6 +223,17 @@ export class Engine {
       VectorIndex.discard(this.indexPath);
     }
     await this.store.meta.set(META_MODEL, model.modelId);
+  }
+
+  private parsedTaxonomy: Taxonomy | null = null;
+
+  /**
+   * The failure-mode taxonomy, parsed when first needed: parsing its YAML was a third of a cold
+   * CLI search, which never reads it. A team file that is not valid fails the first command that
+   * reads failure modes (similar, import, patterns), with the file named.
+   */
+  get taxonomy(): Taxonomy {
+    return (this.parsedTaxonomy ??= taxonomyFromTexts(this.taxonomyTexts));
   }
 
   get indexPath(): string {

@@ -18,7 +18,7 @@ import type { DocumentSummary, IncidentFacet, IncidentMember, IncidentPlan, Inci
 import { extractRecordFields } from './extract.js';
 import { incidentDurations, mergeIncidentFields, type ExtractedRecord } from './merge.js';
 import { personKey } from './people.js';
-import type { Taxonomy } from './taxonomy.js';
+import { resolveTaxonomy, type Taxonomy, type TaxonomySource } from './taxonomy.js';
 import type { IncidentRecord } from './types.js';
 
 /** Bump when extraction changes: stored fields of an older version are extracted again. */
@@ -49,8 +49,13 @@ interface Edge {
 export class IncidentBuilder {
   constructor(
     private readonly store: Store,
-    private readonly taxonomy: Taxonomy,
+    /** Read when a label or an extraction needs it (the engine parses its files on first use). */
+    private readonly taxonomySource: TaxonomySource,
   ) {}
+
+  private get taxonomy(): Taxonomy {
+    return resolveTaxonomy(this.taxonomySource);
+  }
 
   /** The label a person reads for a failure-mode id. */
   labelOf(id: string): string {

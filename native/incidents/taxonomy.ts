@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { HindsightError } from '../common/errors.js';
 import { packageRoot } from '../common/package-root.js';
@@ -204,6 +205,14 @@ function phraseRegex(phrase: string): RegExp {
 }
 
 /** Parses one taxonomy file; any problem is a HindsightError naming the file and the entry. */
+/**
+ * The YAML parser, loaded when a taxonomy is first parsed (synchronously, through its CommonJS
+ * build): loading it costs about as much as starting Node, and search never parses YAML.
+ */
+let yaml: typeof Yaml | null = null;
+const parseYaml = (text: string, options: Yaml.ParseOptions & Yaml.DocumentOptions & Yaml.SchemaOptions & Yaml.ToJSOptions): unknown =>
+  (yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml).parse(text, options);
+
 export function parseTaxonomyFile(text: string, fileName: string): TaxonomyFile {
   let data: unknown;
   try {
@@ -272,19 +281,37 @@ export function defaultTaxonomyPath(): string {
   return join(packageRoot(import.meta.url), 'config', 'failure-modes.yaml');
 }
 
-function readTaxonomyFile(path: string): TaxonomyFile {
-  let text: string;
+/** A taxonomy file's text; a missing or unreadable file is a HindsightError naming it. */
+export function readTaxonomyText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new HindsightError(code === 'ENOENT' ? 'not-found' : 'unreadable', `Failure-mode file ${path} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`}.`);
   }
-  return parseTaxonomyFile(text, path);
+}
+
+/** The files a taxonomy is built from, in order: the shipped one, then a team's. */
+export function taxonomyFiles(extraFiles: readonly string[] = []): string[] {
+  return [defaultTaxonomyPath(), ...extraFiles];
+}
+
+/** A taxonomy from files already read (name and text, in order). */
+export function taxonomyFromTexts(files: ReadonlyArray<{ name: string; text: string }>): Taxonomy {
+  return buildTaxonomy(files.map(({ name, text }) => ({ name, data: parseTaxonomyFile(text, name) })));
+}
+
+/**
+ * A taxonomy, or how to get one when it is first needed: parsing the YAML is the largest single
+ * cost of opening an engine (a third of a cold CLI search), and search never reads it.
+ */
+export type TaxonomySource = Taxonomy | (() => Taxonomy);
+
+export function resolveTaxonomy(source: TaxonomySource): Taxonomy {
+  return typeof source === 'function' ? source() : source;
 }
 
 /** The shipped taxonomy, extended by a team's files (each must exist). */
 export function loadTaxonomy(options: { extraFiles?: string[] } = {}): Taxonomy {
-  const base = defaultTaxonomyPath();
-  return buildTaxonomy([base, ...(options.extraFiles ?? [])].map((name) => ({ name, data: readTaxonomyFile(name) })));
+  return taxonomyFromTexts(taxonomyFiles(options.extraFiles).map((name) => ({ name, text: readTaxonomyText(name) })));
 }

@@ -1,13 +1,18 @@
 /** Incidents as callers see them: summaries for lists, the whole view for the incident page. */
 import type { DocumentKind, IncidentSummary, IncidentView } from '../contract.js';
 import type { IncidentRow, Store } from '../store/store.js';
-import type { Taxonomy } from './taxonomy.js';
+import { resolveTaxonomy, type Taxonomy, type TaxonomySource } from './taxonomy.js';
 
 export class IncidentViews {
   constructor(
     private readonly store: Store,
-    private readonly taxonomy: Taxonomy,
+    /** Read when a label or an extraction needs it (the engine parses its files on first use). */
+    private readonly taxonomySource: TaxonomySource,
   ) {}
+
+  private get taxonomy(): Taxonomy {
+    return resolveTaxonomy(this.taxonomySource);
+  }
 
   labelOf(id: string): string {
     return this.taxonomy.modes.find((m) => m.id === id)?.label ?? id;

@@ -123,14 +123,13 @@ export class EngineRanker implements DocumentRanker {
     const modeBest = largest(modeScores.values());
     if (modeBest > 0) evidence.push({ scores: modeScores, weight: w.failureModes * modeBest });
     const lexicalSettings: RankSettings = { ...settings, weights: { document: w.document, passage: w.passage, latent: w.latent } };
-    const ranking = rankDocuments(index, request.text, lexicalSettings, { exclude, latent: latent?.scorer ?? null, evidence });
+    // Lexically, with no filter by kind, only the first `limit` documents can be returned: the
+    // rest are neither built nor sorted (the transformer and a kind filter need the whole list).
+    const top = side || request.kinds?.length ? undefined : request.limit;
+    const ranking = rankDocuments(index, request.text, lexicalSettings, { exclude, latent: latent?.scorer ?? null, evidence, top });
     await checkpoint(request.signal);
 
-    const best = { document: 0, passage: 0 };
-    for (const d of ranking.documents) {
-      best.document = Math.max(best.document, d.signals.document);
-      best.passage = Math.max(best.passage, d.signals.passage);
-    }
+    const { best } = ranking;
     const lexicalWeight = w.document + w.passage;
     const lexicalOf = (document: number, passage: number) =>
       lexicalWeight ? (w.document * (best.document ? document / best.document : 0) + w.passage * (best.passage ? passage / best.passage : 0)) / lexicalWeight : 0;

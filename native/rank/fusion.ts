@@ -22,9 +22,27 @@ export function fuse(signals: readonly Signal[]): Map<number, number> {
   return out;
 }
 
-/** Ids by descending score, ties by id (stable rankings make evaluations repeatable). */
-export function ranked(scores: ReadonlyMap<number, number>, exclude?: ReadonlySet<number>): Array<{ id: number; score: number }> {
+/**
+ * Ids by descending score, ties by id (stable rankings make evaluations repeatable). With `top`,
+ * only the first `top` of that order — the same ones, found without sorting every candidate as
+ * an object: the scores are sorted as plain numbers to find the `top`-th, and only the candidates
+ * at or above it are sorted (a ranking at 100,000 passages has ~12,000 candidates and keeps 40).
+ */
+export function ranked(scores: ReadonlyMap<number, number>, exclude?: ReadonlySet<number>, top?: number): Array<{ id: number; score: number }> {
+  const order = (a: { id: number; score: number }, b: { id: number; score: number }) => b.score - a.score || a.id - b.id;
+  if (top !== undefined && scores.size > top) {
+    const values = new Float64Array(scores.size);
+    let n = 0;
+    for (const [id, score] of scores) if (!exclude?.has(id)) values[n++] = score;
+    if (n > top) {
+      const threshold = values.subarray(0, n).sort()[n - Math.max(1, top)]!;
+      const out: Array<{ id: number; score: number }> = [];
+      for (const [id, score] of scores) if (score >= threshold && !exclude?.has(id)) out.push({ id, score });
+      return out.sort(order).slice(0, Math.max(0, top));
+    }
+  }
   const out: Array<{ id: number; score: number }> = [];
   for (const [id, score] of scores) if (!exclude?.has(id)) out.push({ id, score });
-  return out.sort((a, b) => b.score - a.score || a.id - b.id);
+  const sorted = out.sort(order);
+  return top === undefined ? sorted : sorted.slice(0, Math.max(0, top));
 }

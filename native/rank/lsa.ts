@@ -494,6 +494,14 @@ export function cosine(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
+/** Stored passage vectors a scorer reads as it needs them (SqliteRanking over rank_latent_vectors). */
+export interface LatentVectorSource {
+  /** Calls `put` for every passage of these documents (none of them asked for before). */
+  documents(documents: readonly number[], put: (unit: number, doc: number, v: Float32Array) => void): void;
+  /** Calls `put` for every passage (`skip`: documents already put, which may be left out). */
+  all(put: (unit: number, doc: number, v: Float32Array) => void, skip: ReadonlySet<number>): void;
+}
+
 /**
  * Latent vectors of the corpus's passages with the document each belongs to; scores documents
  * by their best passage's cosine with the query (an incident is often one section of a
@@ -510,8 +518,39 @@ export class LsaScorer {
   private vectors = new Float32Array(0);
   private docs = new Int32Array(0);
   private used = 0;
+  /** Documents whose passages' vectors `source` has put here (unused without a source). */
+  private readonly loaded = new Set<number>();
+  private allLoaded: boolean;
 
-  constructor(readonly model: LsaModel) {}
+  /**
+   * `source`: where the vectors not set by hand come from, read on first use — a ranking scores
+   * a few hundred candidate documents, so a new process reads their passages' vectors, not the
+   * corpus's (at a million passages loading every vector took most of a cold `similar`).
+   */
+  constructor(
+    readonly model: LsaModel,
+    private readonly source: LatentVectorSource | null = null,
+  ) {
+    this.allLoaded = !source;
+  }
+
+  /** Every vector from the source (scoring without a document list, size). */
+  private loadAll(): void {
+    if (this.allLoaded) return;
+    this.allLoaded = true;
+    // A passage set after its document was loaded (a commit's fold-in) is replaced by the same vector.
+    this.source!.all((unit, doc, v) => this.setVector(unit, doc, v), this.loaded);
+    this.loaded.clear();
+  }
+
+  private loadDocuments(documents: Iterable<number>): void {
+    if (this.allLoaded) return;
+    const missing: number[] = [];
+    for (const d of documents) if (!this.loaded.has(d)) missing.push(d);
+    if (!missing.length) return;
+    for (const d of missing) this.loaded.add(d);
+    this.source!.documents(missing, (unit, doc, v) => this.setVector(unit, doc, v));
+  }
 
   /** Adds or replaces a passage's vector; `folded` marks a passage the model was not trained on. */
   set(unit: number, doc: number, terms: ReadonlyMap<string, number>, folded = false): void {
@@ -525,6 +564,12 @@ export class LsaScorer {
 
   /** Passages with a vector. */
   get size(): number {
+    this.loadAll();
+    return this.slotOf.size;
+  }
+
+  /** Passages whose vector is in memory (without loading the rest: what a ranking read). */
+  get inMemory(): number {
     return this.slotOf.size;
   }
 
@@ -547,7 +592,11 @@ export class LsaScorer {
 
   delete(unit: number): void {
     const slot = this.slotOf.get(unit);
-    if (slot === undefined) return;
+    if (slot === undefined) {
+      // A passage of a document not loaded yet was in the model all the same.
+      if (!this.allLoaded) this.model.noteRemoved();
+      return;
+    }
     this.slotOf.delete(unit);
     this.unlink(this.docs[slot]!, slot);
     this.docs[slot] = -1;
@@ -568,6 +617,10 @@ export class LsaScorer {
    * `documents`: score only these (the cost is their passages'); without it, every passage.
    */
   similarities(query: ReadonlyArray<{ term: string; weight: number }>, documents?: Iterable<number>): Map<number, number> {
+    if (documents) {
+      documents = [...documents];
+      this.loadDocuments(documents);
+    } else this.loadAll();
     const q = this.model.projectWeights(query);
     const k = this.model.rank;
     const out = new Map<number, number>();

@@ -130,6 +130,11 @@ export function incidentStore(sql: Sql): IncidentStore {
     },
 
     async recordsToExtract(version, limit) {
+      // Every record_fields row belongs to a document (its key, ON DELETE CASCADE): when as many
+      // are current as there are documents, none is due. Two index counts instead of the join
+      // below, which reads every document row (bodies inline) and cost 375 ms of each cold start
+      // at 100,000 passages.
+      if (sql.value<number>('SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM record_fields WHERE version >= ?)', version) === 0) return [];
       return sql.column<number>(
         `SELECT d.id FROM documents d LEFT JOIN record_fields f ON f.document_id = d.id
          WHERE f.document_id IS NULL OR f.version < ? ORDER BY d.id LIMIT ?`,

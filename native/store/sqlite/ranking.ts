@@ -11,7 +11,7 @@
  */
 import type { FieldValues } from '../../rank/analyse.js';
 import type { AnalysedDocument } from '../../rank/analyse.js';
-import { LsaModel, LsaScorer, staleness, type Drift, type LsaSettings, type Staleness } from '../../rank/lsa.js';
+import { LsaModel, LsaScorer, staleness, type Drift, type LatentVectorSource, type LsaSettings, type Staleness } from '../../rank/lsa.js';
 import type { Level, PostingBlock, TermIndex } from '../../rank/term-index.js';
 import type { ExpansionWrite, LatentModelWrite, LatentState, LatentTrainingProgress, RankStore } from '../store.js';
 import { HindsightError } from '../../common/errors.js';
@@ -127,14 +127,14 @@ export class SqliteRanking implements RankStore {
     if (vocab) for (const [id, term] of txn.terms) vocab.add(id, term);
     const p = this.postingsCache;
     if (p) {
-      if (p.generation !== txn.from) this.postingsCache = null;
+      if (p.generation !== txn.from) this.dropPostings();
       else {
         try {
           for (const op of txn.postings) op(p);
           p.generation = txn.to;
         } catch {
           // A cache that failed half-way is not trusted: it is rebuilt from the tables.
-          this.postingsCache = null;
+          this.dropPostings();
         }
       }
     }
@@ -323,16 +323,34 @@ export class SqliteRanking implements RankStore {
     }
   }
 
+  /** Drops the posting lists (and lets go of the snapshot file they read from). */
+  private dropPostings(): void {
+    this.postingsCache?.release();
+    this.postingsCache = null;
+  }
+
+  /** Posting lists still in the snapshot file (a test's check that a query reads only its terms' lists). */
+  get unreadLists(): number {
+    return this.postingsCache?.unreadLists ?? 0;
+  }
+
+  /** At close: the snapshot is brought up to date, and its file let go of. */
+  close(): void {
+    this.saveSnapshot();
+    this.dropPostings();
+  }
+
   /** The posting lists, loaded (again) when missing or behind the tables. */
   private postings(): TermPostings {
     const generation = this.currentGeneration();
     if (this.postingsCache && this.postingsCache.generation === generation) return this.postingsCache;
+    this.dropPostings();
     const path = this.snapshotPath;
     if (path) {
       const fromFile = this.sql.db.transaction(() => {
         const identity = this.identity();
         const parts = readPostingsSnapshot(path, identity);
-        return parts ? TermPostings.fromParts(this.vocabulary(true), parts) : null;
+        return parts ? TermPostings.fromSnapshot(this.vocabulary(true), parts) : null;
       })();
       if (fromFile) {
         this.snapshotGeneration = fromFile.generation;
@@ -375,6 +393,10 @@ export class SqliteRanking implements RankStore {
   }
 
   async unanalysed(limit: number): Promise<number[]> {
+    // Every rank_documents row belongs to a document (its key, ON DELETE CASCADE): equal counts
+    // mean none is missing. Two index counts (migration 0110) instead of the scan below, which
+    // reads every document row and cost 112 ms of each cold start at 100,000 passages.
+    if (this.sql.value<number>('SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM rank_documents)') === 0) return [];
     return this.sql.column<number>(
       'SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM rank_documents r WHERE r.document_id = d.id) ORDER BY d.id LIMIT ?',
       limit,
@@ -423,36 +445,53 @@ export class SqliteRanking implements RankStore {
     return l ? { scorer: l.scorer, trainedAt: l.trainedAt, settings: l.settings } : null;
   }
 
-  /** The stored model with every passage's stored vector, loaded when missing or behind. */
+  /**
+   * The stored model, loaded when missing or behind; its scorer reads the stored vectors of the
+   * documents a ranking scores as it scores them (LatentVectorSource), not every passage's up
+   * front: at 100,000 passages that load was most of a cold `similar`, and it grew with the corpus.
+   */
   private loadLatent(): LatentCache | null {
     const generation = this.currentGeneration();
     if (this.latentCache !== undefined && this.latentGeneration === generation) return this.latentCache;
-    const loaded = this.sql.db.transaction((): LatentCache | null => {
-      const m = this.storedModel();
-      if (!m) return null;
-      const scorer = new LsaScorer(m.model);
-      const rank = m.model.rank;
-      // Sized once for every passage: growing by doubling copied the vectors again and again.
-      scorer.reserve(this.sql.value<number>('SELECT count(*) FROM rank_passages') ?? 0);
-      const v32 = new Float32Array(rank);
-      const bytes = new Uint8Array(v32.buffer);
-      for (const [id, doc, v] of this.sql.db.prepare('SELECT passage_id, document_id, vector FROM rank_latent_vectors').raw().iterate() as IterableIterator<[number, number, Buffer]>) {
-        if (v.byteLength !== rank * 4) continue;
-        // setVector copies the row into the scorer's array: one scratch row serves every passage.
-        bytes.set(v);
-        scorer.setVector(id, doc, v32);
-      }
-      // A passage without a vector (written while another process trained) is projected now.
-      const scratch = new Scratch();
-      const vocab = this.vocabulary();
-      for (const [id, doc, terms] of this.sql.db.prepare('SELECT p.passage_id, p.document_id, p.terms FROM rank_passages p WHERE NOT EXISTS (SELECT 1 FROM rank_latent_vectors v WHERE v.passage_id = p.passage_id)').raw().iterate() as IterableIterator<[number, number, Buffer]>) {
-        scorer.setVector(id, doc, this.project(m, scratch.decode(terms), (t) => vocab.term(t)));
-      }
-      return { model: m.model, scorer, trainedAt: m.trainedAt, settings: m.settings };
-    })();
+    // One read: the model's name and its row from the same training.
+    const m = this.sql.db.transaction(() => this.storedModel())();
+    const loaded = m ? { model: m.model, scorer: new LsaScorer(m.model, this.vectorSource(m)), trainedAt: m.trainedAt, settings: m.settings } : null;
     this.latentCache = loaded;
     this.latentGeneration = generation;
     return loaded;
+  }
+
+  /** Vector reads by document: how many rows they returned (a test's check that a ranking reads its candidates only). */
+  latentVectorsRead = 0;
+
+  /** The stored vectors of model `m`, by document or all; a passage without one (written while another process trained) is projected. */
+  private vectorSource(m: { trainedAt: string; model: LsaModel; rowOf: Int32Array }): LatentVectorSource {
+    const rank = m.model.rank;
+    const read = (where: string, args: unknown[], put: (unit: number, doc: number, v: Float32Array) => void, skip?: ReadonlySet<number>) => {
+      this.sql.db.transaction(() => {
+        // Retrained by another process since: these rows are in another model's space (the next ranking loads that one).
+        if (this.sql.value<string>('SELECT trained_at FROM rank_latent_model WHERE id = 1') !== m.trainedAt) return;
+        const v32 = new Float32Array(rank);
+        const bytes = new Uint8Array(v32.buffer);
+        for (const [id, doc, v] of this.sql.db.prepare(`SELECT passage_id, document_id, vector FROM rank_latent_vectors v WHERE ${where}`).raw().iterate(...args) as IterableIterator<[number, number, Buffer]>) {
+          this.latentVectorsRead++;
+          if (v.byteLength !== rank * 4 || skip?.has(doc)) continue;
+          // setVector copies the row into the scorer's array: one scratch row serves every passage.
+          bytes.set(v);
+          put(id, doc, v32);
+        }
+        const scratch = new Scratch();
+        const vocab = this.vocabulary();
+        const missing = `SELECT p.passage_id, p.document_id, p.terms FROM rank_passages p WHERE ${where.replaceAll('v.document_id', 'p.document_id')} AND NOT EXISTS (SELECT 1 FROM rank_latent_vectors v WHERE v.passage_id = p.passage_id)`;
+        for (const [id, doc, terms] of this.sql.db.prepare(missing).raw().iterate(...args) as IterableIterator<[number, number, Buffer]>) {
+          if (!skip?.has(doc)) put(id, doc, this.project(m, scratch.decode(terms), (t) => vocab.term(t)));
+        }
+      })();
+    };
+    return {
+      documents: (docs, put) => read('v.document_id IN (SELECT value FROM json_each(?))', [JSON.stringify(docs)], put),
+      all: (put, skip) => read('1', [], put, skip),
+    };
   }
 
   async latentStaleness(): Promise<(Staleness & { trainedAt: string; trainedUnits: number }) | null> {

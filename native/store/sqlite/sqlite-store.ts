@@ -62,7 +62,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.ranking.saveSnapshot();
+    this.ranking.close();
     closeDatabase(this.db, this.readOnly);
   }
 }

@@ -230,9 +230,29 @@ class TermList {
   }
 }
 
+/** Where a list not read yet lies in a snapshot file, and its df (known without reading it). */
+interface ListPlace {
+  at: number;
+  size: number;
+  /** Position in the level's expansion weights, −1 without them. */
+  expAt: number;
+  df: number;
+}
+
+/** Reads one list's postings from a snapshot file on first use (postings-snapshot.ts). */
+export interface ListSource {
+  read(level: Level, place: { at: number; size: number; expAt: number }): { ids: Int32Array<ArrayBuffer>; tf: Uint16Array<ArrayBuffer>; exp: Float32Array<ArrayBuffer> | null };
+  /** Releases the file (every list read, or the lists dropped). */
+  close(): void;
+}
+
 /** What one level (documents or passages) holds besides its lists. */
 class LevelState {
-  lists: Array<TermList | undefined> = [];
+  /** Lists in memory, by term id; get() reads the others from `source` when first asked. */
+  private readonly lists: Array<TermList | undefined> = [];
+  /** Lists still in the snapshot file (none without a source). */
+  readonly unread = new Map<number, ListPlace>();
+  source: { level: Level; lists: ListSource } | null = null;
   /** Field lengths by id (4 per id: title, headings, text, expansion). */
   lengths = new Float32Array(0);
   present = new Uint8Array(0);
@@ -252,8 +272,37 @@ class LevelState {
     this.lengths = lengths;
   }
 
+  /** A term's list, read from the snapshot the first time it is asked for (a write reads it too). */
+  get(term: number): TermList | undefined {
+    const l = this.lists[term];
+    if (l || !this.unread.size) return l;
+    const place = this.unread.get(term);
+    if (!place) return undefined;
+    this.unread.delete(term);
+    const r = this.source!.lists.read(this.source!.level, place);
+    const read = TermList.over(r.ids, r.tf, r.exp, place.df);
+    this.lists[term] = read;
+    return read;
+  }
+
+  /** The df of a term's list without reading its postings. */
+  df(term: number): number {
+    return this.lists[term]?.df ?? this.unread.get(term)?.df ?? 0;
+  }
+
+  set(term: number, list: TermList | undefined): void {
+    this.unread.delete(term);
+    this.lists[term] = list;
+  }
+
+  /** Every list (read from the snapshot first), by term id. */
+  forEach(f: (list: TermList, term: number) => void): void {
+    for (const term of [...this.unread.keys()]) this.get(term);
+    this.lists.forEach((l, term) => l && f(l, term));
+  }
+
   list(term: number): TermList {
-    let l = this.lists[term];
+    let l = this.get(term);
     if (!l) this.lists[term] = l = new TermList();
     return l;
   }
@@ -284,7 +333,7 @@ class LevelState {
   }
 
   dropIfEmpty(term: number): void {
-    const l = this.lists[term];
+    const l = this.get(term);
     if (l && l.live === 0) this.lists[term] = undefined;
   }
 }
@@ -315,6 +364,16 @@ export interface LevelParts {
   expanded: number;
 }
 
+/** A level of a snapshot without its postings (the lists' ids, frequencies and expansion weights). */
+export type LevelDirectory = Omit<LevelParts, 'ids' | 'tf' | 'exp'>;
+
+/** A snapshot as read: every level's directory, and where its lists are read from. */
+export interface SnapshotParts extends Omit<PostingParts, 'document' | 'passage'> {
+  document: LevelDirectory;
+  passage: LevelDirectory;
+  lists: ListSource;
+}
+
 export interface PostingParts {
   generation: number;
   document: LevelParts;
@@ -330,8 +389,8 @@ function levelParts(s: LevelState): LevelParts {
   const terms: number[] = [];
   let postings = 0;
   let withExp = 0;
-  s.lists.forEach((l, term) => {
-    if (!l || l.live === 0) return;
+  s.forEach((l, term) => {
+    if (l.live === 0) return;
     terms.push(term);
     postings += l.live;
     if (l.exp) withExp += l.live;
@@ -353,7 +412,7 @@ function levelParts(s: LevelState): LevelParts {
   let at = 0;
   let expAt = 0;
   terms.forEach((term, k) => {
-    const l = s.lists[term]!;
+    const l = s.get(term)!;
     out.sizes[k] = l.live;
     out.dfs[k] = l.df;
     out.withExpansion[k] = l.exp ? 1 : 0;
@@ -379,9 +438,28 @@ function levelFrom(p: LevelParts): LevelState {
   for (let k = 0; k < p.terms.length; k++) {
     const n = p.sizes[k]!;
     const exp = p.withExpansion[k] ? p.exp.subarray(expAt, (expAt += n)) : null;
-    s.lists[p.terms[k]!] = TermList.over(p.ids.subarray(at, at + n), p.tf.subarray(at * 3, (at + n) * 3), exp, p.dfs[k]!);
+    s.set(p.terms[k]!, TermList.over(p.ids.subarray(at, at + n), p.tf.subarray(at * 3, (at + n) * 3), exp, p.dfs[k]!));
     at += n;
   }
+  return withTotals(s, p);
+}
+
+/** A level whose lists stay in the snapshot file until asked for: only the directory is read. */
+function levelOver(p: LevelDirectory, level: Level, lists: ListSource): LevelState {
+  const s = new LevelState();
+  s.source = { level, lists };
+  let at = 0;
+  let expAt = 0;
+  for (let k = 0; k < p.terms.length; k++) {
+    const size = p.sizes[k]!;
+    s.unread.set(p.terms[k]!, { at, size, expAt: p.withExpansion[k] ? expAt : -1, df: p.dfs[k]! });
+    at += size;
+    if (p.withExpansion[k]) expAt += size;
+  }
+  return withTotals(s, p);
+}
+
+function withTotals(s: LevelState, p: LevelDirectory): LevelState {
   s.lengths = p.lengths;
   s.present = p.present;
   s.count = p.count;
@@ -429,9 +507,37 @@ export class TermPostings {
 
   /** Lists rebuilt from toParts()'s arrays; they keep views into them (the caller hands them over). */
   static fromParts(vocabulary: Vocabulary, parts: PostingParts): TermPostings {
+    return TermPostings.assemble(vocabulary, parts, { document: levelFrom(parts.document), passage: levelFrom(parts.passage) });
+  }
+
+  /**
+   * Lists over a snapshot file: lengths, dfs and passages are read now, each term's postings when
+   * a query (or a write) first asks for it. A similar call reads a few dozen lists; reading the
+   * whole file (145 MB at 100,000 passages, 1.5 GB at a million) was most of a cold one.
+   */
+  static fromSnapshot(vocabulary: Vocabulary, parts: SnapshotParts): TermPostings {
+    const p = TermPostings.assemble(vocabulary, parts, { document: levelOver(parts.document, 'document', parts.lists), passage: levelOver(parts.passage, 'passage', parts.lists) });
+    p.source = parts.lists;
+    return p;
+  }
+
+  private source: ListSource | null = null;
+
+  /** Lists still in the snapshot file, both levels (0 once every list was asked for or read). */
+  get unreadLists(): number {
+    return this.levels.document.unread.size + this.levels.passage.unread.size;
+  }
+
+  /** Lets go of the snapshot file (the lists are dropped, or all were read). */
+  release(): void {
+    this.source?.close();
+    this.source = null;
+  }
+
+  private static assemble(vocabulary: Vocabulary, parts: Omit<PostingParts, 'document' | 'passage'>, levels: Record<Level, LevelState>): TermPostings {
     const p = new TermPostings(vocabulary);
     p.generation = parts.generation;
-    p.levels = { document: levelFrom(parts.document), passage: levelFrom(parts.passage) };
+    p.levels = levels;
     p.passageDoc = parts.passageDoc;
     const d = p.levels.document;
     for (let id = 0; id < d.present.length; id++) if (d.present[id]) p.passageIds.set(id, []);
@@ -459,13 +565,13 @@ export class TermPostings {
 
   df(term: string, level: Level): number {
     const id = this.vocabulary.id(term);
-    return id === undefined ? 0 : (this.levels[level].lists[id]?.df ?? 0);
+    return id === undefined ? 0 : this.levels[level].df(id);
   }
 
   postings(term: string, level: Level, limit: number): PostingBlock {
     const s = this.levels[level];
     const id = this.vocabulary.id(term);
-    const list = id === undefined ? undefined : s.lists[id];
+    const list = id === undefined ? undefined : s.get(id);
     const positions = list ? list.positions(limit) : new Int32Array(0);
     const n = positions.length;
     const out: PostingBlock = { size: n, ids: new Int32Array(n), docs: new Int32Array(n), tf: new Float32Array(n * 4), length: new Float32Array(n * 4) };
@@ -583,7 +689,7 @@ export class TermPostings {
     const p = this.levels.passage;
     const terms = new Set<number>();
     if (rows) for (const id of rows.ids) terms.add(id);
-    else d.lists.forEach((l, term) => l && l.find(doc) >= 0 && terms.add(term));
+    else d.forEach((l, term) => l.find(doc) >= 0 && terms.add(term));
     const expansion = this.expansions.get(doc);
     if (expansion) for (const id of expansion.ids) terms.add(id);
     const passages = new Set(this.passageIds.get(doc) ?? []);
@@ -595,14 +701,14 @@ export class TermPostings {
       last = Math.max(last, id);
     }
     for (const term of terms) {
-      const dl = d.lists[term];
+      const dl = d.get(term);
       if (dl) {
         const i = dl.find(doc);
         if (i >= 0) dl.kill(i);
         dl.compactIfSparse();
         d.dropIfEmpty(term);
       }
-      const pl = p.lists[term];
+      const pl = p.get(term);
       if (pl && passages.size) {
         pl.removeRange(first, last, (id) => passages.has(id));
         p.dropIfEmpty(term);
@@ -625,7 +731,7 @@ export class TermPostings {
     if (previous) for (const id of previous.ids) touched.add(id);
     for (const term of touched) {
       const value = next.get(term) ?? 0;
-      const list = d.lists[term];
+      const list = d.get(term);
       const i = list ? list.find(doc) : -1;
       if (i >= 0) {
         if (value === 0 && list!.own(i) === 0) {

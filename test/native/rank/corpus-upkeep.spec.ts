@@ -135,6 +135,21 @@ describe('the corpus latent model', () => {
     await reopened.corpusModelIdle();
     expect((await reopened.store.ranking.latentStaleness())!.trainedAt).toBe(state.trainedAt);
     const again = (await reopened.store.ranking.latent())!;
+    // The ranking read the stored vectors of the documents it scored, not every passage's.
+    const read = (reopened.store as SqliteStore).ranking.latentVectorsRead;
+    expect(read).toBeGreaterThan(0);
+    expect(again.scorer.inMemory).toBe(read);
+    expect(read).toBeLessThan(summary.chunksWritten);
+    // Scoring one document reads that document's vectors only.
+    const cold = SqliteStore.open(dbPath);
+    closers.push(() => cold.close());
+    const one = (await cold.ranking.latent())!;
+    const doc = Math.min(...(await cold.ranking.termIndex()).documents());
+    one.scorer.similarities([{ term: 'incid', weight: 1 }], [doc]);
+    const passagesOfDoc = (await cold.ranking.termIndex()).passagesOf(doc).length;
+    expect(passagesOfDoc).toBeGreaterThan(0);
+    expect(one.scorer.inMemory).toBe(passagesOfDoc);
+    expect(cold.ranking.latentVectorsRead).toBe(passagesOfDoc);
     expect(again.scorer.size).toBe(summary.chunksWritten);
     // The same vectors: a query scores every document as it did before the restart.
     const q = [{ term: 'certif', weight: 1 }, { term: 'expir', weight: 1 }];

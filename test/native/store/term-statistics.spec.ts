@@ -202,6 +202,36 @@ describe('term statistics in the SQLite store', () => {
     expect(fresh.count('passage')).toBe(after.count('passage') - 1);
   });
 
+  it('a new process reads from the snapshot only the lists its queries ask for, and keeps reading the state it opened', async () => {
+    const first = open('lazy.db');
+    for (const w of files.slice(0, 8).map((f) => writeOf(f))) await first.documents.write(w);
+    const view = await first.ranking.termIndex();
+    const terms = vocabularyOf(view, [...view.documents()]);
+    const expected = snapshot(view, ['kafka', 'the', 'incid'], 50);
+    const lists = terms.filter((t) => view.df(t, 'document') > 0).length + terms.filter((t) => view.df(t, 'passage') > 0).length;
+    await first.close();
+    stores.splice(stores.indexOf(first), 1);
+
+    const second = open('lazy.db');
+    const restored = await second.ranking.termIndex();
+    // Counts, lengths and document frequencies come from the directory: no list is read for them.
+    expect(terms.map((t) => restored.df(t, 'passage'))).toEqual(terms.map((t) => view.df(t, 'passage')));
+    expect(second.ranking.unreadLists).toBe(lists);
+    // One list each for 'the' and 'incid' ('kafka' is in none).
+    restored.postings('the', 'document', 5);
+    restored.postings('incid', 'passage', 5);
+    restored.postings('kafka', 'passage', 5);
+    expect(second.ranking.unreadLists).toBe(lists - 2);
+    // Another process writes and replaces the snapshot file: this view still reads the state it opened.
+    const third = SqliteStore.open(join(dir, 'lazy.db'));
+    await third.documents.write(writeOf(files[12]!));
+    await third.ranking.termIndex();
+    await third.close();
+    expect(snapshot(restored, ['kafka', 'the', 'incid'], 50)).toEqual(expected);
+    // The next view sees the write (rebuilt from the tables or read from the new file).
+    expect((await second.ranking.termIndex()).count('document')).toBe(view.count('document') + 1);
+  });
+
   it('a database deleted and built again at the same path does not take the old file, even with the same counters', async () => {
     const path = join(dir, 'rebuilt.db');
     const first = open('rebuilt.db');
