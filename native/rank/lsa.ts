@@ -494,6 +494,14 @@ export function cosine(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
+/**
+ * A scorer reading its vectors document by document loads all the rest once it holds this share
+ * of the trained passages, and at least this many (below that, reading them all costs little
+ * either way and a single call never pays for the whole corpus).
+ */
+export const LAZY_LATENT_SHARE = 0.25;
+export const LAZY_LATENT_MIN_PASSAGES = 5_000;
+
 /** Stored passage vectors a scorer reads as it needs them (SqliteRanking over rank_latent_vectors). */
 export interface LatentVectorSource {
   /** Calls `put` for every passage of these documents (none of them asked for before). */
@@ -550,6 +558,10 @@ export class LsaScorer {
     if (!missing.length) return;
     for (const d of missing) this.loaded.add(d);
     this.source!.documents(missing, (unit, doc, v) => this.setVector(unit, doc, v));
+    // A process that keeps ranking (the app, the server) would otherwise pay these reads a few
+    // hundred documents at a time in query after query: once it has read a good share of the
+    // corpus, the rest comes in one read (what opening once cost), and later rankings read nothing.
+    if (this.slotOf.size >= Math.max(LAZY_LATENT_MIN_PASSAGES, this.model.trainedUnits * LAZY_LATENT_SHARE)) this.loadAll();
   }
 
   /** Adds or replaces a passage's vector; `folded` marks a passage the model was not trained on. */

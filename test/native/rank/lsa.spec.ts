@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cosine, DEFAULT_LSA, LsaModel, LsaScorer, RETRAIN } from '../../../native/rank/lsa.js';
+import { cosine, DEFAULT_LSA, LAZY_LATENT_MIN_PASSAGES, LsaModel, LsaScorer, RETRAIN, type LatentVectorSource } from '../../../native/rank/lsa.js';
 
 /** Units over three disjoint topics, each topic's words co-occurring in varying mixtures. */
 function topicUnits(perTopic: number) {
@@ -97,4 +97,44 @@ describe('LsaModel (randomised SVD)', () => {
     expect(fresh.staleness().unknownShare).toBe(1);
     expect(fresh.staleness().retrain).toBe(true);
   });
+
+  it('reads stored vectors document by document, then the rest in one read once it holds a good share of the corpus', () => {
+    // 6,000 one-passage documents (unit id = document id): the threshold is LAZY_LATENT_MIN_PASSAGES.
+    const many = topicUnits(2000).units.map((u) => ({ ...u, doc: u.id }));
+    const big = LsaModel.train(many, { ...DEFAULT_LSA, rank: 6, minDf: 1, maxTrainingUnits: 300 });
+    const stored = new Map(many.map((u) => [u.doc, { unit: u.id, v: big.project(u.terms) }]));
+    const calls = { documents: 0, all: 0, read: 0 };
+    const source: LatentVectorSource = {
+      documents(docs, put) {
+        calls.documents++;
+        for (const d of docs) { calls.read++; put(stored.get(d)!.unit, d, stored.get(d)!.v); }
+      },
+      all(put, skip) {
+        calls.all++;
+        for (const [d, s] of stored) if (!skip.has(d)) { calls.read++; put(s.unit, d, s.v); }
+      },
+    };
+    const scorer = new LsaScorer(big, source);
+    const q = [{ term: 'dns', weight: 1 }];
+    const batch = (k: number) => many.slice(k * 1000, (k + 1) * 1000).map((u) => u.doc);
+    const batchesBelow = Math.ceil(LAZY_LATENT_MIN_PASSAGES / 1000) - 1;
+    for (let k = 0; k < batchesBelow; k++) scorer.similarities(q, batch(k));
+    // Below the threshold: only the documents scored were read.
+    expect(calls).toEqual({ documents: batchesBelow, all: 0, read: batchesBelow * 1000 });
+    expect(scorer.inMemory).toBe(batchesBelow * 1000);
+    scorer.similarities(q, batch(batchesBelow));
+    // At it: the rest in one read, none read twice; later rankings read nothing.
+    expect(calls.all).toBe(1);
+    expect(calls.read).toBe(many.length);
+    expect(scorer.inMemory).toBe(many.length);
+    const before = { ...calls };
+    const last = scorer.similarities(q, batch(5));
+    expect(calls).toEqual(before);
+    // The same scores a scorer given every vector by hand computes.
+    const full = new LsaScorer(big);
+    for (const u of many) full.setVector(u.id, u.doc, stored.get(u.doc)!.v);
+    const want = full.similarities(q, batch(5));
+    expect([...last.entries()]).toEqual([...want.entries()]);
+  });
 });
+
