@@ -86,7 +86,7 @@ describe('importing postmortems', () => {
         const file = join(uploads, batch, 'notes', 'disk.md');
         mkdirSync(join(uploads, batch, 'notes'), { recursive: true });
         writeFileSync(file, '# Disk full on the build agents\n\n## Summary\n\nAudit logs filled the disk.\n');
-        summaries.push(await importPaths({ store, importId: await store.imports.create([file], process.pid), relabel }, [file]));
+        summaries.push(await importPaths({ store, importId: await store.imports.create([file], process.pid), embedPassages: null, relabel }, [file]));
       }
       expect(summaries.map((s) => [s.documentsAdded, s.documentsUnchanged])).toEqual([[1, 0], [0, 1]]);
       expect(engine.db.prepare("SELECT source FROM documents WHERE title = 'Disk full on the build agents'").pluck().all()).toEqual(['notes/disk.md']);
