@@ -108,21 +108,22 @@ export async function main(argv: string[]): Promise<number> {
     .option('--person <name>', 'names this person')
     .option('--error <text>', 'names this error signature')
     .action(
-      act((g, words: string[], o: { limit?: number; since?: string; until?: string; kind?: string[]; source?: string; service?: string; person?: string; error?: string }) =>
-        withService(g, 'search', async (api) => {
-          const query = words.join(' ');
-          const { HindsightError } = await errors();
-          if (!query.trim()) throw new HindsightError('usage', 'Give a query: hindsight search "what you are looking for"');
-          const r = await api.invoke(
-            'search',
-            { query, limit: o.limit ?? 10, since: o.since, until: o.until, kinds: o.kind as never, sourcePrefix: o.source ? resolve(o.source) : undefined, service: o.service, person: o.person, error: o.error },
-            { name: cliNames },
-          );
-          if (g.json) printJson(r);
-          else print.printSearch(r);
-          return EXIT.ok;
-        }),
-      ),
+      act(async (g, words: string[], o: { limit?: number; since?: string; until?: string; kind?: string[]; source?: string; service?: string; person?: string; error?: string }) => {
+        const query = words.join(' ');
+        if (!query.trim()) throw new (await errors()).HindsightError('usage', 'Give a query: hindsight search "what you are looking for"');
+        const input = { query, limit: o.limit ?? 10, since: o.since, until: o.until, kinds: o.kind as never, sourcePrefix: o.source ? resolve(o.source) : undefined, service: o.service, person: o.person, error: o.error };
+        return withService(
+          g,
+          'search',
+          async (api) => {
+            const r = await api.invoke('search', input, { name: cliNames });
+            if (g.json) printJson(r);
+            else print.printSearch(r);
+            return EXIT.ok;
+          },
+          { input },
+        );
+      }),
     );
 
   program
@@ -187,14 +188,20 @@ export async function main(argv: string[]): Promise<number> {
     .option('-n, --limit <n>', 'how many incidents', numberish)
     .addOption(kindOption())
     .action(
-      act((g, o: { text?: string; file?: string; id?: number; limit?: number; kind?: string[] }) =>
-        withService(g, 'similar', async (api) => {
-          const r = await api.invoke('similar', { text: o.text, file: o.file ? resolve(o.file) : undefined, id: o.id, limit: o.limit ?? 10, kinds: o.kind as never }, { name: cliNames });
-          if (g.json) printJson(r);
-          else print.printSimilar(r);
-          return EXIT.ok;
-        }),
-      ),
+      act((g, o: { text?: string; file?: string; id?: number; limit?: number; kind?: string[] }) => {
+        const input = { text: o.text, file: o.file ? resolve(o.file) : undefined, id: o.id, limit: o.limit ?? 10, kinds: o.kind as never };
+        return withService(
+          g,
+          'similar',
+          async (api) => {
+            const r = await api.invoke('similar', input, { name: cliNames });
+            if (g.json) printJson(r);
+            else print.printSimilar(r);
+            return EXIT.ok;
+          },
+          { input },
+        );
+      }),
     );
 
   program
@@ -223,14 +230,20 @@ export async function main(argv: string[]): Promise<number> {
     .option('--id <n>', 'an imported document', numberish)
     .option('-n, --limit <n>', 'how many people', numberish)
     .action(
-      act((g, o: { text?: string; id?: number; limit?: number }) =>
-        withService(g, 'experts', async (api) => {
-          const r = await api.invoke('experts', { text: o.text, id: o.id, limit: o.limit ?? 10 }, { name: cliNames });
-          if (g.json) printJson(r);
-          else print.printExperts(r);
-          return EXIT.ok;
-        }),
-      ),
+      act((g, o: { text?: string; id?: number; limit?: number }) => {
+        const input = { text: o.text, id: o.id, limit: o.limit ?? 10 };
+        return withService(
+          g,
+          'experts',
+          async (api) => {
+            const r = await api.invoke('experts', input, { name: cliNames });
+            if (g.json) printJson(r);
+            else print.printExperts(r);
+            return EXIT.ok;
+          },
+          { input },
+        );
+      }),
     );
 
   program
@@ -325,8 +338,13 @@ class Subscriptions {
   }
 }
 
-/** Opens the service for one command, runs it, and closes the database cleanly whatever happens. */
-async function withService(g: Globals, method: 'search' | 'show' | 'incident' | 'similar' | 'playbook' | 'patterns' | 'experts' | 'stats' | 'modelStatus' | 'startImport' | 'startReindex' | 'installModel', fn: Handler, options: { modelsDir?: string } = {}): Promise<number> {
+/**
+ * Opens the service for one command, runs it, and closes the database cleanly whatever happens.
+ * `input` is the command's contract input: checked before the no-model notice, so that a usage
+ * error ("--limit must be between 1 and 100") comes alone rather than after a note about models.
+ */
+async function withService(g: Globals, method: 'search' | 'show' | 'incident' | 'similar' | 'playbook' | 'patterns' | 'experts' | 'stats' | 'modelStatus' | 'startImport' | 'startReindex' | 'installModel', fn: Handler, options: { modelsDir?: string; input?: unknown } = {}): Promise<number> {
+  if (options.input !== undefined) (await import('../service/validation.js')).parseInput(method, options.input, cliNames);
   const { EngineService } = await import('../service/engine-service.js');
   const events = new Subscriptions();
   const service = await EngineService.open(
@@ -409,7 +427,7 @@ async function cmdImport(g: Globals, paths: string[], o: { channels?: string[]; 
       interrupt.off();
       progress.end();
     }
-  });
+  }, { input });
 }
 
 /**

@@ -30,7 +30,12 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '__MACOSX', '__pycache__']);
  * symbolic links, tooling folders, readme/licence files and files of unknown kinds inside folders
  * are skipped, each with its reason. A path named explicitly is always tried.
  */
-export async function walkPaths(paths: string[], extensions: ReadonlySet<string> = IMPORTABLE_EXTENSIONS): Promise<WalkResult> {
+export async function walkPaths(
+  paths: string[],
+  extensions: ReadonlySet<string> = IMPORTABLE_EXTENSIONS,
+  // A parameter so that tests can meet the limit with a few files rather than 200,000.
+  maxFiles: number = IMPORT_LIMITS.maxFilesPerImport,
+): Promise<WalkResult> {
   const files: FoundFile[] = [];
   const skipped: WalkResult['skipped'] = [];
   const errors: WalkResult['errors'] = [];
@@ -82,8 +87,8 @@ export async function walkPaths(paths: string[], extensions: ReadonlySet<string>
         else if (e.isFile() && !seen.has(p)) {
           seen.add(p);
           files.push({ path: p, root: abs });
-          if (files.length > IMPORT_LIMITS.maxFilesPerImport) {
-            throw new HindsightError('too-many-files', `More than ${IMPORT_LIMITS.maxFilesPerImport.toLocaleString()} files under ${abs}; import a narrower folder.`);
+          if (files.length > maxFiles) {
+            throw new HindsightError('too-many-files', `More than ${maxFiles.toLocaleString()} files under ${abs}; import a narrower folder.`);
           }
         }
       }

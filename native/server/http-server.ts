@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
@@ -76,6 +76,9 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   /** Upload batches of this run, and the imports that read them (deleted when those end). */
   const batches = new Set<string>();
   const importBatches = new Map<number, string[]>();
+  /** Uploads being received, per batch, and the batches where one was refused or broke off. */
+  const receiving = new Map<string, number>();
+  const refused = new Set<string>();
   let port = o.port;
 
   // Uploads of an earlier run that ended without cleaning up (a crash, kill -9).
@@ -162,6 +165,21 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     if (Number(req.headers['content-length'] ?? 0) > limits.uploadBytes) return void drainThen(req, limits.drainBytes, () => send(res, 413, tooLarge()));
     const dir = join(uploadRoot, batch);
     const dest = join(dir, rel);
+    receiving.set(batch, (receiving.get(batch) ?? 0) + 1);
+    try {
+      await receive(req, res, name, batch, dir, dest, tooLarge);
+    } finally {
+      const left = receiving.get(batch)! - 1;
+      if (left) receiving.set(batch, left);
+      else {
+        receiving.delete(batch);
+        // Only once no upload of the batch is under way: one may just have made a folder.
+        if (refused.delete(batch)) pruneEmpty(batch);
+      }
+    }
+  }
+
+  async function receive(req: IncomingMessage, res: ServerResponse, name: string, batch: string, dir: string, dest: string, tooLarge: () => Envelope<never>) {
     let file: WriteStream;
     try {
       mkdirSync(dirname(dest), { recursive: true });
@@ -171,6 +189,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file and a folder of the same name (or the same file twice) in one drop' : `it cannot be saved (${code ?? 'error'})`;
+      refused.add(batch);
       return void drainThen(req, limits.drainBytes, () => send(res, 400, error('invalid-input', `Refused upload "${name.slice(0, 200)}": ${why}.`)));
     }
     batches.add(batch);
@@ -191,17 +210,38 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     try {
       await pipeline(req, limit, file);
     } catch {
-      rmSync(dest, { force: true });
+      removeUpload(batch, dest);
       // The connection is gone or going (an aborted upload, or one far past the limit): answer if it can still be read.
       if (over) return void send(res, 413, tooLarge(), { close: true });
       if (!req.destroyed) send(res, 400, error('invalid-input', `The upload of ${name.slice(0, 200)} was interrupted.`), { close: true });
       return;
     }
     if (over) {
-      rmSync(dest, { force: true });
+      removeUpload(batch, dest);
       return void send(res, 413, tooLarge());
     }
     send(res, 200, { ok: true, value: { path: dir } } satisfies Envelope<{ path: string }>);
+  }
+
+  /** Removes a refused or broken upload; its empty folders go once the batch's uploads are over. */
+  function removeUpload(batch: string, dest: string) {
+    rmSync(dest, { force: true });
+    refused.add(batch);
+  }
+
+  /**
+   * Removes the batch's empty folders, and the batch itself when nothing is left in it: a drop
+   * whose files were all refused leaves no folder behind, and can no longer be imported.
+   */
+  function pruneEmpty(batch: string) {
+    const prune = (d: string): boolean => {
+      for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) prune(join(d, e.name));
+      if (readdirSync(d).length) return false;
+      rmdirSync(d);
+      return true;
+    };
+    const dir = join(uploadRoot, batch);
+    if (existsSync(dir) && prune(dir)) batches.delete(batch);
   }
 
   function serveStatic(res: ServerResponse, path: string) {

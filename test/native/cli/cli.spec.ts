@@ -48,6 +48,23 @@ describe('hindsight CLI', () => {
     for (const x of [r, bad, unknown]) expect(x.stderr).not.toMatch(/ZodError|"code":|at .*\.ts:\d+/);
   });
 
+  it('gives a usage error alone: no note about the missing model before it', () => {
+    // The note is for a command that runs; one refused for its input never searched anything.
+    for (const [args, message] of [
+      [['similar', '--text', 'x', '--limit', '999'], 'hindsight: --limit must be between 1 and 100 (got 999).'],
+      [['search', 'x', '--since', 'yesterday'], 'hindsight: --since must be a date such as 2024-03-31 or 2024-03-31T14:00Z (got "yesterday").'],
+      [['experts', '--text', 'x', '--limit', '0'], 'hindsight: --limit must be between 1 and 100 (got 0).'],
+    ] as const) {
+      const r = runCli(['--db', db, ...args]);
+      expect(r.code).toBe(64);
+      expect(r.stderr.trim().split('\n')).toEqual([message]);
+    }
+    // A command that runs still says it once.
+    const ok = runCli(['--db', db, 'similar', '--text', 'prow outage', '--limit', '2', '--json']);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr.match(/Semantic search is off/g)).toHaveLength(1);
+  });
+
   it('searches with --json: every hit names id, title, kind, score and source', () => {
     const r = runCli(['--db', db, 'search', 'prow outage', '--limit', '3', '--json', '-q']);
     expect(r.code).toBe(0);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSource } from '../../support/parse.js';
+import { decodeText } from '../../../native/import/decode-text.js';
 import { detectFormat } from '../../../native/import/detect-format.js';
 import { CORPUS } from '../../support/generated-models.js';
 import { buildPdf } from '../../support/pdf-writer.js';
@@ -28,6 +29,13 @@ describe('Markdown postmortems (real corpus)', () => {
     const { documents: [doc] } = await parseSource(join(CORPUS, 'postmortems/posthog/2025-11-15-persons-db-migration.md'));
     expect(doc!.title).toBe('PostHog Data Processing Delays - Events & Persons Ingestion (November 2025)');
     expect(doc!.occurredAt?.slice(0, 10)).toBe('2025-11-15');
+  });
+
+  it('takes the first heading as the title when there is no level-1 heading', async () => {
+    // Written by tools that start at level 2 (wiki exports, templates): not the file name, not a later heading.
+    const path = write('2024-03-01-notes.md', 'Written up after the call.\n\n## Database failover in eu-west-1\n\nThe primary failed over.\n\n### Timeline\n\n- 10:02 alert\n');
+    const { documents: [doc] } = await parseSource(path);
+    expect(doc!.title).toBe('Database failover in eu-west-1');
   });
 
   it('reads the MOJ template: date and resolution time from the key events', async () => {
@@ -119,6 +127,25 @@ describe('plain text', () => {
     const doc = (await parseSource(write('cp1252.md', cp1252))).documents[0]!;
     expect(doc.title).toBe('Café outage');
     expect(doc.body).toContain('\u201csmart quotes\u201d');
+  });
+});
+
+describe('damaged UTF-8 or Windows-1252: told apart by the UTF-8 sequences a file holds', () => {
+  const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
+
+  it('keeps UTF-8 with one damaged byte as UTF-8: the damage becomes U+FFFD, the rest is intact', () => {
+    // Its only multi-byte characters start with 0xC2, the lowest UTF-8 lead byte (©, °).
+    expect(decodeText(bytes('# Outage © 2024\n\nDisks ran at 90 °C; a stray byte: ', [0xff], '.\n'), 'x.md')).toBe('# Outage © 2024\n\nDisks ran at 90 °C; a stray byte: \uFFFD.\n');
+  });
+
+  it('reads Windows-1252 with a single smart quote as Windows-1252', () => {
+    // 0x92 after a letter is a UTF-8 continuation byte with no lead byte: no UTF-8 character at all.
+    expect(decodeText(Buffer.from('# It\x92s down\n\nThe API returned 503.\n', 'latin1'), 'x.md')).toBe('# It\u2019s down\n\nThe API returned 503.\n');
+  });
+
+  it('counts a character led by 0xF4, the highest lead byte, as UTF-8', () => {
+    // U+10FFFD (F4 8F BF BD) is the last character UTF-8 encodes.
+    expect(decodeText(bytes('private use: \u{10FFFD}, damaged: ', [0xff], '\n'), 'x.md')).toBe('private use: \u{10FFFD}, damaged: \uFFFD\n');
   });
 });
 

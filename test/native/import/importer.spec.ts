@@ -73,6 +73,41 @@ describe('importing postmortems', () => {
     expect(engine.db.prepare('SELECT count(*) FROM documents WHERE source = ?').pluck().get(file)).toBe(0);
   });
 
+  it('names and identifies a relabelled file by its given name: the same file dropped twice is one document', async () => {
+    // Browser mode reads dropped files from a folder per drop (`<uploads>/<batch>/…`) but names them as dropped.
+    const uploads = join(dir, 'uploads');
+    const { importPaths } = await import('../../../native/import/importer.js');
+    const { SqliteStore } = await import('../../../native/store/sqlite/sqlite-store.js');
+    const relabel = (p: string) => (p.startsWith(uploads) ? p.slice(uploads.length + 1).split('/').slice(1).join('/') : p);
+    const store = SqliteStore.open(engine.dbPath);
+    try {
+      const summaries = [];
+      for (const batch of ['drop1', 'drop2']) {
+        const file = join(uploads, batch, 'notes', 'disk.md');
+        mkdirSync(join(uploads, batch, 'notes'), { recursive: true });
+        writeFileSync(file, '# Disk full on the build agents\n\n## Summary\n\nAudit logs filled the disk.\n');
+        summaries.push(await importPaths({ store, importId: await store.imports.create([file], process.pid), embedPassages: null, relabel }, [file]));
+      }
+      expect(summaries.map((s) => [s.documentsAdded, s.documentsUnchanged])).toEqual([[1, 0], [0, 1]]);
+      expect(engine.db.prepare("SELECT source FROM documents WHERE title = 'Disk full on the build agents'").pluck().all()).toEqual(['notes/disk.md']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a folder of more files than an import may walk, naming it; exactly the limit is walked', async () => {
+    const { walkPaths } = await import('../../../native/import/walk.js');
+    const { IMPORTABLE_EXTENSIONS } = await import('../../../native/import/detect-format.js');
+    const big = join(dir, 'too-many');
+    mkdirSync(join(big, 'sub'), { recursive: true });
+    for (const name of ['a.md', 'b.md', 'sub/c.md']) writeFileSync(join(big, name), '# x\n');
+    expect((await walkPaths([big], IMPORTABLE_EXTENSIONS, 3)).files).toHaveLength(3);
+    writeFileSync(join(big, 'sub', 'd.md'), '# x\n');
+    const refused = walkPaths([big], IMPORTABLE_EXTENSIONS, 3);
+    await expect(refused).rejects.toMatchObject({ code: 'refused-input', reason: 'too-many-files', message: expect.stringContaining(big) });
+    await expect(refused).rejects.toThrow(/\b3\b/);
+  });
+
   it('records each import with its counts', () => {
     const rows = engine.db.prepare('SELECT status, files_seen AS seen, documents_added AS added FROM imports ORDER BY id').all();
     expect(rows[0]).toEqual({ status: 'done', seen: 40, added: 39 });

@@ -213,6 +213,21 @@ describe('HTTP bridge: limits and hostile uploads', () => {
     expect(filesUnder(h.uploadDir).some((f) => f.endsWith('a.md'))).toBe(false);
   });
 
+  it('leaves no folder of a drop whose files were all refused, and such a batch cannot be imported', async () => {
+    const over = Array.from({ length: 20 }, () => Buffer.alloc(64 * 1024, 0x61)); // 1.25 MiB, no content-length
+    expect((await h.upload('empty1', 'deep/down/huge.md', Buffer.concat(over))).status).toBe(413);
+    expect(existsSync(join(h.uploadDir, 'empty1'))).toBe(false);
+    const r = await h.api('startImport', { paths: [join(h.uploadDir, 'empty1')] });
+    expect(r.status).toBe(403);
+    // A refused file beside a kept one: only the refused file's own (now empty) folders go.
+    expect((await h.upload('empty2', 'ok.md', '# Kept\n')).status).toBe(200);
+    expect((await h.upload('empty2', 'sub/dir/huge.md', Buffer.concat(over))).status).toBe(413);
+    expect(readdirSync(join(h.uploadDir, 'empty2'))).toEqual(['ok.md']);
+    // A name the disk cannot hold is refused after its folders were made: they go too.
+    expect((await h.upload('empty3', `a/${'n'.repeat(300)}.md`, '# x\n')).status).toBe(400);
+    expect(existsSync(join(h.uploadDir, 'empty3'))).toBe(false);
+  });
+
   it('removes the partial file of a client that goes away mid-upload', async () => {
     const dest = join(h.uploadDir, 'gone01', 'half.md');
     const u = new URL(`${h.bridge.url}api/upload?batch=gone01&path=half.md`);
@@ -223,6 +238,8 @@ describe('HTTP bridge: limits and hostile uploads', () => {
     await until('the partial file', () => existsSync(dest) && statSync(dest).size > 0);
     req.destroy();
     await until('the partial file to be removed', () => !existsSync(dest));
+    // It was the batch's only file: the batch folder goes with it.
+    await until('the empty batch folder to be removed', () => !existsSync(join(h.uploadDir, 'gone01')));
     // The server is still fine.
     expect((await h.api('stats', {})).status).toBe(200);
   });

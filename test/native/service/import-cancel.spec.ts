@@ -49,6 +49,19 @@ describe('cancelling an import of one big file', () => {
     expect(history).toMatchObject({ status: 'cancelled', documents: summary.documentsAdded, label: 'incident_event_log.csv' });
   });
 
+  it('refuses to install a model while an import runs (it would reopen the engine under it), and not after', async () => {
+    const notAModel = { folder: join(dir, 'no-such-model') };
+    let ended = false;
+    const off = api.on('importDone', () => (ended = true));
+    const { importId } = await api.invoke('startImport', { paths: [SERVICENOW] });
+    await expect(api.invoke('installModel', notAModel)).rejects.toMatchObject({ code: 'busy', message: expect.stringMatching(/import/) });
+    await api.invoke('cancelImport', { importId });
+    while (!ended) await new Promise((r) => setTimeout(r, 20));
+    off();
+    // Nothing runs now: the folder itself is what is refused.
+    await expect(api.invoke('installModel', notAModel)).rejects.toMatchObject({ code: 'model-failed' });
+  });
+
   it('leaves the neighbour expansion of what it wrote to the next import, which does it', async () => {
     // Expansion is the costly step after the records (3,000 rows of a 100k-row CSV: 9.6 s of
     // CPU); run after a cancel it kept a cancelled import going for as long.

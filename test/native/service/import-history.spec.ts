@@ -105,6 +105,8 @@ describe('import history: list, issues, delete, re-import', () => {
     mkdirSync(join(batch, 'my-postmortems'), { recursive: true });
     writeFileSync(join(batch, 'my-postmortems', 'db.md'), '# Database failover\n\n## Summary\n\nThe primary failed over.\n');
     writeFileSync(join(batch, 'incident.md'), '# Queue stuck\n\n## Summary\n\nThe queue stopped.\n');
+    // Dropped beside them by the file manager, not by the user: not part of the name.
+    writeFileSync(join(batch, '.DS_Store'), Buffer.from([0, 0, 0, 1, 66, 117, 100, 49]));
     const s = await api.import({ paths: [batch] });
     expect(s.documentsAdded).toBe(2);
     const entry = (await api.invoke('listImports', {})).imports[0]!;

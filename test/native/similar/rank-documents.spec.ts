@@ -28,4 +28,23 @@ describe('the words-and-meaning ranker with a model', () => {
     expect(top.score.semantic).toBe(1);
     expect(r.incidents.slice(1).every((i) => (i.score.semantic ?? 0) < 1)).toBe(true);
   });
+
+  it('ranks by words alone when asked: the source first with the best lexical score, 1, the others below; unknown words are not shown', async () => {
+    const source = 4;
+    const passage = (await engine.store.passages.ofDocuments([source])).sort((a, b) => b.text.length - a.text.length)[0]!;
+    const started = performance.now();
+    const r = await engine.similar({ text: `${passage.text} zorblaxian`, limit: 10 }, { weights: { semantic: 0, lexical: 1, entities: 0 } });
+    // The time it reports is the call's own.
+    expect(r.tookMs).toBeGreaterThanOrEqual(0);
+    expect(r.tookMs).toBeLessThanOrEqual(Math.ceil(performance.now() - started));
+    const top = r.incidents[0]!;
+    expect(top.incident.records.map((m) => m.documentId)).toContain(source);
+    // Scaled by the best candidate's BM25: the best scores 1, every other one in [0, 1).
+    expect(top.score.lexical).toBe(1);
+    expect(r.incidents.length).toBeGreaterThan(1);
+    expect(r.incidents.slice(1).every((i) => i.score.lexical >= 0 && i.score.lexical < 1)).toBe(true);
+    // The words shown as shared are words the database has; a word it has never seen is no evidence.
+    expect(r.input.terms.length).toBeGreaterThan(0);
+    expect(r.input.terms).not.toContain('zorblaxian');
+  });
 });
