@@ -194,6 +194,8 @@ export async function benchScaleOne(work: string, chunks: number, embed: boolean
     qs.push(words.slice(at, at + k).join(' '));
   }
   const paragraphs = Array.from({ length: Math.max(10, Math.floor(queries / 5)) }, () => text(1 + Math.floor(r() * maxId)).slice(0, 1000));
+  // Drawn after the measured ones, so these stay what earlier runs measured.
+  const warmParagraphs = Array.from({ length: 5 }, () => text(1 + Math.floor(r() * maxId)).slice(0, 1000));
   raw.close();
 
   for (const q of qs.slice(0, 5)) await engine.search({ query: q, limit: 10 });
@@ -209,6 +211,15 @@ export async function benchScaleOne(work: string, chunks: number, embed: boolean
   }
   searchMs.sort((a, b) => a - b);
   searchCpu.sort((a, b) => a - b);
+  // Warm as a long-lived process is after a few calls: the latent scorer reads its candidates'
+  // vectors document by document until it holds a quarter of the corpus, then the rest at once
+  // (LAZY_LATENT_SHARE): that one-off read is printed, not hidden in the warm p95.
+  let warmUpMs = 0;
+  for (const p of warmParagraphs) {
+    const t = performance.now();
+    await engine.similar({ text: p, limit: 10 });
+    warmUpMs = Math.max(warmUpMs, performance.now() - t);
+  }
   const similarMs: number[] = [];
   const similarCpu: number[] = [];
   for (const p of paragraphs) {
@@ -242,7 +253,7 @@ export async function benchScaleOne(work: string, chunks: number, embed: boolean
   console.log(`    lexical import ${importSecs.toFixed(1)} s (${(passages / importSecs).toFixed(0)} passages/s, peak RSS ${rssImport.toFixed(0)} MB)${embed ? `; embedding job ${embedSecs.toFixed(1)} s (${(passages / embedSecs).toFixed(0)} passages/s)` : ''}`);
   console.log(`    database ${mb(dbBytes)}, vector index + table ${mb(indexBytes)}; peak RSS ${rssWarm.toFixed(0)} MB`);
   console.log(`    search (${embed ? 'hybrid' : 'lexical'}, warm, ${searchMs.length} queries) p50 ${percentile(searchMs, 50).toFixed(1)} ms, p95 ${percentile(searchMs, 95).toFixed(1)} ms (CPU p50 ${percentile(searchCpu, 50).toFixed(1)}, p95 ${percentile(searchCpu, 95).toFixed(1)} ms)`);
-  console.log(`    similar (${embed ? 'hybrid' : 'lexical'}, warm, ${similarMs.length} pasted paragraphs) p50 ${percentile(similarMs, 50).toFixed(0)} ms, p95 ${percentile(similarMs, 95).toFixed(0)} ms (CPU p50 ${percentile(similarCpu, 50).toFixed(0)}, p95 ${percentile(similarCpu, 95).toFixed(0)} ms)`);
+  console.log(`    similar (${embed ? 'hybrid' : 'lexical'}, warm, ${similarMs.length} pasted paragraphs) p50 ${percentile(similarMs, 50).toFixed(0)} ms, p95 ${percentile(similarMs, 95).toFixed(0)} ms (CPU p50 ${percentile(similarCpu, 50).toFixed(0)}, p95 ${percentile(similarCpu, 95).toFixed(0)} ms; after ${warmParagraphs.length} warm-up calls, the slowest ${warmUpMs.toFixed(0)} ms)`);
   console.log(`    similar (lexical) p50 ${percentile(lexMs, 50).toFixed(0)} ms, p95 ${percentile(lexMs, 95).toFixed(0)} ms; per call, by store operation:`);
   const total = lexMs.reduce((a, b) => a + b, 0);
   let inStore = 0;
