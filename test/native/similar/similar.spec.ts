@@ -42,6 +42,9 @@ describe('similar past incidents over the real postmortems', () => {
     const top = r.incidents[0]!;
     expect(top.incident.title).toBe('CoreDNS upgrade issue');
     expect(top.shared.technologies).toEqual(expect.arrayContaining(['CoreDNS', 'EKS']));
+    // The mechanism both describe, matched whatever its case ("DNS resolution failure" in the record).
+    expect(top.shared.mechanism).toEqual(['crash loop']);
+    expect(r.incidents.find((i) => i.incident.title === 'Total DNS outage in Kubernetes cluster')?.shared.mechanism).toEqual(['DNS resolution failure']);
     // Every named entity really is on both sides.
     const doc = (await engine.show(top.incident.records[0]!.documentId))!;
     for (const name of [...top.shared.technologies, ...top.shared.errors, ...top.shared.services]) {
