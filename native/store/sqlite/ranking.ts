@@ -323,9 +323,17 @@ export class SqliteRanking implements RankStore {
     }
   }
 
-  /** Drops the posting lists (and lets go of the snapshot file they read from). */
+  /**
+   * The lists dropped last, whose snapshot file stays open: a term index handed out before the
+   * drop (a ranking awaiting other reads while another process committed) may still read from it.
+   */
+  private retiredPostings: TermPostings | null = null;
+
+  /** Drops the posting lists; the file of the ones dropped before them is let go of. */
   private dropPostings(): void {
-    this.postingsCache?.release();
+    if (!this.postingsCache) return;
+    this.retiredPostings?.release();
+    this.retiredPostings = this.postingsCache;
     this.postingsCache = null;
   }
 
@@ -338,6 +346,8 @@ export class SqliteRanking implements RankStore {
   close(): void {
     this.saveSnapshot();
     this.dropPostings();
+    this.retiredPostings?.release();
+    this.retiredPostings = null;
   }
 
   /** The posting lists, loaded (again) when missing or behind the tables. */

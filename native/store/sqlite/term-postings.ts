@@ -278,9 +278,11 @@ class LevelState {
     if (l || !this.unread.size) return l;
     const place = this.unread.get(term);
     if (!place) return undefined;
-    this.unread.delete(term);
+    // Read first: a read that fails leaves the term unread (asked again, it fails again) rather
+    // than silently empty.
     const r = this.source!.lists.read(this.source!.level, place);
     const read = TermList.over(r.ids, r.tf, r.exp, place.df);
+    this.unread.delete(term);
     this.lists[term] = read;
     return read;
   }

@@ -208,6 +208,9 @@ describe('term statistics in the SQLite store', () => {
     const view = await first.ranking.termIndex();
     const terms = vocabularyOf(view, [...view.documents()]);
     const expected = snapshot(view, ['kafka', 'the', 'incid'], 50);
+    // A term no query below asks for until after the database moved on.
+    const later = terms.find((t) => !['kafka', 'the', 'incid'].includes(t) && view.df(t, 'passage') > 1)!;
+    const expectedLater = snapshot(view, [later], 50);
     const lists = terms.filter((t) => view.df(t, 'document') > 0).length + terms.filter((t) => view.df(t, 'passage') > 0).length;
     await first.close();
     stores.splice(stores.indexOf(first), 1);
@@ -230,6 +233,8 @@ describe('term statistics in the SQLite store', () => {
     expect(snapshot(restored, ['kafka', 'the', 'incid'], 50)).toEqual(expected);
     // The next view sees the write (rebuilt from the tables or read from the new file).
     expect((await second.ranking.termIndex()).count('document')).toBe(view.count('document') + 1);
+    // A view handed out before that (a ranking still running) reads its unread lists all the same.
+    expect(snapshot(restored, [later], 50)).toEqual(expectedLater);
   });
 
   it('a database deleted and built again at the same path does not take the old file, even with the same counters', async () => {
