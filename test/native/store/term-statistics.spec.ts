@@ -4,7 +4,7 @@
  * the in-memory reference (rank/term-index.ts MemoryTermIndex) observes for the same documents.
  * Real postmortems from the shared corpus, chunked as the importer chunks them.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chunkMarkdown } from '../../../native/chunk/chunker.js';
@@ -253,6 +253,23 @@ describe('term statistics in the SQLite store', () => {
     second.db.prepare('DELETE FROM rank_passages WHERE passage_id = (SELECT min(passage_id) FROM rank_passages)').run();
     // Lists from the old file would still hold the passage deleted behind the store's back.
     expect((await second.ranking.termIndex()).count('passage')).toBe(before - 1);
+  });
+
+  it('a list whose read from the snapshot fails stays unread: it fails again, never reads as empty', async () => {
+    const path = join(dir, 'cut-later.db');
+    const first = open('cut-later.db');
+    for (const w of files.slice(0, 4).map((f) => writeOf(f))) await first.documents.write(w);
+    const df = (await first.ranking.termIndex()).df('incid', 'passage');
+    expect(df).toBeGreaterThan(0);
+    await first.close();
+    stores.splice(stores.indexOf(first), 1);
+    const second = open('cut-later.db');
+    const view = await second.ranking.termIndex();
+    // Cut in place after the directory was read (a disk error would do the same).
+    truncateSync(`${path}.postings`, 64);
+    expect(() => view.postings('incid', 'passage', 5)).toThrow(/cut short/);
+    expect(view.df('incid', 'passage')).toBe(df);
+    expect(() => view.postings('incid', 'passage', 5)).toThrow(/cut short/);
   });
 
   it('a damaged snapshot file is ignored and the lists are rebuilt from the tables', async () => {
