@@ -5,7 +5,7 @@ import { ref } from '../../entities/refs.js';
 import type { ParsedDocument } from '../parsed-document.js';
 import { csvRows, CsvHeader } from './csv-rows.js';
 import { parseTrackerDate } from './dates.js';
-import { lookup, mapFields, type RawRecord, type TicketFieldMap } from './field-map.js';
+import { jiraTicketFields, lookup, mapFields, type RawRecord, type TicketFieldMap } from './field-map.js';
 import { refuse, rowSource, ticketDocuments, titleFromBody, type Positioned, type RecordReport, type Refusal, type TicketFormat } from './record-source.js';
 import { record } from './schema.js';
 import { pagerDutyResolution } from './pagerduty-json.js';
@@ -126,16 +126,7 @@ const JIRA_CSV = csvFormat('jira-csv', (r, source, position) => {
     system: 'jira',
     format: 'jira-csv',
     ...id,
-    type: m.type,
-    status: m.status,
-    resolution: m.resolution,
-    priority: m.priority,
-    assignee: m.assignee,
-    reporter: m.reporter,
-    labels: m.labels,
-    components: m.components,
-    created: m.created,
-    resolved: m.resolved,
+    ...jiraTicketFields(m),
     description: m.description,
     // "date;author;body" (the body may itself contain semicolons).
     comments: comments.map((c) => {

@@ -75,6 +75,23 @@ export interface MappedFields {
   closeCode: string | null;
 }
 
+/** The mapped fields a Jira ticket takes as they are, whatever the export (JSON, XML, CSV). */
+export function jiraTicketFields(m: MappedFields) {
+  return {
+    type: m.type,
+    status: m.status,
+    resolution: m.resolution,
+    priority: m.priority,
+    assignee: m.assignee,
+    reporter: m.reporter,
+    queue: m.queue,
+    labels: m.labels,
+    components: m.components,
+    created: m.created,
+    resolved: m.resolved,
+  };
+}
+
 /** The value at a path: an exact key first (CSV columns may contain dots), then nested objects. */
 export function lookup(r: RawRecord, path: string): unknown {
   if (path in r) return r[path];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ref } from '../../entities/refs.js';
 import { parseTrackerDate } from './dates.js';
-import { mapFields, type TicketFieldMap } from './field-map.js';
+import { jiraTicketFields, mapFields, type TicketFieldMap } from './field-map.js';
 import { adfToMarkdown, wikiToMarkdown } from './jira-text.js';
 import type { TicketFormat } from './record-source.js';
 import { anything, has, id, list, optionalText, record, someOf } from './schema.js';
@@ -76,17 +76,7 @@ export const JIRA_JSON: TicketFormat<JiraIssue> = {
       title: m.title ?? key,
       source: `${source}#${key}`,
       url: base ? `${base}/browse/${key}` : null,
-      type: m.type,
-      status: m.status,
-      resolution: m.resolution,
-      priority: m.priority,
-      assignee: m.assignee,
-      reporter: m.reporter,
-      queue: m.queue,
-      labels: m.labels,
-      components: m.components,
-      created: m.created,
-      resolved: m.resolved,
+      ...jiraTicketFields(m),
       description: jiraRichText(i.fields.description),
       comments: (i.fields.comment?.comments ?? []).map((c) => ({ author: fieldPerson(c.author), created: parseTrackerDate(c.created), body: jiraRichText(c.body) })),
       links: i.fields.issuelinks.flatMap((l) => {

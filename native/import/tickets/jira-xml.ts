@@ -7,7 +7,7 @@ import { parseTrackerDate } from './dates.js';
 import { refuse, type Refusal, type TicketFormat } from './record-source.js';
 import { has, record } from './schema.js';
 import type { Ticket } from './ticket.js';
-import { mapFields, type RawRecord, type TicketFieldMap } from './field-map.js';
+import { jiraTicketFields, mapFields, type RawRecord, type TicketFieldMap } from './field-map.js';
 import { fieldPerson } from './values.js';
 
 type Node = Record<string, unknown> | string | undefined;
@@ -147,17 +147,7 @@ function itemTicket(it: Record<string, Node>, source: string): Ticket | Refusal 
     title: m.title ?? key,
     source: `${source}#${key}`,
     url: m.url,
-    type: m.type,
-    status: m.status,
-    resolution: m.resolution,
-    priority: m.priority,
-    assignee: m.assignee,
-    reporter: m.reporter,
-    queue: m.queue,
-    labels: m.labels,
-    components: m.components,
-    created: m.created,
-    resolved: m.resolved,
+    ...jiraTicketFields(m),
     description: html(it.description),
     comments: (((it.comments as Record<string, unknown> | undefined)?.comment as Array<Record<string, Node>> | undefined) ?? []).map((c) => ({
       author: fieldPerson(String(c['@_author'] ?? '')),
