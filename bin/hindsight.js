@@ -2,7 +2,7 @@
 // The `hindsight` command: runs the compiled CLI (built by `npm run build`, which `npm ci` runs).
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/native/cli/bin.js', import.meta.url);
+const entry = new URL('../dist/cli/hindsight.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('hindsight: the CLI is not built yet. Run `npm run build` (npm ci does it for you).\n');
   process.exit(1);

@@ -6,7 +6,7 @@
  * Every method has an input schema (parsed at every boundary) and a result type; every pushed
  * event has a payload type. Nothing here is written twice elsewhere.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CSV_MAP_FIELDS, DOCUMENT_KINDS } from './contract-values.js';
 
 export { CSV_MAP_FIELDS, DOCUMENT_KINDS };

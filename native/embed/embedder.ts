@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from '../common/worker.js';
+import { spawnWorker } from '../common/spawn-worker.js';
 import { join } from 'node:path';
 import { HindsightError } from '../common/errors.js';
 import type { EmbedReady, EmbedRequest, EmbedResponse, EmbedWorkerInit } from './embed-protocol.js';
@@ -91,7 +91,7 @@ export class Embedder {
       batch: o.batch ?? EMBED_BATCH,
       maxTokens: model.spec.maxTokens,
     };
-    const worker = spawnWorker(new URL('./embed-worker.js', import.meta.url), init);
+    const worker = spawnWorker('embed/embed-worker', init);
     const ready = await new Promise<EmbedReady>((resolve) => {
       worker.once('message', (m: EmbedReady) => resolve(m));
       worker.once('error', (err) => resolve({ ready: false, message: err.message }));

@@ -9,7 +9,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { HindsightError } from '../common/errors.js';
-import { spawnWorker } from '../common/worker.js';
+import { spawnWorker } from '../common/spawn-worker.js';
 import type { DocumentKind, IncidentFields, IncidentRecordRole } from '../contract.js';
 import { normaliseKey } from '../entities/extract.js';
 import { PROBLEM_RELATION } from '../entities/refs.js';
@@ -103,8 +103,11 @@ export class IncidentBuilder {
     if (!documentIds.length) return;
     const records = await this.recordsOf(documentIds);
     // In this thread while the worker starts (a first batch, a cancel right after the start).
+    const inThread = () => records.map((r) => extractRecordFields(r, this.taxonomy));
     const useWorker = records.length >= WORKER_FROM && this.worker().isReady;
-    const extracted = useWorker ? await this.worker().extract(records) : records.map((r) => extractRecordFields(r, this.taxonomy));
+    // The worker only saves time: if it stops, this batch and the next are extracted here, and an
+    // error of extraction itself then shows from this thread.
+    const extracted = useWorker ? await this.worker().extract(records).catch(inThread) : inThread();
     const fields = new Map(records.map((r, i) => [r.documentId, extracted[i]!]));
     const plan = await this.regroup(documentIds, fields);
     plan.recordFields = [...fields].map(([documentId, f]) => ({ documentId, version: EXTRACTION_VERSION, fields: f }));
@@ -438,9 +441,10 @@ class WorkerExtractor {
   private readonly waiting = new Map<number, { resolve: (f: IncidentFields[]) => void; reject: (e: Error) => void }>();
 
   constructor(taxonomyFiles: string[]) {
-    this.worker = spawnWorker(new URL('./extract-worker.js', import.meta.url), { taxonomyFiles });
+    this.worker = spawnWorker('incidents/extract-worker', { taxonomyFiles });
     // A worker that dies fails what it was doing, never leaves it waiting.
     const failAll = (err: Error) => {
+      this.isReady = false;
       for (const w of this.waiting.values()) w.reject(new HindsightError('internal', `Incident extraction stopped: ${err.message}`));
       this.waiting.clear();
     };
@@ -458,6 +462,9 @@ class WorkerExtractor {
         else w.resolve(m.fields!);
       });
     });
+    // A worker that fails to start leaves `isReady` false, so extraction stays in this thread;
+    // nothing else awaits `ready` then, and its rejection must not end the process.
+    this.ready.catch(() => {});
     this.worker.on('error', failAll);
     this.worker.on('exit', (code) => failAll(new Error(`exit code ${code}`)));
   }

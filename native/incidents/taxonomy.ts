@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HindsightError } from '../common/errors.js';
 import { packageRoot } from '../common/package-root.js';
 

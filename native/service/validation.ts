@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { HindsightError } from '../common/errors.js';
 import { API_INPUTS, type ApiMethod, type ApiRequest } from '../contract.js';
 

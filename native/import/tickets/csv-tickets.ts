@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HindsightError } from '../../common/errors.js';
 import type { CSV_MAP_FIELDS } from '../../contract.js';
 import { ref } from '../../entities/refs.js';

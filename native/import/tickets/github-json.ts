@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ref } from '../../entities/refs.js';
 import { parseTrackerDate } from './dates.js';
 import { mapFields, type TicketFieldMap } from './field-map.js';

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HindsightError } from '../../common/errors.js';
 import { ref } from '../../entities/refs.js';
 import { htmlToMarkdown } from '../formats/html.js';

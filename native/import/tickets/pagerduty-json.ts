@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ref } from '../../entities/refs.js';
 import { parseTrackerDate } from './dates.js';
 import { lookup, mapFields, type MappedFields, type RawRecord, type TicketFieldMap } from './field-map.js';

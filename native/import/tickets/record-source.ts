@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ImportFileError } from '../../contract.js';
 import type { ParsedDocument } from '../parsed-document.js';
 import { ticketDocument, type Ticket } from './ticket.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROBLEM_RELATION, ref } from '../../entities/refs.js';
 import { lookup, mapFields, type RawRecord, type TicketFieldMap } from './field-map.js';
 import { refuse, rowSource, titleFromBody, type Refusal, type TicketFormat } from './record-source.js';

@@ -108,7 +108,7 @@ export function trainInWorker(path: string, settings: LsaSettings, o: { onProgre
   const cancelled = () => new HindsightError('cancelled', 'Training the corpus model was cancelled.');
   if (o.signal?.aborted) return Promise.reject(cancelled());
   const input: TrainingInput = { path, settings, nativeBinding: process.env.HINDSIGHT_SQLITE_BINDING || undefined };
-  const worker = spawnWorker(new URL('./latent-training-worker.js', import.meta.url), input);
+  const worker = spawnWorker('store/sqlite/latent-training-worker', input);
   return new Promise<LatentModelWrite | null>((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void) => {

@@ -1,0 +1,72 @@
+/**
+ * The built `hindsight` command: the bundled CLI in `dist/cli/` (scripts/build-cli.mjs), not the
+ * TypeScript sources the Vitest specs run. It imports, searches and finds similar incidents, and
+ * the worker threads it starts are found in the compiled tree from inside a bundle chunk.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect, test } from '@playwright/test';
+import type * as SpawnWorker from '../../native/common/spawn-worker.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const home = mkdtempSync(join(tmpdir(), 'hindsight-built-cli-'));
+const db = join(home, 'cli.db');
+
+function hindsight(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/hindsight.js', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, HINDSIGHT_HOME: home, HINDSIGHT_MODEL_DIR: join(home, 'no-models') },
+    timeout: 120_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test.afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+test('the built CLI is the bundle, and --help lists the commands', () => {
+  expect(existsSync(join(ROOT, 'dist/cli/hindsight.js'))).toBe(true);
+  const r = hindsight('--help');
+  expect(r.status).toBe(0);
+  for (const command of ['import', 'search', 'similar', 'serve']) expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+});
+
+test('the built CLI imports write-ups, then searches and finds similar incidents in them', () => {
+  const folder = join(home, 'write-ups');
+  mkdirSync(folder);
+  // More than one extraction batch's worth, so that the import hands records to its worker.
+  for (let i = 0; i < 20; i++) {
+    const what = i % 2 ? 'The TLS certificate of the ingress expired and clients failed their handshakes.' : 'The orders database ran out of connections: the pool was exhausted by a retry storm.';
+    writeFileSync(join(folder, `pm-${i}.md`), `# Incident ${i}\n\n## Summary\n${what}\n\n## Resolution\nRenewed and restarted (incident ${i}).\n`);
+  }
+  const imported = hindsight('import', folder, '--db', db);
+  expect(imported.stderr).not.toMatch(/Error|at .*\.js:\d+/);
+  expect(imported.status).toBe(0);
+  expect(imported.stdout + imported.stderr).toMatch(/20 new/);
+  const search = hindsight('search', 'connection pool exhausted', '--db', db, '--json');
+  expect(search.status).toBe(0);
+  const hits = (JSON.parse(search.stdout) as { hits: Array<{ title: string }> }).hits;
+  expect(hits.length).toBeGreaterThan(0);
+  expect(hits.every((h) => /^Incident \d*[02468]$/.test(h.title))).toBe(true);
+  const similar = hindsight('similar', '--text', 'certificate expired on the ingress, TLS handshakes fail', '--db', db, '--json');
+  expect(similar.status).toBe(0);
+  expect(JSON.parse(similar.stdout).incidents.length).toBeGreaterThan(0);
+});
+
+test('every worker thread module is in the compiled tree, and the extraction worker starts from it', async () => {
+  const { WORKER_MODULES, spawnWorker } = (await import(pathToFileURL(join(ROOT, 'dist/native/common/spawn-worker.js')).href)) as typeof SpawnWorker;
+  for (const m of WORKER_MODULES) expect(existsSync(join(ROOT, 'dist/native', `${m}.js`)), m).toBe(true);
+  const worker = spawnWorker('incidents/extract-worker', { taxonomyFiles: [] });
+  try {
+    const first = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    expect(first).toEqual({ ready: true });
+  } finally {
+    await worker.terminate();
+  }
+});
