@@ -9,6 +9,7 @@
 // from node_modules as it is, because native addons (better-sqlite3, hnswlib-node, onnxruntime)
 // and packages that read their own files (pdfjs-dist, transformers) need their real layout.
 // The worker threads and Electron's engine process run the tsc output in `dist/native/`.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const BUNDLED = new Set(['zod', 'commander']);
@@ -23,6 +24,9 @@ const externalPackages = {
     });
   },
 };
+
+// Chunk names carry a hash: chunks of an earlier build would pile up beside the new ones.
+rmSync('dist/cli', { recursive: true, force: true });
 
 await build({
   entryPoints: { hindsight: 'native/cli/bin.ts' },

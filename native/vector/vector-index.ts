@@ -1,11 +1,15 @@
-import hnswlib from 'hnswlib-node';
+import type hnswlib from 'hnswlib-node';
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { sha256, sha256FileSync } from '../common/hash.js';
 import type { PassageStore } from '../store/store.js';
 import type { IndexState } from '../contract.js';
 import { VectorTable } from './vector-table.js';
 
-const { HierarchicalNSW } = hnswlib;
+/**
+ * hnswlib's addon, loaded by the first `VectorIndex.open`: a lexical-only process (no model
+ * installed, the usual CLI search) never needs it, and loading it is part of a cold start.
+ */
+let HierarchicalNSW: typeof hnswlib.HierarchicalNSW;
 
 /** What the index file covers, written beside it. */
 interface Manifest {
@@ -79,6 +83,7 @@ export class VectorIndex {
    * A read-only store gets an index it never saves (the folder may not be writable).
    */
   static async open(passages: PassageStore, path: string, modelId: string, dims: number, options: { readOnly?: boolean; params?: Partial<HnswParams> } = {}): Promise<VectorIndex> {
+    HierarchicalNSW ??= (await import('hnswlib-node')).default.HierarchicalNSW;
     const vi = new VectorIndex(path, modelId, dims, options.params);
     vi.readOnly = options.readOnly ?? false;
     vi.health = await vi.load(passages);

@@ -75,8 +75,13 @@ export function openDatabase(path: string, options: OpenOptions = {}): { db: Db;
         });
       }
     } else {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      // A writer turns WAL on, so that readers never wait for it. A read command leaves the
+      // journal as it finds it: switching to WAL and back at close costs more than its query
+      // (~20–80 ms of a cold search at 100,000 passages), and it joins a writer's WAL anyway.
+      if (mode === 'write') {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+      }
       migrate(db, migrations);
     }
     db.pragma('foreign_keys = ON');
@@ -134,9 +139,12 @@ export function closeDatabase(db: Db, readOnly: boolean): void {
   if (!db.open) return;
   if (!readOnly) {
     try {
-      db.pragma('busy_timeout = 0');
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.pragma('journal_mode = DELETE');
+      // Whoever closes last tidies up, a reader that joined a writer's WAL included.
+      if (db.pragma('journal_mode', { simple: true }) === 'wal') {
+        db.pragma('busy_timeout = 0');
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.pragma('journal_mode = DELETE');
+      }
     } catch {
       // Another connection has it open: it stays in WAL mode, and SQLite checkpoints later.
     }

@@ -40,5 +40,7 @@ describe('what a command loads (cold start)', () => {
     expect(loaded.some((u) => u.includes('/native/engine.ts'))).toBe(true);
     expect(loaded.filter((u) => u.includes('/native/import/'))).toEqual([]);
     expect(loaded.filter((u) => /\/node_modules\/(date-fns|fast-xml-parser|csv-parse|yauzl|mammoth|turndown|pdfjs-dist)\//.test(u))).toEqual([]);
+    // No model is installed: the search is lexical, and hnswlib's addon is not loaded.
+    expect(loaded.filter((u) => u.includes('/node_modules/hnswlib-node/'))).toEqual([]);
   });
 });

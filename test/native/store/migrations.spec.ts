@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate, openDatabase } from '../../../native/store/sqlite/database.js';
+import { closeDatabase, migrate, openDatabase } from '../../../native/store/sqlite/database.js';
 import { SCHEMA_VERSION } from '../../../native/store/sqlite/migrations/index.js';
 import { tempDir } from '../../support/temp.js';
 
@@ -17,6 +17,29 @@ describe('database migrations', () => {
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").pluck().all();
     expect(tables).toEqual(expect.arrayContaining(['documents', 'chunks', 'chunks_fts', 'imports', 'import_issues', 'meta']));
     db.close();
+  });
+
+  it('a read command leaves the journal as it finds it, joins a writer\'s WAL, and tidies it when it closes last', () => {
+    const path = join(dir, 'journal.db');
+    const first = openDatabase(path);
+    closeDatabase(first.db, first.readOnly);
+    // Closed by its writer: a rollback journal again, no -wal file.
+    expect(new Database(path, { readonly: true }).pragma('journal_mode', { simple: true })).toBe('delete');
+    const reader = openDatabase(path, { mode: 'read' });
+    expect(reader.db.pragma('journal_mode', { simple: true })).toBe('delete');
+    closeDatabase(reader.db, reader.readOnly);
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    // A writer holds the database in WAL; a reader opened meanwhile reads through it.
+    const writer = openDatabase(path);
+    const joined = openDatabase(path, { mode: 'read' });
+    expect(joined.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    writer.db.prepare("INSERT INTO meta (key, value) VALUES ('probe', 'x')").run();
+    expect(joined.db.prepare("SELECT value FROM meta WHERE key = 'probe'").pluck().get()).toBe('x');
+    // The writer closes first (the reader still has it open, so it stays WAL); the reader, last, folds it back.
+    closeDatabase(writer.db, writer.readOnly);
+    closeDatabase(joined.db, joined.readOnly);
+    expect(new Database(path, { readonly: true }).pragma('journal_mode', { simple: true })).toBe('delete');
+    expect(existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0).toBe(0);
   });
 
   it('is idempotent: opening again applies nothing', () => {
