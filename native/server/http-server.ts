@@ -241,7 +241,12 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
       return true;
     };
     const dir = join(uploadRoot, batch);
-    if (existsSync(dir) && prune(dir)) batches.delete(batch);
+    try {
+      if (existsSync(dir) && prune(dir)) batches.delete(batch);
+    } catch {
+      // Tidying only: a folder in use (EBUSY on Windows) or refilled meanwhile stays, and goes with
+      // the rest of the upload area when the server stops or next starts. The answer stands.
+    }
   }
 
   function serveStatic(res: ServerResponse, path: string) {

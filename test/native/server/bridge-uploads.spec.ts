@@ -6,13 +6,24 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiEvents, Envelope, ImportSummary, IndexProgress } from '../../../native/contract.js';
 import { startBridge, type Bridge } from '../../../native/server/http-server.js';
 import { EngineService } from '../../../native/service/engine-service.js';
 import { NO_MODEL } from '../../support/generated-models.js';
 import { buildPdf } from '../../support/pdf-writer.js';
 import { tempDir } from '../../support/temp.js';
+
+/** Folders whose removal fails as a folder in use does on Windows (EBUSY). */
+const busyFolders = vi.hoisted(() => new Set<string>());
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const rmdirSync: typeof fs.rmdirSync = (path, ...rest) => {
+    if ([...busyFolders].some((b) => String(path).endsWith(b))) throw Object.assign(new Error(`EBUSY: resource busy or locked, rmdir '${String(path)}'`), { code: 'EBUSY' });
+    return fs.rmdirSync(path, ...rest);
+  };
+  return { ...fs, default: { ...fs, rmdirSync }, rmdirSync };
+});
 
 const dir = tempDir();
 // Whole megabytes, so that the messages read as they do with the real limits.
@@ -226,6 +237,20 @@ describe('HTTP bridge: limits and hostile uploads', () => {
     // A name the disk cannot hold is refused after its folders were made: they go too.
     expect((await h.upload('empty3', `a/${'n'.repeat(300)}.md`, '# x\n')).status).toBe(400);
     expect(existsSync(join(h.uploadDir, 'empty3'))).toBe(false);
+  });
+
+  it('still answers a refused upload whose empty folder cannot be removed (in use), and keeps serving', async () => {
+    busyFolders.add('busy01');
+    try {
+      const over = Array.from({ length: 20 }, () => Buffer.alloc(64 * 1024, 0x61));
+      const r = await h.upload('busy01', 'huge.md', Buffer.concat(over));
+      expect(r.status).toBe(413);
+      expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'refused-input' } });
+      expect(filesUnder(join(h.uploadDir, 'busy01'))).toEqual([]);
+      expect((await h.upload('busy02', 'ok.md', '# Kept\n')).status).toBe(200);
+    } finally {
+      busyFolders.clear();
+    }
   });
 
   it('removes the partial file of a client that goes away mid-upload', async () => {
