@@ -3,6 +3,7 @@
  * content-length), uploads that collide or stop half-way, imports naming files that were never
  * dropped, and the clean-up of uploads. Each test asserts what a client or the disk observes.
  */
+import type * as Fs from 'node:fs';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -17,8 +18,8 @@ import { tempDir } from '../../support/temp.js';
 /** Folders whose removal fails as a folder in use does on Windows (EBUSY). */
 const busyFolders = vi.hoisted(() => new Set<string>());
 vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
-  const rmdirSync: typeof fs.rmdirSync = (path, ...rest) => {
+  const fs = await importOriginal<typeof Fs>();
+  const rmdirSync: typeof Fs.rmdirSync = (path, ...rest) => {
     if ([...busyFolders].some((b) => String(path).endsWith(b))) throw Object.assign(new Error(`EBUSY: resource busy or locked, rmdir '${String(path)}'`), { code: 'EBUSY' });
     return fs.rmdirSync(path, ...rest);
   };
