@@ -25,10 +25,12 @@
  *
  *  P. Patterns over 10,000 incidents (bench/patterns.ts, `--only patterns --incidents N --keep DIR`).
  *
+ *  Start-up. `--only startup`: `hindsight --help` beside `node -e 0` (bench/startup.ts).
+ *
  *  Door. `--only door`: the door's cost alone (bench/door.ts), on 15,000 synthetic passages unless
  *     --chunks says otherwise, --rounds N rounds of its ten queries.
  *
- * Options: --only real|synthetic|slack|costs|door|ranking|corpus-model|patterns|vectors|embed|scale|csv, --chunks N (synthetic size), --queries N, --messages N, --rows N, --rounds N.
+ * Options: --only startup|real|synthetic|slack|costs|door|ranking|corpus-model|patterns|vectors|embed|scale|csv, --chunks N (synthetic size), --queries N, --messages N, --rows N, --rounds N.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -314,7 +316,10 @@ async function runSection(only: string) {
 
 if (!values.only) {
   console.log(`Hindsight benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
-  for (const section of ['real', 'synthetic', 'slack', 'costs', 'patterns', 'ranking', 'corpus-model', 'csv']) await runSection(section);
+  for (const section of ['startup', 'real', 'synthetic', 'slack', 'costs', 'patterns', 'ranking', 'corpus-model', 'csv']) await runSection(section);
+} else if (values.only === 'startup') {
+  const { benchStartup } = await import('./startup.js');
+  benchStartup();
 } else if (values.only === 'real') await benchReal();
 else if (values.only === 'synthetic') await benchSynthetic(Number(values.chunks));
 else if (values.only === 'slack') await benchSlack(Number(values.messages));

@@ -69,7 +69,7 @@ function timedStore(store: Store, into: Map<string, { ms: number; calls: number 
 }
 
 /** Wall seconds of a whole process, alternating with a floor command; medians and the median ratio. */
-function coldRuns(cmd: string[], env: NodeJS.ProcessEnv, runs: number): { wall: number; floor: number; ratio: number; rssMb: number; ok: boolean } {
+export function coldRuns(cmd: string[], env: NodeJS.ProcessEnv, runs: number): { wall: number; floor: number; ratio: number; rssMb: number; ok: boolean } {
   const walls: number[] = [];
   const floors: number[] = [];
   const ratios: number[] = [];
