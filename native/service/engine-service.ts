@@ -83,6 +83,8 @@ interface EmbedJob extends Job {
  */
 export class EngineService {
   private engineOpen: Promise<Engine> | null = null;
+  /** How the open engine was opened: an engine opened again (a new model) is opened the same way. */
+  private engineAccess: 'read' | 'write' = 'read';
   private readonly imports = new Map<number, Job>();
   private importQueue: Promise<void> = Promise.resolve();
   private reindexJob: EmbedJob | null = null;
@@ -156,6 +158,7 @@ export class EngineService {
    */
   private async engine(access: 'read' | 'write'): Promise<Engine> {
     if (!this.engineOpen) {
+      this.engineAccess = access;
       const opening = Engine.open({ dbPath: this.dbPath, models: this.options.models, mode: access });
       this.engineOpen = opening;
       opening.catch(() => {
@@ -495,7 +498,8 @@ export class EngineService {
     const old = this.engineOpen;
     this.engineOpen = null;
     if (old) await (await old.catch(() => null))?.close();
-    const pending = existsSync(this.dbPath) ? await (await this.engine('read')).pendingCount() : 0;
+    // Opened again as it was (a service that writes keeps its WAL from the start).
+    const pending = existsSync(this.dbPath) ? await (await this.engine(old ? this.engineAccess : 'read')).pendingCount() : 0;
     return { name, path, verified, pending };
   }
 

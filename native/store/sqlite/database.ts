@@ -75,13 +75,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): { db: Db;
         });
       }
     } else {
-      // A writer turns WAL on, so that readers never wait for it. A read command leaves the
-      // journal as it finds it: switching to WAL and back at close costs more than its query
-      // (~20–80 ms of a cold search at 100,000 passages), and it joins a writer's WAL anyway.
-      if (mode === 'write') {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
-      }
+      // A writer turns WAL on, so that readers never wait for it. A connection opened to read
+      // leaves the journal as it finds it until its first write transaction (`Sql.write` calls
+      // `useWal`): switching to WAL and back at close costs more than a cold search's query
+      // (~20–80 ms at 100,000 passages), and it joins a writer's WAL anyway.
+      if (mode === 'write') useWal(db);
       migrate(db, migrations);
     }
     db.pragma('foreign_keys = ON');
@@ -91,6 +89,12 @@ export function openDatabase(path: string, options: OpenOptions = {}): { db: Db;
     if (err instanceof HindsightError) throw err;
     throw new HindsightError('db-open', `Cannot open the database ${path}: ${(err as Error).message}`);
   }
+}
+
+/** Write-ahead logging, so that readers never wait for this connection's writes (a no-op once on). */
+export function useWal(db: Db): void {
+  if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
 }
 
 function writable(path: string): boolean {

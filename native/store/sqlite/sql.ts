@@ -12,7 +12,14 @@ export class Sql {
   /** HINDSIGHT_SQL_PROFILE=1: time spent per statement, printed to stderr at exit (slowest first). */
   private readonly profile = process.env.HINDSIGHT_SQL_PROFILE === '1' ? new Map<string, { n: number; ms: number }>() : null;
 
-  constructor(readonly db: Db) {
+  /**
+   * `beforeFirstWrite` runs once, before the first write transaction: a connection opened to
+   * read turns WAL on there (`useWal`), only if it comes to write.
+   */
+  constructor(
+    readonly db: Db,
+    private beforeFirstWrite?: () => void,
+  ) {
     if (this.profile) process.once('exit', () => this.report());
   }
 
@@ -69,6 +76,10 @@ export class Sql {
   write<T>(fn: () => T): T {
     this.generation++;
     if (this.db.inTransaction) return fn();
+    if (this.beforeFirstWrite) {
+      this.beforeFirstWrite();
+      this.beforeFirstWrite = undefined;
+    }
     const hooks: Array<() => void> = [];
     this.transaction++;
     this.commitHooks = hooks;

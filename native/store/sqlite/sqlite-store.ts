@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { MetaStore, Store } from '../store.js';
-import { closeDatabase, openDatabase, type Db, type OpenMode } from './database.js';
+import { closeDatabase, openDatabase, useWal, type Db, type OpenMode } from './database.js';
 import { documentStore } from './documents.js';
 import { entityStore, linkStore } from './entities.js';
 import { importStore } from './imports.js';
@@ -28,7 +28,7 @@ export class SqliteStore implements Store {
     readonly db: Db,
     readonly readOnly: boolean,
   ) {
-    const sql = (this.sql = new Sql(db));
+    const sql = (this.sql = new Sql(db, readOnly ? undefined : () => useWal(db)));
     this.meta = {
       get: async (key) => sql.value<string>('SELECT value FROM meta WHERE key = ?', key) ?? null,
       set: async (key, value) => void sql.write(() => sql.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', key, value)),

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../../native/server/http-server.js';
 import { EngineService } from '../../../native/service/engine-service.js';
@@ -65,5 +66,13 @@ describe('installing a model folder dropped into browser mode', () => {
     expect(status).toMatchObject({ ok: true, value: { state: { state: 'ready', name: 'gte-small', verified: false } } });
     const stats = (await post('stats', {})) as { value: { model: { state: string } } };
     expect(stats.value.model.state).toBe('ready');
+    // The engine opened again for the new model writes as the server's did: in WAL, so that a
+    // reader never holds its imports up.
+    const look = new Database(join(dir, 'm.db'), { readonly: true });
+    try {
+      expect(look.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      look.close();
+    }
   });
 });

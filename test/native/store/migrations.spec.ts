@@ -4,7 +4,18 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { closeDatabase, migrate, openDatabase } from '../../../native/store/sqlite/database.js';
 import { SCHEMA_VERSION } from '../../../native/store/sqlite/migrations/index.js';
+import { SqliteStore } from '../../../native/store/sqlite/sqlite-store.js';
 import { tempDir } from '../../support/temp.js';
+
+/** The journal mode a fresh connection sees (closed again at once). */
+function journal(path: string): unknown {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.pragma('journal_mode', { simple: true });
+  } finally {
+    db.close();
+  }
+}
 
 describe('database migrations', () => {
   const dir = tempDir();
@@ -24,7 +35,7 @@ describe('database migrations', () => {
     const first = openDatabase(path);
     closeDatabase(first.db, first.readOnly);
     // Closed by its writer: a rollback journal again, no -wal file.
-    expect(new Database(path, { readonly: true }).pragma('journal_mode', { simple: true })).toBe('delete');
+    expect(journal(path)).toBe('delete');
     const reader = openDatabase(path, { mode: 'read' });
     expect(reader.db.pragma('journal_mode', { simple: true })).toBe('delete');
     closeDatabase(reader.db, reader.readOnly);
@@ -38,8 +49,31 @@ describe('database migrations', () => {
     // The writer closes first (the reader still has it open, so it stays WAL); the reader, last, folds it back.
     closeDatabase(writer.db, writer.readOnly);
     closeDatabase(joined.db, joined.readOnly);
-    expect(new Database(path, { readonly: true }).pragma('journal_mode', { simple: true })).toBe('delete');
+    expect(journal(path)).toBe('delete');
     expect(existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0).toBe(0);
+  });
+
+  it('a store opened to read turns WAL on at its first write transaction, so that readers never wait for it', async () => {
+    const path = join(dir, 'first-write.db');
+    const created = openDatabase(path);
+    closeDatabase(created.db, created.readOnly);
+    expect(journal(path)).toBe('delete');
+    const store = SqliteStore.open(path, 'read');
+    expect(await store.meta.get('probe')).toBeNull();
+    expect(journal(path)).toBe('delete');
+    await store.meta.set('probe', 'x');
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    // A reader holding a read transaction does not hold this writer up.
+    const reader = new Database(path, { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM meta').get();
+    store.db.pragma('busy_timeout = 0');
+    await store.meta.set('probe', 'y');
+    reader.exec('COMMIT');
+    reader.close();
+    await store.close();
+    expect(journal(path)).toBe('delete');
   });
 
   it('is idempotent: opening again applies nothing', () => {
