@@ -67,6 +67,16 @@ describe('similar past incidents over the real postmortems', () => {
     expect(top.incident.minutesToResolve === null || top.incident.minutesToResolve >= 0).toBe(true);
   });
 
+  it('quotes, for the input, the passage of the incident most like it, not its first one', async () => {
+    const id = idOf(pm('dfds/PM2021-006_-_All_services_returning_503_in_Kubernetes.md'));
+    const rows = engine.db.prepare('SELECT id, text FROM chunks WHERE document_id = ? ORDER BY ord').all(id) as Array<{ id: number; text: string }>;
+    // Not the first passage (the one a pair would quote if it never compared them), short enough to be read as one.
+    const copied = rows.slice(1).filter((p) => p.text.length < 1000).sort((a, b) => b.text.length - a.text.length)[0]!;
+    const r = await engine.similar({ text: copied.text, limit: 3 });
+    const own = r.incidents.find((i) => i.incident.records.some((m) => m.documentId === id))!;
+    expect(own.passages[0]!.match.chunkId).toBe(copied.id);
+  });
+
   it('calls an unrelated incident novel', async () => {
     const r = await engine.similar({ text: 'The espresso machine on the third floor leaks water onto the carpet.', limit: 5 });
     expect(r.verdict.label).toBe('novel');
@@ -119,6 +129,10 @@ describe('records of one event are one incident', () => {
       // It cites the older write-up: a recurrence, linked, not merged.
       expect(merged.related).toEqual([expect.objectContaining({ title: 'Postgres failover left pgbouncer on the old primary', relation: expect.stringMatching(/recurrence of|related to/), direction: 'out' })]);
       expect(['recurring', 'related']).toContain(r.verdict.label);
+      // Passages of two of its records share every word of the input alike (the write-up's summary
+      // and the ticket's title): the pair quotes the record the incident's scores are of, the closest one.
+      const tie = (await engine.similar({ text: 'pgbouncer old primary failover', limit: 5 })).incidents.find((i) => i.incident.title === merged.incident.title)!;
+      expect(tie.passages[0]).toMatchObject({ similarity: 1, match: { documentId: merged.incident.records.find((x) => x.role === 'primary')!.documentId, role: 'summary' } });
 
       const experts = await engine.experts({ text: 'pgbouncer kept the old primary after failover', limit: 3 });
       expect(experts.experts[0]!.name.toLowerCase()).toBe('priya');
