@@ -120,3 +120,28 @@ describe('the words-and-meaning ranker with a model', () => {
     expect(found?.score.semantic).toBe(0);
   });
 });
+
+describe('the words-and-meaning ranker on words every record has', () => {
+  const root = tempDir();
+  let engine: Engine;
+  beforeAll(async () => {
+    const write = fixtureWriter(root);
+    const files = [
+      write('a.md', '# Zymurgy fault\n\nThe zymurgy widget broke during the brewing run.\n'),
+      write('b.md', '# Widget slow\n\nThe widget was slow for an hour.\n'),
+      write('c.md', '# Widget restart\n\nSomeone restarted the widget by hand.\n'),
+      write('d.md', '# Widget alert\n\nAn alert fired on the widget queue.\n'),
+    ];
+    engine = await Engine.open({ dbPath: join(root, 'common.db'), models: NO_MODEL });
+    await engine.import({ paths: files });
+  }, 60_000);
+  afterAll(async () => engine?.close());
+
+  it('finds no record by a word most of them hold: it tells nothing apart', async () => {
+    const ranker = new WordsAndMeaningRanker({ store: engine.store, semantic: null, weights: { semantic: 0, lexical: 1, entities: 0 } });
+    const text = 'zymurgy widget';
+    const r = await ranker.rank({ text, passages: [{ text, role: 'summary' }], exclude: new Set(), limit: 10 });
+    const titles = (await engine.store.documents.summaries(r.documents.map((d) => d.documentId))).values();
+    expect([...titles].map((d) => d.title)).toEqual(['Zymurgy fault']);
+  });
+});
