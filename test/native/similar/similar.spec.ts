@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../../native/engine.js';
 import { TestApi } from '../../support/api.js';
 import { openFixture } from '../../support/fixture-db.js';
 import { CORPUS, NO_MODEL } from '../../support/generated-models.js';
@@ -141,6 +142,39 @@ describe('records of one event are one incident', () => {
       expect(new Set(lines).size).toBe(lines.length);
     } finally {
       await engine.close();
+    }
+  });
+
+  it('never spends the results on the records of the input\'s own incident', async () => {
+    const root = join(dir, 'own');
+    mkdirSync(root, { recursive: true });
+    const story = 'The billing queue consumer stalled and invoices were delayed for hours; the consumer lag grew until the consumer pods were restarted.';
+    writeFileSync(join(root, 'pm-new.md'), `---\ndate: 2024-05-01\n---\n# Billing queue consumer stalled\n\n## Summary\n\n${story} Tickets OPS-1, OPS-2, OPS-3, OPS-4, OPS-5.\n`);
+    writeFileSync(join(root, 'pm-old.md'), '---\ndate: 2023-02-01\n---\n# Invoices delayed\n\n## Summary\n\nInvoices were delayed: the billing consumer stopped reading its queue until it was restarted.\n');
+    const tickets = [1, 2, 3, 4, 5].map((k) => ({ key: `OPS-${k}`, fields: { summary: `${story} (${k})`, created: '2024-05-01T10:00:00.000+0000', resolutiondate: '2024-05-01T11:00:00.000+0000' } }));
+    writeFileSync(join(root, 'tickets.json'), JSON.stringify({ issues: tickets }));
+    const engine = await TestApi.open({ dbPath: join(dir, 'own.db'), models: NO_MODEL });
+    let id = 0;
+    try {
+      // With other write-ups beside them, so that the story's words are not in most passages.
+      await engine.import({ paths: [root, join(CORPUS, 'postmortems', 'dfds')] });
+      id = engine.db.prepare('SELECT id FROM documents WHERE source = ?').pluck().get(join(root, 'pm-new.md')) as number;
+      // The write-up and its five tickets are one incident, the older write-up another.
+      const own = await engine.similar({ text: story, limit: 5 });
+      expect(own.incidents.find((i) => i.incident.title === 'Billing queue consumer stalled')?.incident.records).toHaveLength(6);
+      // Asked for the one closest past incident, it gets the older write-up, however close its own tickets are.
+      expect((await engine.similar({ id, limit: 1 })).incidents.map((i) => i.incident.title)).toEqual(['Invoices delayed']);
+    } finally {
+      await engine.close();
+    }
+    // The same with the words-and-meaning ranker (the ranking lab's), which ranks the tickets, word
+    // for word the write-up's summary, above the older write-up.
+    const lab = await Engine.open({ dbPath: join(dir, 'own.db'), models: NO_MODEL });
+    try {
+      const r = await lab.similar({ id, limit: 1 }, { weights: { semantic: 0, lexical: 1, entities: 0 } });
+      expect(r.incidents.map((i) => i.incident.title)).toEqual(['Invoices delayed']);
+    } finally {
+      await lab.close();
     }
   });
 });
