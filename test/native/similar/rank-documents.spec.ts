@@ -7,7 +7,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../native/engine.js';
+import { loadTaxonomy } from '../../../native/incidents/taxonomy.js';
+import type { DocumentRanker } from '../../../native/rank/ranker.js';
 import { WordsAndMeaningRanker } from '../../../native/similar/rank-documents.js';
+import { textInput } from '../../../native/similar/read-input.js';
+import { findSimilar } from '../../../native/similar/similar.js';
 import { openHybridEngine } from '../../support/hybrid-engine.js';
 import { CORPUS, NO_MODEL } from '../../support/generated-models.js';
 import { fixtureWriter, tempDir } from '../../support/temp.js';
@@ -121,7 +125,7 @@ describe('the words-and-meaning ranker with a model', () => {
   });
 });
 
-describe('the words-and-meaning ranker on words every record has', () => {
+describe('ranking and verdict over four small records', () => {
   const root = tempDir();
   let engine: Engine;
   beforeAll(async () => {
@@ -143,5 +147,22 @@ describe('the words-and-meaning ranker on words every record has', () => {
     const r = await ranker.rank({ text, passages: [{ text, role: 'summary' }], exclude: new Set(), limit: 10 });
     const titles = (await engine.store.documents.summaries(r.documents.map((d) => d.documentId))).values();
     expect([...titles].map((d) => d.title)).toEqual(['Zymurgy fault']);
+  });
+
+  it('lists what it found as weak when it calls the input new, however many of its words a result holds', async () => {
+    const [id] = (await engine.store.documents.browse({}, 10)).ids;
+    // A ranking holding one document with 40 % of the input's telling words (past the 30 % that
+    // makes a result strong) whose evidence says nothing like the input exists.
+    const ranker: DocumentRanker = {
+      rank: async () => ({
+        mode: 'lexical',
+        documents: [{ documentId: id!, score: 0.5, signals: { lexical: 0.5, latent: null, semantic: null, entities: 0 }, coverage: 0.4 }],
+        terms: [],
+        confidence: { evidence: 0.1, score: 0.1, verdict: 'novel' },
+      }),
+    };
+    const r = await findSimilar({ store: engine.store, ranker, views: engine.views, semantic: false }, textInput('zymurgy widget', loadTaxonomy()), { limit: 5 });
+    expect(r.verdict.label).toBe('novel');
+    expect(r.incidents.map((i) => i.strength)).toEqual(['weak']);
   });
 });

@@ -154,7 +154,7 @@ describe('records of one event are one incident', () => {
     const tickets = [1, 2, 3, 4, 5].map((k) => ({ key: `OPS-${k}`, fields: { summary: `${story} (${k})`, created: '2024-05-01T10:00:00.000+0000', resolutiondate: '2024-05-01T11:00:00.000+0000' } }));
     writeFileSync(join(root, 'tickets.json'), JSON.stringify({ issues: tickets }));
     const engine = await TestApi.open({ dbPath: join(dir, 'own.db'), models: NO_MODEL });
-    let id = 0;
+    let id: number | undefined;
     try {
       // With other write-ups beside them, so that the story's words are not in most passages.
       await engine.import({ paths: [root, join(CORPUS, 'postmortems', 'dfds')] });
@@ -163,7 +163,7 @@ describe('records of one event are one incident', () => {
       const own = await engine.similar({ text: story, limit: 5 });
       expect(own.incidents.find((i) => i.incident.title === 'Billing queue consumer stalled')?.incident.records).toHaveLength(6);
       // Asked for the one closest past incident, it gets the older write-up, however close its own tickets are.
-      expect((await engine.similar({ id, limit: 1 })).incidents.map((i) => i.incident.title)).toEqual(['Invoices delayed']);
+      expect((await engine.similar({ id: id!, limit: 1 })).incidents.map((i) => i.incident.title)).toEqual(['Invoices delayed']);
     } finally {
       await engine.close();
     }
@@ -171,7 +171,7 @@ describe('records of one event are one incident', () => {
     // for word the write-up's summary, above the older write-up.
     const lab = await Engine.open({ dbPath: join(dir, 'own.db'), models: NO_MODEL });
     try {
-      const r = await lab.similar({ id, limit: 1 }, { weights: { semantic: 0, lexical: 1, entities: 0 } });
+      const r = await lab.similar({ id: id!, limit: 1 }, { weights: { semantic: 0, lexical: 1, entities: 0 } });
       expect(r.incidents.map((i) => i.incident.title)).toEqual(['Invoices delayed']);
     } finally {
       await lab.close();
