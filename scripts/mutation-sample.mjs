@@ -24,8 +24,8 @@
 // Grow a sample that way rather than cutting a big run: Stryker tests mutants in file order, so
 // what a cut run tested is not a random sample. Each tested mutant is appended to
 // reports/mutation/<selection>.sample.jsonl as it finishes (the whole sample at the end).
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { Instrumenter } from '@stryker-mutator/instrumenter';
 import { declareClassPlugin, declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 
@@ -117,6 +117,8 @@ export async function prepareSampledRun(patterns, size, seed, logFile) {
   const sample = await drawSample(patterns, size, seed);
   process.env[ENV_SAMPLE] = JSON.stringify(sample.locations.map((l) => ({ key: l.key, file: resolve(l.file), loc: l.loc })));
   process.env[ENV_LOG] = resolve(logFile);
+  // A fresh worktree has no reports/ yet (it is ignored by git): the reporter appends from the first mutant.
+  mkdirSync(dirname(logFile), { recursive: true });
   rmSync(logFile, { force: true });
   console.log(`Mutation sample (seed ${seed}): ${sample.locations.length} of ${sample.population.locations} locations, ${sample.mutants} of ${sample.population.mutants} mutants in ${sample.population.files} files.`);
   return sample;

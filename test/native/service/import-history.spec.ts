@@ -151,7 +151,10 @@ describe('choosing the database', () => {
     expect(readFileSync(foreign).equals(bytes)).toBe(true);
     const text = join(dir, 'notes.txt');
     writeFileSync(text, 'hello');
-    await expect(api.invoke('useDatabase', { path: text })).rejects.toMatchObject({ message: expect.stringMatching(/not a Hindsight database/) });
+    const refused = (await api.invoke('useDatabase', { path: text }).catch((e: Error) => e)) as Error;
+    expect(refused.message).toMatch(/not a Hindsight database/);
+    // A text file is no other application's database: the message does not say so.
+    expect(refused.message).not.toMatch(/another application/);
     await expect(api.invoke('useDatabase', { path: join(dir, 'new-file.txt') })).rejects.toMatchObject({ message: expect.stringMatching(/ending in \.db/) });
     await expect(api.invoke('useDatabase', { path: dir })).rejects.toMatchObject({ message: expect.stringMatching(/is a folder/) });
     // Still on the first database.

@@ -19,4 +19,11 @@ describe('a new incident given as free text', () => {
     const draft = '# Outage\n\n## Summary\n\nPods were slow.\n\n## Root cause\n\nThe TLS certificate expired: x509 certificate has expired.\n';
     expect(modes(draft)).toContain('certificate-expiry');
   });
+
+  it('keeps no blank passage: blank text is no passage to compare', () => {
+    expect(textInput('   \n\t ', taxonomy).passages).toEqual([]);
+    const draft = textInput('# Outage\n\n## Summary\n\n## Root cause\n\nThe TLS certificate expired.\n', taxonomy);
+    expect(draft.passages.length).toBeGreaterThan(0);
+    for (const p of draft.passages) expect(p.text.trim()).not.toBe('');
+  });
 });

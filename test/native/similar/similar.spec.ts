@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../../native/engine.js';
 import { TestApi } from '../../support/api.js';
 import { openFixture } from '../../support/fixture-db.js';
 import { CORPUS, NO_MODEL } from '../../support/generated-models.js';
@@ -67,6 +68,16 @@ describe('similar past incidents over the real postmortems', () => {
     expect(top.incident.minutesToResolve === null || top.incident.minutesToResolve >= 0).toBe(true);
   });
 
+  it('quotes, for the input, the passage of the incident most like it, not its first one', async () => {
+    const id = idOf(pm('dfds/PM2021-006_-_All_services_returning_503_in_Kubernetes.md'));
+    const rows = engine.db.prepare('SELECT id, text FROM chunks WHERE document_id = ? ORDER BY ord').all(id) as Array<{ id: number; text: string }>;
+    // Not the first passage (the one a pair would quote if it never compared them), short enough to be read as one.
+    const copied = rows.slice(1).filter((p) => p.text.length < 1000).sort((a, b) => b.text.length - a.text.length)[0]!;
+    const r = await engine.similar({ text: copied.text, limit: 3 });
+    const own = r.incidents.find((i) => i.incident.records.some((m) => m.documentId === id))!;
+    expect(own.passages[0]!.match.chunkId).toBe(copied.id);
+  });
+
   it('calls an unrelated incident novel', async () => {
     const r = await engine.similar({ text: 'The espresso machine on the third floor leaks water onto the carpet.', limit: 5 });
     expect(r.verdict.label).toBe('novel');
@@ -119,6 +130,10 @@ describe('records of one event are one incident', () => {
       // It cites the older write-up: a recurrence, linked, not merged.
       expect(merged.related).toEqual([expect.objectContaining({ title: 'Postgres failover left pgbouncer on the old primary', relation: expect.stringMatching(/recurrence of|related to/), direction: 'out' })]);
       expect(['recurring', 'related']).toContain(r.verdict.label);
+      // Passages of two of its records share every word of the input alike (the write-up's summary
+      // and the ticket's title): the pair quotes the record the incident's scores are of, the closest one.
+      const tie = (await engine.similar({ text: 'pgbouncer old primary failover', limit: 5 })).incidents.find((i) => i.incident.title === merged.incident.title)!;
+      expect(tie.passages[0]).toMatchObject({ similarity: 1, match: { documentId: merged.incident.records.find((x) => x.role === 'primary')!.documentId, role: 'summary' } });
 
       const experts = await engine.experts({ text: 'pgbouncer kept the old primary after failover', limit: 3 });
       expect(experts.experts[0]!.name.toLowerCase()).toBe('priya');
@@ -127,6 +142,39 @@ describe('records of one event are one incident', () => {
       expect(new Set(lines).size).toBe(lines.length);
     } finally {
       await engine.close();
+    }
+  });
+
+  it('never spends the results on the records of the input\'s own incident', async () => {
+    const root = join(dir, 'own');
+    mkdirSync(root, { recursive: true });
+    const story = 'The billing queue consumer stalled and invoices were delayed for hours; the consumer lag grew until the consumer pods were restarted.';
+    writeFileSync(join(root, 'pm-new.md'), `---\ndate: 2024-05-01\n---\n# Billing queue consumer stalled\n\n## Summary\n\n${story} Tickets OPS-1, OPS-2, OPS-3, OPS-4, OPS-5.\n`);
+    writeFileSync(join(root, 'pm-old.md'), '---\ndate: 2023-02-01\n---\n# Invoices delayed\n\n## Summary\n\nInvoices were delayed: the billing consumer stopped reading its queue until it was restarted.\n');
+    const tickets = [1, 2, 3, 4, 5].map((k) => ({ key: `OPS-${k}`, fields: { summary: `${story} (${k})`, created: '2024-05-01T10:00:00.000+0000', resolutiondate: '2024-05-01T11:00:00.000+0000' } }));
+    writeFileSync(join(root, 'tickets.json'), JSON.stringify({ issues: tickets }));
+    const engine = await TestApi.open({ dbPath: join(dir, 'own.db'), models: NO_MODEL });
+    let id: number | undefined;
+    try {
+      // With other write-ups beside them, so that the story's words are not in most passages.
+      await engine.import({ paths: [root, join(CORPUS, 'postmortems', 'dfds')] });
+      id = engine.db.prepare('SELECT id FROM documents WHERE source = ?').pluck().get(join(root, 'pm-new.md')) as number;
+      // The write-up and its five tickets are one incident, the older write-up another.
+      const own = await engine.similar({ text: story, limit: 5 });
+      expect(own.incidents.find((i) => i.incident.title === 'Billing queue consumer stalled')?.incident.records).toHaveLength(6);
+      // Asked for the one closest past incident, it gets the older write-up, however close its own tickets are.
+      expect((await engine.similar({ id: id!, limit: 1 })).incidents.map((i) => i.incident.title)).toEqual(['Invoices delayed']);
+    } finally {
+      await engine.close();
+    }
+    // The same with the words-and-meaning ranker (the ranking lab's), which ranks the tickets, word
+    // for word the write-up's summary, above the older write-up.
+    const lab = await Engine.open({ dbPath: join(dir, 'own.db'), models: NO_MODEL });
+    try {
+      const r = await lab.similar({ id: id!, limit: 1 }, { weights: { semantic: 0, lexical: 1, entities: 0 } });
+      expect(r.incidents.map((i) => i.incident.title)).toEqual(['Invoices delayed']);
+    } finally {
+      await lab.close();
     }
   });
 });

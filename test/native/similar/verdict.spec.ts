@@ -92,6 +92,14 @@ describe('the verdict', () => {
     expect(verdictOf([result({ title: 'Cert expired', strength: 'strong', sharedModes: ['certificate-expiry'], mechanism: ['x'] })], { ...LOW, score: 0.8349 }, 50, input).confidence).toBe(0.83);
   });
 
+  it('names each shared failure mode apart when a recurrence shares several', () => {
+    const v = verdictOf([result({ title: 'Cert expired', strength: 'strong', sharedModes: ['certificate-expiry', 'dns-failure'], mechanism: ['expired certificate'] })], LOW, 50, input);
+    expect(v.label).toBe('recurring');
+    // Each one readable as its own words, not run together.
+    expect(v.reason).toMatch(/\bcertificate expiry\b/);
+    expect(v.reason).toMatch(/\bdns failure\b/);
+  });
+
   it('does not call it recurring on a shared failure mode when the input and the result name different services', () => {
     const other = result({ title: 'Cert expired on the API', strength: 'strong', sharedModes: ['certificate-expiry'], mechanism: ['expired certificate'] });
     other.incident.services = ['API gateway'];
