@@ -51,6 +51,12 @@ export interface TermIndex {
   documentTerms(doc: number): ReadonlyMap<string, Readonly<FieldValues>> | null;
   /** A passage's term frequencies per field (passage feedback reads these), null if unknown. */
   passageTerms(passage: number): ReadonlyMap<string, Readonly<FieldValues>> | null;
+  /**
+   * Whether a document's own fields (not its expansion) hold each of `terms`, null if the
+   * document is unknown: what coverage asks of every returned document, without building the
+   * map of all its terms that documentTerms does.
+   */
+  holds(doc: number, terms: readonly string[]): boolean[] | null;
   /** The ids of the indexed documents. */
   documents(): Iterable<number>;
   /** The passage ids of a document, in order. */
@@ -214,6 +220,15 @@ export class MemoryTermIndex implements TermIndex, TermIndexWriter {
 
   passageTerms(passage: number): ReadonlyMap<string, Readonly<FieldValues>> | null {
     return this.passageTf.get(passage) ?? null;
+  }
+
+  holds(doc: number, terms: readonly string[]): boolean[] | null {
+    const own = this.docTerms.get(doc);
+    if (!own) return null;
+    return terms.map((t) => {
+      const v = own.get(t);
+      return !!v && ownFrequency(v) > 0;
+    });
   }
 
   documents(): Iterable<number> {

@@ -164,9 +164,11 @@ async function passagePairs(deps: SimilarDeps, inputPassages: InputPassage[], id
   const pairs: PassagePair[] = [];
   for (const p of inputPassages) {
     let best: { i: number; sim: number; shared: string[] } | null = null;
+    // The passage's salient stems once (in its order), not once per incident passage.
+    const salient = [...p.terms].filter((t) => salientStems.has(t));
     rows.forEach((r, i) => {
       const own = stemsOf[i]!;
-      const sharedTerms = [...p.terms].filter((t) => own.has(t) && salientStems.has(t));
+      const sharedTerms = salient.filter((t) => own.has(t));
       const v = vectors.get(r.id);
       const sim = deps.semantic && p.vector && v ? compat(p.role, r.role) * dot(p.vector, v) : compat(p.role, r.role) * (sharedTerms.length / Math.max(1, Math.min(p.terms.size, own.size, 12)));
       if (!best || sim > best.sim) best = { i, sim, shared: sharedTerms };
