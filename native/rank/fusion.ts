@@ -67,7 +67,8 @@ export interface Signal {
 /** Calls `f` for each (id, score) of either form, in its order. */
 function each(scores: SignalScores, f: (id: number, score: number) => void): void {
   if (scores instanceof Scored) for (let k = 0; k < scores.size; k++) f(scores.ids[k]!, scores.scores[k]!);
-  else for (const [id, v] of scores) f(id, v);
+  // forEach, not for…of: no [id, score] pair allocated per entry.
+  else scores.forEach((v, id) => f(id, v));
 }
 
 /** One table for every fusion (fuse is synchronous and copies its result out). */
@@ -85,7 +86,10 @@ export function fuse(signals: readonly Signal[]): Scored {
     if (max <= 0) continue;
     // Summed per id in signal order, as the Map it replaces did (0 + the first share, then the next).
     each(scores, (id, v) => {
-      if (v > 0) t.scores[t.slot(id)]! += (weight * v) / max;
+      if (v <= 0) return;
+      // Slot first: adding an id may grow the columns, and `t.scores` must be read after.
+      const k = t.slot(id);
+      t.scores[k]! += (weight * v) / max;
     });
   }
   const c = t.columns();

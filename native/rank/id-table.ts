@@ -8,7 +8,8 @@
  * the ids to dense slots (in the order ids were first added, as a Map iterates) with one score
  * and one tag (a passage's document) per slot; `reset()` empties it in O(1) by generation.
  * One table serves one scorer at a time: a caller copies out what it keeps (`columns()`) before
- * the next reset.
+ * the next reset. `slot()` may replace the column arrays: read `scores`/`tags` after calling it
+ * (`const k = t.slot(id); t.scores[k] += x`, not `t.scores[t.slot(id)] += x`).
  */
 export class IdTable {
   /** Hash slots: the id held, its dense index, and the generation that wrote it. */

@@ -160,7 +160,14 @@ async function passagePairs(deps: SimilarDeps, inputPassages: InputPassage[], id
   const rows = (await store.passages.ofDocuments(ids)).sort((a, b) => Number(b.documentId === primary) - Number(a.documentId === primary));
   const vectors = deps.semantic ? await store.passages.vectors(rows.map((p) => p.id)) : new Map<number, Float32Array>();
   const salientStems = new Set(terms.map(stem));
-  const stemsOf = rows.map((r) => new Set(tokenize(r.text).map(stem)));
+  // Each distinct word stemmed once per call: an incident's passages repeat their vocabulary.
+  const stems = new Map<string, string>();
+  const stemOf = (w: string) => {
+    let s = stems.get(w);
+    if (s === undefined) stems.set(w, (s = stem(w)));
+    return s;
+  };
+  const stemsOf = rows.map((r) => new Set(tokenize(r.text).map(stemOf)));
   const pairs: PassagePair[] = [];
   for (const p of inputPassages) {
     let best: { i: number; sim: number; shared: string[] } | null = null;
