@@ -7,7 +7,7 @@
 import type { FieldValues } from './analyse.js';
 import { Scored } from './fusion.js';
 import { IdTable } from './id-table.js';
-import type { Level, TermIndex } from './term-index.js';
+import type { Level, PostingBlock, TermIndex } from './term-index.js';
 
 export interface WeightedTerm {
   term: string;
@@ -91,6 +91,8 @@ export class ScoreResult {
 
 /** One accumulator for every pass (bm25 is synchronous and copies its result out). */
 const accumulating = new IdTable();
+/** The block of the term being read, refilled term after term (index.postings' `reuse`). */
+let scratch: PostingBlock | undefined;
 
 /**
  * Scores every document (or passage) holding at least one query term. Each term counts
@@ -118,7 +120,7 @@ export function bm25(index: TermIndex, query: readonly WeightedTerm[], level: Le
   for (const { term, df, w } of terms) {
     const cost = Math.min(df, budget.perTerm);
     if (postingsRead + cost > budget.perPass) continue;
-    const block = index.postings(term, level, budget.perTerm);
+    const block = (scratch = index.postings(term, level, budget.perTerm, scratch));
     postingsRead += block.size;
     const { ids, docs, tf, length } = block;
     for (let i = 0; i < block.size; i++) {

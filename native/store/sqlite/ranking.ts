@@ -636,8 +636,8 @@ class SqliteTermIndex implements TermIndex {
     return this.lists.df(term, level);
   }
 
-  postings(term: string, level: Level, limit: number): PostingBlock {
-    return this.lists.postings(term, level, limit);
+  postings(term: string, level: Level, limit: number, reuse?: PostingBlock): PostingBlock {
+    return this.lists.postings(term, level, limit, reuse);
   }
 
   documentTerms(doc: number): ReadonlyMap<string, Readonly<FieldValues>> | null {

@@ -10,7 +10,7 @@
  * Why memory and not an index in the file: see the header of migrations/0100-term-statistics.ts.
  */
 import type { FieldValues } from '../../rank/analyse.js';
-import type { Level, PostingBlock } from '../../rank/term-index.js';
+import { blockFor, type Level, type PostingBlock } from '../../rank/term-index.js';
 import type { TermRows, WeightRows } from './term-blobs.js';
 
 /**
@@ -571,13 +571,13 @@ export class TermPostings {
     return id === undefined ? 0 : this.levels[level].df(id);
   }
 
-  postings(term: string, level: Level, limit: number): PostingBlock {
+  postings(term: string, level: Level, limit: number, reuse?: PostingBlock): PostingBlock {
     const s = this.levels[level];
     const id = this.vocabulary.id(term);
     const list = id === undefined ? undefined : s.get(id);
     const positions = list ? list.positions(limit) : new Int32Array(0);
     const n = positions.length;
-    const out: PostingBlock = { size: n, ids: new Int32Array(n), docs: new Int32Array(n), tf: new Float32Array(n * 4), length: new Float32Array(n * 4) };
+    const out = blockFor(n, reuse);
     if (!list) return out;
     const passage = level === 'passage';
     for (let k = 0; k < n; k++) {

@@ -94,6 +94,17 @@ describe('term statistics in the SQLite store', () => {
     expect(terms.length).toBeGreaterThan(300);
     // A small limit exercises the frequency cap (the most frequent postings, ties by id).
     for (const limit of [3, 1000]) expect(snapshot(view, terms, limit)).toEqual(snapshot(ref, terms, limit));
+    // One block refilled term after term (as bm25 reads them) holds what a new block would.
+    let reused = view.postings(terms[0]!, 'passage', 1000);
+    for (const t of terms.slice(0, 40)) {
+      const fresh = view.postings(t, 'passage', 1000);
+      reused = view.postings(t, 'passage', 1000, reused);
+      expect(reused.size).toBe(fresh.size);
+      expect([...reused.ids.subarray(0, fresh.size)]).toEqual([...fresh.ids]);
+      expect([...reused.docs.subarray(0, fresh.size)]).toEqual([...fresh.docs]);
+      expect([...reused.tf.subarray(0, fresh.size * 4)]).toEqual([...fresh.tf]);
+      expect([...reused.length.subarray(0, fresh.size * 4)]).toEqual([...fresh.length]);
+    }
     for (const d of docs.slice(0, 3)) {
       expect(view.documentTerms(d)).toEqual(ref.documentTerms(d));
       // holds() (coverage's question) answers from the term ids, as the named terms say.
