@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Engine } from '../../../native/engine.js';
+import type * as ReadInput from '../../../native/similar/read-input.js';
 import { CORPUS, NO_MODEL } from '../../support/generated-models.js';
 import { tempDir } from '../../support/temp.js';
 
 // Every text textInput reads, in order (the module is wrapped, not replaced).
 const read = vi.hoisted(() => [] as string[]);
 vi.mock('../../../native/similar/read-input.js', async (original) => {
-  const m = await original<typeof import('../../../native/similar/read-input.js')>();
+  const m = await original<typeof ReadInput>();
   return { ...m, textInput: (text: string, taxonomy: Parameters<typeof m.textInput>[1]) => (read.push(text), m.textInput(text, taxonomy)) };
 });
 
