@@ -123,8 +123,10 @@ interface Pass {
 
 const none = new Scored(0, new Int32Array(0), new Float64Array(0));
 
-/** The first `size` ids of a pass's columns whose document is not excluded (the columns themselves when none is). */
-function without<T extends { size: number; ids: Int32Array; docs: Int32Array; values: Float64Array }>(r: T, exclude: ReadonlySet<number> | undefined): { size: number; ids: Int32Array; docs: Int32Array; values: Float64Array } {
+type PassColumns = Pass['passages'];
+
+/** A pass's scores whose document is not excluded (the columns themselves when nothing is). */
+function without(r: PassColumns, exclude: ReadonlySet<number> | undefined): PassColumns {
   if (!exclude?.size) return r;
   const keep: number[] = [];
   for (let k = 0; k < r.size; k++) if (!exclude.has(r.docs[k]!)) keep.push(k);
