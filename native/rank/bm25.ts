@@ -5,7 +5,9 @@
  * passage level.
  */
 import type { FieldValues } from './analyse.js';
-import type { Level, TermIndex } from './term-index.js';
+import { Scored } from './fusion.js';
+import { IdTable } from './id-table.js';
+import type { Level, PostingBlock, TermIndex } from './term-index.js';
 
 export interface WeightedTerm {
   term: string;
@@ -61,11 +63,36 @@ export interface ScoredPosting {
   score: number;
 }
 
-export interface ScoreResult {
-  scores: Map<number, ScoredPosting>;
-  /** Postings read: the query's cost in rows. */
-  postingsRead: number;
+/**
+ * What a pass scored, as columns (`ids[k]`, of document `docs[k]`, scored `scores[k]`, k < size,
+ * in the order first reached); `scores` as a Map is built on first use, for the callers that look
+ * a few up (neighbour expansion, tests) — the ranking reads the columns.
+ */
+export class ScoreResult {
+  private map: Map<number, ScoredPosting> | null = null;
+
+  constructor(
+    readonly size: number,
+    readonly ids: Int32Array,
+    readonly docs: Int32Array,
+    readonly values: Float64Array,
+    /** Postings read: the query's cost in rows. */
+    readonly postingsRead: number,
+  ) {}
+
+  get scores(): Map<number, ScoredPosting> {
+    if (!this.map) {
+      this.map = new Map();
+      for (let k = 0; k < this.size; k++) this.map.set(this.ids[k]!, { id: this.ids[k]!, doc: this.docs[k]!, score: this.values[k]! });
+    }
+    return this.map;
+  }
 }
+
+/** One accumulator for every pass (bm25 is synchronous and copies its result out). */
+const accumulating = new IdTable();
+/** The block of the term being read, refilled term after term (index.postings' `reuse`). */
+let scratch: PostingBlock | undefined;
 
 /**
  * Scores every document (or passage) holding at least one query term. Each term counts
@@ -74,7 +101,6 @@ export interface ScoreResult {
 export function bm25(index: TermIndex, query: readonly WeightedTerm[], level: Level, settings: Bm25Settings = DEFAULT_BM25, budget: PostingBudget = DEFAULT_BUDGET): ScoreResult {
   const n = index.count(level);
   const avg = index.averageLength(level);
-  const scores = new Map<number, ScoredPosting>();
   let postingsRead = 0;
   const terms = query
     .filter((t) => t.weight > 0)
@@ -88,15 +114,13 @@ export function bm25(index: TermIndex, query: readonly WeightedTerm[], level: Le
   // Per field: weight / (1 − b + b·len/avg) = weight / (c0 + c1·len).
   const c0 = b.map((x) => 1 - x);
   const c1 = b.map((x, f) => x / (avg[f]! || 1));
-  // Accumulate in flat arrays (one map lookup per posting, no object per posting).
-  const slot = new Map<number, number>();
-  const idOf: number[] = [];
-  const docOf: number[] = [];
-  const acc: number[] = [];
+  // Accumulated in flat arrays (one hash probe per posting, no object per posting, no Map).
+  const acc = accumulating;
+  acc.reset();
   for (const { term, df, w } of terms) {
     const cost = Math.min(df, budget.perTerm);
     if (postingsRead + cost > budget.perPass) continue;
-    const block = index.postings(term, level, budget.perTerm);
+    const block = (scratch = index.postings(term, level, budget.perTerm, scratch));
     postingsRead += block.size;
     const { ids, docs, tf, length } = block;
     for (let i = 0; i < block.size; i++) {
@@ -107,20 +131,12 @@ export function bm25(index: TermIndex, query: readonly WeightedTerm[], level: Le
         if (t && weights[f]) x += (weights[f]! * t) / (c0[f]! + c1[f]! * length[o + f]!);
       }
       if (x <= 0) continue;
-      const id = ids[i]!;
-      let k = slot.get(id);
-      if (k === undefined) {
-        k = acc.length;
-        slot.set(id, k);
-        idOf.push(id);
-        docOf.push(docs[i]!);
-        acc.push(0);
-      }
-      acc[k]! += (w * x * (k1 + 1)) / (k1 + x);
+      const k = acc.slot(ids[i]!, docs[i]!);
+      acc.scores[k]! += (w * x * (k1 + 1)) / (k1 + x);
     }
   }
-  for (let k = 0; k < acc.length; k++) scores.set(idOf[k]!, { id: idOf[k]!, doc: docOf[k]!, score: acc[k]! });
-  return { scores, postingsRead };
+  const c = acc.columns();
+  return new ScoreResult(c.size, c.ids, c.tags, c.scores, postingsRead);
 }
 
 /**
@@ -128,20 +144,57 @@ export function bm25(index: TermIndex, query: readonly WeightedTerm[], level: Le
  * incident's story is rarely in one passage, yet a long write-up should not win by length alone.
  */
 export function passageEvidence(passages: Iterable<ScoredPosting>, decay = 0.5, depth = 2): Map<number, number> {
-  const byDoc = new Map<number, number[]>();
-  for (const p of passages) {
-    let list = byDoc.get(p.doc);
-    if (!list) byDoc.set(p.doc, (list = []));
-    list.push(p.score);
+  const list = [...passages];
+  const evidence = passageEvidenceOf(list.length, Int32Array.from(list, (p) => p.doc), Float64Array.from(list, (p) => p.score), decay, depth);
+  return new Map(evidence);
+}
+
+/** One grouping table for every pass, and each document's best `depth` passage scores (slot × depth). */
+const grouping = new IdTable();
+let best = new Float64Array(1024);
+
+/**
+ * passageEvidence over columns (passage k of document `docs[k]` scored `values[k]`), in
+ * the order documents are first reached: each document's best `depth` scores are kept as they
+ * come (no list per document), then summed best first with weights decay^i.
+ */
+export function passageEvidenceOf(size: number, docs: Int32Array, values: Float64Array, decay = 0.5, depth = 2): Scored {
+  const t = grouping;
+  t.reset();
+  const d = Math.max(0, depth);
+  for (let k = 0; k < size; k++) {
+    const s = t.slot(docs[k]!);
+    if (!d) continue;
+    const base = s * d;
+    if (base + d > best.length) {
+      const grown = new Float64Array(Math.max(best.length * 2, base + d));
+      grown.set(best);
+      best = grown;
+    }
+    // tags[s]: how many of the document's scores are held (at most d), best first.
+    const held = t.tags[s]!;
+    const v = values[k]!;
+    let at: number;
+    if (held < d) {
+      at = held;
+      t.tags[s] = held + 1;
+    } else if (v > best[base + d - 1]!) at = d - 1;
+    else continue;
+    while (at > 0 && best[base + at - 1]! < v) {
+      best[base + at] = best[base + at - 1]!;
+      at--;
+    }
+    best[base + at] = v;
   }
-  const out = new Map<number, number>();
-  for (const [doc, list] of byDoc) {
-    list.sort((a, b) => b - a);
-    let s = 0;
-    for (let i = 0; i < Math.min(depth, list.length); i++) s += list[i]! * decay ** i;
-    out.set(doc, s);
+  const n = t.size;
+  const ids = t.ids.slice(0, n);
+  const out = new Float64Array(n);
+  for (let s = 0; s < n; s++) {
+    let sum = 0;
+    for (let i = 0; i < t.tags[s]!; i++) sum += best[s * d + i]! * decay ** i;
+    out[s] = sum;
   }
-  return out;
+  return new Scored(n, ids, out);
 }
 
 /** Document scores as a map doc → score. */

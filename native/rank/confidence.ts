@@ -12,7 +12,6 @@
  * separates the novel queries from the others better than coverage, raw scores or the latent
  * similarity (AUC in the lab's confidence table).
  */
-import type { FieldValues } from './analyse.js';
 import { DEFAULT_BM25, idf } from './bm25.js';
 import type { InputTerm } from './query-terms.js';
 import type { TermIndex } from './term-index.js';
@@ -47,8 +46,6 @@ export function confidence(index: TermIndex, bestPassageScore: number, threshold
   return { evidence, score: evidence / (evidence + HALF), verdict };
 }
 
-const own = (v: Readonly<FieldValues>) => v[0] + v[1] + v[2];
-
 /**
  * Share of the input's salient weight (tf·idf; words the database has never seen at the highest
  * idf) that a document's own text holds: what an explanation says ("shares 40% of what makes
@@ -56,16 +53,15 @@ const own = (v: Readonly<FieldValues>) => v[0] + v[1] + v[2];
  * queries of a new incident share few words with any write-up), so the verdict uses evidence.
  */
 export function coverage(index: TermIndex, input: readonly InputTerm[], doc: number): number {
-  const terms = index.documentTerms(doc);
-  if (!terms) return 0;
+  const held = index.holds(doc, input.map((t) => t.term));
+  if (!held) return 0;
   const n = index.count('document');
   let total = 0;
   let covered = 0;
-  for (const t of input) {
+  input.forEach((t, i) => {
     const w = t.weight * idf(t.df, n);
     total += w;
-    const v = terms.get(t.term);
-    if (v && own(v) > 0) covered += w;
-  }
+    if (held[i]) covered += w;
+  });
   return total ? covered / total : 0;
 }

@@ -10,8 +10,8 @@
  * without drifting, and the latent signal counts more.
  */
 import type { FieldValues } from './analyse.js';
-import { bm25, DEFAULT_BM25, DEFAULT_BUDGET, passageEvidence, type Bm25Settings, type PostingBudget, type ScoredPosting, type WeightedTerm } from './bm25.js';
-import { fuse, ranked, type Signal } from './fusion.js';
+import { bm25, DEFAULT_BM25, DEFAULT_BUDGET, passageEvidenceOf, type Bm25Settings, type PostingBudget, type WeightedTerm } from './bm25.js';
+import { fuse, ranked, Scored, type Signal } from './fusion.js';
 import { inputTerms, type InputTerm } from './query-terms.js';
 import { DEFAULT_RM3, rm3Query, type FeedbackUnit, type Rm3Settings } from './rm3.js';
 import type { TermIndex } from './term-index.js';
@@ -113,14 +113,25 @@ export interface Ranking {
 }
 
 interface Pass {
-  document: Map<number, number>;
-  passage: Map<number, number>;
-  /** Passage scores, for passage feedback and evidence. */
-  passages: ScoredPosting[];
-  fused: Map<number, number>;
+  document: Scored;
+  passage: Scored;
+  /** Passage scores (columns: passage ids, their documents, scores), for passage feedback and evidence. */
+  passages: { size: number; ids: Int32Array; docs: Int32Array; values: Float64Array };
+  fused: Scored;
   postingsRead: number;
 }
 
+const none = new Scored(0, new Int32Array(0), new Float64Array(0));
+
+type PassColumns = Pass['passages'];
+
+/** A pass's scores whose document is not excluded (the columns themselves when nothing is). */
+function without(r: PassColumns, exclude: ReadonlySet<number> | undefined): PassColumns {
+  if (!exclude?.size) return r;
+  const keep: number[] = [];
+  for (let k = 0; k < r.size; k++) if (!exclude.has(r.docs[k]!)) keep.push(k);
+  return { size: keep.length, ids: Int32Array.from(keep, (k) => r.ids[k]!), docs: Int32Array.from(keep, (k) => r.docs[k]!), values: Float64Array.from(keep, (k) => r.values[k]!) };
+}
 
 /**
  * One scoring pass. `latentOf` scores the pass's best candidates (of the documents its postings
@@ -138,10 +149,10 @@ function pass(
 ): Pass & { latent: Map<number, number> | null } {
   const doc = s.weights.document ? bm25(index, query, 'document', s.bm25, s.budget) : null;
   const psg = s.weights.passage || needPassages ? bm25(index, query, 'passage', s.bm25, s.budget) : null;
-  const document = new Map<number, number>();
-  if (doc) for (const r of doc.scores.values()) if (!exclude?.has(r.doc)) document.set(r.doc, r.score);
-  const passages = psg ? [...psg.scores.values()].filter((p) => !exclude?.has(p.doc)) : [];
-  const passage = s.weights.passage ? passageEvidence(passages, s.passage.decay, s.passage.depth) : new Map<number, number>();
+  const kept = doc ? without(doc, exclude) : null;
+  const document = kept ? new Scored(kept.size, kept.ids, kept.values) : none;
+  const passages = psg ? without(psg, exclude) : { size: 0, ids: new Int32Array(0), docs: new Int32Array(0), values: new Float64Array(0) };
+  const passage = s.weights.passage ? passageEvidenceOf(passages.size, passages.docs, passages.values, s.passage.decay, s.passage.depth) : none;
   const words: Signal[] = [{ scores: document, weight: s.weights.document }, { scores: passage, weight: s.weights.passage }];
   let fused = fuse([...words, ...evidence]);
   let latent: Map<number, number> | null = null;
@@ -184,7 +195,8 @@ export function rankDocuments(
   };
   // Passage scores are always needed once: they are the evidence confidence reads.
   const first = pass(index, query, settings, latentOf(query), exclude, true, options.evidence);
-  const bestPassageScore = first.passages.reduce((m, p) => Math.max(m, p.score), 0);
+  let bestPassageScore = 0;
+  for (let k = 0; k < first.passages.size; k++) bestPassageScore = Math.max(bestPassageScore, first.passages.values[k]!);
   let result = first;
   let latent = first.latent;
   let postingsRead = first.postingsRead;
@@ -195,14 +207,17 @@ export function rankDocuments(
     latent = result.latent;
     postingsRead += result.postingsRead;
   }
-  const documents = ranked(result.fused, undefined, options.top).map(({ id, score }) => ({
+  const order = ranked(result.fused, undefined, options.top);
+  // The signals of the returned documents only: one pass over each signal's columns.
+  const ids = order.map((d) => d.id);
+  const documentOf = result.document.pick(ids);
+  const passageOf = result.passage.pick(ids);
+  const documents = order.map(({ id, score }) => ({
     id,
     score,
-    signals: { document: result.document.get(id) ?? 0, passage: result.passage.get(id) ?? 0, latent: latent?.get(id) ?? 0 },
+    signals: { document: documentOf.get(id) ?? 0, passage: passageOf.get(id) ?? 0, latent: latent?.get(id) ?? 0 },
   }));
-  const best = { document: 0, passage: 0 };
-  for (const v of result.document.values()) if (v > best.document) best.document = v;
-  for (const v of result.passage.values()) if (v > best.passage) best.passage = v;
+  const best = { document: result.document.max(), passage: result.passage.max() };
   return { documents, input, query: finalQuery, bestPassageScore, postingsRead, best };
 }
 
@@ -210,8 +225,9 @@ export function rankDocuments(
 function feedbackUnits(index: TermIndex, first: Pass, s: Rm3Settings): FeedbackUnit[] {
   const out: FeedbackUnit[] = [];
   if (s.feedbackLevel === 'passage') {
-    const best = [...first.passages].sort((a, b) => b.score - a.score || a.id - b.id);
-    for (const p of best.slice(0, s.feedbackUnits)) {
+    const { passages } = first;
+    const byScore = Array.from({ length: passages.size }, (_, k) => ({ id: passages.ids[k]!, score: passages.values[k]! })).sort((a, b) => b.score - a.score || a.id - b.id);
+    for (const p of byScore.slice(0, s.feedbackUnits)) {
       const terms = index.passageTerms(p.id);
       if (!terms) continue;
       // A passage votes with its own heading and text: the document title is indexed with every

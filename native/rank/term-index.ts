@@ -45,12 +45,20 @@ export interface TermIndex {
   /**
    * Postings of a term: all of them when there are at most `limit`, else the `limit` with the
    * highest total frequency (ties by id), so that the cost of a common term is bounded.
+   * `reuse`: a block the caller is done with, refilled when its arrays are large enough (bm25
+   * reads one term's block at a time: no four new arrays per term and pass).
    */
-  postings(term: string, level: Level, limit: number): PostingBlock;
+  postings(term: string, level: Level, limit: number, reuse?: PostingBlock): PostingBlock;
   /** A document's term frequencies per field (feedback and expansion read these), null if unknown. */
   documentTerms(doc: number): ReadonlyMap<string, Readonly<FieldValues>> | null;
   /** A passage's term frequencies per field (passage feedback reads these), null if unknown. */
   passageTerms(passage: number): ReadonlyMap<string, Readonly<FieldValues>> | null;
+  /**
+   * Whether a document's own fields (not its expansion) hold each of `terms`, null if the
+   * document is unknown: what coverage asks of every returned document, without building the
+   * map of all its terms that documentTerms does.
+   */
+  holds(doc: number, terms: readonly string[]): boolean[] | null;
   /** The ids of the indexed documents. */
   documents(): Iterable<number>;
   /** The passage ids of a document, in order. */
@@ -66,6 +74,15 @@ export interface TermIndexWriter {
 }
 
 const STRIDE = FIELDS.length;
+
+/** A block for `n` postings: `reuse` when its arrays hold that many, else new arrays. */
+export function blockFor(n: number, reuse?: PostingBlock): PostingBlock {
+  if (reuse && reuse.ids.length >= n) {
+    reuse.size = n;
+    return reuse;
+  }
+  return { size: n, ids: new Int32Array(n), docs: new Int32Array(n), tf: new Float32Array(n * STRIDE), length: new Float32Array(n * STRIDE) };
+}
 
 /** A growable posting list with tombstones, compacted when half of it is dead. */
 class PostingList {
@@ -181,11 +198,11 @@ export class MemoryTermIndex implements TermIndex, TermIndexWriter {
     return this.levels[level].lists.get(term)?.df ?? 0;
   }
 
-  postings(term: string, level: Level, limit: number): PostingBlock {
+  postings(term: string, level: Level, limit: number, reuse?: PostingBlock): PostingBlock {
     const s = this.levels[level];
     const list = s.lists.get(term);
     const n = list ? Math.min(list.live, limit) : 0;
-    const out: PostingBlock = { size: n, ids: new Int32Array(n), docs: new Int32Array(n), tf: new Float32Array(n * STRIDE), length: new Float32Array(n * STRIDE) };
+    const out = blockFor(n, reuse);
     if (!list) return out;
     let k = 0;
     const take = (i: number) => {
@@ -214,6 +231,15 @@ export class MemoryTermIndex implements TermIndex, TermIndexWriter {
 
   passageTerms(passage: number): ReadonlyMap<string, Readonly<FieldValues>> | null {
     return this.passageTf.get(passage) ?? null;
+  }
+
+  holds(doc: number, terms: readonly string[]): boolean[] | null {
+    const own = this.docTerms.get(doc);
+    if (!own) return null;
+    return terms.map((t) => {
+      const v = own.get(t);
+      return !!v && ownFrequency(v) > 0;
+    });
   }
 
   documents(): Iterable<number> {

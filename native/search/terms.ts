@@ -46,11 +46,16 @@ export function parseQuery(input: string, maxTerms = 64): ParsedQuery {
 /** Words as FTS5's unicode61 tokenizer would see them (it splits on '.', '-', '_' and quotes too). */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(WORD)) {
-    for (const part of m[0].split(/[_.'-]+/)) if (part) out.push(part);
+  // match() (strings only), not matchAll (an array per word), and split only the words that hold
+  // a separator: similar tokenizes every passage of the incidents it explains.
+  for (const word of text.toLowerCase().match(WORD) ?? []) {
+    if (!SEPARATOR.test(word)) out.push(word);
+    else for (const part of word.split(/[_.'-]+/)) if (part) out.push(part);
   }
   return out;
 }
+
+const SEPARATOR = /[_.'-]/;
 
 /** An FTS5 MATCH expression: any term (OR), phrases as quoted phrases. Null when nothing is searchable. */
 export function toFtsQuery(q: ParsedQuery): string | null {

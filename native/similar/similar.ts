@@ -12,7 +12,7 @@ import { buildPlaybook } from '../playbook/playbook.js';
 import type { DocumentRanker, RankedDocument } from '../rank/ranker.js';
 import { makeSnippet, plainText } from '../search/snippet.js';
 import { stem, tokenize } from '../search/terms.js';
-import type { IncidentRow, Store } from '../store/store.js';
+import type { DocumentEntity, IncidentRow, Passage, Store } from '../store/store.js';
 import { compat, dot } from '../rank/semantic-evidence.js';
 import type { IncidentInput, InputPassage } from './read-input.js';
 import { verdictOf } from './verdict.js';
@@ -57,12 +57,24 @@ export async function findSimilar(deps: SimilarDeps, input: IncidentInput, req: 
   const summaries = new Map((await deps.views.summariesOf(chosen.map(([id]) => rows.get(id)).filter((r): r is IncidentRow => !!r))).map((s) => [s.incidentId, s]));
   const terms = ranking.terms.filter((t) => t.seen).map((t) => t.term);
 
+  // What the explanations read, in one query each for all the incidents shown (not one per incident).
+  const shown = chosen.flatMap(([id]) => (rows.has(id) && summaries.has(id) ? [rows.get(id)!] : []));
+  const recordIds = [...new Set(shown.flatMap((r) => r.records.map((x) => x.documentId)))];
+  const [entityRows, passageRows, linked] = await Promise.all([
+    recordIds.length ? store.entities.ofDocuments(recordIds) : [],
+    recordIds.length ? store.passages.ofDocuments(recordIds) : [],
+    store.incidents.get([...new Set(shown.flatMap((r) => r.links.map((l) => l.otherId)))]),
+  ]);
+  // With a model, passage pairs compare vectors: those of every shown record's passages, read once.
+  const vectors = deps.semantic ? await store.passages.vectors(passageRows.map((p) => p.id)) : null;
+  const reads: ExplainReads = { entities: byDocument(entityRows), passages: byDocument(passageRows), linked, vectors };
+
   const incidents: SimilarIncident[] = [];
   for (const [id, { doc, records }] of chosen) {
     const row = rows.get(id);
     const summary = summaries.get(id);
     if (!row || !summary) continue;
-    incidents.push(await explain(deps, input, row, summary, doc, records, terms));
+    incidents.push(explain(deps, input, row, summary, doc, records, terms, reads));
   }
   const verdict = verdictOf(incidents, ranking.confidence, known, input);
   // A novel incident has no precedents: what was found is weak, whatever its rank.
@@ -87,8 +99,37 @@ export async function findSimilar(deps: SimilarDeps, input: IncidentInput, req: 
   };
 }
 
+/** The rows the explanations read, fetched once for all the incidents shown. */
+interface ExplainReads {
+  entities: Map<number, DocumentEntity[]>;
+  passages: Map<number, Passage[]>;
+  /** The incidents the shown ones link to. */
+  linked: Map<number, IncidentRow>;
+  /** Passage vectors (hybrid mode), null in lexical mode. */
+  vectors: ReadonlyMap<number, Float32Array> | null;
+}
+
+/** Rows by document, each document's in the order the store returned them. */
+function byDocument<T extends { documentId: number }>(rows: readonly T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.documentId);
+    if (list) list.push(r);
+    else out.set(r.documentId, [r]);
+  }
+  return out;
+}
+
+/**
+ * The rows of these documents as one query for them would return them: the store orders both
+ * reads by document first, so the documents' own lists are joined in ascending id.
+ */
+function rowsOf<T>(by: Map<number, T[]>, ids: readonly number[]): T[] {
+  return [...new Set(ids)].sort((a, b) => a - b).flatMap((d) => by.get(d) ?? []);
+}
+
 /** Stage 6: why a past incident is like the input — what they share first, then passage pairs. */
-async function explain(
+function explain(
   deps: SimilarDeps,
   input: IncidentInput,
   row: IncidentRow,
@@ -96,8 +137,8 @@ async function explain(
   doc: RankedDocument,
   records: RankedDocument[],
   terms: string[],
-): Promise<SimilarIncident> {
-  const { store } = deps;
+  reads: ExplainReads,
+): SimilarIncident {
   const f = row.fields;
   const ids = row.records.map((r) => r.documentId);
   const inputModes = new Set(input.fields.failureModes.map((m) => m.value));
@@ -110,7 +151,7 @@ async function explain(
   const inputKeys = new Set(input.entities.map((e) => `${e.type}\u0000${e.key}`));
   const seen = new Set<string>();
   const shared: Array<{ type: EntityType; name: string; key: string }> = [];
-  for (const e of await store.entities.ofDocuments(ids)) {
+  for (const e of rowsOf(reads.entities, ids)) {
     const k = `${e.type}\u0000${e.key}`;
     if (seen.has(k) || !inputKeys.has(k)) continue;
     seen.add(k);
@@ -119,10 +160,10 @@ async function explain(
   const names = (t: EntityType) => shared.filter((e) => e.type === t).map((e) => e.name);
   for (const s of names('service')) if (!services.some((x) => normaliseKey('service', x) === normaliseKey('service', s))) services.push(s);
 
-  const passages = await passagePairs(deps, input.passages, ids, doc.documentId, terms);
+  const passages = passagePairs(input.passages, rowsOf(reads.passages, ids), doc.documentId, terms, reads.vectors);
   const coverage = Math.max(...records.map((r) => r.coverage));
   const strong = coverage >= STRONG_COVERAGE || failureModes.length > 0;
-  const others = await store.incidents.get(row.links.map((l) => l.otherId));
+  const others = reads.linked;
   const people = new Map<string, { name: string; role: (typeof f.people)[number]['value']['role'] }>();
   for (const p of f.people) if (!people.has(p.value.name.toLowerCase())) people.set(p.value.name.toLowerCase(), p.value);
   return {
@@ -155,34 +196,47 @@ async function explain(
 }
 
 /** For each input passage, the incident passage most like it (by meaning with a model, else by shared telling words). */
-async function passagePairs(deps: SimilarDeps, inputPassages: InputPassage[], ids: number[], primary: number, terms: string[]): Promise<PassagePair[]> {
-  const { store } = deps;
-  const rows = (await store.passages.ofDocuments(ids)).sort((a, b) => Number(b.documentId === primary) - Number(a.documentId === primary));
-  const vectors = deps.semantic ? await store.passages.vectors(rows.map((p) => p.id)) : new Map<number, Float32Array>();
+function passagePairs(inputPassages: InputPassage[], passages: Passage[], primary: number, terms: string[], vectors: ReadonlyMap<number, Float32Array> | null): PassagePair[] {
+  const rows = passages.sort((a, b) => Number(b.documentId === primary) - Number(a.documentId === primary));
   const salientStems = new Set(terms.map(stem));
-  const stemsOf = rows.map((r) => new Set(tokenize(r.text).map(stem)));
-  const pairs: PassagePair[] = [];
+  // Each distinct word stemmed once per call: an incident's passages repeat their vocabulary.
+  const stems = new Map<string, string>();
+  const stemOf = (w: string) => {
+    let s = stems.get(w);
+    if (s === undefined) stems.set(w, (s = stem(w)));
+    return s;
+  };
+  const stemsOf = rows.map((r) => new Set(tokenize(r.text).map(stemOf)));
+  const found: Array<{ p: InputPassage; r: Passage; similarity: number; shared: string[] }> = [];
   for (const p of inputPassages) {
     let best: { i: number; sim: number; shared: string[] } | null = null;
+    // The passage's salient stems once (in its order), not once per incident passage.
+    const salient = [...p.terms].filter((t) => salientStems.has(t));
     rows.forEach((r, i) => {
       const own = stemsOf[i]!;
-      const sharedTerms = [...p.terms].filter((t) => own.has(t) && salientStems.has(t));
-      const v = vectors.get(r.id);
-      const sim = deps.semantic && p.vector && v ? compat(p.role, r.role) * dot(p.vector, v) : compat(p.role, r.role) * (sharedTerms.length / Math.max(1, Math.min(p.terms.size, own.size, 12)));
+      const sharedTerms = salient.filter((t) => own.has(t));
+      const v = vectors?.get(r.id);
+      const sim = vectors && p.vector && v ? compat(p.role, r.role) * dot(p.vector, v) : compat(p.role, r.role) * (sharedTerms.length / Math.max(1, Math.min(p.terms.size, own.size, 12)));
       if (!best || sim > best.sim) best = { i, sim, shared: sharedTerms };
     });
     const b = best as { i: number; sim: number; shared: string[] } | null;
     if (!b || b.sim <= 0) continue;
-    const r = rows[b.i]!;
-    const words = terms.filter((t) => b.shared.includes(stem(t)));
-    pairs.push({
-      input: { text: clip(plainText(p.text), 300), role: p.role },
-      match: { text: makeSnippet(r.text, words, r.heading, r.role, 320).text, heading: r.heading, role: r.role, chunkId: r.id, documentId: r.documentId },
-      similarity: round(b.sim),
-      sharedTerms: words.slice(0, 8),
-    });
+    found.push({ p, r: rows[b.i]!, similarity: round(b.sim), shared: b.shared });
   }
-  return pairs.sort((a, b) => b.similarity - a.similarity).slice(0, 3);
+  // The three shown, in the order the pairs always had (a stable sort by rounded similarity);
+  // their snippets are built for them only, not for every input passage.
+  return found
+    .sort((a, b) => b.similarity - a.similarity)
+    .slice(0, 3)
+    .map(({ p, r, similarity, shared }) => {
+      const words = terms.filter((t) => shared.includes(stem(t)));
+      return {
+        input: { text: clip(plainText(p.text), 300), role: p.role },
+        match: { text: makeSnippet(r.text, words, r.heading, r.role, 320).text, heading: r.heading, role: r.role, chunkId: r.id, documentId: r.documentId },
+        similarity,
+        sharedTerms: words.slice(0, 8),
+      };
+    });
 }
 
 function clip(s: string, n: number): string {

@@ -636,8 +636,8 @@ class SqliteTermIndex implements TermIndex {
     return this.lists.df(term, level);
   }
 
-  postings(term: string, level: Level, limit: number): PostingBlock {
-    return this.lists.postings(term, level, limit);
+  postings(term: string, level: Level, limit: number, reuse?: PostingBlock): PostingBlock {
+    return this.lists.postings(term, level, limit, reuse);
   }
 
   documentTerms(doc: number): ReadonlyMap<string, Readonly<FieldValues>> | null {
@@ -656,6 +656,28 @@ class SqliteTermIndex implements TermIndex {
       }
     }
     return out;
+  }
+
+  holds(doc: number, terms: readonly string[]): boolean[] | null {
+    if (!this.lists.hasDocument(doc)) return null;
+    const row = this.sql.value<Buffer>('SELECT terms FROM rank_documents WHERE document_id = ?', doc);
+    if (!row) return null;
+    // The row's term ids ascend (termRows sorts them): a binary search per term, no names.
+    const { ids, tf } = decodeTerms(row);
+    return terms.map((term) => {
+      const id = this.vocab.id(term);
+      if (id === undefined) return false;
+      let lo = 0;
+      let hi = ids.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const at = ids[mid]!;
+        if (at === id) return tf[mid * 3]! + tf[mid * 3 + 1]! + tf[mid * 3 + 2]! > 0;
+        if (at < id) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return false;
+    });
   }
 
   passageTerms(passage: number): ReadonlyMap<string, Readonly<FieldValues>> | null {

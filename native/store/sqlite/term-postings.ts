@@ -10,7 +10,7 @@
  * Why memory and not an index in the file: see the header of migrations/0100-term-statistics.ts.
  */
 import type { FieldValues } from '../../rank/analyse.js';
-import type { Level, PostingBlock } from '../../rank/term-index.js';
+import { blockFor, type Level, type PostingBlock } from '../../rank/term-index.js';
 import type { TermRows, WeightRows } from './term-blobs.js';
 
 /**
@@ -211,7 +211,8 @@ class TermList {
       // The limit-th highest total is the threshold: everything above it, then ties by id.
       const totals = new Float64Array(n);
       for (let k = 0; k < n; k++) totals[k] = this.total(live[k]!);
-      const threshold = totals.slice().sort()[n - limit]!;
+      // Selected, not sorted: a common term's list has tens of thousands of postings (O(n), once per list).
+      const threshold = kthSmallest(totals.slice(), n - limit);
       const picked: number[] = [];
       const ties: number[] = [];
       for (let k = 0; k < n; k++) {
@@ -570,13 +571,13 @@ export class TermPostings {
     return id === undefined ? 0 : this.levels[level].df(id);
   }
 
-  postings(term: string, level: Level, limit: number): PostingBlock {
+  postings(term: string, level: Level, limit: number, reuse?: PostingBlock): PostingBlock {
     const s = this.levels[level];
     const id = this.vocabulary.id(term);
     const list = id === undefined ? undefined : s.get(id);
     const positions = list ? list.positions(limit) : new Int32Array(0);
     const n = positions.length;
-    const out: PostingBlock = { size: n, ids: new Int32Array(n), docs: new Int32Array(n), tf: new Float32Array(n * 4), length: new Float32Array(n * 4) };
+    const out = blockFor(n, reuse);
     if (!list) return out;
     const passage = level === 'passage';
     for (let k = 0; k < n; k++) {
@@ -753,4 +754,30 @@ export class TermPostings {
     if (next.size) this.expansions.set(doc, { ids: Int32Array.from(next.keys()), values: Float32Array.from(next.values()) });
     else this.expansions.delete(doc);
   }
+}
+
+/** The k-th smallest value (0-based) of `a`, which it reorders (quickselect, middle pivot). */
+export function kthSmallest(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }

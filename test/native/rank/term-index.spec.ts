@@ -55,6 +55,17 @@ describe('MemoryTermIndex', () => {
     expect([...b.docs].sort()).toEqual([1, 2, 3, 3]);
     expect(index.passageTerms(32)!.get('pod')).toEqual([0, 0, 3, 0]);
     expect(index.passagesOf(3)).toEqual([31, 32]);
+    // A block handed back is refilled when it is large enough, with what a new one would hold.
+    const again = index.postings('certif', 'passage', 10, b);
+    expect(again).toBe(b);
+    expect(again.size).toBe(3);
+    const fresh = index.postings('certif', 'passage', 10);
+    expect([...again.ids.subarray(0, 3)]).toEqual([...fresh.ids]);
+    expect([...again.tf.subarray(0, 12)]).toEqual([...fresh.tf]);
+    expect([...again.length.subarray(0, 12)]).toEqual([...fresh.length]);
+    // Too small for the term: a new block, the one handed back untouched.
+    const small = index.postings('certif', 'passage', 10, { size: 0, ids: new Int32Array(1), docs: new Int32Array(1), tf: new Float32Array(4), length: new Float32Array(4) });
+    expect(small.ids.length).toBe(3);
   });
 
   it('after a removal, observes exactly what an index built without the document does', () => {

@@ -20,6 +20,12 @@ describe('search terms from what the user typed', () => {
 
   it("splits words where FTS5's tokenizer does: dots, dashes, underscores and quotes", () => {
     expect(tokenize('pod_name.v2--x  Node-Pool')).toEqual(['pod', 'name', 'v2', 'x', 'node', 'pool']);
+    // Words with and without separators side by side, twice (the pattern keeps no state between calls).
+    const text = "Kafka's broker-2 at 10.0.3.7 didn't restart; ÉTÉ naïve_user x 42 — end.";
+    const expected = ['kafka', 's', 'broker', '2', 'at', '10', '0', '3', '7', 'didn', 't', 'restart', 'été', 'naïve', 'user', 'x', '42', 'end'];
+    expect(tokenize(text)).toEqual(expected);
+    expect(tokenize(text)).toEqual(expected);
+    expect(tokenize('')).toEqual([]);
   });
 
   it('never lets a quote inside a term or phrase end the quoting', () => {

@@ -94,8 +94,24 @@ describe('term statistics in the SQLite store', () => {
     expect(terms.length).toBeGreaterThan(300);
     // A small limit exercises the frequency cap (the most frequent postings, ties by id).
     for (const limit of [3, 1000]) expect(snapshot(view, terms, limit)).toEqual(snapshot(ref, terms, limit));
+    // One block refilled term after term (as bm25 reads them) holds what a new block would.
+    let reused = view.postings(terms[0]!, 'passage', 1000);
+    for (const t of terms.slice(0, 40)) {
+      const fresh = view.postings(t, 'passage', 1000);
+      reused = view.postings(t, 'passage', 1000, reused);
+      expect(reused.size).toBe(fresh.size);
+      expect([...reused.ids.subarray(0, fresh.size)]).toEqual([...fresh.ids]);
+      expect([...reused.docs.subarray(0, fresh.size)]).toEqual([...fresh.docs]);
+      expect([...reused.tf.subarray(0, fresh.size * 4)]).toEqual([...fresh.tf]);
+      expect([...reused.length.subarray(0, fresh.size * 4)]).toEqual([...fresh.length]);
+    }
     for (const d of docs.slice(0, 3)) {
       expect(view.documentTerms(d)).toEqual(ref.documentTerms(d));
+      // holds() (coverage's question) answers from the term ids, as the named terms say.
+      const held = view.holds(d, [...terms, 'neverseenterm'])!;
+      expect(held).toEqual(ref.holds(d, [...terms, 'neverseenterm']));
+      expect(held).toEqual([...terms, 'neverseenterm'].map((t) => view.documentTerms(d)!.has(t)));
+      expect(held.filter(Boolean).length).toBeGreaterThan(10);
       expect(view.passagesOf(d)).toEqual(ref.passagesOf(d));
       for (const p of ref.passagesOf(d)) expect(view.passageTerms(p)).toEqual(ref.passageTerms(p));
     }
@@ -129,6 +145,12 @@ describe('term statistics in the SQLite store', () => {
     expect(view.documentTerms(ids[0]!)).toEqual(ref.documentTerms(ids[0]!));
     // The replaced document kept its expansion and is due for a new one; the removed one is gone.
     expect(view.documentTerms(ids[0]!)!.get([...expansions[0]!.terms.keys()][0]!)![3]).toBeGreaterThan(0);
+    // A term the document holds only by expansion is not its own: coverage does not count it.
+    const lentOnly = [...view.documentTerms(ids[0]!)!].filter(([, v]) => v[3] > 0 && v[0] + v[1] + v[2] === 0).map(([t]) => t);
+    expect(lentOnly.length).toBeGreaterThan(0);
+    expect(view.holds(ids[0]!, lentOnly)).toEqual(lentOnly.map(() => false));
+    expect(view.holds(ids[0]!, ['kafka', 'retent'])).toEqual([true, true]);
+    expect(view.holds(ids[2]!, ['kafka'])).toBeNull();
     expect(await store.ranking.expansionQueue(100)).toEqual([ids[0]!, ...ids.slice(4)]);
     expect(store.db.prepare('SELECT count(*) FROM rank_expansions WHERE document_id = ?').pluck().get(ids[2])).toBe(0);
   });
