@@ -258,6 +258,12 @@ describe('Slack Web API pages and slackdump dumps (vendor-documented shapes)', (
     expect(d.documents[0]!.metadata.channel).toBe('incident-checkout');
     expect(d.documents[0]!.body).toContain('raised DB_POOL_MAX to 40');
   });
+
+  it('does not take another tool\'s JSON with "ok" and "messages" for a Slack page: its messages must be Slack\'s', async () => {
+    // A chat-ops bot's log, say: an envelope like Slack's, messages that are not.
+    const other = { ok: true, channel_id: 'ops', messages: [{ id: 1, subject: 'Disk full on db-3', body: 'Cleared old WAL segments.', sent: '2024-03-14T10:02:00Z' }] };
+    await expect(parseSource(write('bot-log.json', JSON.stringify(other)))).rejects.toThrow(/not a known export/);
+  });
 });
 
 describe('Slack Web API page and slackdump dump written by the real tools (test/fixtures/slack/SOURCE.md)', () => {

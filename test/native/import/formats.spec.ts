@@ -158,4 +158,19 @@ describe('format detection', () => {
     expect(detectFormat('export.json', Buffer.from('{"type":"version","version":1}\n{"type":"team"}'))).toBe('jsonl');
     expect(detectFormat('page.xml', Buffer.from('<ac:layout><ac:layout-section><p>x</p>'))).toBe('html');
   });
+
+  it('reads a Confluence page body (storage format) saved as .xml as the page it is, whatever element opens it', () => {
+    // Storage-format bodies open with the page's first block, bare or with attributes; a macro
+    // (<ac:…>) or a resource reference (<ri:…>) further on tells them from other XML.
+    const macro = '<ac:structured-macro ac:name="info"><ac:rich-text-body><p>Paged at 02:14</p></ac:rich-text-body></ac:structured-macro>';
+    for (const first of ['<p>Summary</p>', '<p class="auto-cursor-target"><br /></p>', '<h1>Timeline</h1>', '<h2 id="Impact">Impact</h2>', '<table><tbody><tr><td>x</td></tr></tbody></table>', '<table class="wrapped"><colgroup><col /></colgroup></table>']) {
+      expect(detectFormat('page.xml', Buffer.from(first + macro)), first).toBe('html');
+    }
+    // The same openings with no macro or reference are not Confluence's: the name says XML.
+    expect(detectFormat('page.xml', Buffer.from('<p>Summary</p><p>Paged at 02:14</p>'))).toBe('xml');
+    // Elements that only start like these are not a page's blocks.
+    for (const first of ['<pre>x</pre>', '<param name="a"/>', '<h7>x</h7>', '<tablex>x</tablex>']) {
+      expect(detectFormat('page.xml', Buffer.from(first + macro)), first).toBe('xml');
+    }
+  });
 });
