@@ -102,6 +102,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
       if (!originOk(req)) return void send(res, 403, error('forbidden', 'Cross-origin request refused.'));
       if (path === 'api/events' && req.method === 'GET') return events(req, res);
       if (path === 'api/upload' && req.method === 'POST') return upload(req, res, url);
+      if (path === 'api/upload' && req.method === 'DELETE') return discard(res, url.searchParams.get('batch') ?? '');
       const method = path.slice(4);
       if (req.method !== 'POST') return void send(res, 405, error('invalid-input', 'Use POST.'));
       const body = await readJson(req, limits.jsonBytes, limits.drainBytes);
@@ -265,6 +266,20 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     return JSON.parse(text.replace(new RegExp(`${escapeRegExp(escaped)}[A-Za-z0-9_-]+${escapeRegExp(JSON.stringify(sep).slice(1, -1))}?`, 'g'), '')) as T;
   }
 
+  /**
+   * The page gave a drop up (a file refused, or Cancel before the import started): its batch goes
+   * now, not when the server stops. A batch still receiving files or being imported stays.
+   */
+  function discard(res: ServerResponse, batch: string) {
+    if (!/^[A-Za-z0-9_-]{6,64}$/.test(batch)) return void send(res, 400, error('invalid-input', `Refused upload batch "${batch.slice(0, 80)}".`));
+    const dir = join(uploadRoot, batch);
+    const importing = [...importBatches.values()].some((paths) => paths.some((p) => p === dir || p.startsWith(dir + sep)));
+    if (receiving.has(batch) || importing) return void send(res, 409, error('busy', 'That drop is still being uploaded or imported.'));
+    const removed = batches.has(batch);
+    removeBatchOf(dir);
+    send(res, 200, { ok: true, value: { removed } } satisfies Envelope<{ removed: boolean }>);
+  }
+
   function removeBatchesOf(importId: number) {
     const paths = importBatches.get(importId);
     if (!paths) return;
@@ -335,7 +350,7 @@ function securityHeaders(): Record<string, string> {
   };
 }
 
-function error(code: 'internal' | 'invalid-input' | 'refused-input' | 'forbidden', message: string): Envelope<never> {
+function error(code: 'internal' | 'invalid-input' | 'refused-input' | 'forbidden' | 'busy', message: string): Envelope<never> {
   return { ok: false, error: { code, message } };
 }
 

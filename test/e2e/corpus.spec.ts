@@ -1,9 +1,9 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTinyModel } from '../support/generated-models.js';
-import { checkScreen, CORPUS, documentCount } from './helpers.js';
+import { checkScreen, CORPUS, documentCount, drop } from './helpers.js';
 import { serve, type Served } from './serve.js';
 
 /**
@@ -55,6 +55,19 @@ test('an empty database: similar offers an import, not a verdict', async () => {
   await expect(page.getByTestId('verdict')).toHaveCount(0);
   await checkScreen(page, 'corpus-00-similar-empty');
   await page.goto(served.url);
+});
+
+test('a drop refused half-way (the same name twice) says why, and leaves no upload behind', async () => {
+  const before = await documentCount(page);
+  await drop(page, '.app', [
+    { name: 'same.md', content: '# First\n\nThe disk filled up.\n', type: 'text/markdown' },
+    { name: 'same.md', content: '# Second\n\nThe disk filled up again.\n', type: 'text/markdown' },
+  ]);
+  await expect(card()).toContainText('same file twice', { timeout: 30_000 });
+  const uploads = join(served.home, 'uploads');
+  const left = () => (existsSync(uploads) ? readdirSync(uploads, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name) : []);
+  await expect.poll(left, { timeout: 10_000 }).toEqual([]);
+  expect(await documentCount(page)).toBe(before);
 });
 
 test('a folder of real postmortems with junk: imported, every skipped and failed file listed by its own name', async () => {

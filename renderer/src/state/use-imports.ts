@@ -142,7 +142,10 @@ export function useImports(transport: Transport, onChange: () => void, toast: (m
       void (async () => {
         try {
           const paths = await transport.pathsFor(files, (done, total) => update(key, { upload: { done, total } }));
-          if (cancelled.current.has(key)) return update(key, { stage: 'failed', failure: { code: 'cancelled', message: 'Import cancelled before it started.' }, endedAt: Date.now() });
+          if (cancelled.current.has(key)) {
+            void transport.discard(paths);
+            return update(key, { stage: 'failed', failure: { code: 'cancelled', message: 'Import cancelled before it started.' }, endedAt: Date.now() });
+          }
           if (!paths.length) throw new Error('Nothing to import: the dropped items have no files.');
           const preview = await api.previewImport({ paths });
           const slack = preview.sources.find((s) => (s.channels?.length ?? 0) > CHOOSE_CHANNELS_ABOVE);
@@ -172,7 +175,10 @@ export function useImports(transport: Transport, onChange: () => void, toast: (m
     chooseChannels: (key, channels) => {
       const job = jobs.find((j) => j.key === key);
       if (!job?.choice) return;
-      if (channels === null) return update(key, { stage: 'failed', failure: { code: 'cancelled', message: 'Import cancelled: no channel was chosen.' }, choice: undefined, endedAt: Date.now() });
+      if (channels === null) {
+        void transport.discard(job.choice.paths);
+        return update(key, { stage: 'failed', failure: { code: 'cancelled', message: 'Import cancelled: no channel was chosen.' }, choice: undefined, endedAt: Date.now() });
+      }
       void start(key, job.choice.paths, channels);
       update(key, { choice: undefined });
     },

@@ -39,14 +39,23 @@ export function httpTransport(base = './'): Transport {
     return () => set.delete(listener as (payload: never) => void);
   };
 
-  /** One batch folder per drop: the engine reads the folder, files keep their relative paths. */
+  /** Deletes a drop's uploads on the bridge; best effort (the bridge also clears them when it stops). */
+  const discardBatch = (batch: string) => fetch(`${base}api/upload?batch=${encodeURIComponent(batch)}`, { method: 'DELETE' }).then(() => {}, () => {});
+
+  /**
+   * One batch folder per drop: the engine reads the folder, files keep their relative paths. A
+   * refused file ends the drop, and the files uploaded before it are deleted.
+   */
   const upload = async (files: File[], onFile: (i: number, f: File) => void): Promise<string> => {
     const batch = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     let folder = '';
     for (const [i, f] of files.entries()) {
       const res = await fetch(`${base}api/upload?batch=${batch}&path=${encodeURIComponent(relativePathOf(f))}`, { method: 'POST', body: f });
       const env = (await res.json()) as Envelope<{ path: string }>;
-      if (!env.ok) throw failed(env);
+      if (!env.ok) {
+        await discardBatch(batch);
+        throw failed(env);
+      }
       folder = env.value.path;
       onFile(i, f);
     }
@@ -59,6 +68,10 @@ export function httpTransport(base = './'): Transport {
     async pathsFor(files, onProgress) {
       const folder = await upload(files, (i) => onProgress?.(i + 1, files.length));
       return folder ? [folder] : [];
+    },
+    async discard(paths) {
+      // pathsFor's paths are batch folders: the batch is the last part.
+      await Promise.all(paths.map((p) => discardBatch(p.split(/[\\/]/).filter(Boolean).pop() ?? '')));
     },
     async folderFor(files, onProgress) {
       const total = files.reduce((n, f) => n + f.size, 0);

@@ -9,6 +9,7 @@ export function pickTransport(): Transport {
       api: desktop,
       kind: 'desktop',
       pathsFor: async (files) => files.map((f) => desktop.pathForFile(f)).filter(Boolean),
+      discard: async () => {},
       folderFor: async (files) => {
         // "/home/me/Downloads/gte-small/onnx/model.onnx" picked as "gte-small/onnx/model.onnx": the folder is "…/gte-small".
         const f = files[0];

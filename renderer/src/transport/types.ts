@@ -14,6 +14,11 @@ export interface Transport {
    * desktop the folder itself, in a browser its upload. Progress is in bytes.
    */
   folderFor(files: File[], onProgress?: (done: number, total: number) => void): Promise<string>;
+  /**
+   * Gives up paths from `pathsFor` that will not be imported (Cancel before the import started):
+   * a browser's uploads are deleted now; the desktop's are the user's own files, left alone.
+   */
+  discard(paths: string[]): Promise<void>;
 }
 
 /** What the desktop preload exposes as `window.hindsight`. */

@@ -254,6 +254,28 @@ describe('HTTP bridge: limits and hostile uploads', () => {
     }
   });
 
+  it('deletes a drop the page gives up (DELETE), not one still being imported, and such a batch cannot be imported', async () => {
+    const del = (batch: string) => send(`${h.bridge.url}api/upload?batch=${encodeURIComponent(batch)}`, { method: 'DELETE' });
+    expect((await h.upload('given01', 'a.md', '# A\n')).status).toBe(200);
+    expect((await h.upload('given01', 'sub/b.md', '# B\n')).status).toBe(200);
+    const r = await del('given01');
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toEqual({ ok: true, value: { removed: true } });
+    expect(existsSync(join(h.uploadDir, 'given01'))).toBe(false);
+    expect((await h.api('startImport', { paths: [join(h.uploadDir, 'given01')] })).status).toBe(403);
+    // Unknown (or already gone): nothing to do; not a batch id: refused.
+    expect(JSON.parse((await del('never01')).body)).toEqual({ ok: true, value: { removed: false } });
+    expect((await del('../x')).status).toBe(400);
+    // A drop being imported stays until its import is done.
+    expect((await h.upload('kept001', 'c.md', '# C\n\nA disk filled up.\n')).status).toBe(200);
+    const started = JSON.parse((await h.api('startImport', { paths: [join(h.uploadDir, 'kept001')] })).body) as Envelope<{ importId: number }>;
+    expect(started.ok).toBe(true);
+    const busy = await del('kept001');
+    expect([busy.status, (JSON.parse(busy.body) as Envelope<never> & { ok: false }).error.code]).toEqual([409, 'busy']);
+    await until('its import to be done', () => h.done.some((d) => started.ok && d.importId === started.value.importId));
+    await until('its upload to be removed', () => !existsSync(join(h.uploadDir, 'kept001')));
+  });
+
   it('removes the partial file of a client that goes away mid-upload', async () => {
     const dest = join(h.uploadDir, 'gone01', 'half.md');
     const u = new URL(`${h.bridge.url}api/upload?batch=gone01&path=half.md`);
