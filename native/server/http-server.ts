@@ -159,7 +159,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     const batch = url.searchParams.get('batch') ?? '';
     const name = url.searchParams.get('path') ?? '';
     const rel = safeRelativePath(name);
-    if (!/^[A-Za-z0-9_-]{6,64}$/.test(batch) || !rel) {
+    if (!BATCH_ID.test(batch) || !rel) {
       return void drainThen(req, limits.drainBytes, () => send(res, 400, error('invalid-input', `Refused upload path "${name.slice(0, 200)}".`)));
     }
     const tooLarge = () => error('refused-input', `${name} is larger than ${Math.round(limits.uploadBytes / 1048576)} MB: import it with \`hindsight import\` instead.`);
@@ -271,7 +271,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
    * now, not when the server stops. A batch still receiving files or being imported stays.
    */
   function discard(res: ServerResponse, batch: string) {
-    if (!/^[A-Za-z0-9_-]{6,64}$/.test(batch)) return void send(res, 400, error('invalid-input', `Refused upload batch "${batch.slice(0, 80)}".`));
+    if (!BATCH_ID.test(batch)) return void send(res, 400, error('invalid-input', `Refused upload batch "${batch.slice(0, 80)}".`));
     const dir = join(uploadRoot, batch);
     const importing = [...importBatches.values()].some((paths) => paths.some((p) => p === dir || p.startsWith(dir + sep)));
     if (receiving.has(batch) || importing) return void send(res, 409, error('busy', 'That drop is still being uploaded or imported.'));
@@ -349,6 +349,9 @@ function securityHeaders(): Record<string, string> {
     'cross-origin-resource-policy': 'same-origin',
   };
 }
+
+/** An upload batch's id, as the page makes them (one folder per drop under the upload area). */
+const BATCH_ID = /^[A-Za-z0-9_-]{6,64}$/;
 
 function error(code: 'internal' | 'invalid-input' | 'refused-input' | 'forbidden' | 'busy', message: string): Envelope<never> {
   return { ok: false, error: { code, message } };

@@ -351,6 +351,8 @@ test('keyboard: the command palette runs actions and searches; settings are a sh
 test('at 900 px: import buttons stay, the status bar is whole, screens stay clean', async ({ page }) => {
   await page.setViewportSize({ width: 900, height: 700 });
   await open(page, '#/search?q=payments');
+  // The results come at this width too (and the screenshot shows them, not a blank page).
+  await expect(page.locator('.result').first()).toContainText(/payment/i);
   await expect(page.getByRole('button', { name: 'Import files…' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Import a folder…' })).toBeVisible();
   const bar = page.getByTestId('statusbar');

@@ -77,8 +77,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): { db: Db;
     } else {
       // A writer turns WAL on, so that readers never wait for it. A connection opened to read
       // leaves the journal as it finds it until its first write transaction (`Sql.write` calls
-      // `useWal`): switching to WAL and back at close costs more than a cold search's query
-      // (~20–80 ms at 100,000 passages), and it joins a writer's WAL anyway.
+      // `useWal`): switching to WAL and back at close cost a cold search at 100,000 passages
+      // 10–75 ms more in a probe on this (loaded) machine, about its FTS query's own time, and
+      // it joins a writer's WAL anyway.
       if (mode === 'write') useWal(db);
       migrate(db, migrations);
     }
