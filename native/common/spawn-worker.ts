@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { packageRoot } from './package-root.js';
 
 /** The engine's worker threads, each named by its module's path under `native/`. */
@@ -18,6 +18,9 @@ const fromSources = import.meta.url.endsWith('.ts');
  * runner and tsx the sources are TypeScript: the worker then gets tsx's loader.
  */
 export function spawnWorker(module: WorkerModule, workerData: unknown): Worker {
+  // Loaded here, not with this module: most commands start no worker, and node:worker_threads
+  // is a few ms of a cold CLI start.
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   const root = packageRoot(import.meta.url);
   if (fromSources) {
     const tsUrl = pathToFileURL(join(root, 'native', `${module}.ts`));

@@ -68,6 +68,30 @@ test('the built CLI imports write-ups, then searches and finds similar incidents
   expect(JSON.parse(similar.stdout).incidents.length).toBeGreaterThan(0);
 });
 
+/** What a run of the built CLI loads: Node's built-in modules, and the CommonJS files it requires. */
+function loads(...args: string[]): { builtins: string[]; required: string[] } {
+  const r = spawnSync(process.execPath, ['-r', './test/support/builtin-trace.cjs', 'bin/hindsight.js', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, HINDSIGHT_HOME: home, HINDSIGHT_MODEL_DIR: join(home, 'no-models') },
+    timeout: 120_000,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  const lines = r.stderr.split('\n');
+  return { builtins: lines.filter((l) => l.startsWith('BUILTIN ')).map((l) => l.slice(8)), required: lines.filter((l) => l.startsWith('REQUIRED ')).map((l) => l.slice(9)) };
+}
+
+test('a cold command loads only what it uses: no child_process for --help, no worker_threads or module scanning for a search', () => {
+  // commander's require of child_process (for subcommands that are executables) is deferred by the bundle.
+  expect(loads('--help').builtins).not.toContain('child_process');
+  const search = loads('search', 'connection pool exhausted', '--db', db, '-q');
+  expect(search.builtins).not.toContain('worker_threads');
+  // better-sqlite3 is required, not imported (no ESM scan of its exports), with its addon named (no `bindings` search).
+  expect(search.required.some((f) => f.includes('/node_modules/better-sqlite3/lib/database.js'))).toBe(true);
+  expect(search.builtins).not.toContain('internal/deps/cjs-module-lexer/lexer');
+  expect(search.required.filter((f) => f.includes('/node_modules/bindings/'))).toEqual([]);
+});
+
 test('every worker thread module is in the compiled tree, and the extraction worker starts from it', async () => {
   const { WORKER_MODULES, spawnWorker } = (await import(pathToFileURL(join(ROOT, 'dist/native/common/spawn-worker.js')).href)) as typeof SpawnWorker;
   for (const m of WORKER_MODULES) expect(existsSync(join(ROOT, 'dist/native', `${m}.js`)), m).toBe(true);

@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HindsightError } from '../../common/errors.js';
+import { Database, sqliteBinding, type Db } from './better-sqlite3.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 
-export type Db = Database.Database;
+export type { Db };
 
 /**
  * How a database is opened. `write` creates it (and its folder) and migrates it; `read` refuses a
@@ -49,10 +49,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): { db: Db;
   }
   let db: Db;
   try {
-    // In the desktop app's development run, better-sqlite3 is built for Electron's ABI beside the
-    // Node build the CLI uses (scripts/electron-native.mjs); packaged apps have only the Electron one.
-    const nativeBinding = process.env.HINDSIGHT_SQLITE_BINDING || undefined;
-    db = new Database(path, { readonly: readOnly, fileMustExist: mode === 'read' && !memory, ...(nativeBinding ? { nativeBinding } : {}) });
+    db = new Database(path, { readonly: readOnly, fileMustExist: mode === 'read' && !memory, ...sqliteBinding() });
   } catch (err) {
     throw new HindsightError('db-open', `Cannot open the database ${path}: ${(err as Error).message}`);
   }

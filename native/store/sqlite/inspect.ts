@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
+import { Database, sqliteBinding, type Db } from './better-sqlite3.js';
 
 /** What a file is, before Hindsight agrees to open it as its database (and migrate it). */
 export type DatabaseFileKind = 'missing' | 'empty' | 'hindsight' | 'other-sqlite' | 'not-sqlite' | 'folder';
@@ -29,10 +29,9 @@ export function inspectDatabaseFile(path: string): DatabaseFileKind {
     closeSync(fd);
   }
   if (head.toString('latin1') !== SQLITE_MAGIC) return 'not-sqlite';
-  const nativeBinding = process.env.HINDSIGHT_SQLITE_BINDING || undefined;
-  let db: Database.Database | null = null;
+  let db: Db | null = null;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    db = new Database(path, { readonly: true, fileMustExist: true, ...sqliteBinding() });
     const version = db.pragma('user_version', { simple: true }) as number;
     const documents = db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'documents'`).pluck().get() as number;
     return version > 0 && documents === 1 ? 'hindsight' : 'other-sqlite';

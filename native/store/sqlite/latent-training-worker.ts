@@ -1,12 +1,12 @@
 /** The worker of latent-training.ts: opens the database read-only, trains, posts the arrays back. */
-import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { Database, sqliteBinding } from './better-sqlite3.js';
 import { trainFrom, type TrainingInput, type TrainingMessage } from './latent-training.js';
 
 const input = workerData as TrainingInput;
 const post = (m: TrainingMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
 try {
-  const db = new Database(input.path, { readonly: true, fileMustExist: true, ...(input.nativeBinding ? { nativeBinding: input.nativeBinding } : {}) });
+  const db = new Database(input.path, { readonly: true, fileMustExist: true, ...sqliteBinding() });
   try {
     const result = trainFrom(db, input.settings, (progress) => post({ type: 'progress', progress }));
     if (result) {

@@ -14,7 +14,6 @@ import { decodeTerms } from './term-blobs.js';
 export interface TrainingInput {
   path: string;
   settings: LsaSettings;
-  nativeBinding?: string;
 }
 
 export interface TrainedVectors {
@@ -107,7 +106,7 @@ export function trainFrom(db: Database.Database, settings: LsaSettings, onProgre
 export function trainInWorker(path: string, settings: LsaSettings, o: { onProgress?: (p: LatentTrainingProgress) => void; signal?: AbortSignal } = {}): Promise<LatentModelWrite | null> {
   const cancelled = () => new HindsightError('cancelled', 'Training the corpus model was cancelled.');
   if (o.signal?.aborted) return Promise.reject(cancelled());
-  const input: TrainingInput = { path, settings, nativeBinding: process.env.HINDSIGHT_SQLITE_BINDING || undefined };
+  const input: TrainingInput = { path, settings };
   const worker = spawnWorker('store/sqlite/latent-training-worker', input);
   return new Promise<LatentModelWrite | null>((resolve, reject) => {
     let settled = false;
