@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type * as WorkerThreads from 'node:worker_threads';
 import type { Worker } from 'node:worker_threads';
 import { packageRoot } from './package-root.js';
 
@@ -20,7 +21,7 @@ const fromSources = import.meta.url.endsWith('.ts');
 export function spawnWorker(module: WorkerModule, workerData: unknown): Worker {
   // Loaded here, not with this module: most commands start no worker, and node:worker_threads
   // is a few ms of a cold CLI start.
-  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof WorkerThreads;
   const root = packageRoot(import.meta.url);
   if (fromSources) {
     const tsUrl = pathToFileURL(join(root, 'native', `${module}.ts`));
