@@ -45,12 +45,15 @@ export function makeSnippet(text: string, terms: string[], heading: string, role
 
 /**
  * Markdown to the plain text a snippet shows: no heading marks, emphasis, code ticks, quote
- * marks or table rules; links keep their label. Whitespace collapses to single spaces.
+ * marks or table rules; links keep their label. List items are set apart by " · " (a ticket's
+ * field list read "- Key: LF-247 - Type: Task - Status: Done" once its lines were joined).
+ * Whitespace collapses to single spaces.
  */
 export function plainText(md: string): string {
   return md
     .replace(/^\s*#{1,6}\s+/gm, '')
     .replace(/^\s*>\s?/gm, '')
+    .replace(/^\s*(?:[-*+]|\d{1,3}[.)])\s+/gm, '\u2029')
     .replace(/^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*$/gm, '')
     .replace(/\[([^\]]+)\]\((?:[^)\s]+)(?:\s+"[^"]*")?\)/g, '$1')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
@@ -58,7 +61,9 @@ export function plainText(md: string): string {
     .replace(/```[a-z]*\n?/g, '')
     .replace(/`([^`]+)`/g, '$1')
     .replace(/\s*\|\s*/g, ' | ')
+    // (U+2029 marks where an item began; \s matches it, so it is placed before the collapse.)
+    .replace(/\s*\u2029\s*/g, ' \u00b7 ')
     .replace(/\s+/g, ' ')
-    .replace(/^\s*\|\s*|\s*\|\s*$/g, '')
+    .replace(/^\s*(?:\||\u00b7)\s*|\s*\|\s*$/g, '')
     .trim();
 }

@@ -18,6 +18,16 @@ describe('a passage as the plain text a snippet shows', () => {
     expect(plainText('  Hello world\n\n')).toBe('Hello world');
   });
 
+  it('sets list items apart with a middle dot, not the dashes of their lines', () => {
+    // A Jira ticket's field list, as the importer writes it.
+    expect(plainText('- **Key**: LF-247\n- **Type**: Task\n  - **Status**: Done\n\n* nested: yes\n+ plus\n1. first\n2) second')).toBe(
+      'Key: LF-247 · Type: Task · Status: Done · nested: yes · plus · first · second',
+    );
+    expect(plainText('Steps:\n- drain the node\n- restart kafka')).toBe('Steps: · drain the node · restart kafka');
+    // Not list items: a dash inside a line, a negative number, emphasis at the start of a line.
+    expect(plainText('p99 - up from -3 ms\n*really* slow\n-1 retries')).toBe('p99 - up from -3 ms *really* slow -1 retries');
+  });
+
   it('drops table rules and keeps the cells apart', () => {
     expect(plainText('| a | b |\n|---|:---:|\n| 1 | 2 |')).toBe('a | b | | 1 | 2');
   });
