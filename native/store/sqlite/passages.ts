@@ -80,7 +80,7 @@ export function passageStore(sql: Sql): PassageStore {
     },
 
     async count() {
-      return sql.value<number>('SELECT count(*) FROM chunks') ?? 0;
+      return sql.value<number>('SELECT n FROM passage_count WHERE id = 1') ?? 0;
     },
 
     async countEmbedded() {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { closeDatabase, migrate, openDatabase } from '../../../native/store/sqlite/database.js';
-import { SCHEMA_VERSION } from '../../../native/store/sqlite/migrations/index.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../native/store/sqlite/migrations/index.js';
 import { SqliteStore } from '../../../native/store/sqlite/sqlite-store.js';
 import { tempDir } from '../../support/temp.js';
 
@@ -126,6 +126,33 @@ describe('database migrations', () => {
     db.prepare('DELETE FROM documents WHERE id = 1').run();
     expect(db.prepare('SELECT count(*) FROM chunks').pluck().get()).toBe(0);
     expect(hits()).toHaveLength(0);
+    db.close();
+  });
+
+  it('keeps the passage count through inserts, deletes and cascades, and counts what an upgraded database holds', () => {
+    const path = join(dir, 'count.db');
+    // A database from before the count (schema 110), with passages in it.
+    const before = openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version < 120) }).db;
+    const doc = (id: number) =>
+      before.prepare(`INSERT INTO documents (id, uid, origin, kind, format, title, source, body, content_hash, imported_at) VALUES (?, ?, 'o', 'postmortem', 'markdown', 't', 's', 'b', 'h', 'now')`).run(id, `u${id}`);
+    const chunk = (db: Database.Database, documentId: number, ord: number) =>
+      db.prepare(`INSERT INTO chunks (document_id, ord, heading, role, text, start_offset, end_offset, tokens) VALUES (?, ?, 'h', 'other', 'the broker ran out of disk', 0, 1, 5)`).run(documentId, ord);
+    doc(1);
+    doc(2);
+    for (let i = 0; i < 3; i++) chunk(before, 1, i);
+    closeDatabase(before, false);
+    const { db } = openDatabase(path);
+    const kept = () => db.prepare('SELECT n FROM passage_count WHERE id = 1').pluck().get();
+    const counted = () => db.prepare('SELECT count(*) FROM chunks').pluck().get();
+    expect(kept()).toBe(3);
+    for (let i = 0; i < 4; i++) chunk(db, 2, i);
+    expect(kept()).toBe(7);
+    db.prepare('DELETE FROM chunks WHERE document_id = 2 AND ord = 0').run();
+    expect(kept()).toBe(6);
+    // A document's passages go with it (ON DELETE CASCADE fires the chunks triggers too).
+    db.prepare('DELETE FROM documents WHERE id = 1').run();
+    expect(kept()).toBe(3);
+    expect(kept()).toBe(counted());
     db.close();
   });
 });

@@ -338,3 +338,25 @@ describe('training the corpus model from the stored rows', () => {
     expect(expected.some((x) => x !== 0)).toBe(true);
   });
 });
+
+describe('the passage count search weighs terms by', () => {
+  it('follows writes, replacements and deletes', async () => {
+    const store = open('total.db');
+    const count = () => store.db.prepare('SELECT count(*) FROM chunks').pluck().get() as number;
+    expect(await store.lexical.total()).toBe(0);
+    for (const f of files.slice(0, 6)) await store.documents.write(writeOf(f));
+    expect(count()).toBeGreaterThan(20);
+    expect(await store.lexical.total()).toBe(count());
+    const before = count();
+    // The same document again, with other (shorter) text: its passages are replaced.
+    const first = writeOf(files[0]!);
+    const replaced = writeOf(files[0]!, '# Replaced\n\n## Summary\n\nThe broker disk filled.');
+    await store.documents.write({ ...replaced, doc: { ...replaced.doc, uid: first.doc.uid } });
+    expect(count()).toBeLessThan(before);
+    expect(await store.lexical.total()).toBe(count());
+    const ids = store.db.prepare('SELECT id FROM documents ORDER BY id LIMIT 2').pluck().all() as number[];
+    await store.documents.delete(ids);
+    expect(await store.lexical.total()).toBe(count());
+    expect(await store.passages.count()).toBe(count());
+  });
+});

@@ -7,6 +7,7 @@ import { migration0080 } from './0080-import-history.js';
 import { migration0090 } from './0090-vector-indexes.js';
 import { migration0100 } from './0100-term-statistics.js';
 import { migration0110 } from './0110-rank-documents-count.js';
+import { migration0120 } from './0120-passage-count.js';
 
 export interface Migration {
   /** Numbered in steps of 10; becomes `PRAGMA user_version` once applied. */
@@ -18,6 +19,6 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0080, migration0090, migration0100, migration0110];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0080, migration0090, migration0100, migration0110, migration0120];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
