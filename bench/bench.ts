@@ -53,7 +53,7 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '200000' },
     // vectors, corpus-model: corpus sizes; vectors: HNSW M:efConstruction pairs, search ef values.
     sizes: { type: 'string', default: '10000,100000' },
-    configs: { type: 'string', default: '16:100,32:200' },
+    configs: { type: 'string', default: '16:100,32:200,48:300' },
     efs: { type: 'string', default: '96,200,400,800' },
     // embed: real passages per measurement.
     passages: { type: 'string', default: '48' },
