@@ -1,3 +1,4 @@
+/* global require */
 // Preloaded (node -r) into a CLI run: at exit, names on stderr every Node built-in module it loaded
 // (`BUILTIN <name>`) and every CommonJS file it required (`REQUIRED <path>`), for tests of what a
 // command costs at start-up. process.moduleLoadList is Node's own list of the internal modules it
