@@ -8,7 +8,7 @@
  * vector is the normalised mean of its tokens' rows — what the model's Gather plus mean pooling
  * computes, without running a million passages through Transformers.js.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -65,6 +65,16 @@ export async function bagOfWordsVectors(): Promise<{ passage: (seed: number) => 
   return { passage: (seed) => compose(seed, 4, 6), query: (seed) => compose(1_000_000_000 + seed, 1, 2) };
 }
 
+/** The widest vector instructions this CPU offers that hnswlib has kernels for (Linux reads them; elsewhere unknown). */
+function simdLevel(): string {
+  try {
+    const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1]?.split(/\s+/) ?? [];
+    return flags.includes('avx512f') ? 'AVX-512' : flags.includes('avx') ? 'AVX' : flags.includes('sse') ? 'SSE' : 'scalar';
+  } catch {
+    return 'unknown';
+  }
+}
+
 const NO_STORE = { embeddedIds: async () => [], vectors: async () => new Map() } as unknown as PassageStore;
 
 export async function buildIndex(vectors: (i: number) => Float32Array, n: number, params: Partial<HnswParams>, work: string): Promise<{ index: VectorIndex; secs: number }> {
@@ -102,6 +112,7 @@ export function measureRecall(index: VectorIndex, queries: Float32Array[], truth
 
 export async function benchVectors(sizes: number[], configs: Array<Pick<HnswParams, 'm' | 'efConstruction'>>, efs: number[], queryCount: number): Promise<void> {
   console.log(`\nV. Vector search: HNSW recall@10 against exact search (bag-of-words vectors of synthetic passages, ${DIMS} dims, ${queryCount} queries)`);
+  console.log(`  distance kernels: ${simdLevel()} (hnswlib's, picked at run time: patches/hnswlib-node+3.0.0.patch)`);
   const work = mkdtempSync(join(tmpdir(), 'hindsight-bench-vec-'));
   try {
     const gen = await bagOfWordsVectors();

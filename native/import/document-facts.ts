@@ -90,6 +90,18 @@ function firstHeading(body: string): string | null {
   return fallback;
 }
 
+/**
+ * A title without its Markdown marks: code ticks, and emphasis runs at a word's edge. Marks inside
+ * a word stay (`AGG_SIG_UNSAFE`, `snake_case`), as Markdown itself reads them, and so does a `#`
+ * (`incident #3301`).
+ */
 function clean(s: string): string {
-  return s.replace(/[*_`#]+/g, '').replace(/\s+/g, ' ').trim().slice(0, 300);
+  return s
+    .replace(/`+/g, '')
+    .replace(/(^|[^\p{L}\p{N}])[*_]+(?=[\p{L}\p{N}])/gu, '$1')
+    .replace(/(?<=[\p{L}\p{N}.!?)])[*_]+(?=$|[^\p{L}\p{N}])/gu, '')
+    .replace(/(^|\s)[*_]+(?=\s|$)/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
 }

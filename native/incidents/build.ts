@@ -22,7 +22,7 @@ import { resolveTaxonomy, type Taxonomy, type TaxonomySource } from './taxonomy.
 import type { IncidentRecord } from './types.js';
 
 /** Bump when extraction changes: stored fields of an older version are extracted again. */
-export const EXTRACTION_VERSION = 2;
+export const EXTRACTION_VERSION = 3;
 
 /**
  * Linked records of different kinds (the page, the ticket, the thread of one incident) start

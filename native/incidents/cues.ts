@@ -5,7 +5,7 @@
  */
 
 /** Something changed: a deploy, a merge, an upgrade, a certificate expiring. */
-export const CHANGE = /\b(deploy(ed|ment|s|ing)?|merged?|released?|rolled out|rollout|applied|upgrad(e|ed|ing)|migrat(e|ed|ion)|bump(ed)?|introduced|pushed|expired?|expiring|scal(ed|ing) (up|down|out)|reduc(ed|es)|installed|enabled|updated?|changed?|drained|ran|executed|started (upgrading|replacing)|proactively)\b/i;
+export const CHANGE = /\b(deploy(ed|ment|s|ing)?|merged?|released?|rolled out|rollout|applied|upgrad(e|ed|ing)|migrat(e|ed|ion)|bump(ed)?|introduced|pushed|expired?|expiring|scal(ed|ing) (up|down|out)|reduc(ed|es)|installed|enabled|updated?|changed?|drained|ran|executed|started (upgrading|replacing)|replac(es|ed)|proactively)\b/i;
 
 /** Something broke. */
 export const FAILURE = /\b(fail(s|ed|ing|ure|ures)?|errors?|down|outage|unavailable|timeouts?|timing out|timed out|crash(ed|es|ing)?|crash ?loop(ing)?|stuck|unresponsive|degrad(ed|ation)|not (working|responding|shipped)|stopped (working|responding)|(returning|returned|serving|served|with|http|status|got) (5\d\d|4\d\d)|5\d\ds\b|5xx|oom ?kill(ed)?|saturat(ed|ion)|spike|exhaust(ed|ion)|overload(ed)?|began experiencing|begins experiencing)\b/i;

@@ -41,10 +41,16 @@ export function postmortemTimes(record: IncidentRecord, segments: Segment[], eve
   }
   if (!out.startedAt) {
     // A start comes no later than the detection; an alert or a report is the detection, not the start.
+    const anchor = out.detectedAt ?? out.mitigatedAt ?? out.resolvedAt;
     const limit = out.detectedAt ? Date.parse(out.detectedAt.value) : Infinity;
-    const explicit = byTime.find((e) => START.test(e.text) && t(e) <= limit);
-    const first = events[0];
-    const firstIsStart = first && byTime[0] === first && t(first) <= limit && !isDetection(first) && (CHANGE.test(first.text) || (FAILURE.test(first.text) && !ROOT_FOUND.test(first.text)));
+    // Timelines often open with background days or weeks before (a beta made available, a
+    // vendor's release): the start is looked for in the run of events leading to the detection.
+    const floor = anchor ? runStart(byTime.map(t), Date.parse(anchor.value)) : -Infinity;
+    const inRun = byTime.filter((e) => t(e) >= floor);
+    const explicit = inRun.find((e) => START.test(e.text) && t(e) <= limit);
+    // The run's first event, when the timeline reads forward (its first line is its earliest).
+    const first = byTime[0] === events[0] ? inRun[0] : undefined;
+    const firstIsStart = first && t(first) <= limit && !isDetection(first) && (CHANGE.test(first.text) || (FAILURE.test(first.text) && !ROOT_FOUND.test(first.text)));
     const pick = explicit ?? (firstIsStart ? first : undefined);
     if (pick) out.startedAt = fromEvent(pick);
   }
@@ -80,6 +86,23 @@ export function postmortemTimes(record: IncidentRecord, segments: Segment[], eve
     if (d && end && (!out.resolvedAt || Date.parse(end) <= Date.parse(out.resolvedAt.value))) out.mitigatedAt = sourced(record, end, d.section, d.start, d.end);
   }
   return out;
+}
+
+/** A day without events ends a run of them: what came before is background, not the incident. */
+export const QUIET_GAP_MS = 24 * 3600_000;
+
+/**
+ * The time of the first event of the run that leads to `anchor` (the detection): the run starts
+ * after the last quiet gap of a day or more before it. `times` are sorted.
+ */
+export function runStart(times: number[], anchor: number): number {
+  let floor = -Infinity;
+  let prev: number | null = null;
+  for (const x of [...times.filter((x) => x <= anchor), anchor]) {
+    if (prev !== null && x - prev >= QUIET_GAP_MS) floor = x;
+    prev = x;
+  }
+  return floor;
 }
 
 /**

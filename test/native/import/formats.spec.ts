@@ -38,6 +38,13 @@ describe('Markdown postmortems (real corpus)', () => {
     expect(doc!.title).toBe('Database failover in eu-west-1');
   });
 
+  it('keeps underscores inside words and drops emphasis marks at their edges (Chia: AGG_SIG_UNSAFE)', async () => {
+    const { documents: [doc] } = await parseSource(join(CORPUS, 'postmortems/chia/2023-05-08-AGG_SIG_UNSAFE-can-mimic-AGG_SIG_ME-condition.md'));
+    expect(doc!.title).toBe('AGG_SIG_UNSAFE can mimic AGG_SIG_ME condition');
+    const marked = write('marked.md', '# **Checkout** outage: _payments_ `api` and snake_case_name, incident #3301\n\nBody.\n');
+    expect((await parseSource(marked)).documents[0]!.title).toBe('Checkout outage: payments api and snake_case_name, incident #3301');
+  });
+
   it('reads the MOJ template: date and resolution time from the key events', async () => {
     const { documents: [doc] } = await parseSource(join(CORPUS, 'postmortems/moj-cloud-platform/2025-07-23-multiple-secrets-leaked-to-public.md'));
     expect(doc!.title).toBe('Incident on 2025-07-23 - Multiple secrets leaked to public');

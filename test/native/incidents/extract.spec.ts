@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outline } from '../../../native/incidents/outline.js';
+import { runStart } from '../../../native/incidents/time-fields.js';
 import { plain } from '../../../native/incidents/text.js';
 import { FIXTURES, POSTMORTEMS, bodyRecord, fieldsOf, markdownRecord, sectionOf, spanOf } from './records.js';
 
@@ -264,5 +265,35 @@ describe('the symptom of a write-up titled by it', () => {
     expect(f.symptom?.value).toMatch(/returning 404/);
     // A title that names no symptom gives none.
     expect(fieldsOf(bodyRecord('# Quarterly database maintenance notes\n\n## Notes\n\nWe moved the backups to a new bucket.\n')).symptom).toBeNull();
+  });
+});
+
+describe('a timeline that opens with background days before the incident', () => {
+  it('starts the incident with the run of events that leads to its detection (MOJ: a beta made available 18 days before)', () => {
+    const path = 'moj-cloud-platform/2026-03-30-ingress-nginx-rollback.md';
+    // | 2026-03-12 14:06 | Cloud Platform made a beta ingress available … (the timeline's first row)
+    expect(read(path)).toMatch(/\| 2026-03-12 14:06 \| Cloud Platform made a beta ingress available/);
+    const f = fieldsOf(markdownRecord(path));
+    expect(f.detectedAt?.value).toBe('2026-03-30T08:56:00Z');
+    // | 2026-03-30 07:11| Cloud Platform begin the deployment of the updated ingress-nginx component …
+    expect(f.startedAt?.value).toBe('2026-03-30T07:11:00Z');
+    expect(f.trigger?.value).toMatch(/^Cloud Platform begin the deployment of the updated ingress-nginx component/);
+    expect(f.resolvedAt?.value).toBe('2026-03-30T14:39:00Z');
+  });
+
+  it('takes the change that reached production, not the vendor release two days before it (DFDS: a bad AMI)', () => {
+    const f = fieldsOf(markdownRecord('dfds/PM2022-009_-_Bad_AWS_EKS_AMI_causing_Kubernetes_issues.md'));
+    // | 2022-10-29 01:02 | AMI v20221027 released |, then | 2022-10-31 07:30 | Daily roll-over of nodes … replaces existing nodes …
+    expect(f.startedAt?.value).toBe('2022-10-31T07:30:00Z');
+    expect(f.trigger?.value).toMatch(/^Daily roll-over of nodes picks up new latest AMI image/);
+  });
+
+  it('finds the run by quiet days: a gap under a day keeps events together', () => {
+    const h = 3600_000;
+    expect(runStart([0, 2 * h, 30 * h, 31 * h], 32 * h)).toBe(30 * h);
+    expect(runStart([0, 20 * h, 40 * h], 41 * h)).toBe(-Infinity);
+    // Events after the anchor do not move it; the anchor itself can end a quiet day.
+    expect(runStart([0, 2 * h, 90 * h], 3 * h)).toBe(-Infinity);
+    expect(runStart([0, 2 * h], 2 * h + 24 * h)).toBe(26 * h);
   });
 });
